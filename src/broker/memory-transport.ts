@@ -1,0 +1,196 @@
+import { AppError } from '../core/errors.js';
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  HEADERS,
+  type Handler,
+  type Message,
+  type RequestOptions,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+} from './transport.js';
+
+interface Queued {
+  message: Message;
+  attempt: number;
+}
+
+interface Consumer {
+  handler: Handler;
+  prefetch: number;
+  inFlight: Map<number, Queued>;
+  closed: boolean;
+}
+
+interface Queue {
+  bindings: Set<string>;
+  ready: Queued[];
+  consumers: Consumer[];
+  parked: Message[];
+  next: number;
+}
+
+interface Waiter {
+  types: string[];
+  resolve: (message: Message) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** In-process broker with a real broker's contract: durable group queues, acks, redelivery, parking. */
+export class MemoryTransport implements Transport {
+  readonly kind = 'memory';
+  private readonly queues = new Map<string, Queue>();
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private tag = 0;
+  private closed = false;
+
+  constructor(private readonly policy: RetryPolicy = defaultRetryPolicy) {}
+
+  async publish(message: Message): Promise<void> {
+    this.assertOpen();
+    for (const queue of this.queues.values()) {
+      if (!queue.bindings.has(message.type)) continue;
+      queue.ready.push({ message: structuredClone(message), attempt: 1 });
+      this.schedule(queue);
+    }
+    const waiter = this.waiters.get(message.headers[HEADERS.correlationId] ?? '');
+    if (waiter && waiter.types.includes(message.type)) {
+      this.waiters.delete(message.headers[HEADERS.correlationId]);
+      clearTimeout(waiter.timer);
+      const copy = structuredClone(message);
+      setImmediate(() => waiter.resolve(copy));
+    }
+  }
+
+  async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = {}): Promise<Subscription> {
+    this.assertOpen();
+    const queue = this.declare(group);
+    for (const type of types) queue.bindings.add(type);
+    const consumer: Consumer = { handler, prefetch: options.prefetch ?? 32, inFlight: new Map(), closed: false };
+    queue.consumers.push(consumer);
+    this.schedule(queue);
+    return {
+      close: async () => {
+        if (consumer.closed) return;
+        consumer.closed = true;
+        queue.consumers = queue.consumers.filter((c) => c !== consumer);
+        const unacked = [...consumer.inFlight.values()].map((q) => ({ ...q, attempt: q.attempt + 1 }));
+        consumer.inFlight.clear();
+        queue.ready.unshift(...unacked);
+        this.schedule(queue);
+      },
+    };
+  }
+
+  request(message: Message, options: RequestOptions): Promise<Message> {
+    this.assertOpen();
+    const correlationId = message.headers[HEADERS.correlationId];
+    if (!correlationId) return Promise.reject(new Error('request needs a correlationid header'));
+    return new Promise<Message>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(correlationId);
+        reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      this.waiters.set(correlationId, { types: options.replyTypes, resolve, reject, timer });
+      this.publish(message).catch((error) => {
+        clearTimeout(timer);
+        this.waiters.delete(correlationId);
+        reject(error);
+      });
+    });
+  }
+
+  async parked(group: string): Promise<Message[]> {
+    return [...(this.queues.get(group)?.parked ?? [])];
+  }
+
+  async pending(): Promise<number> {
+    let count = this.retryTimers.size;
+    for (const queue of this.queues.values()) {
+      count += queue.ready.length;
+      for (const consumer of queue.consumers) count += consumer.inFlight.size;
+    }
+    return count;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const waiter of this.waiters.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed before the reply arrived'));
+    }
+    this.waiters.clear();
+    for (const queue of this.queues.values()) for (const consumer of queue.consumers) consumer.closed = true;
+  }
+
+  private declare(group: string): Queue {
+    let queue = this.queues.get(group);
+    if (!queue) {
+      queue = { bindings: new Set(), ready: [], consumers: [], parked: [], next: 0 };
+      this.queues.set(group, queue);
+    }
+    return queue;
+  }
+
+  private schedule(queue: Queue): void {
+    setImmediate(() => this.dispatch(queue));
+  }
+
+  private dispatch(queue: Queue): void {
+    while (!this.closed && queue.ready.length > 0) {
+      const consumer = this.pickConsumer(queue);
+      if (!consumer) return;
+      this.deliver(queue, consumer, queue.ready.shift()!);
+    }
+  }
+
+  private pickConsumer(queue: Queue): Consumer | undefined {
+    const n = queue.consumers.length;
+    for (let i = 0; i < n; i++) {
+      const consumer = queue.consumers[(queue.next + i) % n];
+      if (consumer.inFlight.size < consumer.prefetch) {
+        queue.next = (queue.next + i + 1) % n;
+        return consumer;
+      }
+    }
+    return undefined;
+  }
+
+  private deliver(queue: Queue, consumer: Consumer, item: Queued): void {
+    const tag = ++this.tag;
+    consumer.inFlight.set(tag, item);
+    const settle = (ok: boolean) => {
+      if (!consumer.inFlight.delete(tag) || this.closed) return;
+      if (!ok) this.retry(queue, item);
+      this.dispatch(queue);
+    };
+    Promise.resolve()
+      .then(() => consumer.handler({ ...structuredClone(item.message), attempt: item.attempt }))
+      .then(() => settle(true), () => settle(false));
+  }
+
+  private retry(queue: Queue, item: Queued): void {
+    if (item.attempt >= this.policy.maxDeliveries) {
+      queue.parked.push(item.message);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (this.closed) return;
+      queue.ready.push({ message: item.message, attempt: item.attempt + 1 });
+      this.dispatch(queue);
+    }, backoffDelay(this.policy, item.attempt));
+    this.retryTimers.add(timer);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError('TRANSPORT_CLOSED', 'the broker is closed');
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Recorder } from '../tracing/recorder.js';
+import { currentTrace, formatTraceparent, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
+import { HEADERS, type Delivery, type Message, type Subscription, type Transport } from './transport.js';
+
+/** Event handler of a service: gets the payload and the delivery it came in. */
+export type EventHandler<T = any> = (data: T, delivery: Delivery<T>) => Promise<void> | void;
+
+/**
+ * A service's view of the broker: builds envelopes, records every publish and consume
+ * as a hop, and carries trace and correlation ids from what it handles to what it emits.
+ */
+export class ServiceBus {
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    readonly service: string,
+    private readonly transport: Transport,
+    private readonly recorder: Recorder,
+  ) {}
+
+  async publish<T>(type: string, data: T, headers: Record<string, string> = {}): Promise<void> {
+    const message = this.envelope(type, data, headers);
+    const hop = this.startPublish(message);
+    try {
+      await this.transport.publish(message);
+      hop.end();
+    } catch (error) {
+      hop.end({ outcome: 'error' });
+      throw error;
+    }
+  }
+
+  /** Publishes a command and waits for the reply event with the same correlation id. */
+  async request<T>(type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
+    const message = this.envelope(type, data, { [HEADERS.correlationId]: randomUUID() });
+    const hop = this.startPublish(message);
+    const pending = this.transport.request(message, { replyTypes, timeoutMs });
+    hop.end();
+    const reply = await pending;
+    const parent = parseTraceparent(reply.headers[HEADERS.traceparent]);
+    this.recorder
+      .begin({ kind: 'consume', from: 'Broker', to: this.service, label: reply.type, traceId: parent?.traceId ?? newTraceId(), parentSpanId: parent?.spanId, messageId: reply.id })
+      .end();
+    return reply as Message<T>;
+  }
+
+  /** Consumes `types` through a durable queue of this service's own (`<service>.<types>` unless named). */
+  async subscribe(types: string[], handler: EventHandler, group = `${this.service}.${types.join('.')}`): Promise<void> {
+    const subscription = await this.transport.subscribe(group, types, async (delivery) => {
+      const parent = parseTraceparent(delivery.headers[HEADERS.traceparent]);
+      const traceId = parent?.traceId ?? newTraceId();
+      const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
+      const context = { service: this.service, traceId, spanId: hop.spanId, correlationId: delivery.headers[HEADERS.correlationId] };
+      try {
+        await withTrace(context, () => handler(delivery.data, delivery));
+        hop.end();
+      } catch (error) {
+        hop.end({ outcome: 'nack' });
+        throw error;
+      }
+    });
+    this.subscriptions.push(subscription);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+  }
+
+  private envelope(type: string, data: unknown, headers: Record<string, string>): Message {
+    const trace = currentTrace();
+    const correlationId = headers[HEADERS.correlationId] ?? trace?.correlationId;
+    return {
+      id: randomUUID(),
+      type,
+      source: this.service,
+      time: new Date().toISOString(),
+      data,
+      headers: { ...headers, ...(correlationId ? { [HEADERS.correlationId]: correlationId } : {}) },
+    };
+  }
+
+  private startPublish(message: Message) {
+    const trace = currentTrace();
+    const traceId = trace?.traceId ?? newTraceId();
+    const spanId = newSpanId();
+    message.headers[HEADERS.traceparent] = formatTraceparent(traceId, spanId);
+    return this.recorder.begin({ kind: 'publish', from: this.service, to: 'Broker', label: message.type, traceId, parentSpanId: trace?.spanId, spanId, messageId: message.id });
+  }
+}

@@ -1,0 +1,11 @@
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** Parses `250ms`, `5s`, `1.5s`, `2m` or a bare number of milliseconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
+  if (!match) throw new Error(`not a duration: "${value}" (use e.g. 500ms, 5s, 2m)`);
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

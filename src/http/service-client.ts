@@ -1,0 +1,69 @@
+import { AppError, codeForStatus } from '../core/errors.js';
+import { currentTrace, formatTraceparent, newSpanId, newTraceId } from '../tracing/context.js';
+import type { Recorder } from '../tracing/recorder.js';
+
+/** Where each service listens: name -> base URL. */
+export type ServiceDirectory = Map<string, string>;
+
+/** What another service answered. */
+export interface ServiceResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+const ID_SEGMENT = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$|\?)/gi;
+
+/** `/users/6f1c...` -> `/users/{id}`: the label of a hop, the same for every id. */
+export const routeLabel = (method: string, path: string) =>
+  `${method} ${path.replace(ID_SEGMENT, '/{id}').replace(/\?.*$/, '')}`;
+
+/** One service's REST client to the others: propagates `traceparent` and records each call as a hop. */
+export class ServiceClient {
+  constructor(
+    readonly from: string,
+    private readonly directory: ServiceDirectory,
+    private readonly recorder: Recorder,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async call<T = any>(to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+    const base = this.directory.get(to);
+    if (!base) throw new AppError('UPSTREAM_FAILED', `service ${to} is not running`);
+    const trace = currentTrace();
+    const spanId = newSpanId();
+    const traceId = trace?.traceId ?? newTraceId();
+    const hop = this.recorder.begin({ kind: 'http', from: this.from, to, label: routeLabel(method, path), traceId, parentSpanId: trace?.spanId, spanId });
+    const headers: Record<string, string> = { traceparent: formatTraceparent(traceId, spanId) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (trace?.correlationId) headers['x-correlation-id'] = trace.correlationId;
+    try {
+      const response = await fetch(base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const text = await response.text();
+      hop.end({ status: response.status });
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      hop.end({ outcome: timedOut ? 'timeout' : 'unreachable' });
+      throw timedOut
+        ? new AppError('UPSTREAM_TIMEOUT', `${to} did not answer ${method} ${path} within ${this.timeoutMs} ms`)
+        : new AppError('UPSTREAM_FAILED', `${to} is unreachable (${(error as Error).message})`);
+    }
+  }
+
+  /** Like `call`, but any non-2xx answer becomes an AppError carrying the callee's status and message. */
+  async expect<T = any>(to: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.call<T>(to, method, path, body);
+    if (response.status >= 200 && response.status < 300) return response.body;
+    throw upstreamError(to, response);
+  }
+}
+
+export function upstreamError(to: string, response: { status: number; body?: unknown }): AppError {
+  const message = (response.body as { message?: string } | undefined)?.message ?? `${to} answered ${response.status}`;
+  return new AppError(codeForStatus(response.status), message, { upstream: to });
+}

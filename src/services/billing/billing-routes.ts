@@ -1,0 +1,35 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { centsSchema } from '../../core/money.js';
+import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { validate } from '../../http/validate.js';
+import { NO_ACCOUNT, type BillingService } from './billing-service.js';
+
+const movement = z.object({ amountCents: centsSchema });
+const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
+
+/** Billing's internal REST API (amounts in integer cents). */
+export function billingApp(billing: BillingService): Express {
+  const app = createServiceApp('billing');
+  app.put('/accounts/:userId', (req, res) => {
+    res.status(201).json(billing.openAccount(req.params.userId));
+  });
+  app.get('/accounts/:userId', (req, res) => {
+    res.json(billing.account(req.params.userId));
+  });
+  app.post('/accounts/:userId/deposit', (req, res) => {
+    billing.deposit(req.params.userId, validate(movement, req.body).amountCents);
+    res.status(204).end();
+  });
+  app.post('/accounts/:userId/withdraw', (req, res) => {
+    const result = billing.withdraw(req.params.userId, validate(movement, req.body).amountCents);
+    if (result.ok) res.status(204).end();
+    else res.status(result.reason === NO_ACCOUNT ? 404 : 422).json({ code: result.reason === NO_ACCOUNT ? 404 : 422, message: result.reason });
+  });
+  app.post('/payments', (req, res) => {
+    const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);
+    const payment = billing.pay(paymentId, userId, amountCents);
+    res.status(payment.status === 'succeeded' ? 201 : 422).json(payment.status === 'succeeded' ? payment : { code: 422, message: payment.reason, payment });
+  });
+  return finishServiceApp(app);
+}

@@ -1,0 +1,55 @@
+import type { ServiceBus } from '../../broker/service-bus.js';
+import type { Message } from '../../broker/transport.js';
+import type { ServiceClient } from '../../http/service-client.js';
+import type { GatewayCommands, Reply } from './gateway-commands.js';
+
+/** Command and reply event types of the broker-based variants. */
+export const COMMANDS = {
+  register: { command: 'RegistrationRequested', ok: 'UserCreated', failed: 'RegistrationFailed' },
+  deposit: { command: 'DepositRequested', ok: 'DepositSucceeded', failed: 'DepositFailed' },
+  withdraw: { command: 'WithdrawRequested', ok: 'WithdrawSucceeded', failed: 'WithdrawFailed' },
+  order: { command: 'CreateOrder', ok: 'OrderCreated', failed: 'OrderFailed' },
+} as const;
+
+/** A command that could not be carried out, as its failure event tells it. */
+export interface CommandFailure {
+  code: number;
+  message: string;
+}
+
+const failure = (reply: Message): Reply => {
+  const { code, message } = reply.data as CommandFailure;
+  return { status: code, body: { code, message } };
+};
+
+/**
+ * Commands as events on the broker; the gateway holds the client's request open until the
+ * reply event with the same correlation id arrives (variants event-notification and event-collaboration).
+ * With thin events the gateway reads the new user back from identity.
+ */
+export function brokerCommands(bus: ServiceBus, http: ServiceClient, thinEvents: boolean, timeoutMs: number): GatewayCommands {
+  const send = (kind: keyof typeof COMMANDS, data: unknown) =>
+    bus.request<any>(COMMANDS[kind].command, data, [COMMANDS[kind].ok, COMMANDS[kind].failed], timeoutMs);
+  return {
+    async register(form) {
+      const reply = await send('register', form);
+      if (reply.type !== COMMANDS.register.ok) return failure(reply);
+      return { status: 201, body: thinEvents ? await http.expect('identity', 'GET', `/users/${reply.data.userId}`) : reply.data };
+    },
+    async deposit(userId, amountCents) {
+      const reply = await send('deposit', { userId, amountCents });
+      return reply.type === COMMANDS.deposit.ok ? { status: 204 } : failure(reply);
+    },
+    async withdraw(userId, amountCents) {
+      const reply = await send('withdraw', { userId, amountCents });
+      return reply.type === COMMANDS.withdraw.ok ? { status: 204 } : failure(reply);
+    },
+    async placeOrder(userId, priceCents, idempotencyKey) {
+      const reply = await send('order', { userId, priceCents, idempotencyKey });
+      const { orderId, ...facts } = reply.data;
+      const status = reply.type === COMMANDS.order.ok ? 'succeeded' : 'failed';
+      const order = thinEvents ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time } : { id: orderId, ...facts };
+      return reply.type === COMMANDS.order.ok ? { status: 201, body: order } : { status: 422, body: { code: 422, message: order.reason, order } };
+    },
+  };
+}

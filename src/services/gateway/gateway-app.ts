@@ -1,0 +1,92 @@
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { notFound, unauthorized } from '../../core/errors.js';
+import { amountSchema } from '../../core/money.js';
+import type { TokenClaims, Tokens } from '../../core/tokens.js';
+import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http/service-app.js';
+import { upstreamError, type ServiceClient } from '../../http/service-client.js';
+import { validate } from '../../http/validate.js';
+import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
+import type { GatewayCommands, Reply } from './gateway-commands.js';
+import { publicModel } from './public-model.js';
+
+const money = (field: string) => z.object({ [field]: amountSchema });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const idempotencyKey = z.string().min(1).max(200).optional();
+
+/** Everything the gateway needs: how to reach services, how to run commands, how to check tokens. */
+export interface GatewayDeps {
+  http: ServiceClient;
+  commands: GatewayCommands;
+  tokens: Tokens;
+}
+
+/** The public API (`/api/v1`), the same in every variant. */
+export function gatewayApp({ http, commands, tokens }: GatewayDeps, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('gateway', ...edge);
+  const revoked = new Map<string, number>();
+
+  const auth: RequestHandler = async (req, res, next) => {
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!match) throw unauthorized('missing bearer token (Authorization: Bearer <accessToken>)');
+    const claims = await tokens.verify(match[1]);
+    if (revoked.has(claims.jti)) throw unauthorized('access token was logged out');
+    res.locals.user = claims;
+    next();
+  };
+  const user = (res: Response) => res.locals.user as TokenClaims;
+  const send = (res: Response, reply: Reply, shape: (body: any) => unknown = (b) => b) => {
+    if (reply.status >= 500) throw upstreamError('upstream', reply);
+    if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
+    else res.status(reply.status).json(reply.status < 300 ? shape(reply.body) : reply.body);
+  };
+  const route = (path: string, handlers: Partial<Record<'get' | 'post' | 'put', (req: Request, res: Response, next: NextFunction) => unknown>>, guarded = true) => {
+    const r = app.route(`/api/v1${path}`);
+    for (const [method, handler] of Object.entries(handlers)) r[method as 'get'](...(guarded ? [auth] : []), handler as RequestHandler);
+    r.all(methodNotAllowed);
+  };
+
+  route('/identity/register', { post: async (req, res) => send(res, await commands.register(validate(registrationForm, req.body))) }, false);
+  route('/identity/login', { post: async (req, res) => send(res, await http.call('identity', 'POST', '/login', validate(loginForm, req.body))) }, false);
+  route('/identity/logout', {
+    post: (_req, res) => {
+      const now = Date.now() / 1000;
+      for (const [jti, exp] of revoked) if (exp < now) revoked.delete(jti);
+      revoked.set(user(res).jti, user(res).exp);
+      res.status(204).end();
+    },
+  });
+  route('/identity/profile', {
+    get: async (_req, res) => send(res, await http.call('identity', 'GET', `/users/${user(res).userId}`)),
+    put: async (req, res) => send(res, await http.call('identity', 'PUT', `/users/${user(res).userId}`, validate(profilePatch, req.body))),
+  });
+  route('/billing/account', { get: async (_req, res) => send(res, await http.call('billing', 'GET', `/accounts/${user(res).userId}`), publicModel.account) });
+  route('/billing/account/deposit', {
+    post: async (req, res) => send(res, await commands.deposit(user(res).userId, validate(money('amount'), req.body).amount)),
+  });
+  route('/billing/account/withdraw', {
+    post: async (req, res) => send(res, await commands.withdraw(user(res).userId, validate(money('amount'), req.body).amount)),
+  });
+  route('/ordering/orders', {
+    post: async (req, res) => {
+      const { price } = validate(money('price'), req.body);
+      const key = validate(idempotencyKey, req.headers['idempotency-key'], 'Idempotency-Key header');
+      const reply = await commands.placeOrder(user(res).userId, price, key);
+      if (reply.status === 422 && reply.body?.order) reply.body = { ...reply.body, order: publicModel.order(reply.body.order) };
+      send(res, reply, publicModel.order);
+    },
+    get: async (_req, res) => send(res, await http.call('order', 'GET', `/orders?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.order)),
+  });
+  route('/ordering/orders/:id', {
+    get: async (req, res) => {
+      const id = String(req.params.id);
+      const reply: Reply = UUID.test(id) ? await http.call('order', 'GET', `/orders/${id}`) : { status: 404 };
+      if (reply.status === 404 || (reply.status === 200 && reply.body?.userId !== user(res).userId)) throw notFound('order not found');
+      send(res, reply, publicModel.order);
+    },
+  });
+  route('/notifications', {
+    get: async (_req, res) => send(res, await http.call('notification', 'GET', `/notifications?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.notification)),
+  });
+  return finishServiceApp(app);
+}

@@ -1,0 +1,16 @@
+import { fromCents } from '../../core/money.js';
+
+/** Internal (cents) bodies turned into the public API's shapes (decimal money). */
+export const publicModel = {
+  order: (o: any) =>
+    o && {
+      id: o.id,
+      price: fromCents(o.priceCents),
+      status: o.status,
+      ...(o.reason ? { reason: o.reason } : {}),
+      createdAt: o.createdAt,
+      ...(o.updatedAt ? { updatedAt: o.updatedAt } : {}),
+    },
+  account: (a: any) => ({ amount: fromCents(a.amountCents), createdAt: a.createdAt, updatedAt: a.updatedAt }),
+  notification: (n: any) => ({ id: n.id, message: n.message, ...(n.orderId ? { orderId: n.orderId } : {}), createdAt: n.createdAt }),
+};

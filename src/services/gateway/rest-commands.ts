@@ -1,0 +1,13 @@
+import type { ServiceClient } from '../../http/service-client.js';
+import type { GatewayCommands, Reply } from './gateway-commands.js';
+
+/** Commands as REST calls to the service that owns the data (variants http and hybrid). */
+export function restCommands(http: ServiceClient): GatewayCommands {
+  const relay = async (to: string, method: string, path: string, body: unknown): Promise<Reply> => http.call(to, method, path, body);
+  return {
+    register: (form) => relay('identity', 'POST', '/register', form),
+    deposit: (userId, amountCents) => relay('billing', 'POST', `/accounts/${userId}/deposit`, { amountCents }),
+    withdraw: (userId, amountCents) => relay('billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents }),
+    placeOrder: (userId, priceCents, idempotencyKey) => relay('order', 'POST', '/orders', { userId, priceCents, idempotencyKey }),
+  };
+}

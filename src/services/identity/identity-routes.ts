@@ -1,0 +1,24 @@
+import type { Express } from 'express';
+import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { validate } from '../../http/validate.js';
+import type { RegistrationFlow } from './identity-flow.js';
+import { loginForm, profilePatch, registrationForm, type IdentityService } from './identity-service.js';
+
+/** Identity's internal REST API. */
+export function identityApp(identity: IdentityService, registration: RegistrationFlow): Express {
+  const app = createServiceApp('identity');
+  app.post('/register', async (req, res) => {
+    res.status(201).json(await registration.register(validate(registrationForm, req.body)));
+  });
+  app.post('/login', async (req, res) => {
+    const { email, password } = validate(loginForm, req.body);
+    res.json({ accessToken: await identity.login(email, password) });
+  });
+  app.get('/users/:id', (req, res) => {
+    res.json(identity.get(req.params.id));
+  });
+  app.put('/users/:id', (req, res) => {
+    res.json(identity.update(req.params.id, validate(profilePatch, req.body)));
+  });
+  return finishServiceApp(app);
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { conflict, notFound, unauthorized } from '../../core/errors.js';
+import type { Tokens } from '../../core/tokens.js';
+import type { Db } from '../../storage/database.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+export const identitySchema = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT NOT NULL,
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);`;
+
+const name = z.string().trim().max(100);
+
+/** The registration form, as the public API takes it. */
+export const registrationForm = z.object({
+  email: z.email({ error: 'must be an e-mail address' }).max(254),
+  password: z.string({ error: 'must be a string' }).min(8, 'must be at least 8 characters').max(128),
+  firstName: name.optional(),
+  lastName: name.optional(),
+  phone: z.string().trim().max(32).optional(),
+});
+export type RegistrationForm = z.infer<typeof registrationForm>;
+
+export const loginForm = z.object({ email: z.string().max(254), password: z.string().max(128) });
+
+export const profilePatch = z.object({ firstName: name.optional(), lastName: name.optional(), phone: z.string().trim().max(32).optional() });
+
+/** A user as every API shows it (never the password hash). */
+export interface User {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  phone: string;
+}
+
+const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, firstName: row.first_name, lastName: row.last_name, phone: row.phone });
+
+/** Users, their passwords and their logins. */
+export class IdentityService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: Tokens,
+  ) {}
+
+  async register(form: RegistrationForm): Promise<User> {
+    const hash = await hashPassword(form.password);
+    const row: UserRow = {
+      id: randomUUID(),
+      email: form.email.toLowerCase(),
+      password_hash: hash,
+      first_name: form.firstName ?? '',
+      last_name: form.lastName ?? '',
+      phone: form.phone ?? '',
+    };
+    try {
+      this.db
+        .prepare(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
+                  VALUES (@id, @email, @password_hash, @first_name, @last_name, @phone, datetime('now'))`)
+        .run(row);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('email is already registered');
+      throw error;
+    }
+    return toUser(row);
+  }
+
+  /** Undoes a registration whose follow-up (the billing account) failed. */
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+  }
+
+  async login(email: string, password: string): Promise<string> {
+    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
+    if (!row || !(await verifyPassword(password, row.password_hash))) throw unauthorized('invalid email or password');
+    return this.tokens.issue(row);
+  }
+
+  get(id: string): User {
+    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    if (!row) throw notFound('user not found');
+    return toUser(row);
+  }
+
+  update(id: string, patch: z.infer<typeof profilePatch>): User {
+    const current = this.get(id);
+    this.db
+      .prepare('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')
+      .run(patch.firstName ?? current.firstName, patch.lastName ?? current.lastName, patch.phone ?? current.phone, id);
+    return this.get(id);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { centsSchema } from '../../core/money.js';
+import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { validate } from '../../http/validate.js';
+import type { NotificationFlow } from './notification-flow.js';
+import type { NotificationService } from './notification-service.js';
+
+/** The facts of a settled order, as ordering sends them over REST or in a full event. */
+export const orderFacts = z.object({
+  orderId: z.string().min(1),
+  userId: z.string().min(1),
+  priceCents: centsSchema,
+  status: z.enum(['succeeded', 'failed']),
+  reason: z.string().optional(),
+});
+
+/** Notification's internal REST API. */
+export function notificationApp(notifications: NotificationService, flow: NotificationFlow): Express {
+  const app = createServiceApp('notification');
+  app.post('/notifications', async (req, res) => {
+    res.status(201).json(await flow.orderSettled(validate(orderFacts, req.body)));
+  });
+  app.get('/notifications', (req, res) => {
+    res.json(notifications.list(validate(z.object({ userId: z.string().min(1) }), req.query, 'query').userId));
+  });
+  return finishServiceApp(app);
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { formatCents } from '../../core/money.js';
+import type { Db } from '../../storage/database.js';
+
+export const notificationSchema = `
+CREATE TABLE IF NOT EXISTS profiles (
+  user_id TEXT PRIMARY KEY,
+  email TEXT NOT NULL,
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  order_id TEXT UNIQUE,
+  email TEXT NOT NULL,
+  message TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications (user_id, created_at);`;
+
+/** What notification needs to know about a settled order. */
+export interface OrderFacts {
+  orderId: string;
+  userId: string;
+  priceCents: number;
+  status: 'succeeded' | 'failed';
+  reason?: string;
+}
+
+/** Who a message goes to. */
+export interface Recipient {
+  id: string;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** A stored notification, i.e. the e-mail that would have been sent. */
+export interface StoredNotification {
+  id: string;
+  userId: string;
+  orderId?: string;
+  email: string;
+  message: string;
+  createdAt: string;
+}
+
+export function orderMessage(facts: Pick<OrderFacts, 'priceCents' | 'status' | 'reason'>): string {
+  const amount = `${formatCents(facts.priceCents)}$`;
+  return facts.status === 'succeeded'
+    ? `Your order for ${amount} has been successfully processed`
+    : `Your order for ${amount} was not fulfilled due to: ${facts.reason ?? 'unknown reason'}`;
+}
+
+interface Row {
+  id: string;
+  user_id: string;
+  order_id: string | null;
+  email: string;
+  message: string;
+  created_at: string;
+}
+
+/** Messages to users (one per order, however often asked) and the profiles it keeps a copy of. */
+export class NotificationService {
+  constructor(private readonly db: Db) {}
+
+  keepProfile(user: Recipient): void {
+    this.db
+      .prepare(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
+      .run(user.id, user.email, user.firstName ?? '', user.lastName ?? '');
+  }
+
+  profile(userId: string): Recipient | undefined {
+    const row = this.db.prepare('SELECT * FROM profiles WHERE user_id = ?').get(userId) as
+      | { user_id: string; email: string; first_name: string; last_name: string }
+      | undefined;
+    return row && { id: row.user_id, email: row.email, firstName: row.first_name, lastName: row.last_name };
+  }
+
+  /** Stores ("sends") the message about an order once; a repeat returns the first one. */
+  notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
+    const changes = this.db
+      .prepare(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
+                VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+      .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
+    const row = this.db.prepare('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
+    return { notification: toNotification(row), created: changes === 1 };
+  }
+
+  /** A user's notifications, newest first. */
+  list(userId: string): StoredNotification[] {
+    return (this.db.prepare('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as Row[]).map(toNotification);
+  }
+}
+
+const toNotification = (row: Row): StoredNotification => ({
+  id: row.id,
+  userId: row.user_id,
+  ...(row.order_id ? { orderId: row.order_id } : {}),
+  email: row.email,
+  message: row.message,
+  createdAt: row.created_at,
+});

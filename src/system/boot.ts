@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryTransport } from '../broker/memory-transport.js';
+import { ServiceBus } from '../broker/service-bus.js';
+import type { Transport } from '../broker/transport.js';
+import { sleep } from '../core/duration.js';
+import { Tokens } from '../core/tokens.js';
+import { inboundHops } from '../http/inbound-hops.js';
+import { closeServer, listen } from '../http/service-app.js';
+import { ServiceClient, type ServiceDirectory } from '../http/service-client.js';
+import { billingApp } from '../services/billing/billing-routes.js';
+import { billingSchema, BillingService } from '../services/billing/billing-service.js';
+import { gatewayApp } from '../services/gateway/gateway-app.js';
+import { RegistrationFlow } from '../services/identity/identity-flow.js';
+import { identityApp } from '../services/identity/identity-routes.js';
+import { identitySchema, IdentityService } from '../services/identity/identity-service.js';
+import { NotificationFlow } from '../services/notification/notification-flow.js';
+import { notificationApp } from '../services/notification/notification-routes.js';
+import { notificationSchema, NotificationService } from '../services/notification/notification-service.js';
+import { OrderFlow } from '../services/ordering/order-flow.js';
+import { orderingApp } from '../services/ordering/ordering-routes.js';
+import { orderingSchema, OrderingService } from '../services/ordering/ordering-service.js';
+import { openDatabase, type Db } from '../storage/database.js';
+import { currentTrace } from '../tracing/context.js';
+import { Recorder } from '../tracing/recorder.js';
+import type { Variant } from '../variants/variant.js';
+import { wireLinks } from './links/index.js';
+import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
+
+/** How to boot one variant. */
+export interface BootOptions {
+  variant: Variant;
+  /** Broker to use; the in-process broker when absent. The system closes it on close(). */
+  transport?: Transport;
+  /** Keep the databases here; a temporary directory (removed on close) when absent. */
+  dataDir?: string;
+  /** Gateway port; ephemeral when absent. */
+  gatewayPort?: number;
+  /** Record hops (default true). */
+  tracing?: boolean;
+  /** How long the gateway waits for a reply event (variants with commands over the broker). */
+  commandTimeoutMs?: number;
+}
+
+/** A running order system of one variant. */
+export interface RunningSystem {
+  variant: Variant;
+  gatewayUrl: string;
+  /** Base URL of every service, the gateway included. */
+  urls: Record<ServiceName, string>;
+  recorder: Recorder;
+  transport: Transport;
+  dataDir: string;
+  /** Resolves once no message is queued or in flight and no recorded call is open, for a quiet moment. */
+  settle(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const notWired = () => {
+  throw new Error('link not wired');
+};
+
+export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
+  const { variant } = options;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'orderctl-')));
+  const recorder = new Recorder(options.tracing ?? true);
+  const transport = options.transport ?? new MemoryTransport();
+  const directory: ServiceDirectory = new Map();
+  const tokens = new Tokens(process.env.ORDERCTL_JWT_SECRET);
+  const dbs: Db[] = [];
+  const db = (name: string, schema: string) => {
+    const opened = openDatabase(dataDir, name, schema);
+    dbs.push(opened);
+    return opened;
+  };
+  const note = (service: ServiceName, label: string) => {
+    const trace = currentTrace();
+    if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
+  };
+  const per = <T>(make: (name: ServiceName) => T) => Object.fromEntries(SERVICES.map((s) => [s, make(s)])) as Record<ServiceName, T>;
+
+  const services = {
+    identity: new IdentityService(db('identity', identitySchema), tokens),
+    billing: new BillingService(db('billing', billingSchema)),
+    ordering: new OrderingService(db('order', orderingSchema)),
+    notification: new NotificationService(db('notification', notificationSchema)),
+  };
+  const ports: Wiring['ports'] = {
+    identity: { userRegistered: notWired },
+    ordering: { requestPayment: notWired, orderSettled: notWired },
+    notification: { recipient: notWired },
+    gateway: { register: notWired, deposit: notWired, withdraw: notWired, placeOrder: notWired },
+  };
+  // Flows reach their ports through these facades, so links may set ports after the flows exist.
+  const flows = {
+    registration: new RegistrationFlow(services.identity, { userRegistered: (u) => ports.identity.userRegistered(u) }, (l) => note('identity', l)),
+    order: new OrderFlow(
+      services.ordering,
+      { requestPayment: (o) => ports.ordering.requestPayment(o), orderSettled: (o) => ports.ordering.orderSettled(o) },
+      (l) => note('order', l),
+    ),
+    notification: new NotificationFlow(services.notification, { recipient: (id) => ports.notification.recipient(id) }, (l) => note('notification', l)),
+  };
+  const wiring: Wiring = {
+    variant,
+    services,
+    flows,
+    ports,
+    http: per((name) => new ServiceClient(name, directory, recorder)),
+    bus: per((name) => new ServiceBus(name, transport, recorder)),
+    note,
+    commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+  };
+
+  const servers: Server[] = [];
+  const cleanup = async () => {
+    await Promise.all(servers.map(closeServer));
+    await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
+    await transport.close();
+    for (const d of dbs) d.close();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await wireLinks(wiring);
+    const apps = {
+      gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, inboundHops(recorder, 'Client')),
+      identity: identityApp(services.identity, flows.registration),
+      billing: billingApp(services.billing),
+      order: orderingApp(services.ordering, flows.order),
+      notification: notificationApp(services.notification, flows.notification),
+    };
+    for (const name of SERVICES) {
+      const { server, url } = await listen(apps[name], name === 'gateway' ? options.gatewayPort : 0);
+      servers.push(server);
+      directory.set(name, url);
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+
+  const settle = async (timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (Date.now() < deadline) {
+      quiet = (await transport.pending()) === 0 && recorder.inFlight === 0 ? quiet + 1 : 0;
+      if (quiet >= 3) return true;
+      await sleep(5);
+    }
+    return false;
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    variant,
+    gatewayUrl: directory.get('gateway')!,
+    urls: Object.fromEntries(directory) as Record<ServiceName, string>,
+    recorder,
+    transport,
+    dataDir,
+    settle,
+    close: () => (closing ??= (async () => {
+      await settle(2_000);
+      await cleanup();
+    })()),
+  };
+}

@@ -1,0 +1,18 @@
+import { events, type UserCreated } from '../events.js';
+import type { Link } from '../wiring.js';
+
+/** Identity → Billing: the account of a new user. */
+export const accountOpening: Link<'rest' | 'event'> = {
+  rest(w) {
+    w.ports.identity.userRegistered = async (user) => {
+      await w.http.identity.expect('billing', 'PUT', `/accounts/${user.id}`);
+    };
+  },
+  async event(w) {
+    w.ports.identity.userRegistered = (user) => w.bus.identity.publish('UserCreated', events.userCreated(w.variant.events, user));
+    await w.bus.billing.subscribe(['UserCreated'], (e: UserCreated) => {
+      w.services.billing.openAccount(events.userIdOf(e));
+      w.note('billing', 'account opened');
+    });
+  },
+};

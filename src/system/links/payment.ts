@@ -1,0 +1,34 @@
+import { upstreamError } from '../../http/service-client.js';
+import { events, type PaymentSettled } from '../events.js';
+import type { Link } from '../wiring.js';
+
+/** Order → Billing: charging an order. */
+export const payment: Link<'rest' | 'event'> = {
+  rest(w) {
+    w.ports.ordering.requestPayment = async (order) => {
+      const answer = await w.http.order.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
+      if (answer.status === 201) return { status: 'succeeded' };
+      if (answer.status === 422) return { status: 'failed', reason: answer.body.message };
+      throw upstreamError('billing', answer);
+    };
+  },
+  async event(w) {
+    const style = w.variant.events;
+    w.ports.ordering.requestPayment = async (order) => {
+      const request = events.paymentRequest(style, order);
+      await w.bus.order.publish(request.type, request.data);
+      return undefined;
+    };
+    await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
+      const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
+      const result = w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
+      w.note('billing', result.status === 'succeeded' ? 'payment taken' : `payment declined: ${result.reason}`);
+      const settled = events.paymentSettled(style, result);
+      await w.bus.billing.publish(settled.type, settled.data);
+    });
+    await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
+      const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
+      await w.flows.order.settle(events.paymentIdOf(e), outcome);
+    });
+  },
+};

@@ -1,0 +1,31 @@
+import type { ServiceBus } from '../broker/service-bus.js';
+import type { ServiceClient } from '../http/service-client.js';
+import type { BillingService } from '../services/billing/billing-service.js';
+import type { GatewayCommands } from '../services/gateway/gateway-commands.js';
+import type { IdentityPorts, RegistrationFlow } from '../services/identity/identity-flow.js';
+import type { IdentityService } from '../services/identity/identity-service.js';
+import type { NotificationFlow, NotificationPorts } from '../services/notification/notification-flow.js';
+import type { NotificationService } from '../services/notification/notification-service.js';
+import type { OrderFlow, OrderingPorts } from '../services/ordering/order-flow.js';
+import type { OrderingService } from '../services/ordering/ordering-service.js';
+import type { Variant } from '../variants/variant.js';
+
+/** The participants of the order system. */
+export const SERVICES = ['gateway', 'identity', 'billing', 'order', 'notification'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Everything a link may use while it wires the system of one variant. */
+export interface Wiring {
+  variant: Variant;
+  services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService };
+  flows: { registration: RegistrationFlow; order: OrderFlow; notification: NotificationFlow };
+  /** Filled by the links: how each service reaches the others. */
+  ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands };
+  http: Record<ServiceName, ServiceClient>;
+  bus: Record<ServiceName, ServiceBus>;
+  note(service: ServiceName, label: string): void;
+  commandTimeoutMs: number;
+}
+
+/** A link between services, made one way or another. */
+export type Link<Style extends string> = Record<Style, (w: Wiring) => void | Promise<void>>;

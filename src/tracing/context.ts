@@ -1,0 +1,37 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+
+/** What travels with the work caused by one client action, inside a service and across hops. */
+export interface TraceContext {
+  /** Participant doing the work right now (`order`, `billing`, `Client`, ...). */
+  service: string;
+  traceId: string;
+  /** Span that caused the current work; becomes the parent of the next hop. */
+  spanId: string;
+  /** Carried from a command to its reply event across the broker (variants 2 and 3). */
+  correlationId?: string;
+}
+
+const storage = new AsyncLocalStorage<TraceContext>();
+
+export const currentTrace = (): TraceContext | undefined => storage.getStore();
+
+export function withTrace<T>(context: TraceContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+export const newTraceId = (): string => randomBytes(16).toString('hex');
+export const newSpanId = (): string => randomBytes(8).toString('hex');
+
+/** W3C Trace Context `traceparent` header value. */
+export function formatTraceparent(traceId: string, spanId: string): string {
+  return `00-${traceId}-${spanId}-01`;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+export function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = TRACEPARENT.exec(value.trim());
+  return match ? { traceId: match[1], spanId: match[2] } : undefined;
+}

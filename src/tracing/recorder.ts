@@ -1,0 +1,82 @@
+import { performance } from 'node:perf_hooks';
+import { newSpanId } from './context.js';
+
+/** The kinds of hop: an HTTP exchange, a message put on the broker, its delivery to a consumer, local work. */
+export type HopKind = 'http' | 'publish' | 'consume' | 'local';
+
+/** One recorded interaction between two participants (or local work, where from === to). */
+export interface Hop {
+  spanId: string;
+  parentSpanId?: string;
+  traceId: string;
+  kind: HopKind;
+  from: string;
+  to: string;
+  /** `POST /payments`, `PaymentCreated`, `order pending -> succeeded`. */
+  label: string;
+  /** HTTP status for http hops. */
+  status?: number;
+  /** `ok`, or why it did not go well (`nack`, `error`, `timeout`, ...). */
+  outcome: string;
+  messageId?: string;
+  /** Epoch milliseconds with sub-millisecond precision. */
+  start: number;
+  end: number;
+}
+
+/** Started hop, finished with `end()`. */
+export interface OpenHop {
+  readonly spanId: string;
+  end(result?: { status?: number; outcome?: string }): void;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Collects the hops of a running system, in the order they finished. */
+export class Recorder {
+  private readonly hops: Hop[] = [];
+  private openCount = 0;
+
+  constructor(readonly enabled = true) {}
+
+  begin(hop: Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string }): OpenHop {
+    const spanId = hop.spanId ?? newSpanId();
+    if (!this.enabled) return { spanId, end: () => {} };
+    const start = now();
+    this.openCount++;
+    let done = false;
+    return {
+      spanId,
+      end: (result = {}) => {
+        if (done) return;
+        done = true;
+        this.openCount--;
+        this.hops.push({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
+      },
+    };
+  }
+
+  /** Records local work (a state change) as a zero-length hop. */
+  local(service: string, traceId: string, parentSpanId: string | undefined, label: string): void {
+    if (!this.enabled) return;
+    const t = now();
+    this.hops.push({ spanId: newSpanId(), parentSpanId, traceId, kind: 'local', from: service, to: service, label, outcome: 'ok', start: t, end: t });
+  }
+
+  /** Hops not finished yet (requests in flight, deliveries being handled). */
+  get inFlight(): number {
+    return this.openCount;
+  }
+
+  all(): Hop[] {
+    return [...this.hops];
+  }
+
+  trace(traceId: string): Hop[] {
+    return this.hops.filter((h) => h.traceId === traceId).sort((a, b) => a.start - b.start);
+  }
+
+  clear(): void {
+    this.hops.length = 0;
+  }
+}
