@@ -10,8 +10,9 @@ const TWO_DECIMALS = /^\d+(\.\d{1,2})?$/;
  * MAX_AMOUNT. Parses to integer cents, which is all the services ever store.
  */
 export const amountSchema = z
-  .number({ error: 'must be a number' })
-  .refine((n) => Number.isFinite(n), 'must be a finite number')
+  .number({
+    error: (issue) => (issue.input === undefined ? 'is required' : typeof issue.input === 'number' ? 'must be a finite number' : 'must be a number'),
+  })
   .refine((n) => n > 0, 'must be greater than 0')
   .refine((n) => n <= MAX_AMOUNT, `must be at most ${MAX_AMOUNT}`)
   .refine((n) => TWO_DECIMALS.test(String(n)), 'must have at most two decimals')

@@ -18,13 +18,15 @@ export class Tokens {
     this.key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
   }
 
-  async issue(user: { id: string; email: string }): Promise<string> {
+  /** A token for `user`, valid for `ttlSeconds` (negative: already expired, for tests). */
+  async issue(user: { id: string; email: string }, ttlSeconds = this.ttlSeconds): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ userId: user.id, email: user.email })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(user.id)
       .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(Math.min(now, now + ttlSeconds - 60))
+      .setExpirationTime(now + ttlSeconds)
       .sign(this.key);
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,8 @@ export interface RunningSystem {
   urls: Record<ServiceName, string>;
   recorder: Recorder;
   transport: Transport;
+  /** The token issuer the system uses (for probes such as expired tokens). */
+  tokens: Tokens;
   dataDir: string;
   /** Resolves once no message is queued or in flight and no recorded call is open, for a quiet moment. */
   settle(timeoutMs?: number): Promise<boolean>;
@@ -65,6 +67,7 @@ const notWired = () => {
 export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const { variant } = options;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'orderctl-')));
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const recorder = new Recorder(options.tracing ?? true);
   const transport = options.transport ?? new MemoryTransport();
   const directory: ServiceDirectory = new Map();
@@ -160,6 +163,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     urls: Object.fromEntries(directory) as Record<ServiceName, string>,
     recorder,
     transport,
+    tokens,
     dataDir,
     settle,
     close: () => (closing ??= (async () => {

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import { exitCodeFor } from './cli-error.js';
+import { runCommand } from './run.js';
+import { scenariosCommand } from './scenarios.js';
+import { serveCommand } from './serve.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  return new Command('orderctl')
+    .description('Boot one online-shop order system in four interaction styles, run scenarios against it, and see what really flowed.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addCommand(runCommand())
+    .addCommand(serveCommand())
+    .addCommand(scenariosCommand())
+    .addHelpText(
+      'after',
+      `
+Variants: http, event-notification, event-collaboration, hybrid (see README.md).
+Exit codes: 0 all expectations held, 1 an expectation failed, 2 usage error, 3 could not run.
+
+Examples:
+  $ orderctl run --variant=hybrid
+  $ orderctl run --variant=all --json > result.json
+  $ orderctl serve --variant=http --port 8080`,
+    );
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}

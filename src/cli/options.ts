@@ -1,0 +1,27 @@
+import { Option } from 'commander';
+import { AppError } from '../core/errors.js';
+import { findVariant, variants } from '../variants/index.js';
+import type { Variant } from '../variants/variant.js';
+
+/** `--variant <name>`: one of the four styles, or `all` where `allowAll`. */
+export function variantOption(allowAll: boolean, fallback?: string): Option {
+  const names = variants.map((v) => v.name);
+  const option = new Option('--variant <name>', 'interaction style to boot').choices(allowAll ? [...names, 'all'] : names);
+  return fallback ? option.default(fallback) : option.makeOptionMandatory();
+}
+
+export function selectVariants(name: string): Variant[] {
+  try {
+    return name === 'all' ? [...variants] : [findVariant(name)];
+  } catch (error) {
+    throw new AppError('USAGE', (error as Error).message);
+  }
+}
+
+export const dataDirOption = () => new Option('--data-dir <dir>', 'keep the SQLite databases in this directory (default: a temporary one, removed on exit)');
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('USAGE', `--port must be a whole number from 0 to 65535, not "${value}"`);
+  return port;
+}

@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BUILTIN_SCENARIOS, loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
+import { CliError, EXIT } from './cli-error.js';
+import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
+import { dataDirOption, selectVariants, variantOption } from './options.js';
+
+interface RunOptions {
+  variant: string;
+  scenario: string[];
+  scenariosDir: string;
+  json?: boolean;
+  quiet?: boolean;
+  dataDir?: string;
+}
+
+/** The machine-readable result of `run --json`. */
+export function jsonResult(results: VariantResult[], ms: number) {
+  return {
+    passed: results.every((r) => r.passed),
+    ms: Math.round(ms),
+    broker: 'memory',
+    variants: results.map((r) => ({
+      ...r,
+      ms: Math.round(r.ms),
+      scenarios: r.scenarios.map((s) => ({ ...s, ms: Math.round(s.ms), steps: s.steps.map(({ traceIds: _t, ...step }) => ({ ...step, ms: Math.round(step.ms * 10) / 10 })) })),
+    })),
+  };
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('boot a variant, run the scenarios against it, and report what happened')
+    .addOption(variantOption(true, 'all'))
+    .option('--scenario <name>', 'run only this scenario (repeatable; default: all)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--scenarios-dir <dir>', 'read scenario files from this directory', BUILTIN_SCENARIOS)
+    .addOption(dataDirOption())
+    .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
+    .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
+    .addHelpText('after', '\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --scenario happy-path --json')
+    .action(async (options: RunOptions) => {
+      const variants = selectVariants(options.variant);
+      const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
+      const out = options.json ? process.stderr : process.stdout;
+      const say = (line: string) => out.write(`${line}\n`);
+      const verbose = !options.quiet;
+      const listener: RunListener = {
+        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on the in-process broker…`),
+        scenarioStarted: (v, s) => verbose && !options.json && say(formatScenarioHeader(v.name, s.name, s.title)),
+        stepFinished: (_v, step) => verbose && !options.json && say(formatStep(step)),
+        scenarioFinished: (v, r) => verbose && say(options.json ? `${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}` : formatScenarioEnd(r)),
+        variantFinished: (r) => !options.json && say(formatVariantEnd(r)),
+      };
+      const started = performance.now();
+      const results = await runVariants(variants, scenarios, { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name) }, listener);
+      const ms = performance.now() - started;
+      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(results, ms), null, 2)}\n`);
+      else {
+        if (results.length > 1) say(formatComparison(results));
+        say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);
+      }
+      if (!results.every((r) => r.passed)) throw new CliError('some expectations did not hold (see above)', EXIT.failed);
+    });
+}

@@ -1,0 +1,67 @@
+import type { Expectation } from './scenario-schema.js';
+
+/** The expectation of a step for one variant: its `except` entry when it has one, else `expect`. */
+export function expectationFor(expect: Expectation | undefined, except: Record<string, Expectation> | undefined, variant: string): Expectation {
+  return except?.[variant] ?? expect ?? {};
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Does `actual` have everything `expected` names? Lists against a single value mean "one of". */
+export function matches(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return expected.some((option) => matches(actual, option));
+    return expected.length === actual.length && expected.every((e, i) => matches(actual[i], e));
+  }
+  if (isObject(expected)) return isObject(actual) && Object.entries(expected).every(([k, v]) => matches(actual[k], v));
+  return actual === expected;
+}
+
+/** The part of `actual` that `expected` talks about (so reports show only what was checked). */
+function project(actual: unknown, expected: unknown): unknown {
+  if (!isObject(expected) || !isObject(actual)) return actual;
+  return Object.fromEntries(Object.keys(expected).map((k) => [k, project(actual[k], expected[k])]));
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Checks an answer against an expectation; returns what was seen for each key and what did not hold. */
+export function check(expectation: Expectation, status: number, body: any): { problems: string[]; seen: Record<string, unknown> } {
+  const problems: string[] = [];
+  const seen: Record<string, unknown> = {};
+  for (const [key, wanted] of Object.entries(expectation)) {
+    if (wanted === undefined) continue;
+    let actual: unknown;
+    let ok: boolean;
+    if (key === 'answers') {
+      actual = Object.keys(body?.answers ?? {}).map(Number);
+      ok = (actual as number[]).every((a) => (wanted as number[]).includes(a));
+    } else if (key === 'answer') {
+      actual = status;
+      ok = matches(status, wanted);
+    } else if (key === 'count') {
+      actual = Array.isArray(body) ? body.length : 'not a list';
+      ok = actual === wanted;
+    } else if (key === 'latest') {
+      actual = Array.isArray(body) ? project(body[0], wanted) : undefined;
+      ok = matches(actual, wanted);
+    } else if (key === 'message') {
+      actual = body?.message;
+      ok = typeof actual === 'string' && actual.includes(String(wanted));
+    } else {
+      actual = project(body?.[key], wanted);
+      ok = matches(actual, wanted);
+    }
+    seen[key] = actual;
+    if (!ok) problems.push(`${key}: expected ${show(wanted)}, got ${actual === undefined ? 'nothing' : show(actual)}`);
+  }
+  return { problems, seen };
+}
+
+/** `answer 201, status succeeded`: an expectation or what was seen, for people. */
+export function describe(values: Record<string, unknown>): string {
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('|') : isObject(v) ? Object.entries(v).map(([ik, iv]) => `${ik} ${show(iv)}`).join(' ') : show(v)}`)
+    .join(', ');
+}

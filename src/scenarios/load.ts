@@ -1,0 +1,61 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { AppError } from '../core/errors.js';
+import { ACTION_NAMES, actions, scenarioHeader, stepFields, type ActionName, type Scenario, type Step } from './scenario-schema.js';
+
+/** The scenarios shipped with orderctl. */
+export const BUILTIN_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+
+const fail = (file: string, message: string) => new AppError('USAGE', `${file}: ${message}`);
+
+function parseStep(file: string, raw: Record<string, unknown>, index: number): Step {
+  const where = `step ${index + 1}`;
+  const present = ACTION_NAMES.filter((name) => name in raw);
+  if (present.length !== 1) {
+    throw fail(file, `${where} must have exactly one action (${ACTION_NAMES.join(', ')}); it has ${present.length ? present.join(', ') : 'none'}`);
+  }
+  const action = present[0] as ActionName;
+  const { [action]: argsRaw, ...rest } = raw;
+  const args = actions[action].safeParse(argsRaw);
+  if (!args.success) throw fail(file, `${where} (${action}): ${args.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+  const fields = stepFields.strict().safeParse(rest);
+  if (!fields.success) throw fail(file, `${where} (${action}): ${fields.error.issues.map((i) => `${i.path.join('.') || 'keys'} ${i.message}`).join('; ')}`);
+  return { action, args: args.data, ...fields.data };
+}
+
+export async function loadScenario(file: string): Promise<Scenario> {
+  let doc: unknown;
+  try {
+    doc = parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw fail(file, `not readable YAML: ${(error as Error).message}`);
+  }
+  const header = scenarioHeader.safeParse(doc);
+  if (!header.success) throw fail(file, header.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '));
+  return {
+    name: basename(file).replace(/\.ya?ml$/, ''),
+    title: header.data.title,
+    description: header.data.description.trim(),
+    steps: header.data.steps.map((s, i) => parseStep(file, s, i)),
+    file,
+  };
+}
+
+/** Every `*.yaml` in `dir`, in file-name order. */
+export async function loadScenarios(dir = BUILTIN_SCENARIOS): Promise<Scenario[]> {
+  const files = (await readdir(resolve(dir))).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new AppError('USAGE', `no scenario files (*.yaml) in ${dir}`);
+  return Promise.all(files.map((f) => loadScenario(join(resolve(dir), f))));
+}
+
+/** The scenarios named (all when `names` is empty); an unknown name is a usage error listing the known ones. */
+export function pickScenarios(all: Scenario[], names: string[]): Scenario[] {
+  if (names.length === 0) return all;
+  return names.map((name) => {
+    const found = all.find((s) => s.name === name);
+    if (!found) throw new AppError('USAGE', `unknown scenario "${name}" (known: ${all.map((s) => s.name).join(', ')})`);
+    return found;
+  });
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { parseDuration, sleep } from '../core/duration.js';
+import type { Recorder } from '../tracing/recorder.js';
+import type { RunningSystem } from '../system/boot.js';
+import { ApiClient } from './api-client.js';
+import { check, describe, expectationFor } from './expectations.js';
+import type { RunContext } from './run-context.js';
+import type { Scenario } from './scenario-schema.js';
+import { steps } from './steps.js';
+
+/** How one step went. */
+export interface StepResult {
+  index: number;
+  action: string;
+  title: string;
+  expected: string;
+  seen: string;
+  passed: boolean;
+  problems: string[];
+  /** Client-observed time of the step, until its expectation held (or gave up). */
+  ms: number;
+  attempts: number;
+  /** Synchronous HTTP calls and broker messages the step caused (from the recording). */
+  http: number;
+  messages: number;
+  traceIds: string[];
+}
+
+/** How one scenario went on one variant. */
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  passed: boolean;
+  ms: number;
+  steps: StepResult[];
+}
+
+const RETRY_MS = 20;
+
+/** Counts what the traces recorded: HTTP exchanges and messages published. */
+export function countHops(recorder: Recorder, traceIds: string[]): { http: number; messages: number } {
+  let http = 0;
+  let messages = 0;
+  for (const id of traceIds) {
+    for (const hop of recorder.trace(id)) {
+      if (hop.kind === 'http') http++;
+      else if (hop.kind === 'publish') messages++;
+    }
+  }
+  return { http, messages };
+}
+
+/** Runs one scenario against a running system; `onStep` is told about each step as it finishes. */
+export async function runScenario(
+  system: RunningSystem,
+  scenario: Scenario,
+  options: { api?: ApiClient; onStep?: (step: StepResult) => void } = {},
+): Promise<ScenarioResult> {
+  const api = options.api ?? new ApiClient(system.gatewayUrl);
+  const ctx: RunContext = { api, variant: system.variant.name, runId: randomBytes(4).toString('hex'), users: new Map(), orders: new Map(), tokens: system.tokens, crowds: 0 };
+  const started = performance.now();
+  const results: StepResult[] = [];
+
+  for (const [index, step] of scenario.steps.entries()) {
+    const { perform, title } = steps[step.action];
+    const expectation = expectationFor(step.expect, step.except, ctx.variant);
+    const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
+    const firstAction = api.actions.length;
+    const stepStart = performance.now();
+    let attempts = 0;
+    let problems: string[] = [];
+    let seen: Record<string, unknown> = {};
+    for (;;) {
+      attempts++;
+      try {
+        const outcome = await perform(ctx, step.args);
+        ({ problems, seen } = check(expectation, outcome.status, outcome.body));
+        problems.push(...(outcome.problems ?? []));
+        if (Object.keys(expectation).length === 0 && !outcome.problems && outcome.status >= 400) seen = { answer: outcome.status };
+      } catch (error) {
+        problems = [(error as Error).message];
+      }
+      if (problems.length === 0 || performance.now() >= deadline) break;
+      await sleep(RETRY_MS);
+    }
+    const result: StepResult = {
+      index: index + 1,
+      action: step.action,
+      title: title(step.args),
+      expected: describe(expectation),
+      seen: describe(seen),
+      passed: problems.length === 0,
+      problems,
+      ms: performance.now() - stepStart,
+      attempts,
+      http: 0,
+      messages: 0,
+      traceIds: api.actions.slice(firstAction).map((a) => a.traceId),
+    };
+    results.push(result);
+    options.onStep?.(result);
+  }
+
+  await system.settle();
+  for (const result of results) Object.assign(result, countHops(system.recorder, result.traceIds));
+  return { name: scenario.name, title: scenario.title, passed: results.every((r) => r.passed), ms: performance.now() - started, steps: results };
+}
