@@ -8,7 +8,7 @@ import { serveCommand } from './serve.js';
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export function buildProgram(): Command {
-  return new Command('orderctl')
+  const program = new Command('orderctl')
     .description('Boot one online-shop order system in four interaction styles, run scenarios against it, and see what really flowed.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
@@ -27,6 +27,9 @@ Examples:
   $ orderctl run --variant=all --json > result.json
   $ orderctl serve --variant=http --port 8080`,
     );
+  // addCommand() does not pass these settings on: every command throws to main() instead of exiting.
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
 }
 
 export async function main(argv: string[]): Promise<void> {

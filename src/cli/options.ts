@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { AppError } from '../core/errors.js';
+import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
 import { findVariant, variants } from '../variants/index.js';
 import type { Variant } from '../variants/variant.js';
 
@@ -25,3 +26,6 @@ export function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('USAGE', `--port must be a whole number from 0 to 65535, not "${value}"`);
   return port;
 }
+
+export const scenariosDirOption = () =>
+  new Option('--scenarios-dir <dir>', 'read scenario files (*.yaml) from this directory').default(BUILTIN_SCENARIOS, 'the built-in scenarios/');

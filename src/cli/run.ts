@@ -1,11 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BUILTIN_SCENARIOS, loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
 import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { dataDirOption, selectVariants, variantOption } from './options.js';
+import { dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 
 interface RunOptions {
   variant: string;
@@ -34,8 +34,8 @@ export function runCommand(): Command {
   return new Command('run')
     .description('boot a variant, run the scenarios against it, and report what happened')
     .addOption(variantOption(true, 'all'))
-    .option('--scenario <name>', 'run only this scenario (repeatable; default: all)', (v: string, acc: string[]) => [...acc, v], [])
-    .option('--scenarios-dir <dir>', 'read scenario files from this directory', BUILTIN_SCENARIOS)
+    .addOption(new Option('--scenario <name>', 'run only this scenario (repeatable)').argParser((v: string, acc: string[]) => [...acc, v]).default([], 'all'))
+    .addOption(scenariosDirOption())
     .addOption(dataDirOption())
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')

@@ -1,11 +1,12 @@
 import chalk from 'chalk';
 import { Command } from 'commander';
-import { BUILTIN_SCENARIOS, loadScenarios } from '../scenarios/load.js';
+import { loadScenarios } from '../scenarios/load.js';
+import { scenariosDirOption } from './options.js';
 
 export function scenariosCommand(): Command {
   return new Command('scenarios')
     .description('list the scenarios, one line each')
-    .option('--scenarios-dir <dir>', 'read scenario files from this directory', BUILTIN_SCENARIOS)
+    .addOption(scenariosDirOption())
     .option('--json', 'print the list as JSON')
     .action(async (options: { scenariosDir: string; json?: boolean }) => {
       const scenarios = await loadScenarios(options.scenariosDir);

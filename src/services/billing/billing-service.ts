@@ -62,7 +62,11 @@ const toAccount = (row: AccountRow): Account => ({
   updatedAt: row.updated_at,
 });
 
-/** One account per user; every movement goes through the ledger in the same transaction. */
+/**
+ * One account per user; every movement goes through the ledger in the same transaction.
+ * Writing transactions begin IMMEDIATE, so connections racing on the same file queue up
+ * (busy_timeout) instead of failing when a read lock cannot be upgraded.
+ */
 export class BillingService {
   private readonly take;
 
@@ -99,7 +103,7 @@ export class BillingService {
   }
 
   deposit(userId: string, cents: number): Account {
-    return this.db.transaction(() => {
+    return this.db.transaction((): Account => {
       const changed = this.db
         .prepare(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
         .run(cents, userId).changes;
@@ -108,12 +112,12 @@ export class BillingService {
         .prepare(`INSERT INTO ledger (user_id, kind, delta_cents, created_at) VALUES (?, 'deposit', ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(userId, cents);
       return this.account(userId);
-    })();
+    }).immediate();
   }
 
   /** Takes money out; never below zero, however many withdrawals race. */
   withdraw(userId: string, cents: number): Withdrawal {
-    return this.take(userId, cents, 'withdrawal', null);
+    return this.take.immediate(userId, cents, 'withdrawal', null);
   }
 
   /** Charges a payment once: asking again with the same id returns the first outcome. */
@@ -132,7 +136,7 @@ export class BillingService {
         .prepare(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
       return payment;
-    })();
+    }).immediate();
   }
 
   payment(id: string): Payment | undefined {

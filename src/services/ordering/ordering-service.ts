@@ -73,7 +73,7 @@ export class OrderingService {
         .prepare(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW})`)
         .run(id, userId, priceCents, idempotencyKey ?? null);
       return { order: this.get(id), created: true };
-    })();
+    }).immediate();
   }
 
   /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */

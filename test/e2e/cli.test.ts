@@ -1,0 +1,74 @@
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { cli, privateTmp, startCli } from '../support/cli.js';
+
+describe('orderctl as a user runs it', () => {
+  test('run --variant=all --json: every scenario holds on every variant, stdout is only JSON, nothing left behind', async () => {
+    const tmp = privateTmp();
+    const { code, stdout, stderr } = await cli(['run', '--variant=all', '--json'], { TMPDIR: tmp });
+    expect(stderr).not.toContain('orderctl:');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.passed).toBe(true);
+    expect(result.variants.map((v: { variant: string }) => v.variant)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid']);
+    for (const variant of result.variants) {
+      expect(variant.scenarios).toHaveLength(5);
+      expect(variant.scenarios.every((s: { passed: boolean }) => s.passed)).toBe(true);
+      const order = variant.actions.find((a: { kind: string }) => a.kind === 'order');
+      expect(order.http).toBeGreaterThanOrEqual(1);
+      expect(order.messages).toBe(variant.variant === 'http' ? 0 : order.messages);
+    }
+    const byName = Object.fromEntries(result.variants.map((v: any) => [v.variant, v.actions.find((a: any) => a.kind === 'order')]));
+    expect(byName.http.messages).toBe(0);
+    expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('a scenario that does not hold makes run exit 1 and say which step', async () => {
+    const dir = privateTmp();
+    writeFileSync(join(dir, 'broken.yaml'), 'title: broken\nsteps:\n  - register: zoe\n    expect: { answer: 418 }\n');
+    const { code, stdout } = await cli(['run', '--variant=http', '--scenarios-dir', dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('answer: expected 418, got 201');
+    rmSync(dir, { recursive: true });
+  });
+
+  test('usage errors exit 2 with a clear line', async () => {
+    const unknownVariant = await cli(['run', '--variant=grpc']);
+    expect(unknownVariant.code).toBe(2);
+    expect(unknownVariant.stderr).toContain('http, event-notification, event-collaboration, hybrid');
+    const unknownScenario = await cli(['run', '--variant=http', '--scenario', 'nope']);
+    expect(unknownScenario.code).toBe(2);
+    expect(unknownScenario.stderr).toContain('unknown scenario "nope" (known: bad-input, concurrent-orders');
+  });
+
+  test('scenarios lists one line per scenario; --help explains the commands', async () => {
+    const list = await cli(['scenarios']);
+    expect(list.code).toBe(0);
+    expect(list.stdout.trim().split('\n')).toHaveLength(5);
+    expect(list.stdout).toContain('happy-path');
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['run', 'serve', 'scenarios']) expect(help.stdout).toContain(command);
+  });
+
+  test('serve keeps the system up for outside clients and shuts down cleanly on SIGTERM', async () => {
+    const tmp = privateTmp();
+    const serve = startCli(['serve', '--variant=hybrid', '--port', '0'], { TMPDIR: tmp });
+    const started = Date.now();
+    while (!/Gateway: (\S+)/.test(serve.stdout()) && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 50));
+    const gateway = /Gateway: (\S+)/.exec(serve.stdout())![1];
+    const answer = await fetch(`${gateway}/identity/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'outside@example.test', password: 'outside-pass' }) });
+    expect(answer.status).toBe(201);
+    expect(readdirSync(tmp)).toHaveLength(1);
+    serve.child.kill('SIGTERM');
+    const { code, stdout } = await serve.done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('Stopped');
+    await expect(fetch(`${gateway}/identity/profile`)).rejects.toThrow();
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+});

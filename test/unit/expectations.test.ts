@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'vitest';
+import { check, describe as describeValues, expectationFor, matches } from '../../src/scenarios/expectations.js';
+
+describe('expectations', () => {
+  test('objects match by the keys they name; a list against one value means "one of"', () => {
+    expect(matches({ status: 'failed', price: 5, id: 'x' }, { status: 'failed' })).toBe(true);
+    expect(matches({ status: 'failed' }, { status: 'succeeded' })).toBe(false);
+    expect(matches(202, [201, 202])).toBe(true);
+    expect(matches(500, [201, 202])).toBe(false);
+    expect(matches([{ a: 1 }, { a: 2 }], [{ a: 1 }, { a: 2 }])).toBe(true);
+    expect(matches([{ a: 1 }], [{ a: 1 }, { a: 2 }])).toBe(false);
+  });
+
+  test('a variant listed under except gets its own expectation instead', () => {
+    expect(expectationFor({ answer: 201 }, { hybrid: { answer: 202 } }, 'hybrid')).toEqual({ answer: 202 });
+    expect(expectationFor({ answer: 201 }, { hybrid: { answer: 202 } }, 'http')).toEqual({ answer: 201 });
+  });
+
+  test('check reports each key that did not hold, and shows only what it checked', () => {
+    const body = [{ id: '1', message: 'Your order for 600.00$ has been successfully processed', createdAt: 'x' }];
+    const ok = check({ answer: 200, count: 1, latest: { message: body[0].message } }, 200, body);
+    expect(ok.problems).toEqual([]);
+    expect(describeValues(ok.seen)).toBe('answer 200, count 1, latest message Your order for 600.00$ has been successfully processed');
+
+    const bad = check({ answer: 201, amount: 400, message: 'not enough' }, 500, { amount: 300, message: 'internal error' });
+    expect(bad.problems).toEqual(['answer: expected 201, got 500', 'amount: expected 400, got 300', 'message: expected not enough, got internal error']);
+  });
+
+  test('answers of a crowd must all be among the allowed ones', () => {
+    expect(check({ answers: [201, 422] }, 200, { answers: { 201: 3, 422: 7 } }).problems).toEqual([]);
+    expect(check({ answers: [201, 422] }, 200, { answers: { 201: 3, 500: 1 } }).problems).toHaveLength(1);
+  });
+});
