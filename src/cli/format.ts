@@ -12,9 +12,10 @@ const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 export function formatStep(step: StepResult): string {
   const mark = step.passed ? chalk.green('✓') : chalk.red('✗');
   const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const what = step.passed ? chalk.dim(clip(step.seen || step.expected, 60)) : chalk.red(step.problems.join('; '));
+  const what = step.passed ? chalk.dim(clip(step.seen || step.expected, 70)) : chalk.red(`${step.problems.join('; ')} (expected ${step.expected})`);
   const tries = step.attempts > 1 ? chalk.dim(` ×${step.attempts}`) : '';
-  return `  ${mark} ${padStart(String(step.index), 2)}  ${pad(clip(step.title, 46), 46)} ${padStart(ms(step.ms), 9)}${pad(tries, 4)}  ${what}`;
+  const caused = chalk.cyan(`${padStart(String(step.http), 3)} http ${padStart(String(step.messages), 3)} msg`);
+  return `  ${mark} ${padStart(String(step.index), 2)}  ${pad(clip(step.title, 46), 46)} ${padStart(ms(step.ms), 9)}${pad(tries, 5)} ${caused}  ${what}`;
 }
 
 export function formatScenarioHeader(variant: string, name: string, title: string): string {
@@ -42,7 +43,7 @@ export function formatVariantEnd(result: VariantResult): string {
   return `\n${chalk.bold(result.variant)}: ${result.passed ? chalk.green(verdict) : chalk.red(verdict)} in ${ms(result.ms)}\n${formatActions(result.actions)}`;
 }
 
-const KEY_ACTIONS = ['register', 'deposit', 'order'];
+const KEY_ACTIONS = ['register', 'deposit', 'order', 'order → 422'];
 
 /** The side-by-side table of `--variant=all`. */
 export function formatComparison(results: VariantResult[]): string {
@@ -50,8 +51,8 @@ export function formatComparison(results: VariantResult[]): string {
     const a = r.actions.find((x) => x.kind === kind);
     return a ? `${ms(a.p50Ms)} · ${a.http} http · ${a.messages} msg` : '-';
   };
-  const widths = [22, 11, 10, ...KEY_ACTIONS.map(() => 30)];
-  const header = ['variant', 'scenarios', 'time', ...KEY_ACTIONS.map((k) => `${k} (p50 · per action)`)];
+  const widths = [20, 10, 9, ...KEY_ACTIONS.map(() => 28)];
+  const header = ['variant', 'scenarios', 'time', ...KEY_ACTIONS.map((k) => k)];
   const rows = results.map((r) => [
     r.variant,
     `${r.scenarios.filter((s) => s.passed).length}/${r.scenarios.length}`,
@@ -59,5 +60,5 @@ export function formatComparison(results: VariantResult[]): string {
     ...KEY_ACTIONS.map((k) => cell(r, k)),
   ]);
   const line = (cells: string[]) => `  ${cells.map((c, i) => pad(c, widths[i])).join(' ')}`.trimEnd();
-  return ['', chalk.bold('Side by side'), chalk.dim(line(header)), ...rows.map(line)].join('\n');
+  return ['', `${chalk.bold('Side by side')} ${chalk.dim('(per client action: p50 latency · HTTP calls · broker messages it caused)')}`, chalk.dim(line(header)), ...rows.map(line)].join('\n');
 }

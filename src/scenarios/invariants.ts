@@ -1,5 +1,6 @@
 import type { Outcome, RunContext, UserState } from './run-context.js';
 import { cents } from './run-context.js';
+import { formatCents } from '../core/money.js';
 
 /** The invariants a `check` step can ask for. */
 export type Invariant = 'money-conserved' | 'orders-final' | 'one-notification-per-order';
@@ -32,17 +33,20 @@ export async function checkInvariants(ctx: RunContext, invariants: Invariant[]):
   const problems = snaps.filter((s): s is string => typeof s === 'string');
   const ok = snaps.filter((s): s is Snapshot => typeof s !== 'string');
   const body: Record<string, unknown> = { users: ok.length };
+  const said: string[] = [`${ok.length} user(s)`];
 
   if (invariants.includes('money-conserved')) {
     const inflow = ok.reduce((sum, s) => sum + s.user.depositedCents - s.user.withdrawnCents, 0);
     const held = ok.reduce((sum, s) => sum + s.balanceCents, 0);
     const spent = ok.reduce((sum, s) => sum + s.orders.filter((o) => o.status === 'succeeded').reduce((a, o) => a + cents(o.price), 0), 0);
     body.money = { depositedMinusWithdrawn: inflow / 100, balances: held / 100, succeededOrders: spent / 100 };
+    said.push(`money in ${formatCents(inflow)} = balances ${formatCents(held)} + orders ${formatCents(spent)}`);
     if (inflow !== held + spent) problems.push(`money not conserved: in ${inflow / 100} ≠ balances ${held / 100} + orders ${spent / 100}`);
   }
   if (invariants.includes('orders-final')) {
     const open = ok.flatMap((s) => s.orders.filter((o) => o.status !== 'succeeded' && o.status !== 'failed'));
     body.orders = ok.reduce((n, s) => n + s.orders.length, 0);
+    said.push(`${body.orders} order(s) final`);
     if (open.length) problems.push(`${open.length} order(s) not final (e.g. ${open[0].id} is ${open[0].status})`);
   }
   if (invariants.includes('one-notification-per-order')) {
@@ -51,6 +55,7 @@ export async function checkInvariants(ctx: RunContext, invariants: Invariant[]):
       const expected = s.orders.map((o) => o.id).sort();
       if (ids.join() !== expected.join()) problems.push(`${s.user.alias}: ${ids.length} notification(s) for ${expected.length} order(s)`);
     }
+    said.push('one notification per order');
   }
-  return { status: 200, body, problems };
+  return { status: 200, body, problems, summary: said.join(', ') };
 }

@@ -33,6 +33,8 @@ export interface Outcome {
   status: number;
   body?: any;
   problems?: string[];
+  /** What happened, for people, where the answer alone does not say it (crowds, checks). */
+  summary?: string;
 }
 
 export function userOf(ctx: RunContext, alias: string): UserState {

@@ -51,7 +51,7 @@ export function countHops(recorder: Recorder, traceIds: string[]): { http: numbe
   return { http, messages };
 }
 
-/** Runs one scenario against a running system; `onStep` is told about each step as it finishes. */
+/** Runs one scenario against a running system; `onStep` hears of each step once the system settled and its hops are counted. */
 export async function runScenario(
   system: RunningSystem,
   scenario: Scenario,
@@ -71,13 +71,15 @@ export async function runScenario(
     let attempts = 0;
     let problems: string[] = [];
     let seen: Record<string, unknown> = {};
+    let summary: string | undefined;
     for (;;) {
       attempts++;
       try {
         const outcome = await perform(ctx, step.args);
         ({ problems, seen } = check(expectation, outcome.status, outcome.body));
         problems.push(...(outcome.problems ?? []));
-        if (Object.keys(expectation).length === 0 && !outcome.problems && outcome.status >= 400) seen = { answer: outcome.status };
+        summary = outcome.summary;
+        if (!summary && Object.keys(seen).length === 0) seen = { answer: outcome.status };
       } catch (error) {
         problems = [(error as Error).message];
       }
@@ -89,7 +91,7 @@ export async function runScenario(
       action: step.action,
       title: title(step.args),
       expected: describe(expectation),
-      seen: describe(seen),
+      seen: [describe(seen), summary].filter(Boolean).join(' · '),
       passed: problems.length === 0,
       problems,
       ms: performance.now() - stepStart,
@@ -99,10 +101,12 @@ export async function runScenario(
       traceIds: api.actions.slice(firstAction).map((a) => a.traceId),
     };
     results.push(result);
-    options.onStep?.(result);
   }
 
   await system.settle();
-  for (const result of results) Object.assign(result, countHops(system.recorder, result.traceIds));
+  for (const result of results) {
+    Object.assign(result, countHops(system.recorder, result.traceIds));
+    options.onStep?.(result);
+  }
   return { name: scenario.name, title: scenario.title, passed: results.every((r) => r.passed), ms: performance.now() - started, steps: results };
 }

@@ -122,7 +122,8 @@ async function crowd(parent: RunContext, args: { users: number; deposit: number;
       );
     }),
   );
-  return { status: 200, body: { users: args.users, orders: args.users * args.orders, answers }, problems: problems.slice(0, 5) };
+  const tally = Object.entries(answers).map(([status, n]) => `${n}× ${status}`).join(', ');
+  return { status: 200, body: { users: args.users, orders: args.users * args.orders, answers }, problems: problems.slice(0, 5), summary: `${args.users * args.orders} orders answered ${tally}` };
 }
 
 /** What each action does, and how it is named for people. */

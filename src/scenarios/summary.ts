@@ -21,11 +21,14 @@ export function percentile(sorted: number[], p: number): number {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** `order`, or `order → 422` for an answer that refused: a refusal takes another path and is counted apart. */
+const kindOf = (a: ClientAction) => (a.status >= 400 ? `${a.kind} → ${a.status}` : a.kind);
+
 /** Summarises the client's actions by kind, in the order the kinds first appeared. */
 export function summariseActions(actions: ClientAction[], recorder: Recorder): ActionStats[] {
-  const kinds = [...new Set(actions.map((a) => a.kind))];
+  const kinds = [...new Set(actions.map(kindOf))];
   return kinds.map((kind) => {
-    const mine = actions.filter((a) => a.kind === kind);
+    const mine = actions.filter((a) => kindOf(a) === kind);
     const ms = mine.map((a) => a.ms).sort((a, b) => a - b);
     const { http, messages } = countHops(recorder, mine.map((a) => a.traceId));
     return { kind, count: mine.length, p50Ms: round(percentile(ms, 50)), p95Ms: round(percentile(ms, 95)), http: round(http / mine.length), messages: round(messages / mine.length) };
