@@ -33,6 +33,7 @@ interface Queue {
 }
 
 interface Waiter {
+  correlationId: string;
   types: string[];
   resolve: (message: Message) => void;
   reject: (error: Error) => void;
@@ -43,7 +44,7 @@ interface Waiter {
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
   private readonly queues = new Map<string, Queue>();
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly waiters = new Set<Waiter>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private tag = 0;
   private closed = false;
@@ -57,20 +58,22 @@ export class MemoryTransport implements Transport {
       queue.ready.push({ message: structuredClone(message), attempt: 1 });
       this.schedule(queue);
     }
-    const waiter = this.waiters.get(message.headers[HEADERS.correlationId] ?? '');
-    if (waiter && waiter.types.includes(message.type)) {
-      this.waiters.delete(message.headers[HEADERS.correlationId]);
+    const correlationId = message.headers[HEADERS.correlationId];
+    for (const waiter of this.waiters) {
+      if (waiter.correlationId !== correlationId || !waiter.types.includes(message.type)) continue;
+      this.waiters.delete(waiter);
       clearTimeout(waiter.timer);
       const copy = structuredClone(message);
       setImmediate(() => waiter.resolve(copy));
     }
   }
 
-  async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = { prefetch: 32 }): Promise<Subscription> {
     this.assertOpen();
     const queue = this.declare(group);
     for (const type of types) queue.bindings.add(type);
-    const consumer: Consumer = { handler, prefetch: options.prefetch ?? 32, inFlight: new Map(), closed: false };
+    // As in AMQP, a prefetch of 0 means no limit.
+    const consumer: Consumer = { handler, prefetch: options.prefetch || Infinity, inFlight: new Map(), closed: false };
     queue.consumers.push(consumer);
     this.schedule(queue);
     return {
@@ -78,34 +81,44 @@ export class MemoryTransport implements Transport {
         if (consumer.closed) return;
         consumer.closed = true;
         queue.consumers = queue.consumers.filter((c) => c !== consumer);
-        const unacked = [...consumer.inFlight.values()].map((q) => ({ ...q, attempt: q.attempt + 1 }));
+        const unacked = [...consumer.inFlight.values()];
         consumer.inFlight.clear();
-        queue.ready.unshift(...unacked);
+        // An unacked delivery counts as a failed one: back to the head of the queue, or parked when exhausted.
+        for (const item of unacked.reverse()) {
+          if (item.attempt >= this.policy.maxDeliveries) queue.parked.push(item.message);
+          else queue.ready.unshift({ ...item, attempt: item.attempt + 1 });
+        }
         this.schedule(queue);
       },
     };
   }
 
-  request(message: Message, options: RequestOptions): Promise<Message> {
+  async request(message: Message, options: RequestOptions): Promise<Message> {
     this.assertOpen();
     const correlationId = message.headers[HEADERS.correlationId];
-    if (!correlationId) return Promise.reject(new Error('request needs a correlationid header'));
+    if (!correlationId) throw new AppError('INTERNAL', `request ${message.type} has no ${HEADERS.correlationId} header`);
     return new Promise<Message>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(correlationId);
-        reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
-      }, options.timeoutMs);
-      this.waiters.set(correlationId, { types: options.replyTypes, resolve, reject, timer });
+      const waiter: Waiter = {
+        correlationId,
+        types: options.replyTypes,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
+        }, options.timeoutMs),
+      };
+      this.waiters.add(waiter);
       this.publish(message).catch((error) => {
-        clearTimeout(timer);
-        this.waiters.delete(correlationId);
+        clearTimeout(waiter.timer);
+        this.waiters.delete(waiter);
         reject(error);
       });
     });
   }
 
   async parked(group: string): Promise<Message[]> {
-    return [...(this.queues.get(group)?.parked ?? [])];
+    return structuredClone(this.queues.get(group)?.parked ?? []);
   }
 
   async pending(): Promise<number> {

@@ -24,7 +24,7 @@ export type Handler = (delivery: Delivery) => Promise<void>;
 
 /** Tuning of one consumer. */
 export interface SubscribeOptions {
-  /** Deliveries handed to this consumer before it has acked earlier ones. */
+  /** Deliveries handed to this consumer before it has acked earlier ones (0: no limit). */
   prefetch?: number;
 }
 
