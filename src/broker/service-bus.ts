@@ -12,6 +12,7 @@ export type EventHandler<T = any> = (data: T, delivery: Delivery<T>) => Promise<
  */
 export class ServiceBus {
   private readonly subscriptions: Subscription[] = [];
+  private readonly handling = new Set<Promise<unknown>>();
 
   constructor(
     readonly service: string,
@@ -52,19 +53,27 @@ export class ServiceBus {
       const traceId = parent?.traceId ?? newTraceId();
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
       const context = { service: this.service, traceId, spanId: hop.spanId, correlationId: delivery.headers[HEADERS.correlationId] };
+      const work = withTrace(context, async () => handler(delivery.data, delivery));
+      this.handling.add(work);
       try {
-        await withTrace(context, () => handler(delivery.data, delivery));
+        await work;
         hop.end();
       } catch (error) {
         hop.end({ outcome: 'nack' });
         throw error;
+      } finally {
+        this.handling.delete(work);
       }
     });
     this.subscriptions.push(subscription);
   }
 
-  async close(): Promise<void> {
+  /** Stops consuming and waits (at most `graceMs`) for the handlers still at work. */
+  async close(graceMs = 5_000): Promise<void> {
     await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(this.handling), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
   }
 
   private envelope(type: string, data: unknown, headers: Record<string, string>): Message {

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
+import { closingOnInterrupt } from './shutdown.js';
 import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 
@@ -54,7 +55,9 @@ export function runCommand(): Command {
         variantFinished: (r) => !options.json && say(formatVariantEnd(r)),
       };
       const started = performance.now();
-      const results = await runVariants(variants, scenarios, { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name) }, listener);
+      const results = await closingOnInterrupt(say, (track) =>
+        runVariants(variants, scenarios, { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name) }, { ...listener, systemBooted: track }),
+      );
       const ms = performance.now() - started;
       if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(results, ms), null, 2)}\n`);
       else {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { bootSystem } from '../system/boot.js';
 import { CliError } from './cli-error.js';
+import { untilSignal } from './shutdown.js';
 import { dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
 
 export function serveCommand(): Command {
@@ -24,18 +25,7 @@ export function serveCommand(): Command {
       for (const [name, url] of Object.entries(system.urls)) if (name !== 'gateway') say(chalk.dim(`  ${name.padEnd(13)} ${url}`));
       say(chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
       say('Press Ctrl-C to stop.');
-      await new Promise<void>((done) => {
-        const stop = (signal: string) => {
-          process.off('SIGINT', onInt);
-          process.off('SIGTERM', onTerm);
-          say(`\n${signal}: shutting down…`);
-          done();
-        };
-        const onInt = () => stop('SIGINT');
-        const onTerm = () => stop('SIGTERM');
-        process.on('SIGINT', onInt);
-        process.on('SIGTERM', onTerm);
-      });
+      say(`\n${await untilSignal()}: shutting down…`);
       await system.close();
       say('Stopped: ports closed, broker drained, databases closed.');
     });

@@ -79,10 +79,14 @@ export async function listen(app: Express, port = 0): Promise<{ server: Server; 
   return { server, url: `http://127.0.0.1:${address.port}` };
 }
 
-/** Closes a server and every connection it still holds. */
-export async function closeServer(server: Server): Promise<void> {
+/** Stops accepting, lets requests in flight finish (for at most `graceMs`), then drops what is left. */
+export async function closeServer(server: Server, graceMs = 5_000): Promise<void> {
   await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -36,6 +36,8 @@ export class ServiceClient {
     const headers: Record<string, string> = { traceparent: formatTraceparent(traceId, spanId) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (trace?.correlationId) headers['x-correlation-id'] = trace.correlationId;
+    let status: number;
+    let text: string;
     try {
       const response = await fetch(base + path, {
         method,
@@ -43,15 +45,20 @@ export class ServiceClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const text = await response.text();
-      hop.end({ status: response.status });
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      status = response.status;
+      text = await response.text();
+      hop.end({ status });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
       hop.end({ outcome: timedOut ? 'timeout' : 'unreachable' });
       throw timedOut
         ? new AppError('UPSTREAM_TIMEOUT', `${to} did not answer ${method} ${path} within ${this.timeoutMs} ms`)
         : new AppError('UPSTREAM_FAILED', `${to} is unreachable (${(error as Error).message})`);
+    }
+    try {
+      return { status, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      throw new AppError('UPSTREAM_FAILED', `${to} answered ${method} ${path} with a body that is not JSON`);
     }
   }
 

@@ -4,7 +4,7 @@ import { runScenario, type ScenarioResult, type StepResult } from '../scenarios/
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { summariseActions, type ActionStats } from '../scenarios/summary.js';
 import type { Variant } from '../variants/variant.js';
-import { bootSystem, type BootOptions } from './boot.js';
+import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
 
 /** How every scenario went on one variant. */
 export interface VariantResult {
@@ -18,6 +18,7 @@ export interface VariantResult {
 /** What a caller may want to hear while variants run. */
 export interface RunListener {
   variantStarted?(variant: Variant): void;
+  systemBooted?(system: RunningSystem): void;
   scenarioStarted?(variant: Variant, scenario: Scenario): void;
   stepFinished?(variant: Variant, step: StepResult): void;
   scenarioFinished?(variant: Variant, result: ScenarioResult): void;
@@ -36,6 +37,7 @@ export async function runVariants(
     listener.variantStarted?.(variant);
     const started = performance.now();
     const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant) });
+    listener.systemBooted?.(system);
     try {
       const api = new ApiClient(system.gatewayUrl);
       const done: ScenarioResult[] = [];

@@ -32,12 +32,19 @@ export interface OpenHop {
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** Collects the hops of a running system, in the order they finished. */
+/** Hops kept by default: about 60 MB; the oldest tenth is dropped when a long-running system passes it. */
+export const DEFAULT_HOP_LIMIT = 200_000;
+
+/** Collects the hops of a running system, in the order they finished, indexed by trace. */
 export class Recorder {
-  private readonly hops: Hop[] = [];
+  private hops: Hop[] = [];
+  private byTrace = new Map<string, Hop[]>();
   private openCount = 0;
 
-  constructor(readonly enabled = true) {}
+  constructor(
+    readonly enabled = true,
+    private readonly limit = DEFAULT_HOP_LIMIT,
+  ) {}
 
   begin(hop: Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string }): OpenHop {
     const spanId = hop.spanId ?? newSpanId();
@@ -51,7 +58,7 @@ export class Recorder {
         if (done) return;
         done = true;
         this.openCount--;
-        this.hops.push({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
+        this.add({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
       },
     };
   }
@@ -60,7 +67,7 @@ export class Recorder {
   local(service: string, traceId: string, parentSpanId: string | undefined, label: string): void {
     if (!this.enabled) return;
     const t = now();
-    this.hops.push({ spanId: newSpanId(), parentSpanId, traceId, kind: 'local', from: service, to: service, label, outcome: 'ok', start: t, end: t });
+    this.add({ spanId: newSpanId(), parentSpanId, traceId, kind: 'local', from: service, to: service, label, outcome: 'ok', start: t, end: t });
   }
 
   /** Hops not finished yet (requests in flight, deliveries being handled). */
@@ -72,11 +79,29 @@ export class Recorder {
     return [...this.hops];
   }
 
+  /** The hops of one trace, by start time. */
   trace(traceId: string): Hop[] {
-    return this.hops.filter((h) => h.traceId === traceId).sort((a, b) => a.start - b.start);
+    return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.start - b.start);
   }
 
   clear(): void {
-    this.hops.length = 0;
+    this.hops = [];
+    this.byTrace.clear();
+  }
+
+  private add(hop: Hop): void {
+    this.hops.push(hop);
+    const trace = this.byTrace.get(hop.traceId);
+    if (trace) trace.push(hop);
+    else this.byTrace.set(hop.traceId, [hop]);
+    if (this.hops.length > this.limit) this.dropOldest(Math.ceil(this.limit / 10));
+  }
+
+  private dropOldest(count: number): void {
+    for (const hop of this.hops.splice(0, count)) {
+      const trace = this.byTrace.get(hop.traceId)!;
+      trace.splice(trace.indexOf(hop), 1);
+      if (trace.length === 0) this.byTrace.delete(hop.traceId);
+    }
   }
 }

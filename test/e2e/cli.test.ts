@@ -54,6 +54,20 @@ describe('orderctl as a user runs it', () => {
     for (const command of ['run', 'serve', 'scenarios']) expect(help.stdout).toContain(command);
   });
 
+  test('Ctrl-C during run closes the system, removes its files and exits 130', async () => {
+    const tmp = privateTmp();
+    const run = startCli(['run', '--variant=hybrid', '--scenario', 'concurrent-orders'], { TMPDIR: tmp });
+    const started = Date.now();
+    while (readdirSync(tmp).length === 0 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+    run.child.kill('SIGINT');
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(130);
+    expect(stdout).toContain('SIGINT: shutting down');
+    expect(stderr).toBe('');
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
   test('serve keeps the system up for outside clients and shuts down cleanly on SIGTERM', async () => {
     const tmp = privateTmp();
     const serve = startCli(['serve', '--variant=hybrid', '--port', '0'], { TMPDIR: tmp });

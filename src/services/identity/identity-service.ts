@@ -88,8 +88,15 @@ export class IdentityService {
 
   async login(email: string, password: string): Promise<string> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
-    if (!row || !(await verifyPassword(password, row.password_hash))) throw unauthorized('invalid email or password');
+    // An unknown e-mail costs the same hash as a known one, so timing does not tell which addresses exist.
+    const valid = await verifyPassword(password, row?.password_hash ?? (await this.decoyHash()));
+    if (!row || !valid) throw unauthorized('invalid email or password');
     return this.tokens.issue(row);
+  }
+
+  private decoy?: Promise<string>;
+  private decoyHash(): Promise<string> {
+    return (this.decoy ??= hashPassword('decoy password, never matches'));
   }
 
   get(id: string): User {
