@@ -30,9 +30,9 @@ export function formatScenarioEnd(result: ScenarioResult): string {
 
 /** Per kind of client action: count, latency and what it caused inside. */
 export function formatActions(actions: ActionStats[]): string {
-  const head = `  ${pad('client action', 16)}${padStart('count', 7)}${padStart('p50', 11)}${padStart('p95', 11)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
+  const head = `  ${pad('client action', 22)}${padStart('count', 7)}${padStart('p50', 11)}${padStart('p95', 11)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
   const rows = actions.map(
-    (a) => `  ${pad(a.kind, 16)}${padStart(String(a.count), 7)}${padStart(ms(a.p50Ms), 11)}${padStart(ms(a.p95Ms), 11)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
+    (a) => `  ${pad(a.kind, 22)}${padStart(String(a.count), 7)}${padStart(ms(a.p50Ms), 11)}${padStart(ms(a.p95Ms), 11)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
   );
   return [chalk.dim(head), ...rows].join('\n');
 }

@@ -24,9 +24,12 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 /** `order`, or `order → 422` for an answer that refused: a refusal takes another path and is counted apart. */
 const kindOf = (a: ClientAction) => (a.status >= 400 ? `${a.kind} → ${a.status}` : a.kind);
 
-/** Summarises the client's actions by kind, in the order the kinds first appeared. */
+/** Rows in reading order: single actions, then refusals, then checks, then the crowd's load. */
+const group = (kind: string) => (kind.startsWith('crowd') ? 3 : kind.startsWith('check') ? 2 : kind.includes('→') ? 1 : 0);
+
+/** Summarises the client's actions by kind: grouped, and in the order the kinds first appeared within a group. */
 export function summariseActions(actions: ClientAction[], recorder: Recorder): ActionStats[] {
-  const kinds = [...new Set(actions.map(kindOf))];
+  const kinds = [...new Set(actions.map(kindOf))].sort((a, b) => group(a) - group(b));
   return kinds.map((kind) => {
     const mine = actions.filter((a) => kindOf(a) === kind);
     const ms = mine.map((a) => a.ms).sort((a, b) => a - b);
