@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
 import { currentTrace, formatTraceparent, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
 import { HEADERS, type Delivery, type Message, type Subscription, type Transport } from './transport.js';
@@ -20,8 +21,9 @@ export class ServiceBus {
     private readonly recorder: Recorder,
   ) {}
 
-  async publish<T>(type: string, data: T, headers: Record<string, string> = {}): Promise<void> {
-    const message = this.envelope(type, data, headers);
+  /** Publishes now; `id` keeps a message's identity when it is published again (outbox relay). */
+  async publish<T>(type: string, data: T, headers: Record<string, string> = {}, id: string = randomUUID()): Promise<void> {
+    const message = this.envelope(type, data, headers, id);
     const hop = this.startPublish(message);
     try {
       await this.transport.publish(message);
@@ -34,7 +36,7 @@ export class ServiceBus {
 
   /** Publishes a command and waits for the reply event with the same correlation id. */
   async request<T>(type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
-    const message = this.envelope(type, data, { [HEADERS.correlationId]: randomUUID() });
+    const message = this.envelope(type, data, { [HEADERS.correlationId]: randomUUID() }, randomUUID());
     const hop = this.startPublish(message);
     const pending = this.transport.request(message, { replyTypes, timeoutMs });
     hop.end();
@@ -52,13 +54,23 @@ export class ServiceBus {
       const parent = parseTraceparent(delivery.headers[HEADERS.traceparent]);
       const traceId = parent?.traceId ?? newTraceId();
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
-      const context = { service: this.service, traceId, spanId: hop.spanId, correlationId: delivery.headers[HEADERS.correlationId] };
+      const context = {
+        service: this.service,
+        traceId,
+        spanId: hop.spanId,
+        correlationId: delivery.headers[HEADERS.correlationId],
+        delivery: { consumer: group, messageId: delivery.id, recorded: false },
+      };
       const work = withTrace(context, async () => handler(delivery.data, delivery));
       this.handling.add(work);
       try {
         await work;
         hop.end();
       } catch (error) {
+        if (error instanceof AlreadyProcessed) {
+          hop.end({ outcome: 'duplicate' });
+          return;
+        }
         hop.end({ outcome: 'nack' });
         throw error;
       } finally {
@@ -76,11 +88,11 @@ export class ServiceBus {
     clearTimeout(timer);
   }
 
-  private envelope(type: string, data: unknown, headers: Record<string, string>): Message {
+  private envelope(type: string, data: unknown, headers: Record<string, string>, id: string): Message {
     const trace = currentTrace();
     const correlationId = headers[HEADERS.correlationId] ?? trace?.correlationId;
     return {
-      id: randomUUID(),
+      id,
       type,
       source: this.service,
       time: new Date().toISOString(),

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryTransport } from '../broker/memory-transport.js';
+import { OutboxRelay } from '../broker/outbox-relay.js';
 import { ServiceBus } from '../broker/service-bus.js';
 import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
@@ -23,6 +24,7 @@ import { OrderFlow } from '../services/ordering/order-flow.js';
 import { orderingApp } from '../services/ordering/ordering-routes.js';
 import { orderingSchema, OrderingService } from '../services/ordering/ordering-service.js';
 import { openDatabase, type Db } from '../storage/database.js';
+import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
 import { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
@@ -55,7 +57,7 @@ export interface RunningSystem {
   /** The token issuer the system uses (for probes such as expired tokens). */
   tokens: Tokens;
   dataDir: string;
-  /** Resolves once no message is queued or in flight and no recorded call is open, for a quiet moment. */
+  /** Resolves once no event waits in an outbox, no message is queued or in flight and no recorded call is open, for a quiet moment. */
   settle(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -73,10 +75,10 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const directory: ServiceDirectory = new Map();
   const tokens = new Tokens(process.env.ORDERCTL_JWT_SECRET);
   const dbs: Db[] = [];
-  const db = (name: string, schema: string) => {
+  const store = (name: string, schema: string) => {
     const opened = openDatabase(dataDir, name, schema);
     dbs.push(opened);
-    return opened;
+    return new Store(opened);
   };
   const note = (service: ServiceName, label: string) => {
     const trace = currentTrace();
@@ -84,27 +86,36 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   };
   const per = <T>(make: (name: ServiceName) => T) => Object.fromEntries(SERVICES.map((s) => [s, make(s)])) as Record<ServiceName, T>;
 
-  const services = {
-    identity: new IdentityService(db('identity', identitySchema), tokens),
-    billing: new BillingService(db('billing', billingSchema)),
-    ordering: new OrderingService(db('order', orderingSchema)),
-    notification: new NotificationService(db('notification', notificationSchema)),
+  const stores = {
+    identity: store('identity', identitySchema),
+    billing: store('billing', billingSchema),
+    order: store('order', orderingSchema),
+    notification: store('notification', notificationSchema),
   };
+  const services = {
+    identity: new IdentityService(stores.identity, tokens),
+    billing: new BillingService(stores.billing),
+    ordering: new OrderingService(stores.order),
+    notification: new NotificationService(stores.notification),
+  };
+  // Links fill the ports; flows hold the same objects, so they see what the links set.
   const ports: Wiring['ports'] = {
-    identity: { userRegistered: notWired },
-    ordering: { requestPayment: notWired, orderSettled: notWired },
+    identity: {},
+    ordering: {},
     notification: { recipient: notWired },
     gateway: { register: notWired, deposit: notWired, withdraw: notWired, placeOrder: notWired },
   };
-  // Flows reach their ports through these facades, so links may set ports after the flows exist.
   const flows = {
-    registration: new RegistrationFlow(services.identity, { userRegistered: (u) => ports.identity.userRegistered(u) }, (l) => note('identity', l)),
-    order: new OrderFlow(
-      services.ordering,
-      { requestPayment: (o) => ports.ordering.requestPayment(o), orderSettled: (o) => ports.ordering.orderSettled(o) },
-      (l) => note('order', l),
-    ),
+    registration: new RegistrationFlow(services.identity, ports.identity, (l) => note('identity', l)),
+    order: new OrderFlow(services.ordering, ports.ordering, (l) => note('order', l)),
     notification: new NotificationFlow(services.notification, { recipient: (id) => ports.notification.recipient(id) }, (l) => note('notification', l)),
+  };
+  const bus = per((name) => new ServiceBus(name, transport, recorder));
+  const relay = {
+    identity: new OutboxRelay(stores.identity, bus.identity),
+    billing: new OutboxRelay(stores.billing, bus.billing),
+    order: new OutboxRelay(stores.order, bus.order),
+    notification: new OutboxRelay(stores.notification, bus.notification),
   };
   const wiring: Wiring = {
     variant,
@@ -112,7 +123,8 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     flows,
     ports,
     http: per((name) => new ServiceClient(name, directory, recorder)),
-    bus: per((name) => new ServiceBus(name, transport, recorder)),
+    bus,
+    relay,
     note,
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
   };
@@ -120,6 +132,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const servers: Server[] = [];
   const cleanup = async () => {
     await Promise.all(servers.map(closeServer));
+    await Promise.all(Object.values(relay).map((r) => r.stop()));
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();
     for (const d of dbs) d.close();
@@ -128,6 +141,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
 
   try {
     await wireLinks(wiring);
+    for (const r of Object.values(relay)) r.start();
     const apps = {
       gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, inboundHops(recorder, 'Client')),
       identity: identityApp(services.identity, flows.registration),
@@ -149,7 +163,8 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     while (Date.now() < deadline) {
-      quiet = (await transport.pending()) === 0 && recorder.inFlight === 0 ? quiet + 1 : 0;
+      const waiting = Object.values(stores).reduce((n, st) => n + st.waiting(), 0);
+      quiet = waiting === 0 && recorder.inFlight === 0 && (await transport.pending()) === 0 ? quiet + 1 : 0;
       if (quiet >= 3) return true;
       await sleep(5);
     }

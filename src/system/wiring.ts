@@ -1,3 +1,4 @@
+import type { OutboxRelay } from '../broker/outbox-relay.js';
 import type { ServiceBus } from '../broker/service-bus.js';
 import type { ServiceClient } from '../http/service-client.js';
 import type { BillingService } from '../services/billing/billing-service.js';
@@ -23,6 +24,8 @@ export interface Wiring {
   ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands };
   http: Record<ServiceName, ServiceClient>;
   bus: Record<ServiceName, ServiceBus>;
+  /** Each service's outbox relay: a link in event style routes the service's domain events to broker messages here. */
+  relay: Record<Exclude<ServiceName, 'gateway'>, OutboxRelay>;
   note(service: ServiceName, label: string): void;
   commandTimeoutMs: number;
 }

@@ -10,6 +10,8 @@ export interface TraceContext {
   spanId: string;
   /** Carried from a command to its reply event across the broker (variants 2 and 3). */
   correlationId?: string;
+  /** The message being handled, when this work is a consumer's: its writes record it as processed. */
+  delivery?: { consumer: string; messageId: string; recorded: boolean };
 }
 
 const storage = new AsyncLocalStorage<TraceContext>();

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { billingSchema, BillingService, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type Db } from '../../src/storage/database.js';
+import { Store } from '../../src/storage/store.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -15,7 +16,7 @@ let billing: BillingService;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'orderctl-billing-'));
   db = openDatabase(dir, 'billing', billingSchema);
-  billing = new BillingService(db);
+  billing = new BillingService(new Store(db));
 });
 afterEach(() => {
   db.close();

@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../../core/errors.js';
-import type { Db } from '../../storage/database.js';
+import type { Store } from '../../storage/store.js';
 
 export const billingSchema = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -63,37 +63,41 @@ const toAccount = (row: AccountRow): Account => ({
 });
 
 /**
- * One account per user; every movement goes through the ledger in the same transaction.
- * Writing transactions begin IMMEDIATE, so connections racing on the same file queue up
- * (busy_timeout) instead of failing when a read lock cannot be upgraded.
+ * One account per user; every movement goes through the ledger in the same write.
+ * Raises DepositMade, WithdrawalMade and PaymentSettled.
  */
 export class BillingService {
-  private readonly take;
+  private readonly db;
+  private readonly statements;
 
-  constructor(private readonly db: Db) {
-    const debit = db.prepare(
-      `UPDATE accounts SET amount_cents = amount_cents - ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ')
-       WHERE user_id = ? AND amount_cents >= ?`,
-    );
-    const ledger = db.prepare(
-      `INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`,
-    );
-    this.take = db.transaction((userId: string, cents: number, kind: 'withdrawal' | 'payment', reference: string | null): Withdrawal => {
-      if (debit.run(cents, userId, cents).changes === 1) {
-        ledger.run(userId, kind, -cents, reference);
-        return { ok: true };
-      }
-      return { ok: false, reason: this.find(userId) ? NOT_ENOUGH_MONEY : NO_ACCOUNT };
-    });
+  constructor(private readonly store: Store) {
+    this.db = store.db;
+    this.statements = {
+      debit: this.db.prepare(
+        `UPDATE accounts SET amount_cents = amount_cents - ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ? AND amount_cents >= ?`,
+      ),
+      ledger: this.db.prepare(`INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`),
+    };
+  }
+
+  /** Takes money inside a write: never below zero, recorded in the ledger. */
+  private take(userId: string, cents: number, kind: 'withdrawal' | 'payment', reference: string | null): Withdrawal {
+    if (this.statements.debit.run(cents, userId, cents).changes === 1) {
+      this.statements.ledger.run(userId, kind, -cents, reference);
+      return { ok: true };
+    }
+    return { ok: false, reason: this.find(userId) ? NOT_ENOUGH_MONEY : NO_ACCOUNT };
   }
 
   /** Opens the account of a user; opening it again changes nothing. */
   openAccount(userId: string): Account {
-    this.db
-      .prepare(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
-                VALUES (?, 0, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`)
-      .run(userId);
-    return this.account(userId);
+    return this.store.write(() => {
+      this.db
+        .prepare(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
+                  VALUES (?, 0, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .run(userId);
+      return this.account(userId);
+    });
   }
 
   account(userId: string): Account {
@@ -103,26 +107,29 @@ export class BillingService {
   }
 
   deposit(userId: string, cents: number): Account {
-    return this.db.transaction((): Account => {
+    return this.store.write(() => {
       const changed = this.db
         .prepare(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
         .run(cents, userId).changes;
       if (changed === 0) throw notFound(NO_ACCOUNT);
-      this.db
-        .prepare(`INSERT INTO ledger (user_id, kind, delta_cents, created_at) VALUES (?, 'deposit', ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
-        .run(userId, cents);
+      this.statements.ledger.run(userId, 'deposit', cents, null);
+      this.store.raise('DepositMade', { userId, amountCents: cents });
       return this.account(userId);
-    }).immediate();
+    });
   }
 
   /** Takes money out; never below zero, however many withdrawals race. */
   withdraw(userId: string, cents: number): Withdrawal {
-    return this.take.immediate(userId, cents, 'withdrawal', null);
+    return this.store.write(() => {
+      const result = this.take(userId, cents, 'withdrawal', null);
+      if (result.ok) this.store.raise('WithdrawalMade', { userId, amountCents: cents });
+      return result;
+    });
   }
 
   /** Charges a payment once: asking again with the same id returns the first outcome. */
   pay(paymentId: string, userId: string, cents: number): Payment {
-    return this.db.transaction((): Payment => {
+    return this.store.write((): Payment => {
       const existing = this.payment(paymentId);
       if (existing) {
         if (existing.userId !== userId || existing.amountCents !== cents) throw conflict(`payment ${paymentId} exists with other terms`);
@@ -135,8 +142,9 @@ export class BillingService {
       this.db
         .prepare(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
+      this.store.raise('PaymentSettled', payment);
       return payment;
-    }).immediate();
+    });
   }
 
   payment(id: string): Payment | undefined {

@@ -1,9 +1,10 @@
 import type { Note } from '../note.js';
 import type { IdentityService, RegistrationForm, User } from './identity-service.js';
 
-/** How identity tells the others about a new user; the variant decides: a REST call or an event. */
+/** Identity's synchronous follow-ups, where the variant makes a link a REST call (events leave through the outbox). */
 export interface IdentityPorts {
-  userRegistered(user: User): Promise<void>;
+  /** Tells billing about the new user before registration answers. */
+  userRegistered?(user: User): Promise<void>;
 }
 
 /** Registration: create the user, then let the others know. Undone when the follow-up fails. */
@@ -18,7 +19,7 @@ export class RegistrationFlow {
     const user = await this.identity.register(form);
     this.note('user created');
     try {
-      await this.ports.userRegistered(user);
+      await this.ports.userRegistered?.(user);
     } catch (error) {
       this.identity.remove(user.id);
       this.note('user removed again');

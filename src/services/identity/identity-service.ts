@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { conflict, notFound, unauthorized } from '../../core/errors.js';
 import type { Tokens } from '../../core/tokens.js';
-import type { Db } from '../../storage/database.js';
+import type { Store } from '../../storage/store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export const identitySchema = `
@@ -52,12 +52,16 @@ interface UserRow {
 
 const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, firstName: row.first_name, lastName: row.last_name, phone: row.phone });
 
-/** Users, their passwords and their logins. */
+/** Users, their passwords and their logins. Raises UserRegistered. */
 export class IdentityService {
+  private readonly db;
+
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly tokens: Tokens,
-  ) {}
+  ) {
+    this.db = store.db;
+  }
 
   async register(form: RegistrationForm): Promise<User> {
     const hash = await hashPassword(form.password);
@@ -69,21 +73,25 @@ export class IdentityService {
       last_name: form.lastName ?? '',
       phone: form.phone ?? '',
     };
+    const user = toUser(row);
     try {
-      this.db
-        .prepare(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
-                  VALUES (@id, @email, @password_hash, @first_name, @last_name, @phone, datetime('now'))`)
-        .run(row);
+      this.store.write(() => {
+        this.db
+          .prepare(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
+                    VALUES (@id, @email, @password_hash, @first_name, @last_name, @phone, datetime('now'))`)
+          .run(row);
+        this.store.raise('UserRegistered', user);
+      });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('email is already registered');
       throw error;
     }
-    return toUser(row);
+    return user;
   }
 
   /** Undoes a registration whose follow-up (the billing account) failed. */
   remove(id: string): void {
-    this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
+    this.store.write(() => this.db.prepare('DELETE FROM users WHERE id = ?').run(id));
   }
 
   async login(email: string, password: string): Promise<string> {
@@ -106,10 +114,12 @@ export class IdentityService {
   }
 
   update(id: string, patch: z.infer<typeof profilePatch>): User {
-    const current = this.get(id);
-    this.db
-      .prepare('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')
-      .run(patch.firstName ?? current.firstName, patch.lastName ?? current.lastName, patch.phone ?? current.phone, id);
-    return this.get(id);
+    return this.store.write(() => {
+      const current = this.get(id);
+      this.db
+        .prepare('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')
+        .run(patch.firstName ?? current.firstName, patch.lastName ?? current.lastName, patch.phone ?? current.phone, id);
+      return this.get(id);
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatCents } from '../../core/money.js';
-import type { Db } from '../../storage/database.js';
+import type { Store } from '../../storage/store.js';
 
 export const notificationSchema = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -64,13 +64,19 @@ interface Row {
 
 /** Messages to users (one per order, however often asked) and the profiles it keeps a copy of. */
 export class NotificationService {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+
+  constructor(private readonly store: Store) {
+    this.db = store.db;
+  }
 
   keepProfile(user: Recipient): void {
-    this.db
-      .prepare(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
-      .run(user.id, user.email, user.firstName ?? '', user.lastName ?? '');
+    this.store.write(() =>
+      this.db
+        .prepare(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
+                  ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
+        .run(user.id, user.email, user.firstName ?? '', user.lastName ?? ''),
+    );
   }
 
   profile(userId: string): Recipient | undefined {
@@ -82,12 +88,14 @@ export class NotificationService {
 
   /** Stores ("sends") the message about an order once; a repeat returns the first one. */
   notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
-    const changes = this.db
-      .prepare(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
-                VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
-      .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
-    const row = this.db.prepare('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
-    return { notification: toNotification(row), created: changes === 1 };
+    return this.store.write(() => {
+      const changes = this.db
+        .prepare(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
+                  VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
+      const row = this.db.prepare('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
+      return { notification: toNotification(row), created: changes === 1 };
+    });
   }
 
   /** A user's notifications, newest first. */

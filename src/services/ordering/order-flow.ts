@@ -1,15 +1,15 @@
 import type { Note } from '../note.js';
 import type { Order, OrderingService, PaymentOutcome } from './ordering-service.js';
 
-/** How ordering reaches billing and notification; the variant decides: REST calls or events. */
+/** Ordering's synchronous follow-ups, where the variant makes a link a REST call (events leave through the outbox). */
 export interface OrderingPorts {
-  /** Asks billing to charge a pending order: the outcome at once (REST) or undefined when it will come as an event. */
-  requestPayment(order: Order): Promise<PaymentOutcome | undefined>;
-  /** Announces that an order reached its final status. */
-  orderSettled(order: Order): Promise<void>;
+  /** Asks billing to charge a pending order and returns the outcome. */
+  requestPayment?(order: Order): Promise<PaymentOutcome>;
+  /** Tells notification how an order ended. */
+  orderSettled?(order: Order): Promise<void>;
 }
 
-/** Order placement, the same in every variant: pending, paid or declined, announced. */
+/** Order placement, the same in every variant: pending, paid or declined, announced. Without a REST payment link it stays pending until a payment outcome arrives. */
 export class OrderFlow {
   constructor(
     private readonly orders: OrderingService,
@@ -21,15 +21,15 @@ export class OrderFlow {
     const { order, created } = this.orders.create(userId, priceCents, idempotencyKey);
     if (!created) return { order, created };
     this.note('order pending');
-    const outcome = await this.ports.requestPayment(order);
-    return { order: outcome ? await this.settle(order.id, outcome) : order, created };
+    if (!this.ports.requestPayment) return { order, created };
+    return { order: await this.settle(order.id, await this.ports.requestPayment(order)), created };
   }
 
   async settle(orderId: string, outcome: PaymentOutcome): Promise<Order> {
     const { order, changed } = this.orders.settle(orderId, outcome);
     if (changed) {
       this.note(`order pending → ${order.status}`);
-      await this.ports.orderSettled(order);
+      await this.ports.orderSettled?.(order);
     }
     return order;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.js';
-import type { Db } from '../../storage/database.js';
+import type { Store } from '../../storage/store.js';
 
 export const orderingSchema = `
 CREATE TABLE IF NOT EXISTS orders (
@@ -57,13 +57,17 @@ const toOrder = (row: OrderRow): Order => ({
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
 
-/** Orders and their one-way lifecycle: pending, then succeeded or failed, once. */
+/** Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced and OrderSettled. */
 export class OrderingService {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+
+  constructor(private readonly store: Store) {
+    this.db = store.db;
+  }
 
   /** Creates a pending order; with an idempotency key already used by this user, returns that order instead. */
   create(userId: string, priceCents: number, idempotencyKey?: string): { order: Order; created: boolean } {
-    return this.db.transaction(() => {
+    return this.store.write(() => {
       if (idempotencyKey) {
         const existing = this.db.prepare('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
         if (existing) return { order: toOrder(existing), created: false };
@@ -72,16 +76,22 @@ export class OrderingService {
       this.db
         .prepare(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW})`)
         .run(id, userId, priceCents, idempotencyKey ?? null);
-      return { order: this.get(id), created: true };
-    }).immediate();
+      const order = this.get(id);
+      this.store.raise('OrderPlaced', order);
+      return { order, created: true };
+    });
   }
 
   /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */
   settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
-    const changed = this.db
-      .prepare(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
-      .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
-    return { order: this.get(id), changed: changed === 1 };
+    return this.store.write(() => {
+      const changed = this.db
+        .prepare(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
+        .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
+      const order = this.get(id);
+      if (changed === 1) this.store.raise('OrderSettled', order);
+      return { order, changed: changed === 1 };
+    });
   }
 
   get(id: string): Order {

@@ -1,3 +1,4 @@
+import type { User } from '../../services/identity/identity-service.js';
 import { events, type UserCreated } from '../events.js';
 import type { Link } from '../wiring.js';
 
@@ -9,7 +10,7 @@ export const accountOpening: Link<'rest' | 'event'> = {
     };
   },
   async event(w) {
-    w.ports.identity.userRegistered = (user) => w.bus.identity.publish('UserCreated', events.userCreated(w.variant.events, user));
+    w.relay.identity.route('UserRegistered', (user: User) => ({ type: 'UserCreated', data: events.userCreated(w.variant.events, user) }));
     await w.bus.billing.subscribe(['UserCreated'], (e: UserCreated) => {
       w.services.billing.openAccount(events.userIdOf(e));
       w.note('billing', 'account opened');

@@ -3,11 +3,12 @@ import { validate } from '../../http/validate.js';
 import { brokerCommands, COMMANDS } from '../../services/gateway/broker-commands.js';
 import { restCommands } from '../../services/gateway/rest-commands.js';
 import { registrationForm } from '../../services/identity/identity-service.js';
+import { events } from '../events.js';
 import { NO_ACCOUNT } from '../../services/billing/billing-service.js';
 import type { Link, Wiring } from '../wiring.js';
 import type { ServiceBus } from '../../broker/service-bus.js';
 
-/** Runs a command; a business refusal (any 4xx) becomes the failure reply event, anything else a nack. */
+/** Runs a command (its success reply leaves through the outbox); a refusal (any 4xx) becomes the failure reply event, anything else a nack. */
 async function replying(bus: ServiceBus, failedType: string, work: () => Promise<void> | void): Promise<void> {
   try {
     await work();
@@ -28,21 +29,22 @@ export const commands: Link<'rest' | 'broker'> = {
     await identity.subscribe([COMMANDS.register.command], (form) =>
       replying(identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form)).then(() => {})),
     );
+    w.relay.billing.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
+    w.relay.billing.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
     await billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents }, delivery) => {
-      const kind = delivery.type === COMMANDS.deposit.command ? COMMANDS.deposit : COMMANDS.withdraw;
-      return replying(billing, kind.failed, async () => {
-        if (kind === COMMANDS.deposit) w.services.billing.deposit(userId, amountCents);
-        else {
-          const result = w.services.billing.withdraw(userId, amountCents);
-          if (!result.ok) throw new AppError(result.reason === NO_ACCOUNT ? 'NOT_FOUND' : 'UNPROCESSABLE', result.reason);
-        }
-        await billing.publish(kind.ok, { userId });
+      if (delivery.type === COMMANDS.deposit.command) return replying(billing, COMMANDS.deposit.failed, () => void w.services.billing.deposit(userId, amountCents));
+      return replying(billing, COMMANDS.withdraw.failed, () => {
+        const result = w.services.billing.withdraw(userId, amountCents);
+        if (!result.ok) throw new AppError(result.reason === NO_ACCOUNT ? 'NOT_FOUND' : 'UNPROCESSABLE', result.reason);
       });
     });
     await order.subscribe([COMMANDS.order.command], async ({ userId, priceCents, idempotencyKey }) => {
       const placed = await w.flows.order.place(userId, priceCents, idempotencyKey);
       // A retried command for an order already settled: answer again with its outcome.
-      if (!placed.created && placed.order.status !== 'pending') await w.ports.ordering.orderSettled(placed.order);
+      if (!placed.created && placed.order.status !== 'pending') {
+        const settled = events.orderSettled(w.variant.events, placed.order);
+        await order.publish(settled.type, settled.data);
+      }
     });
   },
 };

@@ -20,10 +20,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
   },
   async event(w) {
     const style = w.variant.events;
-    w.ports.ordering.orderSettled = async (order) => {
-      const settled = events.orderSettled(style, order);
-      await w.bus.order.publish(settled.type, settled.data);
-    };
+    w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(style, order));
     await w.bus.notification.subscribe(['OrderCreated', 'OrderFailed'], async (e: OrderSettled) => {
       const order = 'userId' in e ? e : await w.http.notification.expect('order', 'GET', `/orders/${e.orderId}`).then((o: Order) => ({ ...o, orderId: o.id }));
       await w.flows.notification.orderSettled(factsOf(order));

@@ -1,4 +1,6 @@
 import { upstreamError } from '../../http/service-client.js';
+import type { Payment } from '../../services/billing/billing-service.js';
+import type { Order } from '../../services/ordering/ordering-service.js';
 import { events, type PaymentSettled } from '../events.js';
 import type { Link } from '../wiring.js';
 
@@ -14,17 +16,12 @@ export const payment: Link<'rest' | 'event'> = {
   },
   async event(w) {
     const style = w.variant.events;
-    w.ports.ordering.requestPayment = async (order) => {
-      const request = events.paymentRequest(style, order);
-      await w.bus.order.publish(request.type, request.data);
-      return undefined;
-    };
+    w.relay.order.route('OrderPlaced', (order: Order) => events.paymentRequest(style, order));
+    w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(style, p));
     await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
       const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
       const result = w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
       w.note('billing', result.status === 'succeeded' ? 'payment taken' : `payment declined: ${result.reason}`);
-      const settled = events.paymentSettled(style, result);
-      await w.bus.billing.publish(settled.type, settled.data);
     });
     await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
       const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };

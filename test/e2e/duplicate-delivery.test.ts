@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadScenarios } from '../../src/scenarios/load.js';
+import { runScenario } from '../../src/scenarios/runner.js';
+import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import { variants } from '../../src/variants/index.js';
+import { duplicating } from '../support/duplicating-transport.js';
+import { transports } from '../support/transports.js';
+
+const scenarios = await loadScenarios();
+const eventVariants = variants.filter((v) => v.name !== 'http');
+
+describe.each(transports.flatMap((t) => eventVariants.map((v) => [v.name, t.name, v, t] as const)))(
+  'every message delivered twice: %s on the %s',
+  (_variant, _transport, variant, { make }) => {
+    let system: RunningSystem;
+    beforeAll(async () => {
+      system = await bootSystem({ variant, transport: duplicating(await make()) });
+    });
+    afterAll(() => system.close());
+
+    test.each(scenarios.map((s) => [s.name, s] as const))('%s holds exactly as with single delivery', async (_name, scenario) => {
+      const result = await runScenario(system, scenario);
+      expect(result.steps.filter((s) => !s.passed).map((s) => `step ${s.index} ${s.title}: ${s.problems.join('; ')}`)).toEqual([]);
+    });
+
+    test('the duplicates really arrived and were recognised', () => {
+      const consumed = system.recorder.all().filter((h) => h.kind === 'consume');
+      expect(consumed.filter((h) => h.outcome === 'duplicate').length).toBeGreaterThan(100);
+    });
+  },
+);

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { OutboxRelay } from '../../src/broker/outbox-relay.js';
+import { ServiceBus } from '../../src/broker/service-bus.js';
+import type { Delivery, Transport } from '../../src/broker/transport.js';
+import { sleep } from '../../src/core/duration.js';
+import { billingSchema, BillingService } from '../../src/services/billing/billing-service.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { Store } from '../../src/storage/store.js';
+import { Recorder } from '../../src/tracing/recorder.js';
+import { transports } from '../support/transports.js';
+
+const waitFor = async (condition: () => boolean, ms = 5_000) => {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+};
+
+describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempotent consumers on the %s', (_name, { make }) => {
+  let dir: string;
+  let transport: Transport;
+  const stores: Store[] = [];
+  const open = (service: string) => {
+    const store = new Store(openDatabase(dir, service, billingSchema));
+    stores.push(store);
+    return store;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orderctl-outbox-'));
+    transport = await make();
+  });
+  afterEach(async () => {
+    await transport.close();
+    for (const store of stores.splice(0)) store.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const relayFor = (store: Store) => {
+    const relay = new OutboxRelay(store, new ServiceBus('billing', transport, new Recorder()), 50);
+    relay.route('DepositMade', (d) => ({ type: 'DepositSucceeded', data: d }));
+    return relay;
+  };
+
+  const listen = async () => {
+    const seen: Delivery[] = [];
+    await transport.subscribe('listener', ['DepositSucceeded'], async (d) => void seen.push(d));
+    return seen;
+  };
+
+  test('an event committed while the relay was down is published exactly once after the restart', async () => {
+    const seen = await listen();
+    const store = open('billing');
+    const billing = new BillingService(store);
+    const crashed = relayFor(store); // never started: it died between the commit and the publish
+    billing.openAccount('u1');
+    billing.deposit('u1', 500);
+    expect(store.waiting()).toBe(1);
+    await sleep(100);
+    expect(seen).toHaveLength(0);
+
+    store.db.close();
+    const reopened = open('billing');
+    const restarted = relayFor(reopened);
+    expect(crashed).not.toBe(restarted);
+    restarted.start();
+    await waitFor(() => seen.length === 1 && reopened.waiting() === 0);
+    await sleep(100);
+    await restarted.stop();
+    expect(seen).toHaveLength(1);
+    expect(seen[0].data).toEqual({ userId: 'u1', amountCents: 500 });
+  });
+
+  test('an event published again after a crash keeps its id, and the consumer applies it once', async () => {
+    const source = open('billing');
+    const relay = relayFor(source);
+    relay.start();
+    const target = new BillingService(open('mirror'));
+    target.openAccount('u1');
+    const applied: string[] = [];
+    const mirror = new ServiceBus('mirror', transport, new Recorder());
+    await mirror.subscribe(['DepositSucceeded'], (d: { userId: string; amountCents: number }, delivery) => {
+      target.deposit(d.userId, d.amountCents);
+      applied.push(delivery.id);
+    });
+
+    new BillingService(source).openAccount('u1');
+    const row = source.db.transaction(() => {
+      new BillingService(source).deposit('u1', 700);
+      return source.outbox(1)[0];
+    })();
+    await waitFor(() => applied.length === 1 && source.waiting() === 0);
+    // The relay died after the broker confirmed but before it removed the row: the row is back.
+    source.db
+      .prepare(`INSERT INTO outbox (message_id, event, payload, headers, created_at) VALUES (?, ?, ?, ?, 'now')`)
+      .run(row.messageId, row.event, JSON.stringify(row.payload), JSON.stringify(row.headers));
+    relay.kick();
+    await waitFor(() => source.waiting() === 0);
+    await sleep(200);
+    await relay.stop();
+    await mirror.close();
+
+    expect(applied).toEqual([row.messageId]);
+    expect(target.account('u1').amountCents).toBe(700);
+  });
+});
