@@ -9,6 +9,23 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+# The RabbitMQ tests talk to a real broker on 127.0.0.1:5672 (guest/guest); start it when it is down.
+rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if ! rabbit_up; then
+  if ! command -v rabbitmq-server >/dev/null; then
+    echo "RabbitMQ is not running on 127.0.0.1:5672 and rabbitmq-server is not installed (apt-get install rabbitmq-server)." >&2
+    exit 1
+  fi
+  echo "starting RabbitMQ (rabbitmq-server -detached)…"
+  rabbitmq-server -detached || true
+  for _ in $(seq 1 120); do rabbit_up && break; sleep 1; done
+  if ! rabbit_up; then
+    echo "RabbitMQ did not come up on 127.0.0.1:5672 within 120 s; see /var/log/rabbitmq/." >&2
+    exit 1
+  fi
+  rabbitmqctl await_startup >/dev/null 2>&1 || true
+fi
+
 report=$(mktemp -t orderctl-vitest.XXXXXX)
 trap 'rm -f "$report"' EXIT
 set +e

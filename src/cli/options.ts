@@ -1,4 +1,5 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { maskUrl } from '../broker/broker-url.js';
 import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
 import { findVariant, variants } from '../variants/index.js';
@@ -29,3 +30,11 @@ export function parsePort(value: string): number {
 
 export const scenariosDirOption = () =>
   new Option('--scenarios-dir <dir>', 'read scenario files (*.yaml) from this directory').default(BUILTIN_SCENARIOS, 'the built-in scenarios/');
+
+export const brokerOption = () =>
+  new Option('--broker <url>', 'RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672 (default: the in-process broker)')
+    .env('ORDERCTL_BROKER')
+    .argParser((url: string) => {
+      if (!/^amqps?:\/\//.test(url)) throw new InvalidArgumentError(`must be an amqp:// or amqps:// URL, not "${maskUrl(url)}"`);
+      return url;
+    });

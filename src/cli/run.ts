@@ -6,7 +6,9 @@ import { runVariants, type RunListener, type VariantResult } from '../system/run
 import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt } from './shutdown.js';
 import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { describeBroker, maskUrl } from '../broker/broker-url.js';
+import { openTransport } from '../broker/open-transport.js';
 
 interface RunOptions {
   variant: string;
@@ -15,14 +17,15 @@ interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   dataDir?: string;
+  broker?: string;
 }
 
 /** The machine-readable result of `run --json`. */
-export function jsonResult(results: VariantResult[], ms: number) {
+export function jsonResult(results: VariantResult[], ms: number, broker?: string) {
   return {
     passed: results.every((r) => r.passed),
     ms: Math.round(ms),
-    broker: 'memory',
+    broker: broker ? maskUrl(broker) : 'in-process',
     variants: results.map((r) => ({
       ...r,
       ms: Math.round(r.ms),
@@ -38,9 +41,13 @@ export function runCommand(): Command {
     .addOption(new Option('--scenario <name>', 'run only this scenario (repeatable)').argParser((v: string, acc: string[]) => [...acc, v]).default([], 'all'))
     .addOption(scenariosDirOption())
     .addOption(dataDirOption())
+    .addOption(brokerOption())
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
-    .addHelpText('after', '\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --scenario happy-path --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
+    )
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);
       const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
@@ -48,7 +55,7 @@ export function runCommand(): Command {
       const say = (line: string) => out.write(`${line}\n`);
       const verbose = !options.quiet;
       const listener: RunListener = {
-        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on the in-process broker…`),
+        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker)}…`),
         scenarioStarted: (v, s) => verbose && !options.json && say(formatScenarioHeader(v.name, s.name, s.title)),
         stepFinished: (_v, step) => verbose && !options.json && say(formatStep(step)),
         scenarioFinished: (v, r) => verbose && say(options.json ? `${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}` : formatScenarioEnd(r)),
@@ -56,10 +63,15 @@ export function runCommand(): Command {
       };
       const started = performance.now();
       const results = await closingOnInterrupt(say, (track) =>
-        runVariants(variants, scenarios, { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name) }, { ...listener, systemBooted: track }),
+        runVariants(
+          variants,
+          scenarios,
+          { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), openTransport: () => openTransport(options.broker) },
+          { ...listener, systemBooted: track },
+        ),
       );
       const ms = performance.now() - started;
-      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(results, ms), null, 2)}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(results, ms, options.broker), null, 2)}\n`);
       else {
         if (results.length > 1) say(formatComparison(results));
         say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);

@@ -3,6 +3,7 @@ import { ApiClient } from '../scenarios/api-client.js';
 import { runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { summariseActions, type ActionStats } from '../scenarios/summary.js';
+import type { Transport } from '../broker/transport.js';
 import type { Variant } from '../variants/variant.js';
 import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
 
@@ -29,14 +30,14 @@ export interface RunListener {
 export async function runVariants(
   variants: Variant[],
   scenarios: Scenario[],
-  boot: Omit<BootOptions, 'variant'> & { dataDirFor?: (variant: Variant) => string | undefined },
+  boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; openTransport?: () => Promise<Transport> },
   listener: RunListener = {},
 ): Promise<VariantResult[]> {
   const results: VariantResult[] = [];
   for (const variant of variants) {
     listener.variantStarted?.(variant);
     const started = performance.now();
-    const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant) });
+    const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.() });
     listener.systemBooted?.(system);
     try {
       const api = new ApiClient(system.gatewayUrl);

@@ -72,7 +72,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
 
     afterEach(async () => {
       for (const gate of gates) gate.release();
-      await transport.close();
+      await transport?.close();
     });
 
     const gate = (): Gate => {

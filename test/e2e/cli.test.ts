@@ -2,6 +2,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cli, privateTmp, startCli } from '../support/cli.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 describe('orderctl as a user runs it', () => {
   test('run --variant=all --json: every scenario holds on every variant, stdout is only JSON, nothing left behind', async () => {
@@ -24,6 +25,25 @@ describe('orderctl as a user runs it', () => {
     expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true });
+  });
+
+  test('run --broker: the same results over RabbitMQ, and one clear line when it is unreachable', async () => {
+    const url = await rabbitmqUrl();
+    const [memory, rabbit] = await Promise.all([
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet']),
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--broker', url]),
+    ]);
+    expect(rabbit.code).toBe(0);
+    const outcome = (stdout: string) => JSON.parse(stdout).variants[0].scenarios.map((s: any) => [s.name, s.steps.map((step: any) => step.passed)]);
+    expect(outcome(rabbit.stdout)).toEqual(outcome(memory.stdout));
+    expect(JSON.parse(rabbit.stdout).broker).toBe(url.replace(/:[^:@/]*@/, ':***@'));
+
+    const down = await cli(['run', '--variant=hybrid', '--broker', 'amqp://guest:secret@127.0.0.1:1'], {}, 15_000);
+    expect(down.code).toBe(3);
+    expect(down.stderr.trim()).toBe('orderctl: cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:1 (ECONNREFUSED): start it with "rabbitmq-server -detached" or pass another --broker URL');
+    const wrong = await cli(['run', '--broker', 'http://localhost']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('must be an amqp:// or amqps:// URL');
   });
 
   test('a scenario that does not hold makes run exit 1 and say which step', async () => {

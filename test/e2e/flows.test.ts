@@ -3,6 +3,7 @@ import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import type { Hop } from '../../src/tracing/recorder.js';
 import { variants } from '../../src/variants/index.js';
+import { variantsOnBrokers } from '../support/transports.js';
 import { arrange, referenceFlows } from '../support/reference-flows.js';
 
 const ARROWS = { http: '=>', publish: '~>', consume: '~~' } as const;
@@ -10,7 +11,7 @@ const ARROWS = { http: '=>', publish: '~>', consume: '~~' } as const;
 /** A trace as the reference flows write it: one line per hop, local work left out. */
 const asFlow = (hops: Hop[]) => hops.filter((h) => h.kind !== 'local').map((h) => `${h.from} ${ARROWS[h.kind as keyof typeof ARROWS]} ${h.to} ${h.label}`);
 
-describe.each(variants.map((v) => [v.name, v] as const))('%s follows its reference flow', (name, variant) => {
+describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [variant.name, transport.name, variant, transport] as const))('%s over the %s follows its reference flow', (name, _t, variant, transport) => {
   let system: RunningSystem;
   let api: ApiClient;
   const recordedFlow = async (traceId: string) => {
@@ -19,7 +20,7 @@ describe.each(variants.map((v) => [v.name, v] as const))('%s follows its referen
   };
 
   beforeAll(async () => {
-    system = await bootSystem({ variant });
+    system = await bootSystem({ variant, transport: await transport.make() });
     api = new ApiClient(system.gatewayUrl);
   });
   afterAll(() => system.close());

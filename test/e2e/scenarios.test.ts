@@ -3,13 +3,14 @@ import { loadScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
+import { variantsOnBrokers } from '../support/transports.js';
 
 const scenarios = await loadScenarios();
 
-describe.each(variants.map((v) => [v.name, v] as const))('every scenario on %s', (_name, variant) => {
+describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [variant.name, transport.name, variant, transport] as const))('every scenario on %s over the %s', (_v, _t, variant, transport) => {
   let system: RunningSystem;
   beforeAll(async () => {
-    system = await bootSystem({ variant });
+    system = await bootSystem({ variant, transport: await transport.make() });
   });
   afterAll(() => system.close());
 

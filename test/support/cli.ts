@@ -16,9 +16,11 @@ export interface CliRun {
 /** A private TMPDIR for a child, to check it leaves nothing behind. */
 export const privateTmp = () => mkdtempSync(join(tmpdir(), 'orderctl-cli-'));
 
-/** Starts `orderctl args...` without a terminal, as CI does. */
-export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliRun>; stdout: () => string } {
+/** Starts `orderctl args...` without a terminal, as CI does; a run still going after `killAfterMs` is killed (code null). */
+export function startCli(args: string[], env: Record<string, string> = {}, killAfterMs = 120_000): { child: ChildProcess; done: Promise<CliRun>; stdout: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  child.on('close', () => clearTimeout(killer));
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -27,4 +29,4 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
   return { child, done, stdout: () => stdout };
 }
 
-export const cli = (args: string[], env: Record<string, string> = {}) => startCli(args, env).done;
+export const cli = (args: string[], env: Record<string, string> = {}, killAfterMs?: number) => startCli(args, env, killAfterMs).done;

@@ -1,0 +1,504 @@
+import { randomBytes } from 'node:crypto';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message as RawMessage, MessagePropertyHeaders, Options, RecoveringChannelModel } from 'amqplib';
+import { AppError } from '../core/errors.js';
+import { maskUrl } from './broker-url.js';
+import {
+  backoffDelay,
+  defaultRetryPolicy,
+  HEADERS,
+  type Handler,
+  type Message,
+  type RequestOptions,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+} from './transport.js';
+
+/** Tuning of {@link AmqpTransport.connect}. */
+export interface AmqpTransportOptions {
+  /** Every exchange and queue is named `orderctl.<namespace>.…`; random (8 hex chars) unless given. A random namespace is deleted on close; a given one is kept for the next run. */
+  namespace?: string;
+  policy?: RetryPolicy;
+  /** How long the first connection may take before `connect` gives up. */
+  connectTimeoutMs?: number;
+  /** How long an operation waits for a lost connection to come back before it rejects. */
+  reconnectWaitMs?: number;
+}
+
+/** The channels of one live connection, and the reply queue declared on it. */
+interface Link {
+  model: ChannelModel;
+  publisher: ConfirmChannel;
+  admin: Channel;
+  replyQueue?: Promise<string>;
+  replyBindings: Map<string, Promise<unknown>>;
+}
+
+interface Consumer {
+  group: string;
+  handler: Handler;
+  prefetch: number;
+  channel?: Channel;
+  inFlight: Set<ConsumeMessage>;
+  closed: boolean;
+}
+
+interface Waiter {
+  correlationId: string;
+  types: string[];
+  resolve: (message: Message) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const TIER_HEADER = 'orderctl-retry-tier';
+const ATTEMPT_HEADER = 'x-attempt';
+const CONTENT_TYPE = 'application/json';
+const ignore = () => {};
+
+/** Headers the transport adds to the publisher's own. */
+const isTransportHeader = (name: string): boolean =>
+  name.startsWith('x-') || name.startsWith('ce-') || name === 'datacontenttype' || name === TIER_HEADER;
+
+function envelope(message: Message): Options.Publish {
+  return {
+    messageId: message.id,
+    type: message.type,
+    appId: message.source,
+    timestamp: Math.floor((Date.parse(message.time) || Date.now()) / 1000),
+    contentType: CONTENT_TYPE,
+    persistent: true,
+    headers: {
+      ...message.headers,
+      'ce-specversion': '1.0',
+      'ce-id': message.id,
+      'ce-source': message.source,
+      'ce-type': message.type,
+      'ce-time': message.time,
+      datacontenttype: CONTENT_TYPE,
+    },
+  };
+}
+
+/** The JSON body, or its text when it is not JSON (a message some other client put on the broker). */
+function body(raw: RawMessage): unknown {
+  const text = raw.content.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function decode(raw: RawMessage): Message {
+  const headers: MessagePropertyHeaders = raw.properties.headers ?? {};
+  return {
+    id: raw.properties.messageId,
+    type: raw.properties.type,
+    source: raw.properties.appId,
+    time: headers['ce-time'],
+    data: body(raw),
+    headers: Object.fromEntries(Object.entries(headers).filter(([name, value]) => typeof value === 'string' && !isTransportHeader(name))),
+  };
+}
+
+/** Counts a requeue by the broker (a consumer went away holding it) as one more delivery. */
+const attemptOf = (raw: ConsumeMessage): number =>
+  (Number(raw.properties.headers?.[ATTEMPT_HEADER]) || 1) + (raw.fields.redelivered ? 1 : 0);
+
+/** The message's properties for its next stage, without the dead-lettering history. */
+function nextStage(raw: ConsumeMessage, attempt: number, extraHeaders: Record<string, string> = {}): Options.Publish {
+  const headers = Object.entries(raw.properties.headers ?? {}).filter(([name]) => !name.startsWith('x-'));
+  return { ...raw.properties, headers: { ...Object.fromEntries(headers), [ATTEMPT_HEADER]: attempt + 1, ...extraHeaders } };
+}
+
+function unreachable(url: string, reason: string): AppError {
+  return new AppError(
+    'TRANSPORT_CLOSED',
+    `cannot reach RabbitMQ at ${maskUrl(url)} (${reason}): start it with "rabbitmq-server -detached" or pass another --broker URL`,
+  );
+}
+
+const reasonOf = (error: unknown): string => {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code ?? message.split('\n')[0];
+};
+
+/**
+ * The broker port on RabbitMQ. Topology, all named `orderctl.<namespace>.…`: a topic exchange
+ * `events` routing by type to one durable queue per consumer group; failed deliveries wait in
+ * a TTL queue per retry tier (`retry.<n>`, fed by the headers exchange `retry`) that
+ * dead-letters them straight back into their group's queue; exhausted ones go to `parked.<group>`.
+ */
+export class AmqpTransport implements Transport {
+  readonly kind = 'amqp';
+  private connection!: RecoveringChannelModel;
+  private link?: Link;
+  private readonly linkWaiters = new Set<{ resolve: (link: Link) => void; reject: (error: Error) => void }>();
+  private readonly groups = new Map<string, Set<string>>();
+  private readonly consumers = new Set<Consumer>();
+  private readonly replyTypes = new Set<string>();
+  private readonly waiters = new Set<Waiter>();
+  private parkedReads: Promise<unknown> = Promise.resolve();
+  private unconfirmed = 0;
+  private closing?: Promise<void>;
+
+  private constructor(
+    private readonly url: string,
+    readonly namespace: string,
+    private readonly ephemeral: boolean,
+    private readonly policy: RetryPolicy,
+    private readonly reconnectWaitMs: number,
+  ) {}
+
+  /** Connects (failing within `connectTimeoutMs` when RabbitMQ is unreachable) and declares the topology. */
+  static async connect(url: string, options: AmqpTransportOptions = {}): Promise<AmqpTransport> {
+    const amqp = await import('amqplib');
+    const namespace = options.namespace ?? randomBytes(4).toString('hex');
+    const transport = new AmqpTransport(url, namespace, options.namespace === undefined, options.policy ?? defaultRetryPolicy, options.reconnectWaitMs ?? 10_000);
+    const timeoutMs = options.connectTimeoutMs ?? 3_000;
+    const connection = await amqp.connect(url, {
+      noDelay: true,
+      timeout: timeoutMs,
+      clientProperties: { connection_name: `orderctl.${namespace}` },
+      recovery: { initialDelay: 100, maxDelay: 5_000, initialMaxRetries: 0, waitForConnect: false, setup: (model: ChannelModel) => transport.setup(model) },
+    });
+    transport.connection = connection;
+    connection.on('error', ignore);
+    connection.on('disconnect', () => {
+      transport.link = undefined;
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void connection.close();
+    }, timeoutMs);
+    try {
+      await connection.waitForConnect();
+    } catch (error) {
+      throw unreachable(url, timedOut ? `no answer within ${timeoutMs} ms` : reasonOf(error));
+    } finally {
+      clearTimeout(timer);
+    }
+    return transport;
+  }
+
+  async publish(message: Message): Promise<void> {
+    await this.send(this.name('events'), message.type, Buffer.from(JSON.stringify(message.data)), envelope(message));
+  }
+
+  async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = {}): Promise<Subscription> {
+    const consumer: Consumer = { group, handler, prefetch: options.prefetch ?? 32, inFlight: new Set(), closed: false };
+    await this.withLink(async (link) => {
+      await this.declareGroup(link.admin, group, types);
+      await this.startConsumer(consumer, link.model);
+    });
+    this.consumers.add(consumer);
+    return { close: () => this.unsubscribe(consumer) };
+  }
+
+  async request(message: Message, options: RequestOptions): Promise<Message> {
+    this.assertOpen();
+    const correlationId = message.headers[HEADERS.correlationId];
+    if (!correlationId) throw new AppError('INTERNAL', `request ${message.type} has no ${HEADERS.correlationId} header`);
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter = {
+        correlationId,
+        types: options.replyTypes,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
+        }, options.timeoutMs),
+      };
+      this.waiters.add(waiter);
+      for (const type of options.replyTypes) this.replyTypes.add(type);
+      this.withLink((link) => this.listenForReplies(link))
+        .then(() => this.publish(message))
+        .catch((error) => {
+          if (!this.waiters.delete(waiter)) return;
+          clearTimeout(waiter.timer);
+          reject(error);
+        });
+    });
+  }
+
+  /** Reads the parking queue without consuming it: closing the reading channel hands every message back. */
+  async parked(group: string): Promise<Message[]> {
+    const read = this.parkedReads.then(() =>
+      this.withLink(async (link) => {
+        const channel = await link.model.createChannel();
+        channel.on('error', ignore);
+        const queue = this.name(`parked.${group}`);
+        const found: Message[] = [];
+        try {
+          for (let raw = await channel.get(queue); raw; raw = await channel.get(queue)) found.push(decode(raw));
+        } catch (error) {
+          if ((error as { code?: number }).code !== 404) throw error;
+        } finally {
+          await channel.close().catch(ignore);
+        }
+        return found;
+      }),
+    );
+    this.parkedReads = read.catch(ignore);
+    return read;
+  }
+
+  async pending(): Promise<number> {
+    const ready = await this.withLink(async (link) => {
+      let count = 0;
+      for (const queue of this.readyQueues()) count += (await link.admin.checkQueue(queue)).messageCount;
+      return count;
+    });
+    let inFlight = 0;
+    for (const consumer of this.consumers) inFlight += consumer.inFlight.size;
+    return ready + inFlight + this.unconfirmed;
+  }
+
+  /** Deletes every queue and exchange this instance declared, then closes the connection. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const link = this.link;
+    this.link = undefined;
+    for (const waiter of this.linkWaiters) waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed'));
+    this.linkWaiters.clear();
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed before the reply arrived'));
+    }
+    this.waiters.clear();
+    for (const consumer of this.consumers) {
+      consumer.closed = true;
+      consumer.inFlight.clear();
+    }
+    this.consumers.clear();
+    try {
+      if (link && this.ephemeral) await this.deleteTopology(link.model);
+    } finally {
+      await this.connection.close();
+    }
+  }
+
+  /** Runs after every (re)connection, before anything else uses it. */
+  private async setup(model: ChannelModel): Promise<void> {
+    // The recovery wrapper only listens for errors once setup is done.
+    model.on('error', ignore);
+    const link: Link = { model, publisher: await model.createConfirmChannel(), admin: await model.createChannel(), replyBindings: new Map() };
+    for (const channel of [link.publisher, link.admin]) {
+      channel.on('error', ignore);
+      // A channel the broker closed on a live connection: reconnect, which rebuilds everything.
+      channel.on('close', () =>
+        setImmediate(() => {
+          if (this.link === link) model.close().catch(ignore);
+        }),
+      );
+    }
+    await this.declareTopology(link.admin);
+    for (const [group, types] of this.groups) await this.declareGroup(link.admin, group, [...types]);
+    if (this.replyTypes.size > 0) await this.listenForReplies(link);
+    for (const consumer of this.consumers) await this.startConsumer(consumer, model);
+    this.link = link;
+    for (const waiter of this.linkWaiters) waiter.resolve(link);
+    this.linkWaiters.clear();
+  }
+
+  private name(suffix: string): string {
+    return `orderctl.${this.namespace}.${suffix}`;
+  }
+
+  private tiers(): number[] {
+    return Array.from({ length: this.policy.maxDeliveries - 1 }, (_, i) => i + 1);
+  }
+
+  private readyQueues(): string[] {
+    return [...[...this.groups.keys()].map((group) => this.name(group)), ...this.tiers().map((tier) => this.name(`retry.${tier}`))];
+  }
+
+  private async declareTopology(admin: Channel): Promise<void> {
+    await admin.assertExchange(this.name('events'), 'topic', { durable: true });
+    await admin.assertExchange(this.name('retry'), 'headers', { durable: true });
+    for (const tier of this.tiers()) {
+      const queue = this.name(`retry.${tier}`);
+      await admin.assertQueue(queue, { durable: true, messageTtl: backoffDelay(this.policy, tier), deadLetterExchange: '' });
+      await admin.bindQueue(queue, this.name('retry'), '', { 'x-match': 'all', [TIER_HEADER]: String(tier) });
+    }
+  }
+
+  private async declareGroup(admin: Channel, group: string, types: string[]): Promise<void> {
+    await admin.assertQueue(this.name(group), { durable: true });
+    await admin.assertQueue(this.name(`parked.${group}`), { durable: true });
+    for (const type of types) await admin.bindQueue(this.name(group), this.name('events'), type);
+    const known = this.groups.get(group) ?? new Set<string>();
+    for (const type of types) known.add(type);
+    this.groups.set(group, known);
+  }
+
+  /** Uses a channel of its own: a declaration still in flight on the admin channel may fail and close that one. */
+  private async deleteTopology(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    for (const group of this.groups.keys()) {
+      await channel.deleteQueue(this.name(group));
+      await channel.deleteQueue(this.name(`parked.${group}`));
+    }
+    for (const tier of this.tiers()) await channel.deleteQueue(this.name(`retry.${tier}`));
+    await channel.deleteExchange(this.name('events'));
+    await channel.deleteExchange(this.name('retry'));
+  }
+
+  private async startConsumer(consumer: Consumer, model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', ignore);
+    channel.on('close', () => {
+      if (consumer.channel !== channel) return;
+      consumer.channel = undefined;
+      consumer.inFlight.clear();
+      setImmediate(() => this.restartConsumer(consumer, model));
+    });
+    await channel.prefetch(consumer.prefetch);
+    consumer.channel = channel;
+    await channel.consume(this.name(consumer.group), (raw) => {
+      if (raw) void this.deliver(consumer, channel, raw);
+      // The broker cancelled the consumer (its queue was deleted): closing the channel restarts it.
+      else channel.close().catch(ignore);
+    });
+    if (consumer.closed) await channel.close().catch(ignore);
+  }
+
+  /** Brings back a consumer whose channel closed while its connection stayed up. */
+  private restartConsumer(consumer: Consumer, model: ChannelModel): void {
+    if (consumer.closed || this.link?.model !== model) return;
+    const types = [...(this.groups.get(consumer.group) ?? [])];
+    this.withLink(async (link) => {
+      await this.declareGroup(link.admin, consumer.group, types);
+      await this.startConsumer(consumer, link.model);
+    }).catch(ignore);
+  }
+
+  private async unsubscribe(consumer: Consumer): Promise<void> {
+    if (consumer.closed) return;
+    consumer.closed = true;
+    consumer.inFlight.clear();
+    this.consumers.delete(consumer);
+    await consumer.channel?.close().catch(ignore);
+  }
+
+  private async deliver(consumer: Consumer, channel: Channel, raw: ConsumeMessage): Promise<void> {
+    consumer.inFlight.add(raw);
+    const attempt = attemptOf(raw);
+    const handled =
+      attempt <= this.policy.maxDeliveries &&
+      (await Promise.resolve()
+        .then(() => consumer.handler({ ...decode(raw), attempt }))
+        .then(() => true, () => false));
+    if (!consumer.inFlight.has(raw)) return;
+    const settled = handled || (await this.reroute(consumer.group, raw, attempt).then(() => true, () => false));
+    if (!consumer.inFlight.delete(raw)) return;
+    try {
+      if (settled) channel.ack(raw);
+      else channel.nack(raw);
+    } catch {
+      // The channel is going away: the broker requeues the message.
+    }
+  }
+
+  /** After a failed delivery: into the retry tier of this attempt, or to the parking queue once exhausted. */
+  private reroute(group: string, raw: ConsumeMessage, attempt: number): Promise<void> {
+    if (attempt >= this.policy.maxDeliveries) return this.send('', this.name(`parked.${group}`), raw.content, nextStage(raw, attempt));
+    return this.send(this.name('retry'), this.name(group), raw.content, nextStage(raw, attempt, { [TIER_HEADER]: String(attempt) }));
+  }
+
+  private listenForReplies(link: Link): Promise<unknown> {
+    link.replyQueue ??= this.consumeReplies(link.admin);
+    return link.replyQueue.then((queue) =>
+      Promise.all(
+        [...this.replyTypes].map((type) => {
+          let binding = link.replyBindings.get(type);
+          if (!binding) link.replyBindings.set(type, (binding = link.admin.bindQueue(queue, this.name('events'), type)));
+          return binding;
+        }),
+      ),
+    );
+  }
+
+  private async consumeReplies(admin: Channel): Promise<string> {
+    const { queue } = await admin.assertQueue('', { exclusive: true, autoDelete: true });
+    await admin.consume(
+      queue,
+      (raw) => {
+        if (raw) this.answer(raw);
+      },
+      { noAck: true },
+    );
+    return queue;
+  }
+
+  private answer(raw: ConsumeMessage): void {
+    const reply = decode(raw);
+    for (const waiter of this.waiters) {
+      if (waiter.correlationId !== reply.headers[HEADERS.correlationId] || !waiter.types.includes(reply.type)) continue;
+      this.waiters.delete(waiter);
+      clearTimeout(waiter.timer);
+      waiter.resolve(structuredClone(reply));
+    }
+  }
+
+  /** Publishes through the confirm channel and resolves once the broker confirmed. */
+  private send(exchange: string, routingKey: string, content: Buffer, options: Options.Publish): Promise<void> {
+    return this.withLink(
+      (link) =>
+        new Promise<void>((resolve, reject) => {
+          link.publisher.publish(exchange, routingKey, content, options, (error) => {
+            this.unconfirmed -= 1;
+            if (error) reject(error instanceof Error ? error : new Error(`RabbitMQ did not take the message (${String(error)})`));
+            else resolve();
+          });
+          this.unconfirmed += 1;
+        }),
+    );
+  }
+
+  /** Runs `work` on the live connection, again on the next one if the connection was lost meanwhile. */
+  private async withLink<T>(work: (link: Link) => Promise<T>): Promise<T> {
+    for (;;) {
+      const link = await this.connected();
+      try {
+        return await work(link);
+      } catch (error) {
+        if (this.closing || this.link === link) throw error;
+      }
+    }
+  }
+
+  private connected(): Promise<Link> {
+    this.assertOpen();
+    if (this.link) return Promise.resolve(this.link);
+    return new Promise<Link>((resolve, reject) => {
+      const waiter = {
+        resolve: (link: Link) => {
+          clearTimeout(timer);
+          resolve(link);
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.linkWaiters.delete(waiter);
+        reject(new AppError('TRANSPORT_CLOSED', `lost the connection to RabbitMQ at ${maskUrl(this.url)}; it did not come back within ${this.reconnectWaitMs} ms`));
+      }, this.reconnectWaitMs);
+      this.linkWaiters.add(waiter);
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError('TRANSPORT_CLOSED', 'the broker is closed');
+  }
+}
