@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Message as RawMessage, MessagePropertyHeaders, Options, RecoveringChannelModel } from 'amqplib';
 import { AppError } from '../core/errors.js';
 import { maskUrl } from './broker-url.js';
+import { ReplyWaiters } from './reply-waiters.js';
 import {
   backoffDelay,
   defaultRetryPolicy,
-  HEADERS,
   type Handler,
   type Message,
   type RequestOptions,
@@ -42,14 +42,6 @@ interface Consumer {
   channel?: Channel;
   inFlight: Set<ConsumeMessage>;
   closed: boolean;
-}
-
-interface Waiter {
-  correlationId: string;
-  types: string[];
-  resolve: (message: Message) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 const TIER_HEADER = 'orderctl-retry-tier';
@@ -139,7 +131,7 @@ export class AmqpTransport implements Transport {
   private readonly groups = new Map<string, Set<string>>();
   private readonly consumers = new Set<Consumer>();
   private readonly replyTypes = new Set<string>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly replies = new ReplyWaiters();
   private parkedReads: Promise<unknown> = Promise.resolve();
   private unconfirmed = 0;
   private closing?: Promise<void>;
@@ -200,29 +192,8 @@ export class AmqpTransport implements Transport {
 
   async request(message: Message, options: RequestOptions): Promise<Message> {
     this.assertOpen();
-    const correlationId = message.headers[HEADERS.correlationId];
-    if (!correlationId) throw new AppError('INTERNAL', `request ${message.type} has no ${HEADERS.correlationId} header`);
-    return new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter = {
-        correlationId,
-        types: options.replyTypes,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
-        }, options.timeoutMs),
-      };
-      this.waiters.add(waiter);
-      for (const type of options.replyTypes) this.replyTypes.add(type);
-      this.withLink((link) => this.listenForReplies(link))
-        .then(() => this.publish(message))
-        .catch((error) => {
-          if (!this.waiters.delete(waiter)) return;
-          clearTimeout(waiter.timer);
-          reject(error);
-        });
-    });
+    for (const type of options.replyTypes) this.replyTypes.add(type);
+    return this.replies.wait(message, options, () => this.withLink((link) => this.listenForReplies(link)).then(() => this.publish(message)));
   }
 
   /** Reads the parking queue without consuming it: closing the reading channel hands every message back. */
@@ -269,11 +240,7 @@ export class AmqpTransport implements Transport {
     this.link = undefined;
     for (const waiter of this.linkWaiters) waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed'));
     this.linkWaiters.clear();
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed before the reply arrived'));
-    }
-    this.waiters.clear();
+    this.replies.closeAll();
     for (const consumer of this.consumers) {
       consumer.closed = true;
       consumer.inFlight.clear();
@@ -440,13 +407,7 @@ export class AmqpTransport implements Transport {
   }
 
   private answer(raw: ConsumeMessage): void {
-    const reply = decode(raw);
-    for (const waiter of this.waiters) {
-      if (waiter.correlationId !== reply.headers[HEADERS.correlationId] || !waiter.types.includes(reply.type)) continue;
-      this.waiters.delete(waiter);
-      clearTimeout(waiter.timer);
-      waiter.resolve(structuredClone(reply));
-    }
+    this.replies.answer(decode(raw));
   }
 
   /** Publishes through the confirm channel and resolves once the broker confirmed. */

@@ -1,8 +1,8 @@
 import { AppError } from '../core/errors.js';
+import { ReplyWaiters } from './reply-waiters.js';
 import {
   backoffDelay,
   defaultRetryPolicy,
-  HEADERS,
   type Handler,
   type Message,
   type RequestOptions,
@@ -32,19 +32,11 @@ interface Queue {
   next: number;
 }
 
-interface Waiter {
-  correlationId: string;
-  types: string[];
-  resolve: (message: Message) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 /** In-process broker with a real broker's contract: durable group queues, acks, redelivery, parking. */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
   private readonly queues = new Map<string, Queue>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly replies = new ReplyWaiters();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private tag = 0;
   private closed = false;
@@ -58,14 +50,7 @@ export class MemoryTransport implements Transport {
       queue.ready.push({ message: structuredClone(message), attempt: 1 });
       this.schedule(queue);
     }
-    const correlationId = message.headers[HEADERS.correlationId];
-    for (const waiter of this.waiters) {
-      if (waiter.correlationId !== correlationId || !waiter.types.includes(message.type)) continue;
-      this.waiters.delete(waiter);
-      clearTimeout(waiter.timer);
-      const copy = structuredClone(message);
-      setImmediate(() => waiter.resolve(copy));
-    }
+    this.replies.answer(message);
   }
 
   async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = { prefetch: 32 }): Promise<Subscription> {
@@ -95,26 +80,7 @@ export class MemoryTransport implements Transport {
 
   async request(message: Message, options: RequestOptions): Promise<Message> {
     this.assertOpen();
-    const correlationId = message.headers[HEADERS.correlationId];
-    if (!correlationId) throw new AppError('INTERNAL', `request ${message.type} has no ${HEADERS.correlationId} header`);
-    return new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter = {
-        correlationId,
-        types: options.replyTypes,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          reject(new AppError('REPLY_TIMEOUT', `no ${options.replyTypes.join(' / ')} reply to ${message.type} within ${options.timeoutMs} ms`));
-        }, options.timeoutMs),
-      };
-      this.waiters.add(waiter);
-      this.publish(message).catch((error) => {
-        clearTimeout(waiter.timer);
-        this.waiters.delete(waiter);
-        reject(error);
-      });
-    });
+    return this.replies.wait(message, options, () => this.publish(message));
   }
 
   async parked(group: string): Promise<Message[]> {
@@ -135,11 +101,7 @@ export class MemoryTransport implements Transport {
     this.closed = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
-    for (const waiter of this.waiters.values()) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed before the reply arrived'));
-    }
-    this.waiters.clear();
+    this.replies.closeAll();
     for (const queue of this.queues.values()) for (const consumer of queue.consumers) consumer.closed = true;
   }
 
