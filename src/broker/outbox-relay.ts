@@ -17,6 +17,7 @@ export class OutboxRelay implements OutboxReader {
   private readonly routes = new Map<string, Route>();
   private pass?: Promise<void>;
   private again = false;
+  private scheduled = false;
   private timer?: NodeJS.Timeout;
   private stopped = true;
 
@@ -49,7 +50,17 @@ export class OutboxRelay implements OutboxReader {
     await this.pass;
   }
 
+  /** Schedules a pass once the current work is done (so a commit's own notes come before its messages). */
   kick(): void {
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+
+  private run(): void {
     if (this.stopped) return;
     if (this.pass) {
       this.again = true;
@@ -63,7 +74,7 @@ export class OutboxRelay implements OutboxReader {
         this.pass = undefined;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.run();
         }
       });
   }

@@ -43,7 +43,7 @@ export class ServiceBus {
     const reply = await pending;
     const parent = parseTraceparent(reply.headers[HEADERS.traceparent]);
     this.recorder
-      .begin({ kind: 'consume', from: 'Broker', to: this.service, label: reply.type, traceId: parent?.traceId ?? newTraceId(), parentSpanId: parent?.spanId, messageId: reply.id })
+      .begin({ kind: 'consume', from: 'Broker', to: this.service, label: reply.type, traceId: parent?.traceId ?? newTraceId(), parentSpanId: parent?.spanId, messageId: reply.id, resumes: hop.spanId })
       .end();
     return reply as Message<T>;
   }

@@ -94,9 +94,9 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   };
   const services = {
     identity: new IdentityService(stores.identity, tokens),
-    billing: new BillingService(stores.billing),
+    billing: new BillingService(stores.billing, (l) => note('billing', l)),
     ordering: new OrderingService(stores.order),
-    notification: new NotificationService(stores.notification),
+    notification: new NotificationService(stores.notification, (l) => note('notification', l)),
   };
   // Links fill the ports; flows hold the same objects, so they see what the links set.
   const ports: Wiring['ports'] = {
@@ -125,7 +125,6 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     http: per((name) => new ServiceClient(name, directory, recorder)),
     bus,
     relay,
-    note,
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
   };
 

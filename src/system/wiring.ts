@@ -26,7 +26,6 @@ export interface Wiring {
   bus: Record<ServiceName, ServiceBus>;
   /** Each service's outbox relay: a link in event style routes the service's domain events to broker messages here. */
   relay: Record<Exclude<ServiceName, 'gateway'>, OutboxRelay>;
-  note(service: ServiceName, label: string): void;
   commandTimeoutMs: number;
 }
 

@@ -19,6 +19,8 @@ export interface Hop {
   /** `ok`, or why it did not go well (`nack`, `error`, `timeout`, ...). */
   outcome: string;
   messageId?: string;
+  /** On the consume of a reply: the span of the request publish whose wait it ends. */
+  resumes?: string;
   /** Epoch milliseconds with sub-millisecond precision. */
   start: number;
   end: number;

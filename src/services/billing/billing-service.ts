@@ -1,5 +1,6 @@
 import { conflict, notFound } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
+import { noNotes, type Note } from '../note.js';
 
 export const billingSchema = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -70,7 +71,10 @@ export class BillingService {
   private readonly db;
   private readonly statements;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly note: Note = noNotes,
+  ) {
     this.db = store.db;
     this.statements = {
       debit: this.db.prepare(
@@ -96,6 +100,7 @@ export class BillingService {
         .prepare(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
                   VALUES (?, 0, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(userId);
+      this.note('account opened');
       return this.account(userId);
     });
   }
@@ -143,6 +148,7 @@ export class BillingService {
         .prepare(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
       this.store.raise('PaymentSettled', payment);
+      this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);
       return payment;
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { formatCents } from '../../core/money.js';
 import type { Store } from '../../storage/store.js';
+import { noNotes, type Note } from '../note.js';
 
 export const notificationSchema = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -66,7 +67,10 @@ interface Row {
 export class NotificationService {
   private readonly db;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    private readonly note: Note = noNotes,
+  ) {
     this.db = store.db;
   }
 
@@ -77,6 +81,7 @@ export class NotificationService {
                   ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
         .run(user.id, user.email, user.firstName ?? '', user.lastName ?? ''),
     );
+    this.note('profile copied');
   }
 
   profile(userId: string): Recipient | undefined {

@@ -13,7 +13,6 @@ export const accountOpening: Link<'rest' | 'event'> = {
     w.relay.identity.route('UserRegistered', (user: User) => ({ type: 'UserCreated', data: events.userCreated(w.variant.events, user) }));
     await w.bus.billing.subscribe(['UserCreated'], (e: UserCreated) => {
       w.services.billing.openAccount(events.userIdOf(e));
-      w.note('billing', 'account opened');
     });
   },
 };

@@ -20,8 +20,7 @@ export const payment: Link<'rest' | 'event'> = {
     w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(style, p));
     await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
       const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
-      const result = w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
-      w.note('billing', result.status === 'succeeded' ? 'payment taken' : `payment declined: ${result.reason}`);
+      w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
     });
     await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
       const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };

@@ -9,7 +9,6 @@ export const recipient: Link<'rest' | 'copy'> = {
   async copy(w) {
     await w.bus.notification.subscribe(['UserCreated'], (user: User) => {
       w.services.notification.keepProfile(user);
-      w.note('notification', 'profile copied');
     });
     w.ports.notification.recipient = async (userId) => {
       const profile = w.services.notification.profile(userId);
