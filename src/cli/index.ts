@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { exitCodeFor } from './cli-error.js';
+import { diagramCommand } from './diagram.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { serveCommand } from './serve.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(serveCommand())
     .addCommand(scenariosCommand())
+    .addCommand(diagramCommand())
     .addHelpText(
       'after',
       `
@@ -25,7 +27,8 @@ Exit codes: 0 all expectations held, 1 an expectation failed, 2 usage error, 3 c
 Examples:
   $ orderctl run --variant=hybrid
   $ orderctl run --variant=all --json > result.json
-  $ orderctl serve --variant=http --port 8080`,
+  $ orderctl serve --variant=http --port 8080
+  $ orderctl diagram --variant=hybrid --scenario=happy-path`,
     );
   // addCommand() does not pass these settings on: every command throws to main() instead of exiting.
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -5,6 +5,8 @@ import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt } from './shutdown.js';
+import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
+import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { brokerOption, dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
@@ -18,6 +20,9 @@ interface RunOptions {
   quiet?: boolean;
   dataDir?: string;
   broker?: string;
+  report: boolean;
+  reportDir: string;
+  render: boolean;
 }
 
 /** The machine-readable result of `run --json`. */
@@ -34,6 +39,22 @@ export function jsonResult(results: VariantResult[], ms: number, broker?: string
   };
 }
 
+/** Writes the run's report folder, rendering with one shared browser when there is one. */
+async function writeReport(runs: VariantRun[], options: RunOptions, say: (line: string) => void) {
+  const dir = reportFolder(resolve(options.reportDir), runs.map((r) => r.result.variant));
+  const renderer = options.render ? await openRenderer() : undefined;
+  if (options.render && !renderer) say(NO_CHROMIUM);
+  else if (renderer && !options.quiet) say('\nRendering the diagrams…');
+  try {
+    const outcome = await writeRunReport(dir, runs, { broker: describeBroker(options.broker), date: new Date().toISOString() }, renderer);
+    const rendered = outcome.rendered ? `, ${outcome.rendered} distinct pictures rendered in ${(outcome.renderMs / 1000).toFixed(1)} s, ${(outcome.renderMs / outcome.rendered / 1000).toFixed(2)} s each` : '';
+    say(`Report: ${join(outcome.dir, 'index.html')} (${outcome.diagrams} diagrams${rendered})`);
+    return { ...outcome, index: join(outcome.dir, 'index.html') };
+  } finally {
+    await renderer?.close();
+  }
+}
+
 export function runCommand(): Command {
   return new Command('run')
     .description('boot a variant, run the scenarios against it, and report what happened')
@@ -42,6 +63,9 @@ export function runCommand(): Command {
     .addOption(scenariosDirOption())
     .addOption(dataDirOption())
     .addOption(brokerOption())
+    .option('--report-dir <dir>', 'write the report (recording, diagrams, summary.md, index.html) into a new folder here', 'reports')
+    .option('--no-report', 'write no report')
+    .option('--no-render', 'write the diagrams as Mermaid text only (no Chromium needed)')
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
     .addHelpText(
@@ -59,8 +83,12 @@ export function runCommand(): Command {
         scenarioStarted: (v, s) => verbose && !options.json && say(formatScenarioHeader(v.name, s.name, s.title)),
         stepFinished: (_v, step) => verbose && !options.json && say(formatStep(step)),
         scenarioFinished: (v, r) => verbose && say(options.json ? `${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}` : formatScenarioEnd(r)),
-        variantFinished: (r) => !options.json && say(formatVariantEnd(r)),
+        variantFinished: (r, system) => {
+          runs.push({ result: r, recorder: system.recorder });
+          if (!options.json) say(formatVariantEnd(r));
+        },
       };
+      const runs: VariantRun[] = [];
       const started = performance.now();
       const results = await closingOnInterrupt(say, (track) =>
         runVariants(
@@ -71,11 +99,10 @@ export function runCommand(): Command {
         ),
       );
       const ms = performance.now() - started;
-      if (options.json) process.stdout.write(`${JSON.stringify(jsonResult(results, ms, options.broker), null, 2)}\n`);
-      else {
-        if (results.length > 1) say(formatComparison(results));
-        say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);
-      }
+      if (!options.json && results.length > 1) say(formatComparison(results));
+      const report = options.report ? await writeReport(runs, options, say) : undefined;
+      if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);
+      else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);
       if (!results.every((r) => r.passed)) throw new CliError('some expectations did not hold (see above)', EXIT.failed);
     });
 }

@@ -23,7 +23,8 @@ export interface RunListener {
   scenarioStarted?(variant: Variant, scenario: Scenario): void;
   stepFinished?(variant: Variant, step: StepResult): void;
   scenarioFinished?(variant: Variant, result: ScenarioResult): void;
-  variantFinished?(result: VariantResult): void;
+  /** The system is closed by now; its recorder still holds every hop. */
+  variantFinished?(result: VariantResult, system: RunningSystem): void;
 }
 
 /** Boots each variant in turn, runs the scenarios against it, and shuts it down again. */
@@ -56,7 +57,8 @@ export async function runVariants(
         actions: summariseActions(api.actions, system.recorder),
       };
       results.push(result);
-      listener.variantFinished?.(result);
+      await system.close();
+      listener.variantFinished?.(result, system);
     } finally {
       await system.close();
     }

@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { describeBroker } from '../broker/broker-url.js';
+import { openTransport } from '../broker/open-transport.js';
+import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
+import { scenarioDiagrams } from '../diagrams/scenario-diagrams.js';
+import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/write-diagrams.js';
+import { loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { runScenario } from '../scenarios/runner.js';
+import { bootSystem } from '../system/boot.js';
+import { CliError, EXIT } from './cli-error.js';
+import { brokerOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { closingOnInterrupt } from './shutdown.js';
+
+interface DiagramOptions {
+  variant: string;
+  scenario: string;
+  scenariosDir: string;
+  out: string;
+  format: PictureFormat;
+  render: boolean;
+  timings?: boolean;
+  broker?: string;
+}
+
+export function diagramCommand(): Command {
+  return new Command('diagram')
+    .description('run a scenario and draw one Mermaid sequence diagram per client action from the hops that really flowed')
+    .addOption(variantOption(true, 'all'))
+    .requiredOption('--scenario <name>', 'scenario to draw')
+    .addOption(scenariosDirOption())
+    .option('--out <dir>', 'write into <dir>/<variant>/<scenario>/', 'reports/diagrams')
+    .option('--format <format>', 'picture format besides the .mmd text: svg or png', 'svg')
+    .option('--no-render', 'write only the Mermaid text (no Chromium needed)')
+    .option('--timings', 'add each hop\'s duration to its arrow')
+    .addOption(brokerOption())
+    .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
+    .action(async (options: DiagramOptions) => {
+      if (options.format !== 'svg' && options.format !== 'png') throw new CliError(`--format must be svg or png, not "${options.format}"`, EXIT.usage);
+      const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      const renderer = options.render ? await openRenderer() : undefined;
+      if (options.render && !renderer) say(NO_CHROMIUM);
+      const pictures = renderer && new PictureCache(renderer);
+      let held = true;
+      try {
+        await closingOnInterrupt(say, async (track) => {
+          for (const variant of selectVariants(options.variant)) {
+            const system = await bootSystem({ variant, transport: await openTransport(options.broker) });
+            track(system);
+            try {
+              const result = await runScenario(system, scenario);
+              held &&= result.passed;
+              const dir = resolve(options.out, variant.name, scenario.name);
+              const files = await writeDiagrams(dir, scenarioDiagrams(result, system.recorder, { timings: options.timings }), pictures, [options.format]);
+              say(`${variant.name} on ${describeBroker(options.broker)}: ${files.length} files in ${dir}${result.passed ? '' : ' (some expectations did not hold)'}`);
+              for (const file of files) say(`  ${file.slice(dir.length + 1)}`);
+            } finally {
+              await system.close();
+            }
+          }
+        });
+      } finally {
+        await renderer?.close();
+      }
+      if (pictures?.rendered) say(`Rendered ${pictures.rendered} pictures, ${(pictures.ms / pictures.rendered / 1000).toFixed(2)} s each.`);
+      if (!held) throw new CliError(`${scenario.name} did not hold everywhere; the diagrams show what happened (orderctl run tells what failed)`, EXIT.failed);
+    });
+}

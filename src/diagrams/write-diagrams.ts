@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Renderer } from './renderer.js';
+import type { ActionDiagram } from './scenario-diagrams.js';
+
+/** Picture formats a diagram can be rendered to. */
+export type PictureFormat = 'svg' | 'png';
+
+/** Renders each distinct diagram once, however often it is asked for, and measures it. */
+export class PictureCache {
+  private readonly done = new Map<string, Promise<Buffer>>();
+  rendered = 0;
+  ms = 0;
+
+  constructor(private readonly renderer: Renderer) {}
+
+  picture(mermaid: string, format: PictureFormat): Promise<Buffer> {
+    const key = `${format}\n${mermaid}`;
+    let picture = this.done.get(key);
+    if (!picture) {
+      const started = performance.now();
+      picture = this.renderer.render(mermaid, format).then((data) => {
+        this.rendered++;
+        this.ms += performance.now() - started;
+        return data;
+      });
+      this.done.set(key, picture);
+    }
+    return picture;
+  }
+}
+
+/** Writes `<name>.mmd` for each diagram and, with pictures, `<name>.<format>`; returns the files written. */
+export async function writeDiagrams(dir: string, diagrams: ActionDiagram[], pictures?: PictureCache, formats: PictureFormat[] = ['svg']): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const diagram of diagrams) {
+    const base = join(dir, diagram.name);
+    await writeFile(`${base}.mmd`, `%% ${diagram.title}\n${diagram.mermaid}`);
+    written.push(`${base}.mmd`);
+    for (const format of pictures ? formats : []) {
+      await writeFile(`${base}.${format}`, await pictures!.picture(diagram.mermaid, format));
+      written.push(`${base}.${format}`);
+    }
+  }
+  return written;
+}

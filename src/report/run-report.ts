@@ -1,0 +1,52 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PictureCache, writeDiagrams } from '../diagrams/write-diagrams.js';
+import { scenarioDiagrams, type ActionDiagram } from '../diagrams/scenario-diagrams.js';
+import type { Renderer } from '../diagrams/renderer.js';
+import type { VariantResult } from '../system/run-variants.js';
+import type { Recorder } from '../tracing/recorder.js';
+import { reportHtml } from './report-html.js';
+import { summaryMarkdown } from './summary-markdown.js';
+
+/** What one variant of a run left behind: its results and its recording. */
+export interface VariantRun {
+  result: VariantResult;
+  recorder: Recorder;
+}
+
+/** What was written, for the closing lines. */
+export interface ReportOutcome {
+  dir: string;
+  diagrams: number;
+  rendered: number;
+  renderMs: number;
+}
+
+/** `reports/20261121-063000-hybrid`: one folder per run, named by time and variant. */
+export function reportFolder(root: string, variants: string[], now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join(root, `${stamp}-${variants.length === 1 ? variants[0] : 'all'}`);
+}
+
+/** Writes recording.json, the diagrams of every client action, summary.md and index.html. */
+export async function writeRunReport(dir: string, runs: VariantRun[], meta: { broker: string; date: string }, renderer?: Renderer): Promise<ReportOutcome> {
+  await mkdir(dir, { recursive: true });
+  const pictures = renderer && new PictureCache(renderer);
+  const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
+  let count = 0;
+  for (const { result, recorder } of runs) {
+    diagrams[result.variant] = {};
+    for (const scenario of result.scenarios) {
+      const drawn = scenarioDiagrams(scenario, recorder);
+      diagrams[result.variant][scenario.name] = drawn;
+      count += drawn.length;
+      await writeDiagrams(join(dir, result.variant, scenario.name), drawn, pictures);
+    }
+  }
+  const recording = Object.fromEntries(runs.map(({ result, recorder }) => [result.variant, { scenarios: result.scenarios.map((s) => ({ name: s.name, steps: s.steps.map(({ index, title, traceIds }) => ({ index, title, traceIds })) })), hops: recorder.all() }]));
+  await writeFile(join(dir, 'recording.json'), JSON.stringify({ ...meta, variants: recording }));
+  const results = runs.map((r) => r.result);
+  await writeFile(join(dir, 'summary.md'), summaryMarkdown(results, meta));
+  await writeFile(join(dir, 'index.html'), reportHtml(results, diagrams, meta, pictures ? 'svg' : undefined));
+  return { dir, diagrams: count, rendered: pictures?.rendered ?? 0, renderMs: pictures?.ms ?? 0 };
+}
