@@ -1,5 +1,8 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { describe, expect, test } from 'vitest';
 import { cli, privateTmp, startCli } from '../support/cli.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
@@ -7,7 +10,8 @@ import { rabbitmqUrl } from '../support/rabbitmq.js';
 describe('orderctl as a user runs it', () => {
   test('run --variant=all --json: every scenario holds on every variant, stdout is only JSON, nothing left behind', async () => {
     const tmp = privateTmp();
-    const { code, stdout, stderr } = await cli(['run', '--variant=all', '--json'], { TMPDIR: tmp });
+    const reports = privateTmp();
+    const { code, stdout, stderr } = await cli(['run', '--variant=all', '--json', '--report-dir', reports, '--no-render'], { TMPDIR: tmp });
     expect(stderr).not.toContain('orderctl:');
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -24,14 +28,53 @@ describe('orderctl as a user runs it', () => {
     expect(byName.http.messages).toBe(0);
     expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(result.report.dir).sort()).toEqual(['event-collaboration', 'event-notification', 'http', 'hybrid', 'index.html', 'recording.json', 'summary.md']);
+    expect(readdirSync(join(result.report.dir, 'hybrid', 'happy-path'))).toContain('05-order.mmd');
     rmSync(tmp, { recursive: true });
+    rmSync(reports, { recursive: true });
+  });
+
+  test('the HTML report of a run opens in headless Chromium with every diagram drawn', async () => {
+    const reports = privateTmp();
+    const { code, stdout } = await cli(['run', '--variant=all', '--scenario', 'happy-path', '--report-dir', reports]);
+    expect(code).toBe(0);
+    const index = /Report: (\S+index\.html) \((\d+) diagrams, (\d+) distinct pictures/.exec(stdout);
+    expect(index, stdout).not.toBeNull();
+    expect(Number(index![2])).toBe(4 * 9);
+    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      await page.goto(pathToFileURL(index![1]).href, { waitUntil: 'load' });
+      const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ src: img.getAttribute('src'), drawn: img.complete && img.naturalWidth > 0 })));
+      expect(images).toHaveLength(4 * 9);
+      expect(images.filter((i) => !i.drawn)).toEqual([]);
+      expect(await page.textContent('h1')).toContain('all expectations held');
+      const shot = join(reports, 'report.png');
+      await page.screenshot({ path: shot, fullPage: false });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+    expect(readFileSync(join(dirname(index![1]), 'summary.md'), 'utf8')).toContain('| happy-path | ✓ 10/10');
+    rmSync(reports, { recursive: true });
+  });
+
+  test('without Chromium, diagram still writes the Mermaid text and says in one line how to get pictures', async () => {
+    const out = privateTmp();
+    const { code, stdout } = await cli(['diagram', '--variant=http', '--scenario=happy-path', '--out', out], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' });
+    expect(code).toBe(0);
+    expect(stdout).toContain('no Chromium found, so only the .mmd files were written: apt-get install chromium');
+    const files = readdirSync(join(out, 'http', 'happy-path'));
+    expect(files.length).toBe(9);
+    expect(files.every((f) => f.endsWith('.mmd'))).toBe(true);
+    rmSync(out, { recursive: true });
   });
 
   test('run --broker: the same results over RabbitMQ, and one clear line when it is unreachable', async () => {
     const url = await rabbitmqUrl();
     const [memory, rabbit] = await Promise.all([
-      cli(['run', '--variant=event-collaboration', '--json', '--quiet']),
-      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--broker', url]),
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report']),
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report', '--broker', url]),
     ]);
     expect(rabbit.code).toBe(0);
     const outcome = (stdout: string) => JSON.parse(stdout).variants[0].scenarios.map((s: any) => [s.name, s.steps.map((step: any) => step.passed)]);
@@ -49,7 +92,7 @@ describe('orderctl as a user runs it', () => {
   test('a scenario that does not hold makes run exit 1 and say which step', async () => {
     const dir = privateTmp();
     writeFileSync(join(dir, 'broken.yaml'), 'title: broken\nsteps:\n  - register: zoe\n    expect: { answer: 418 }\n');
-    const { code, stdout } = await cli(['run', '--variant=http', '--scenarios-dir', dir]);
+    const { code, stdout } = await cli(['run', '--variant=http', '--scenarios-dir', dir, '--no-report']);
     expect(code).toBe(1);
     expect(stdout).toContain('answer: expected 418, got 201');
     rmSync(dir, { recursive: true });
@@ -76,7 +119,7 @@ describe('orderctl as a user runs it', () => {
 
   test('Ctrl-C during run closes the system, removes its files and exits 130', async () => {
     const tmp = privateTmp();
-    const run = startCli(['run', '--variant=hybrid', '--scenario', 'concurrent-orders'], { TMPDIR: tmp });
+    const run = startCli(['run', '--variant=hybrid', '--scenario', 'concurrent-orders', '--no-report'], { TMPDIR: tmp });
     const started = Date.now();
     while (readdirSync(tmp).length === 0 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
     run.child.kill('SIGINT');

@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openRenderer, type Renderer } from '../../src/diagrams/renderer.js';
+import { scenarioDiagrams, type ActionDiagram } from '../../src/diagrams/scenario-diagrams.js';
+import { PARTICIPANTS } from '../../src/diagrams/sequence-diagram.js';
+import { loadScenarios, pickScenarios } from '../../src/scenarios/load.js';
+import { runScenario } from '../../src/scenarios/runner.js';
+import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import { variants } from '../../src/variants/index.js';
+import { diagramArrows } from '../support/diagram-arrows.js';
+import { arrange, referenceFlows } from '../support/reference-flows.js';
+import { transports, variantsOnBrokers } from '../support/transports.js';
+
+/** Golden diagrams: `UPDATE_GOLDEN=1 npx vitest run test/e2e/diagrams.test.ts` writes them anew (from the in-process broker). */
+export const GOLDEN = join(import.meta.dirname, '../golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+const DRAWN = ['happy-path', 'insufficient-funds'];
+const scenarios = pickScenarios(await loadScenarios(), DRAWN);
+
+let renderer: Renderer | undefined;
+beforeAll(async () => {
+  renderer = await openRenderer();
+});
+afterAll(() => renderer?.close());
+
+describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [variant.name, transport.name, variant, transport] as const))(
+  'diagrams of %s over the %s',
+  (name, transportName, variant, transport) => {
+    let system: RunningSystem;
+    const drawn = new Map<string, ActionDiagram[]>();
+    beforeAll(async () => {
+      system = await bootSystem({ variant, transport: await transport.make() });
+      for (const scenario of scenarios) {
+        const result = await runScenario(system, scenario);
+        expect(result.passed).toBe(true);
+        drawn.set(scenario.name, scenarioDiagrams(result, system.recorder));
+      }
+    });
+    afterAll(() => system.close());
+
+    test.each(DRAWN)('%s: the same text as the golden files, run after run', (scenario) => {
+      const dir = join(GOLDEN, name, scenario);
+      const diagrams = drawn.get(scenario)!;
+      if (update && transportName === transports[0].name) {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        for (const d of diagrams) writeFileSync(join(dir, `${d.name}.mmd`), d.mermaid);
+      }
+      expect(existsSync(dir)).toBe(true);
+      expect(diagrams.map((d) => `${d.name}.mmd`)).toEqual(readdirSync(dir).sort());
+      for (const d of diagrams) expect(d.mermaid, d.name).toBe(readFileSync(join(dir, `${d.name}.mmd`), 'utf8'));
+    });
+
+    test('registration and order placement are drawn hop by hop as the reference flow says', () => {
+      const [register, , , , order] = drawn.get('happy-path')!;
+      for (const [diagram, flow] of [
+        [register, referenceFlows[name].registration],
+        [order, referenceFlows[name].order],
+      ] as const) {
+        const arrows = diagramArrows(diagram.mermaid);
+        expect(arrows).toEqual(arrange(flow, arrows));
+      }
+    });
+
+    test('renders to an SVG that names every participant', async () => {
+      expect(renderer, 'Chromium is needed to render (apt-get install chromium)').toBeDefined();
+      const order = drawn.get('happy-path')![4];
+      const svg = new XMLParser({ ignoreAttributes: false }).parse((await renderer!.render(order.mermaid, 'svg')).toString('utf8'));
+      expect(svg.svg).toBeDefined();
+      const texts = JSON.stringify(svg.svg);
+      for (const [id, label] of PARTICIPANTS) if (order.mermaid.includes(`participant ${id} `)) expect(texts).toContain(label);
+      expect(texts).toContain('POST /api/v1/ordering/orders');
+    });
+  },
+);
