@@ -9,6 +9,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+# Diagrams are rendered, and the HTML report checked, in the system's Chromium (Debian's package).
+if [ -z "${PUPPETEER_EXECUTABLE_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  echo "installing Chromium (apt-get install chromium)…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
 # The RabbitMQ tests talk to a real broker on 127.0.0.1:5672 (guest/guest); start it when it is down.
 rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 if ! rabbit_up; then

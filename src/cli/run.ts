@@ -5,6 +5,7 @@ import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt } from './shutdown.js';
+import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
@@ -23,6 +24,7 @@ interface RunOptions {
   report: boolean;
   reportDir: string;
   render: boolean;
+  otlpEndpoint?: string;
 }
 
 /** The machine-readable result of `run --json`. */
@@ -55,6 +57,17 @@ async function writeReport(runs: VariantRun[], options: RunOptions, say: (line: 
   }
 }
 
+/** Sends each variant's recording to an OTLP collector. */
+async function exportRuns(runs: VariantRun[], endpoint: string, broker: string, say: (line: string) => void) {
+  let spans = 0;
+  for (const { result, recorder } of runs) {
+    spans += await exportOtlp(recorder.all(), endpoint, { variant: result.variant, broker }).catch((error: Error) => {
+      throw new CliError(error.message);
+    });
+  }
+  say(`Exported ${spans} spans to ${endpoint}.`);
+}
+
 export function runCommand(): Command {
   return new Command('run')
     .description('boot a variant, run the scenarios against it, and report what happened')
@@ -66,6 +79,7 @@ export function runCommand(): Command {
     .option('--report-dir <dir>', 'write the report (recording, diagrams, summary.md, index.html) into a new folder here', 'reports')
     .option('--no-report', 'write no report')
     .option('--no-render', 'write the diagrams as Mermaid text only (no Chromium needed)')
+    .addOption(new Option('--otlp-endpoint <url>', 'also export every hop as OpenTelemetry spans over OTLP/HTTP, e.g. http://127.0.0.1:4318 (Jaeger, a collector)').env('OTEL_EXPORTER_OTLP_ENDPOINT'))
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
     .addHelpText(
@@ -101,6 +115,7 @@ export function runCommand(): Command {
       const ms = performance.now() - started;
       if (!options.json && results.length > 1) say(formatComparison(results));
       const report = options.report ? await writeReport(runs, options, say) : undefined;
+      if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
       if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);
       else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);
       if (!results.every((r) => r.passed)) throw new CliError('some expectations did not hold (see above)', EXIT.failed);
