@@ -46,9 +46,11 @@ async function writeReport(runs: VariantRun[], options: RunOptions, say: (line: 
   const dir = reportFolder(resolve(options.reportDir), runs.map((r) => r.result.variant));
   const renderer = options.render ? await openRenderer() : undefined;
   if (options.render && !renderer) say(NO_CHROMIUM);
-  else if (renderer && !options.quiet) say('\nRendering the diagrams…');
+  const live = process.stderr.isTTY && !options.quiet;
+  const progress = (done: number, asked: number) => live && process.stderr.write(`\rRendering diagrams… ${done}/${asked} `);
   try {
-    const outcome = await writeRunReport(dir, runs, { broker: describeBroker(options.broker), date: new Date().toISOString() }, renderer);
+    const outcome = await writeRunReport(dir, runs, { broker: describeBroker(options.broker), date: new Date().toISOString() }, renderer, progress);
+    if (live && outcome.rendered) process.stderr.write('\r\x1b[K');
     const rendered = outcome.rendered ? `, ${outcome.rendered} distinct pictures rendered in ${(outcome.renderMs / 1000).toFixed(1)} s, ${(outcome.renderMs / outcome.rendered / 1000).toFixed(2)} s each` : '';
     say(`Report: ${join(outcome.dir, 'index.html')} (${outcome.diagrams} diagrams${rendered})`);
     return { ...outcome, index: join(outcome.dir, 'index.html') };
@@ -116,8 +118,9 @@ export function runCommand(): Command {
       if (!options.json && results.length > 1) say(formatComparison(results));
       const report = options.report ? await writeReport(runs, options, say) : undefined;
       if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
+      const total = (performance.now() - started) / 1000;
       if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);
-      else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'} (${(ms / 1000).toFixed(1)} s).`);
+      else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'}: ${total.toFixed(1)} s in all, ${(ms / 1000).toFixed(1)} s running the scenarios.`);
       if (!results.every((r) => r.passed)) throw new CliError('some expectations did not hold (see above)', EXIT.failed);
     });
 }

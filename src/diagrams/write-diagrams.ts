@@ -13,7 +13,11 @@ export class PictureCache {
   rendered = 0;
   ms = 0;
 
-  constructor(private readonly renderer: Renderer) {}
+  /** `onRendered(done, asked)` hears of each finished picture (for progress). */
+  constructor(
+    private readonly renderer: Renderer,
+    private readonly onRendered: (done: number, asked: number) => void = () => {},
+  ) {}
 
   picture(mermaid: string, format: PictureFormat): Promise<Buffer> {
     const key = `${format}\n${mermaid}`;
@@ -23,6 +27,7 @@ export class PictureCache {
       picture = this.renderer.render(mermaid, format).then((data) => {
         this.rendered++;
         this.ms += performance.now() - started;
+        this.onRendered(this.rendered, this.done.size);
         return data;
       });
       this.done.set(key, picture);

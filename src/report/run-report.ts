@@ -29,9 +29,15 @@ export function reportFolder(root: string, variants: string[], now = new Date())
 }
 
 /** Writes recording.json, the diagrams of every client action, summary.md and index.html. */
-export async function writeRunReport(dir: string, runs: VariantRun[], meta: { broker: string; date: string }, renderer?: Renderer): Promise<ReportOutcome> {
+export async function writeRunReport(
+  dir: string,
+  runs: VariantRun[],
+  meta: { broker: string; date: string },
+  renderer?: Renderer,
+  onRendered?: (done: number, asked: number) => void,
+): Promise<ReportOutcome> {
   await mkdir(dir, { recursive: true });
-  const pictures = renderer && new PictureCache(renderer);
+  const pictures = renderer && new PictureCache(renderer, onRendered);
   const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
   let count = 0;
   for (const { result, recorder } of runs) {
