@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { benchCommand } from './bench.js';
 import { exitCodeFor } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
 import { runCommand } from './run.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addCommand(serveCommand())
     .addCommand(scenariosCommand())
     .addCommand(diagramCommand())
+    .addCommand(benchCommand())
     .addHelpText(
       'after',
       `
@@ -28,7 +30,8 @@ Examples:
   $ orderctl run --variant=hybrid
   $ orderctl run --variant=all --json > result.json
   $ orderctl serve --variant=http --port 8080
-  $ orderctl diagram --variant=hybrid --scenario=happy-path`,
+  $ orderctl diagram --variant=hybrid --scenario=happy-path
+  $ orderctl bench --variants=all --duration=10 --connections=32`,
     );
   // addCommand() does not pass these settings on: every command throws to main() instead of exiting.
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -22,10 +22,12 @@ export interface ReportOutcome {
   renderMs: number;
 }
 
+/** `20261121-063000` (UTC), for folder names. */
+export const timestamp = (now = new Date()) => now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
 /** `reports/20261121-063000-hybrid`: one folder per run, named by time and variant. */
 export function reportFolder(root: string, variants: string[], now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return join(root, `${stamp}-${variants.length === 1 ? variants[0] : 'all'}`);
+  return join(root, `${timestamp(now)}-${variants.length === 1 ? variants[0] : 'all'}`);
 }
 
 /** Writes recording.json, the diagrams of every client action, summary.md and index.html. */

@@ -1,0 +1,99 @@
+// The system under test of `orderctl bench`, in a process of its own: boots what it is told,
+// prepares customers, and after the load reports its CPU, memory and what its recording says.
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import { openTransport } from '../broker/open-transport.js';
+import { closeServer, listen } from '../http/service-app.js';
+import { ApiClient } from '../scenarios/api-client.js';
+import { checkInvariants } from '../scenarios/invariants.js';
+import type { RunContext, UserState } from '../scenarios/run-context.js';
+import { bootSystem, type RunningSystem } from '../system/boot.js';
+import { findVariant } from '../variants/index.js';
+import type { FromChild, SutStats, Target, ToChild } from './bench-protocol.js';
+import { orderTimings } from './order-timings.js';
+
+const DEPOSIT = 1_000_000;
+const send = (message: FromChild) => process.send!(message);
+
+let system: RunningSystem | undefined;
+let baseline: Server | undefined;
+let users: UserState[] = [];
+let api: ApiClient | undefined;
+let cpuAtLoad = process.cpuUsage();
+let loadStart = 0;
+
+async function prepare(url: string, count: number): Promise<UserState[]> {
+  api = new ApiClient(url);
+  const client = api;
+  const one = async (i: number): Promise<UserState> => {
+    const user: UserState = { alias: `bench-${i}`, email: `bench-${i}@example.test`, password: 'bench-password', depositedCents: 0, withdrawnCents: 0 };
+    const registered = await client.send('register', 'POST', '/identity/register', { body: { email: user.email, password: user.password } });
+    if (registered.status !== 201) throw new Error(`registering a bench user answered ${registered.status}`);
+    user.id = registered.body.id;
+    user.token = (await client.send('login', 'POST', '/identity/login', { body: { email: user.email, password: user.password } })).body.accessToken;
+    for (let attempt = 0; ; attempt++) {
+      const deposit = await client.send('deposit', 'POST', '/billing/account/deposit', { token: user.token, body: { amount: DEPOSIT } });
+      if (deposit.status === 204) break;
+      if (attempt > 50) throw new Error(`the bench deposit answered ${deposit.status}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    user.depositedCents = DEPOSIT * 100;
+    return user;
+  };
+  const prepared: UserState[] = [];
+  for (let i = 0; i < count; i += 16) prepared.push(...(await Promise.all(Array.from({ length: Math.min(16, count - i) }, (_, j) => one(i + j)))));
+  return prepared;
+}
+
+async function start(target: Target, count: number): Promise<void> {
+  if (target.kind === 'variant') {
+    system = await bootSystem({ variant: findVariant(target.variant), transport: await openTransport(target.broker), tracing: target.tracing });
+    users = await prepare(system.gatewayUrl, count);
+    await system.settle();
+    send({ type: 'ready', url: system.gatewayUrl, path: '/api/v1/ordering/orders', users: users.map((u) => ({ token: u.token! })) });
+    return;
+  }
+  if (target.kind === 'express-hello') {
+    const app = express();
+    app.get('/', (_req, res) => void res.send('hello'));
+    const started = await listen(app);
+    baseline = started.server;
+    send({ type: 'ready', url: started.url, path: '/', users: [] });
+    return;
+  }
+  baseline = createServer((_req, res) => res.end('hello'));
+  await new Promise<void>((resolve) => baseline!.listen(0, '127.0.0.1', resolve));
+  const address = baseline.address() as { port: number };
+  send({ type: 'ready', url: `http://127.0.0.1:${address.port}`, path: '/', users: [] });
+}
+
+async function collect(): Promise<SutStats> {
+  await system?.settle(30_000);
+  const cpu = process.cpuUsage(cpuAtLoad);
+  const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (system) {
+    if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart);
+    const ctx: RunContext = { api: api!, variant: system.variant.name, runId: 'bench', users: new Map(users.map((u) => [u.alias, u])), orders: new Map(), crowds: 0 };
+    const checked = await checkInvariants(ctx, ['money-conserved', 'orders-final', 'one-notification-per-order']);
+    stats.consistency = { ok: (checked.problems ?? []).length === 0, problems: checked.problems ?? [], summary: checked.summary ?? '' };
+  }
+  return stats;
+}
+
+process.on('message', (message: ToChild) => {
+  const run = async () => {
+    if (message.type === 'start') await start(message.target, message.users);
+    else if (message.type === 'load-started') {
+      cpuAtLoad = process.cpuUsage();
+      loadStart = performance.timeOrigin + performance.now();
+    } else if (message.type === 'collect') send({ type: 'stats', stats: await collect() });
+    else {
+      await system?.close();
+      if (baseline) await closeServer(baseline);
+      process.exit(0);
+    }
+  };
+  run().catch((error: Error) => {
+    send({ type: 'error', message: error.message });
+  });
+});

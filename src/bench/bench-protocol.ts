@@ -1,0 +1,40 @@
+/** What the bench loads: a variant of the order system, or a hello-world baseline. */
+export type Target =
+  | { kind: 'variant'; variant: string; broker?: string; tracing: boolean }
+  | { kind: 'express-hello' }
+  | { kind: 'http-hello' };
+
+/** A prepared customer: a token to order with. */
+export interface BenchUser {
+  token: string;
+}
+
+/** Percentiles in milliseconds. */
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** What the system under test reports after a load: its own cost, and what the recording says. */
+export interface SutStats {
+  cpuSeconds: number;
+  peakRssMb: number;
+  orders?: {
+    /** Orders that reached their final status. */
+    completed: number;
+    completedPerSecond: number;
+    /** From the POST reaching the gateway to the order's final status, and to the stored notification. */
+    toFinalMs: Percentiles;
+    toNotificationMs: Percentiles;
+    httpPerOrder: number;
+    messagesPerOrder: number;
+  };
+  consistency?: { ok: boolean; problems: string[]; summary: string };
+}
+
+/** Parent to child. */
+export type ToChild = { type: 'start'; target: Target; users: number } | { type: 'load-started' } | { type: 'collect' } | { type: 'stop' };
+/** Child to parent. */
+export type FromChild = { type: 'ready'; url: string; path: string; users: BenchUser[] } | { type: 'stats'; stats: SutStats } | { type: 'error'; message: string };
