@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS } from '../broker/transport.js';
 import { currentTrace, formatTraceparent } from '../tracing/context.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
 /** Thrown when a message this consumer already handled comes again: the bus acks it and does nothing. */
@@ -36,6 +37,7 @@ export class Store {
   private reader?: OutboxReader;
   private raised = false;
   private readonly statements;
+  private readonly prepared = new Map<string, Statement>();
 
   constructor(readonly db: Db) {
     this.statements = {
@@ -45,6 +47,16 @@ export class Store {
       remove: db.prepare('DELETE FROM outbox WHERE seq = ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM outbox'),
     };
+  }
+
+  /** The prepared statement for `sql`, compiled once per store. */
+  sql(sql: string): Statement {
+    let statement = this.prepared.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.prepared.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Connects the reader of this store's outbox (the relay). */

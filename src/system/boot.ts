@@ -10,7 +10,7 @@ import { sleep } from '../core/duration.js';
 import { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
 import { closeServer, listen } from '../http/service-app.js';
-import { ServiceClient, type ServiceDirectory } from '../http/service-client.js';
+import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import { billingApp } from '../services/billing/billing-routes.js';
 import { billingSchema, BillingService } from '../services/billing/billing-service.js';
 import { gatewayApp } from '../services/gateway/gateway-app.js';
@@ -73,6 +73,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const recorder = new Recorder(options.tracing ?? true);
   const transport = options.transport ?? new MemoryTransport();
   const directory: ServiceDirectory = new Map();
+  const agent = serviceAgent();
   const tokens = new Tokens(process.env.ORDERCTL_JWT_SECRET);
   const dbs: Db[] = [];
   const store = (name: string, schema: string) => {
@@ -122,7 +123,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     services,
     flows,
     ports,
-    http: per((name) => new ServiceClient(name, directory, recorder)),
+    http: per((name) => new ServiceClient(name, directory, recorder, agent)),
     bus,
     relay,
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
@@ -131,6 +132,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const servers: Server[] = [];
   const cleanup = async () => {
     await Promise.all(servers.map(closeServer));
+    await agent.close();
     await Promise.all(Object.values(relay).map((r) => r.stop()));
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();

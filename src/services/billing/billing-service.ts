@@ -68,19 +68,17 @@ const toAccount = (row: AccountRow): Account => ({
  * Raises DepositMade, WithdrawalMade and PaymentSettled.
  */
 export class BillingService {
-  private readonly db;
   private readonly statements;
 
   constructor(
     private readonly store: Store,
     private readonly note: Note = noNotes,
   ) {
-    this.db = store.db;
     this.statements = {
-      debit: this.db.prepare(
+      debit: this.store.sql(
         `UPDATE accounts SET amount_cents = amount_cents - ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ? AND amount_cents >= ?`,
       ),
-      ledger: this.db.prepare(`INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`),
+      ledger: this.store.sql(`INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`),
     };
   }
 
@@ -96,8 +94,8 @@ export class BillingService {
   /** Opens the account of a user; opening it again changes nothing. */
   openAccount(userId: string): Account {
     return this.store.write(() => {
-      this.db
-        .prepare(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
+      this.store
+        .sql(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
                   VALUES (?, 0, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(userId);
       this.note('account opened');
@@ -113,8 +111,8 @@ export class BillingService {
 
   deposit(userId: string, cents: number): Account {
     return this.store.write(() => {
-      const changed = this.db
-        .prepare(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
+      const changed = this.store
+        .sql(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
         .run(cents, userId).changes;
       if (changed === 0) throw notFound(NO_ACCOUNT);
       this.statements.ledger.run(userId, 'deposit', cents, null);
@@ -144,8 +142,8 @@ export class BillingService {
       const payment: Payment = result.ok
         ? { id: paymentId, userId, amountCents: cents, status: 'succeeded' }
         : { id: paymentId, userId, amountCents: cents, status: 'failed', reason: result.reason };
-      this.db
-        .prepare(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+      this.store
+        .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
       this.store.raise('PaymentSettled', payment);
       this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);
@@ -154,14 +152,14 @@ export class BillingService {
   }
 
   payment(id: string): Payment | undefined {
-    const row = this.db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as
+    const row = this.store.sql('SELECT * FROM payments WHERE id = ?').get(id) as
       | { id: string; user_id: string; amount_cents: number; status: Payment['status']; reason: string | null }
       | undefined;
     return row && { id: row.id, userId: row.user_id, amountCents: row.amount_cents, status: row.status, ...(row.reason ? { reason: row.reason } : {}) };
   }
 
   private find(userId: string): Account | undefined {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE user_id = ?').get(userId) as AccountRow | undefined;
+    const row = this.store.sql('SELECT * FROM accounts WHERE user_id = ?').get(userId) as AccountRow | undefined;
     return row && toAccount(row);
   }
 }

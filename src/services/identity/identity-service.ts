@@ -54,14 +54,11 @@ const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, firstNam
 
 /** Users, their passwords and their logins. Raises UserRegistered. */
 export class IdentityService {
-  private readonly db;
 
   constructor(
     private readonly store: Store,
     private readonly tokens: Tokens,
-  ) {
-    this.db = store.db;
-  }
+  ) {}
 
   async register(form: RegistrationForm): Promise<User> {
     const hash = await hashPassword(form.password);
@@ -76,8 +73,8 @@ export class IdentityService {
     const user = toUser(row);
     try {
       this.store.write(() => {
-        this.db
-          .prepare(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
+        this.store
+          .sql(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
                     VALUES (@id, @email, @password_hash, @first_name, @last_name, @phone, datetime('now'))`)
           .run(row);
         this.store.raise('UserRegistered', user);
@@ -91,11 +88,11 @@ export class IdentityService {
 
   /** Undoes a registration whose follow-up (the billing account) failed. */
   remove(id: string): void {
-    this.store.write(() => this.db.prepare('DELETE FROM users WHERE id = ?').run(id));
+    this.store.write(() => this.store.sql('DELETE FROM users WHERE id = ?').run(id));
   }
 
   async login(email: string, password: string): Promise<string> {
-    const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
+    const row = this.store.sql('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as UserRow | undefined;
     // An unknown e-mail costs the same hash as a known one, so timing does not tell which addresses exist.
     const valid = await verifyPassword(password, row?.password_hash ?? (await this.decoyHash()));
     if (!row || !valid) throw unauthorized('invalid email or password');
@@ -108,7 +105,7 @@ export class IdentityService {
   }
 
   get(id: string): User {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = this.store.sql('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
     if (!row) throw notFound('user not found');
     return toUser(row);
   }
@@ -116,8 +113,8 @@ export class IdentityService {
   update(id: string, patch: z.infer<typeof profilePatch>): User {
     return this.store.write(() => {
       const current = this.get(id);
-      this.db
-        .prepare('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')
+      this.store
+        .sql('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')
         .run(patch.firstName ?? current.firstName, patch.lastName ?? current.lastName, patch.phone ?? current.phone, id);
       return this.get(id);
     });

@@ -65,19 +65,16 @@ interface Row {
 
 /** Messages to users (one per order, however often asked) and the profiles it keeps a copy of. */
 export class NotificationService {
-  private readonly db;
 
   constructor(
     private readonly store: Store,
     private readonly note: Note = noNotes,
-  ) {
-    this.db = store.db;
-  }
+  ) {}
 
   keepProfile(user: Recipient): void {
     this.store.write(() =>
-      this.db
-        .prepare(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
+      this.store
+        .sql(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
                   ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
         .run(user.id, user.email, user.firstName ?? '', user.lastName ?? ''),
     );
@@ -85,7 +82,7 @@ export class NotificationService {
   }
 
   profile(userId: string): Recipient | undefined {
-    const row = this.db.prepare('SELECT * FROM profiles WHERE user_id = ?').get(userId) as
+    const row = this.store.sql('SELECT * FROM profiles WHERE user_id = ?').get(userId) as
       | { user_id: string; email: string; first_name: string; last_name: string }
       | undefined;
     return row && { id: row.user_id, email: row.email, firstName: row.first_name, lastName: row.last_name };
@@ -94,18 +91,18 @@ export class NotificationService {
   /** Stores ("sends") the message about an order once; a repeat returns the first one. */
   notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
     return this.store.write(() => {
-      const changes = this.db
-        .prepare(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
+      const changes = this.store
+        .sql(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
                   VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
-      const row = this.db.prepare('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
+      const row = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
       return { notification: toNotification(row), created: changes === 1 };
     });
   }
 
   /** A user's notifications, newest first. */
   list(userId: string): StoredNotification[] {
-    return (this.db.prepare('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as Row[]).map(toNotification);
+    return (this.store.sql('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as Row[]).map(toNotification);
   }
 }
 

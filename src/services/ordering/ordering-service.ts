@@ -59,22 +59,19 @@ const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
 
 /** Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced and OrderSettled. */
 export class OrderingService {
-  private readonly db;
 
-  constructor(private readonly store: Store) {
-    this.db = store.db;
-  }
+  constructor(private readonly store: Store) {}
 
   /** Creates a pending order; with an idempotency key already used by this user, returns that order instead. */
   create(userId: string, priceCents: number, idempotencyKey?: string): { order: Order; created: boolean } {
     return this.store.write(() => {
       if (idempotencyKey) {
-        const existing = this.db.prepare('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
+        const existing = this.store.sql('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
         if (existing) return { order: toOrder(existing), created: false };
       }
       const id = randomUUID();
-      this.db
-        .prepare(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW})`)
+      this.store
+        .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW})`)
         .run(id, userId, priceCents, idempotencyKey ?? null);
       const order = this.get(id);
       this.store.raise('OrderPlaced', order);
@@ -85,8 +82,8 @@ export class OrderingService {
   /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */
   settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
     return this.store.write(() => {
-      const changed = this.db
-        .prepare(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
+      const changed = this.store
+        .sql(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
         .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
       const order = this.get(id);
       if (changed === 1) this.store.raise('OrderSettled', order);
@@ -95,13 +92,13 @@ export class OrderingService {
   }
 
   get(id: string): Order {
-    const row = this.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
+    const row = this.store.sql('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
     if (!row) throw notFound('order not found');
     return toOrder(row);
   }
 
   /** A user's orders, newest first. */
   list(userId: string): Order[] {
-    return (this.db.prepare('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as OrderRow[]).map(toOrder);
+    return (this.store.sql('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as OrderRow[]).map(toOrder);
   }
 }
