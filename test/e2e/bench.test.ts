@@ -38,3 +38,17 @@ test('a short bench of every variant writes a report whose JSON fits its schema 
   }
   rmSync(reports, { recursive: true });
 });
+
+test('an open-loop bench with load steps measures each rate and draws latency against load', async () => {
+  const reports = privateTmp();
+  const { code, stdout, stderr } = await cli(['bench', '--variants=hybrid', '--duration=1', '--connections=2', '--users=4', '--rate=20', '--load-steps=10,30', '--no-render', '--report-dir', reports, '--json'], {}, 300_000);
+  expect(code).toBe(0);
+  const report = benchReportSchema.parse(JSON.parse(stdout));
+  expect(report.settings).toMatchObject({ rate: 20, loadSteps: [10, 30] });
+  const [hybrid] = report.runs;
+  expect(hybrid.steps!.map((s) => s.rate)).toEqual([10, 30]);
+  expect(hybrid.halfLoad).toBeUndefined();
+  const dir = /Report: (\S+)report\.html/.exec(stderr)![1];
+  expect(readFileSync(join(dir, 'latency-vs-load.mmd'), 'utf8')).toMatch(/^xychart-beta\n[\s\S]*x-axis \[10, 30\][\s\S]*line \[/);
+  rmSync(reports, { recursive: true });
+});
