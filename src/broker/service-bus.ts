@@ -12,8 +12,11 @@ export type EventHandler<T = any> = (data: T, delivery: Delivery<T>) => Promise<
  * as a hop, and carries trace and correlation ids from what it handles to what it emits.
  */
 export class ServiceBus {
-  private readonly subscriptions: Subscription[] = [];
+  private subscriptions: Subscription[] = [];
+  private readonly registrations: { types: string[]; handler: EventHandler; group: string }[] = [];
   private readonly handling = new Set<Promise<unknown>>();
+  /** Added before each delivery is handled (a slow consumer, for walkthroughs). */
+  latencyMs = 0;
 
   constructor(
     readonly service: string,
@@ -50,7 +53,22 @@ export class ServiceBus {
 
   /** Consumes `types` through a durable queue of this service's own (`<service>.<types>` unless named). */
   async subscribe(types: string[], handler: EventHandler, group = `${this.service}.${types.join('.')}`): Promise<void> {
-    const subscription = await this.transport.subscribe(group, types, async (delivery) => {
+    this.registrations.push({ types, handler, group });
+    this.subscriptions.push(await this.consume(types, handler, group));
+  }
+
+  /** Stops consuming; messages wait in this service's durable queues until `resume()`. */
+  async pause(): Promise<void> {
+    await this.close();
+  }
+
+  async resume(): Promise<void> {
+    this.subscriptions = await Promise.all(this.registrations.map(({ types, handler, group }) => this.consume(types, handler, group)));
+  }
+
+  private consume(types: string[], handler: EventHandler, group: string): Promise<Subscription> {
+    return this.transport.subscribe(group, types, async (delivery) => {
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const parent = parseTraceparent(delivery.headers[HEADERS.traceparent]);
       const traceId = parent?.traceId ?? newTraceId();
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
@@ -77,7 +95,6 @@ export class ServiceBus {
         this.handling.delete(work);
       }
     });
-    this.subscriptions.push(subscription);
   }
 
   /** Stops consuming and waits (at most `graceMs`) for the handlers still at work. */

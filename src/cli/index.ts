@@ -6,6 +6,7 @@ import { diagramCommand } from './diagram.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { serveCommand } from './serve.js';
+import { walkCommand } from './walk.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .addCommand(scenariosCommand())
     .addCommand(diagramCommand())
     .addCommand(benchCommand())
+    .addCommand(walkCommand())
     .addHelpText(
       'after',
       `
@@ -31,7 +33,8 @@ Examples:
   $ orderctl run --variant=all --json > result.json
   $ orderctl serve --variant=http --port 8080
   $ orderctl diagram --variant=hybrid --scenario=happy-path
-  $ orderctl bench --variants=all --duration=10 --connections=32`,
+  $ orderctl bench --variants=all --duration=10 --connections=32
+  $ orderctl walk`,
     );
   // addCommand() does not pass these settings on: every command throws to main() instead of exiting.
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -6,7 +6,7 @@ import type { RunningSystem } from '../system/boot.js';
 import { ApiClient } from './api-client.js';
 import { check, describe, expectationFor } from './expectations.js';
 import type { RunContext } from './run-context.js';
-import type { Scenario } from './scenario-schema.js';
+import type { Scenario, Step } from './scenario-schema.js';
 import { steps } from './steps.js';
 
 /** How one step went. */
@@ -51,57 +51,69 @@ export function countHops(recorder: Recorder, traceIds: string[]): { http: numbe
   return { http, messages };
 }
 
+/** Runs one step: its action (again and again while `eventually` allows), checked against the variant's expectation. Hop counts are filled in later. */
+export async function runStep(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
+  const { perform, title } = steps[step.action];
+  const expectation = expectationFor(step.expect, step.except, ctx.variant);
+  const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
+  const firstAction = ctx.api.actions.length;
+  const stepStart = performance.now();
+  let attempts = 0;
+  let problems: string[] = [];
+  let seen: Record<string, unknown> = {};
+  let summary: string | undefined;
+  for (;;) {
+    attempts++;
+    try {
+      const outcome = await perform(ctx, step.args);
+      ({ problems, seen } = check(expectation, outcome.status, outcome.body));
+      problems.push(...(outcome.problems ?? []));
+      summary = outcome.summary;
+      if (!summary && Object.keys(seen).length === 0) seen = { answer: outcome.status };
+    } catch (error) {
+      problems = [(error as Error).message];
+    }
+    if (problems.length === 0 || performance.now() >= deadline) break;
+    await sleep(RETRY_MS);
+  }
+  return {
+    index,
+    action: step.action,
+    title: title(step.args),
+    expected: describe(expectation),
+    seen: [describe(seen), summary].filter(Boolean).join(' · '),
+    passed: problems.length === 0,
+    problems,
+    ms: performance.now() - stepStart,
+    attempts,
+    http: 0,
+    messages: 0,
+    traceIds: ctx.api.actions.slice(firstAction).map((a) => a.traceId),
+  };
+}
+
+/** A fresh context for running steps against a system. */
+export const runContext = (system: RunningSystem, api = new ApiClient(system.gatewayUrl)): RunContext => ({
+  api,
+  variant: system.variant.name,
+  runId: randomBytes(4).toString('hex'),
+  users: new Map(),
+  orders: new Map(),
+  tokens: system.tokens,
+  crowds: 0,
+});
+
 /** Runs one scenario against a running system; `onStep` hears of each step once the system settled and its hops are counted. */
 export async function runScenario(
   system: RunningSystem,
   scenario: Scenario,
   options: { api?: ApiClient; onStep?: (step: StepResult) => void } = {},
 ): Promise<ScenarioResult> {
-  const api = options.api ?? new ApiClient(system.gatewayUrl);
-  const ctx: RunContext = { api, variant: system.variant.name, runId: randomBytes(4).toString('hex'), users: new Map(), orders: new Map(), tokens: system.tokens, crowds: 0 };
+  const ctx = runContext(system, options.api);
   const started = performance.now();
   const results: StepResult[] = [];
 
-  for (const [index, step] of scenario.steps.entries()) {
-    const { perform, title } = steps[step.action];
-    const expectation = expectationFor(step.expect, step.except, ctx.variant);
-    const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
-    const firstAction = api.actions.length;
-    const stepStart = performance.now();
-    let attempts = 0;
-    let problems: string[] = [];
-    let seen: Record<string, unknown> = {};
-    let summary: string | undefined;
-    for (;;) {
-      attempts++;
-      try {
-        const outcome = await perform(ctx, step.args);
-        ({ problems, seen } = check(expectation, outcome.status, outcome.body));
-        problems.push(...(outcome.problems ?? []));
-        summary = outcome.summary;
-        if (!summary && Object.keys(seen).length === 0) seen = { answer: outcome.status };
-      } catch (error) {
-        problems = [(error as Error).message];
-      }
-      if (problems.length === 0 || performance.now() >= deadline) break;
-      await sleep(RETRY_MS);
-    }
-    const result: StepResult = {
-      index: index + 1,
-      action: step.action,
-      title: title(step.args),
-      expected: describe(expectation),
-      seen: [describe(seen), summary].filter(Boolean).join(' · '),
-      passed: problems.length === 0,
-      problems,
-      ms: performance.now() - stepStart,
-      attempts,
-      http: 0,
-      messages: 0,
-      traceIds: api.actions.slice(firstAction).map((a) => a.traceId),
-    };
-    results.push(result);
-  }
+  for (const [index, step] of scenario.steps.entries()) results.push(await runStep(ctx, step, index + 1));
 
   await system.settle();
   for (const result of results) {

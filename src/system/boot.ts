@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +60,19 @@ export interface RunningSystem {
   dataDir: string;
   /** Resolves once no event waits in an outbox, no message is queued or in flight and no recorded call is open, for a quiet moment. */
   settle(timeoutMs?: number): Promise<boolean>;
+  /** Takes a service down: its port closes, its consumers and outbox relay stop; its messages wait in its queues. */
+  stopService(name: StoppableService): Promise<void>;
+  /** Brings a stopped service back on the same port; it picks up what waited for it. */
+  startService(name: StoppableService): Promise<void>;
+  /** Delays every request and every delivery a service handles by `ms` (0 removes it). */
+  setLatency(name: StoppableService, ms: number): void;
+  /** Services stopped now. */
+  stopped(): StoppableService[];
   close(): Promise<void>;
 }
+
+/** Every service but the gateway can be stopped, started and slowed down. */
+export type StoppableService = Exclude<ServiceName, 'gateway'>;
 
 const notWired = () => {
   throw new Error('link not wired');
@@ -129,9 +141,15 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
   };
 
-  const servers: Server[] = [];
+  const servers = new Map<ServiceName, Server>();
+  const latency = new Map<ServiceName, number>();
+  const slow = (name: ServiceName) => async (_req: unknown, _res: unknown, next: () => void) => {
+    const ms = latency.get(name);
+    if (ms) await sleep(ms);
+    next();
+  };
   const cleanup = async () => {
-    await Promise.all(servers.map(closeServer));
+    await Promise.all([...servers.values()].map(closeServer));
     await agent.close();
     await Promise.all(Object.values(relay).map((r) => r.stop()));
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
@@ -140,19 +158,20 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
+  let apps: Record<ServiceName, Express>;
   try {
     await wireLinks(wiring);
     for (const r of Object.values(relay)) r.start();
-    const apps = {
+    apps = {
       gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, inboundHops(recorder, 'Client')),
-      identity: identityApp(services.identity, flows.registration),
-      billing: billingApp(services.billing),
-      order: orderingApp(services.ordering, flows.order),
-      notification: notificationApp(services.notification, flows.notification),
+      identity: identityApp(services.identity, flows.registration, slow('identity')),
+      billing: billingApp(services.billing, slow('billing')),
+      order: orderingApp(services.ordering, flows.order, slow('order')),
+      notification: notificationApp(services.notification, flows.notification, slow('notification')),
     };
     for (const name of SERVICES) {
       const { server, url } = await listen(apps[name], name === 'gateway' ? options.gatewayPort : 0);
-      servers.push(server);
+      servers.set(name, server);
       directory.set(name, url);
     }
   } catch (error) {
@@ -172,6 +191,8 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     return false;
   };
 
+  const down = new Set<StoppableService>();
+  const relayOf = (name: StoppableService) => relay[name];
   let closing: Promise<void> | undefined;
   return {
     variant,
@@ -182,6 +203,26 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     tokens,
     dataDir,
     settle,
+    async stopService(name) {
+      if (down.has(name)) return;
+      down.add(name);
+      await closeServer(servers.get(name)!);
+      await relayOf(name).stop();
+      await bus[name].pause();
+    },
+    async startService(name) {
+      if (!down.has(name)) return;
+      const port = Number(new URL(directory.get(name)!).port);
+      servers.set(name, (await listen(apps[name], port)).server);
+      relayOf(name).start();
+      await bus[name].resume();
+      down.delete(name);
+    },
+    setLatency(name, ms) {
+      latency.set(name, ms);
+      bus[name].latencyMs = ms;
+    },
+    stopped: () => [...down],
     close: () => (closing ??= (async () => {
       await settle(2_000);
       await cleanup();

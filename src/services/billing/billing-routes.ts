@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
@@ -9,8 +9,8 @@ const movement = z.object({ amountCents: centsSchema });
 const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
 
 /** Billing's internal REST API (amounts in integer cents). */
-export function billingApp(billing: BillingService): Express {
-  const app = createServiceApp('billing');
+export function billingApp(billing: BillingService, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('billing', ...edge);
   app.put('/accounts/:userId', (req, res) => {
     res.status(201).json(billing.openAccount(req.params.userId));
   });

@@ -1,10 +1,10 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { notFound, unauthorized } from '../../core/errors.js';
+import { AppError, codeForStatus, notFound, unauthorized } from '../../core/errors.js';
 import { amountSchema } from '../../core/money.js';
 import type { TokenClaims, Tokens } from '../../core/tokens.js';
 import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http/service-app.js';
-import { upstreamError, type ServiceClient } from '../../http/service-client.js';
+import type { ServiceClient } from '../../http/service-client.js';
 import { validate } from '../../http/validate.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
@@ -36,7 +36,7 @@ export function gatewayApp({ http, commands, tokens }: GatewayDeps, ...edge: Req
   };
   const user = (res: Response) => res.locals.user as TokenClaims;
   const send = (res: Response, reply: Reply, shape: (body: any) => unknown = (b) => b) => {
-    if (reply.status >= 500) throw upstreamError('upstream', reply);
+    if (reply.status >= 500) throw new AppError(codeForStatus(reply.status), reply.body?.message ?? `a service answered ${reply.status}`);
     if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.status < 300 ? shape(reply.body) : reply.body);
   };

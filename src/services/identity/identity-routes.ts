@@ -1,12 +1,12 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
 import type { RegistrationFlow } from './identity-flow.js';
 import { loginForm, profilePatch, registrationForm, type IdentityService } from './identity-service.js';
 
 /** Identity's internal REST API. */
-export function identityApp(identity: IdentityService, registration: RegistrationFlow): Express {
-  const app = createServiceApp('identity');
+export function identityApp(identity: IdentityService, registration: RegistrationFlow, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('identity', ...edge);
   app.post('/register', async (req, res) => {
     res.status(201).json(await registration.register(validate(registrationForm, req.body)));
   });

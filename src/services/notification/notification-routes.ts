@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
@@ -16,8 +16,8 @@ export const orderFacts = z.object({
 });
 
 /** Notification's internal REST API. */
-export function notificationApp(notifications: NotificationService, flow: NotificationFlow): Express {
-  const app = createServiceApp('notification');
+export function notificationApp(notifications: NotificationService, flow: NotificationFlow, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('notification', ...edge);
   app.post('/notifications', async (req, res) => {
     res.status(201).json(await flow.orderSettled(validate(orderFacts, req.body)));
   });

@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
@@ -12,8 +12,8 @@ const placement = z.object({ userId: z.string().min(1), priceCents: centsSchema,
 export const placementStatus = (status: string) => (status === 'pending' ? 202 : status === 'succeeded' ? 201 : 422);
 
 /** Ordering's internal REST API (prices in integer cents). */
-export function orderingApp(orders: OrderingService, flow: OrderFlow): Express {
-  const app = createServiceApp('order');
+export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('order', ...edge);
   app.post('/orders', async (req, res) => {
     const { userId, priceCents, idempotencyKey } = validate(placement, req.body);
     const { order } = await flow.place(userId, priceCents, idempotencyKey);

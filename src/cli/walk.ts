@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { scriptAsker, terminalAsker } from '../walk/asker.js';
+import { walk } from '../walk/walk.js';
+import { CliError, EXIT } from './cli-error.js';
+import { brokerOption, scenariosDirOption, variantOption } from './options.js';
+
+export function walkCommand(): Command {
+  return new Command('walk')
+    .description('walk through the styles interactively: act, step through a scenario, stop or slow services, and see every hop')
+    .addOption(variantOption(false).makeOptionMandatory(false))
+    .option('--script <file>', 'play the answers from a file, one per line, instead of asking (for CI and demos)')
+    .addOption(scenariosDirOption())
+    .option('--out <dir>', 'where diagrams of actions go', 'reports/walk')
+    .addOption(brokerOption())
+    .addHelpText('after', '\nExamples:\n  $ orderctl walk\n  $ orderctl walk --variant=hybrid\n  $ orderctl walk --variant=http --script walkthrough.txt')
+    .action(async (options: { variant?: string; script?: string; scenariosDir: string; out: string; broker?: string }) => {
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      if (!options.script && !process.stdin.isTTY) {
+        throw new CliError('walk asks questions, and standard input is not a terminal: run it in a terminal, or play answers from a file with --script FILE', EXIT.usage);
+      }
+      const asker = options.script ? scriptAsker(await readFile(options.script, 'utf8'), say) : terminalAsker();
+      await walk({ asker, say, variant: options.variant, broker: options.broker, scenariosDir: options.scenariosDir, outDir: options.out });
+    });
+}

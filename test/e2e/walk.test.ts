@@ -1,0 +1,67 @@
+import { screen } from '@inquirer/testing/vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { terminalAsker } from '../../src/walk/asker.js';
+import { walk } from '../../src/walk/walk.js';
+import { cli, privateTmp } from '../support/cli.js';
+
+const key = async (name: string, times = 1) => {
+  for (let i = 0; i < times; i++) screen.keypress(name);
+};
+
+test('at the prompts: boot hybrid, register a user, see every hop it caused, quit', async () => {
+  const said: string[] = [];
+  const done = walk({ asker: terminalAsker(), say: (line) => said.push(line) });
+  expect(screen.getScreen()).toContain('Which interaction style do you want to boot?');
+  await key('down', 3);
+  screen.keypress('enter');
+  await screen.next();
+  expect(screen.getScreen()).toContain('What next?');
+  await key('down');
+  screen.keypress('enter');
+  await screen.next();
+  expect(screen.getScreen()).toContain('Which user?');
+  screen.keypress('enter');
+  await screen.next();
+  expect(screen.getScreen()).toContain('What next?');
+  await key('down', 15);
+  screen.keypress('enter');
+  await done;
+  const text = said.join('\n');
+  expect(text).toContain('hybrid: simple operations synchronous');
+  expect(text).toMatch(/Client ─▶ Gateway\s+POST \/api\/v1\/identity\/register/);
+  expect(text).toMatch(/Identity ~▶ Broker\s+UserCreated/);
+  expect(text).toMatch(/Broker ~▶ Billing\s+UserCreated/);
+  expect(text).toContain('Billing opens the account when it consumes it');
+  expect(said.at(-1)).toBe('Bye.');
+});
+
+const script = (lines: string) => {
+  const file = join(privateTmp(), 'walk.txt');
+  writeFileSync(file, lines);
+  return file;
+};
+const ORDER_WITH_NOTIFICATION_DOWN = ['register', 'alice', 'login', '', 'deposit', '', '1000', 'stop', 'notification', 'order', '', '600', 'start', 'notification', 'notifications', '', 'quit'].join('\n');
+
+test('stopping notification: http fails the order although the payment was taken', async () => {
+  const { code, stdout } = await cli(['walk', '--variant=http', '--script', script(ORDER_WITH_NOTIFICATION_DOWN)]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/Order ─▶ Notification\s+POST \/notifications\s+REST\s+unreachable/);
+  expect(stdout).toContain('Billing: payment taken');
+  expect(stdout).toMatch(/→ 502 .*notification is unreachable/);
+  expect(stdout).toContain('→ 200 []');
+});
+
+test('stopping notification: hybrid accepts the order and notifies once notification is back', async () => {
+  const { code, stdout } = await cli(['walk', '--variant=hybrid', '--script', script(ORDER_WITH_NOTIFICATION_DOWN)]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/→ 202 .*"status":"pending"/);
+  expect(stdout).toMatch(/→ 200 \[\{.*Your order for 600\.00\$ has been successfully processed/);
+});
+
+test('without a terminal and without a script, walk says so and exits 2', async () => {
+  const { code, stderr } = await cli(['walk']);
+  expect(code).toBe(2);
+  expect(stderr).toContain('standard input is not a terminal');
+});
