@@ -9,11 +9,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
-# Diagrams are rendered, and the HTML report checked, in the system's Chromium (Debian's package).
-if [ -z "${PUPPETEER_EXECUTABLE_PATH:-}" ] && ! command -v chromium >/dev/null; then
-  echo "installing Chromium (apt-get install chromium)…"
+# System packages the tests use: Chromium renders diagrams and opens the HTML reports; tmux is the
+# terminal the walk test types into. Installed from Debian's packages when missing.
+missing=()
+[ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] || command -v chromium >/dev/null || missing+=(chromium)
+command -v tmux >/dev/null || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (apt-get)…"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # The RabbitMQ tests talk to a real broker on 127.0.0.1:5672 (guest/guest); start it when it is down.
