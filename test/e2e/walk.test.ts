@@ -1,5 +1,5 @@
 import { screen } from '@inquirer/testing/vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { terminalAsker } from '../../src/walk/asker.js';
@@ -64,4 +64,20 @@ test('without a terminal and without a script, walk says so and exits 2', async 
   const { code, stderr } = await cli(['walk']);
   expect(code).toBe(2);
   expect(stderr).toContain('standard input is not a terminal');
+});
+
+test('draw the last action, slow a service down, switch style', async () => {
+  const out = privateTmp();
+  const lines = ['register', 'bob', 'diagram', 'latency', 'billing', '150', 'login', 'bob', 'deposit', 'bob', '50', 'switch', 'event-collaboration', 'register', 'carol', 'quit'];
+  const { code, stdout } = await cli(['walk', '--variant=http', '--out', out, '--script', script(lines.join('\n'))]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/sequenceDiagram[\s\S]*identity->>billing: PUT \/accounts\/\{id\}/);
+  const picture = /Picture: (\S+\.svg)/.exec(stdout)![1];
+  expect(readFileSync(picture, 'utf8')).toContain('<svg');
+  expect(stdout).toContain('billing now answers more slowly.');
+  const depositHop = /Gateway ─▶ Billing\s+POST \/accounts\/\{id\}\/deposit\s+REST\s+204 ([\d.]+) ms/.exec(stdout);
+  expect(Number(depositHop![1])).toBeGreaterThanOrEqual(150);
+  expect(stdout).toContain('Booting event-collaboration');
+  expect(stdout).toMatch(/Gateway ~▶ Broker\s+RegistrationRequested/);
+  rmSync(out, { recursive: true });
 });
