@@ -30,7 +30,9 @@ async function prepare(url: string, count: number): Promise<UserState[]> {
     const registered = await client.send('register', 'POST', '/identity/register', { body: { email: user.email, password: user.password } });
     if (registered.status !== 201) throw new Error(`registering a bench user answered ${registered.status}`);
     user.id = registered.body.id;
-    user.token = (await client.send('login', 'POST', '/identity/login', { body: { email: user.email, password: user.password } })).body.accessToken;
+    const login = await client.send('login', 'POST', '/identity/login', { body: { email: user.email, password: user.password } });
+    if (login.status !== 200) throw new Error(`logging a bench user in answered ${login.status}`);
+    user.token = login.body.accessToken;
     for (let attempt = 0; ; attempt++) {
       const deposit = await client.send('deposit', 'POST', '/billing/account/deposit', { token: user.token, body: { amount: DEPOSIT } });
       if (deposit.status === 204) break;
@@ -93,7 +95,8 @@ process.on('message', (message: ToChild) => {
       process.exit(0);
     }
   };
-  run().catch((error: Error) => {
+  run().catch(async (error: Error) => {
+    await system?.close().catch(() => {});
     send({ type: 'error', message: error.message });
   });
 });

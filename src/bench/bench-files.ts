@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Renderer } from '../diagrams/renderer.js';
+import { escapeHtml as escape, markdownTable as table } from '../report/text.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
 
 const name = (r: BenchRun) => `${r.variant}${r.broker === 'rabbitmq' ? ' (RabbitMQ)' : ''}`;
-const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
 
@@ -96,7 +95,6 @@ export async function writeBenchFiles(dir: string, report: BenchReport, renderer
   await writeFile(join(dir, 'report.html'), benchHtml(report, markdown, charts, !!renderer));
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** Markdown tables to HTML tables, the rest as paragraphs: the report page. */
 function benchHtml(report: BenchReport, markdown: string, charts: { name: string; title: string; mermaid: string }[], pictures: boolean): string {

@@ -45,9 +45,10 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       await sut.stop();
     }
   };
-  const closed: LoadOptions = { connections: options.connections, durationSeconds: options.durationSeconds, rate: options.rate };
-  const express = (await measure('express hello-world', { kind: 'express-hello' }, closed)).result;
-  const nodeHttp = (await measure('node:http hello-world', { kind: 'http-hello' }, closed)).result;
+  const saturating: LoadOptions = { connections: options.connections, durationSeconds: options.durationSeconds };
+  const load: LoadOptions = { ...saturating, rate: options.rate };
+  const express = (await measure('express hello-world', { kind: 'express-hello' }, saturating)).result;
+  const nodeHttp = (await measure('node:http hello-world', { kind: 'http-hello' }, saturating)).result;
 
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
   const runs: BenchRun[] = [];
@@ -56,8 +57,8 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     for (const broker of usesBroker ? brokers : [undefined]) {
       const label = `${variant.name}${broker ? ' on RabbitMQ' : ''}`;
       const target = (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, tracing });
-      const traced = await measure(label, target(true), closed);
-      const untraced = (await measure(`${label}, tracing off`, target(false), closed)).result;
+      const traced = await measure(label, target(true), load);
+      const untraced = (await measure(`${label}, tracing off`, target(false), load)).result;
       const run: BenchRun = {
         variant: variant.name,
         broker: broker ? 'rabbitmq' : 'in-process',
@@ -72,13 +73,13 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       };
       if (variant.name === 'hybrid' && !options.rate) {
         const rate = Math.max(1, Math.round(traced.result.acceptedPerSecond / 2));
-        const half = await measure(`${label} at half its saturation (${rate}/s)`, target(true), { ...closed, rate });
+        const half = await measure(`${label} at half its saturation (${rate}/s)`, target(true), { ...saturating, rate });
         run.halfLoad = { rate, latencyMs: half.result.latencyMs, toNotificationMs: half.stats.orders?.toNotificationMs ?? { p50: 0, p90: 0, p99: 0, max: 0 } };
       }
       if (options.loadSteps?.length) {
         run.steps = [];
         for (const rate of options.loadSteps) {
-          const step: LoadResult = (await measure(`${label} at ${rate}/s`, target(true), { ...closed, rate })).result;
+          const step: LoadResult = (await measure(`${label} at ${rate}/s`, target(true), { ...saturating, rate })).result;
           run.steps.push({ rate, latencyMs: step.latencyMs, acceptedPerSecond: step.acceptedPerSecond });
         }
       }

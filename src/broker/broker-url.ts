@@ -7,3 +7,6 @@ export function maskUrl(url: string): string {
 export function describeBroker(url?: string): string {
   return url ? `RabbitMQ at ${maskUrl(url)}` : 'the in-process broker';
 }
+
+/** Is this a RabbitMQ URL orderctl can use? */
+export const isBrokerUrl = (url: string) => /^amqps?:\/\//.test(url);

@@ -57,11 +57,7 @@ export class ServiceBus {
     this.subscriptions.push(await this.consume(types, handler, group));
   }
 
-  /** Stops consuming; messages wait in this service's durable queues until `resume()`. */
-  async pause(): Promise<void> {
-    await this.close();
-  }
-
+  /** Consumes again after `close()`: what waited in this service's durable queues is delivered now. */
   async resume(): Promise<void> {
     this.subscriptions = await Promise.all(this.registrations.map(({ types, handler, group }) => this.consume(types, handler, group)));
   }

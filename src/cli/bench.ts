@@ -28,6 +28,11 @@ const positive = (what: string) => (value: string) => {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a number above 0`);
   return n;
 };
+const count = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
+  return n;
+};
 
 /** A progress bar on a terminal; one line per finished phase everywhere. */
 function progress(out: NodeJS.WriteStream): BenchListener {
@@ -53,8 +58,8 @@ export function benchCommand(): Command {
     .description('load order placement on each variant with autocannon, next to hello-world baselines, and report')
     .addOption(new Option('--variants <names>', 'comma-separated variants, or all').default('all'))
     .addOption(new Option('--duration <seconds>', 'seconds of load per run').argParser(positive('--duration')).default(10))
-    .addOption(new Option('--connections <n>', 'concurrent connections').argParser(positive('--connections')).default(32))
-    .addOption(new Option('--users <n>', 'customers prepared per system (each request orders as the next one)').argParser(positive('--users')).default(64))
+    .addOption(new Option('--connections <n>', 'concurrent connections').argParser(count('--connections')).default(32))
+    .addOption(new Option('--users <n>', 'customers prepared per system (each request orders as the next one)').argParser(count('--users')).default(64))
     .addOption(new Option('--rate <n>', 'open loop: this many requests per second in all').argParser(positive('--rate')))
     .addOption(
       new Option('--load-steps <rates>', 'comma-separated rates: one extra open-loop run per rate, drawn as latency against load').argParser((v) =>
@@ -62,7 +67,7 @@ export function benchCommand(): Command {
       ),
     )
     .addOption(brokerOption())
-    .option('--report-dir <dir>', 'write reports/bench-<time>/ here', 'reports')
+    .option('--report-dir <dir>', 'write the report into <dir>/bench-<time>/', 'reports')
     .option('--no-render', 'write the charts as Mermaid text only')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
     .addHelpText('after', '\nExamples:\n  $ orderctl bench --variants=all --duration=10 --connections=32\n  $ orderctl bench --variants=hybrid,http --duration=5 --load-steps 200,400,800\n  $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672')
@@ -74,8 +79,8 @@ export function benchCommand(): Command {
         {
           variants,
           durationSeconds: options.duration,
-          connections: Math.round(options.connections),
-          users: Math.round(options.users),
+          connections: options.connections,
+          users: options.users,
           rate: options.rate,
           loadSteps: options.loadSteps,
           broker: options.broker,

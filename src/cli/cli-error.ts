@@ -15,8 +15,8 @@ export class CliError extends Error {
   }
 }
 
-/** The single place where a command's error becomes a message and an exit code. */
-export function exitCodeFor(error: unknown): number {
+/** The single place where a command's error is reported (one line on stderr) and becomes an exit code. */
+export function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   const usage = error instanceof AppError && error.code === 'USAGE';
   const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
 import { openTransport } from '../broker/open-transport.js';
@@ -30,13 +30,12 @@ export function diagramCommand(): Command {
     .requiredOption('--scenario <name>', 'scenario to draw')
     .addOption(scenariosDirOption())
     .option('--out <dir>', 'write into <dir>/<variant>/<scenario>/', 'reports/diagrams')
-    .option('--format <format>', 'picture format besides the .mmd text: svg or png', 'svg')
+    .addOption(new Option('--format <format>', 'picture format besides the .mmd text').choices(['svg', 'png']).default('svg'))
     .option('--no-render', 'write only the Mermaid text (no Chromium needed)')
     .option('--timings', 'add each hop\'s duration to its arrow')
     .addOption(brokerOption())
     .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
     .action(async (options: DiagramOptions) => {
-      if (options.format !== 'svg' && options.format !== 'png') throw new CliError(`--format must be svg or png, not "${options.format}"`, EXIT.usage);
       const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       const renderer = options.render ? await openRenderer() : undefined;

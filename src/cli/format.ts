@@ -1,9 +1,9 @@
 import chalk from 'chalk';
+import { ms } from '../report/text.js';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.js';
 import type { ActionStats } from '../scenarios/summary.js';
 import type { VariantResult } from '../system/run-variants.js';
 
-const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - visible(s).length));
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - visible(s).length)) + s;
 // eslint-disable-next-line no-control-regex

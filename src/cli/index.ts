@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { benchCommand } from './bench.js';
-import { exitCodeFor } from './cli-error.js';
+import { reportError } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
@@ -45,6 +45,6 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    process.exitCode = exitCodeFor(error);
+    process.exitCode = reportError(error);
   }
 }

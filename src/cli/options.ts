@@ -1,15 +1,16 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { maskUrl } from '../broker/broker-url.js';
+import { isBrokerUrl, maskUrl } from '../broker/broker-url.js';
 import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
 import { findVariant, variants } from '../variants/index.js';
 import type { Variant } from '../variants/variant.js';
 
-/** `--variant <name>`: one of the four styles, or `all` where `allowAll`. */
-export function variantOption(allowAll: boolean, fallback?: string): Option {
+/** `--variant <name>`: one of the four styles, or `all` where `allowAll`; required unless it has a fallback or is `optional`. */
+export function variantOption(allowAll: boolean, fallback?: string, required = true): Option {
   const names = variants.map((v) => v.name);
   const option = new Option('--variant <name>', 'interaction style to boot').choices(allowAll ? [...names, 'all'] : names);
-  return fallback ? option.default(fallback) : option.makeOptionMandatory();
+  if (fallback) return option.default(fallback);
+  return required ? option.makeOptionMandatory() : option;
 }
 
 export function selectVariants(name: string): Variant[] {
@@ -24,7 +25,7 @@ export const dataDirOption = () => new Option('--data-dir <dir>', 'keep the SQLi
 
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('USAGE', `--port must be a whole number from 0 to 65535, not "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`must be a whole number from 0 to 65535, not "${value}"`);
   return port;
 }
 
@@ -35,6 +36,6 @@ export const brokerOption = () =>
   new Option('--broker <url>', 'RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672 (default: the in-process broker)')
     .env('ORDERCTL_BROKER')
     .argParser((url: string) => {
-      if (!/^amqps?:\/\//.test(url)) throw new InvalidArgumentError(`must be an amqp:// or amqps:// URL, not "${maskUrl(url)}"`);
+      if (!isBrokerUrl(url)) throw new InvalidArgumentError(`must be an amqp:// or amqps:// URL, not "${maskUrl(url)}"`);
       return url;
     });

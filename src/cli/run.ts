@@ -121,6 +121,6 @@ export function runCommand(): Command {
       const total = (performance.now() - started) / 1000;
       if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);
       else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'}: ${total.toFixed(1)} s in all, ${(ms / 1000).toFixed(1)} s running the scenarios.`);
-      if (!results.every((r) => r.passed)) throw new CliError('some expectations did not hold (see above)', EXIT.failed);
+      if (!results.every((r) => r.passed)) throw new CliError(`some expectations did not hold${options.json ? ' (see "passed": false in the JSON)' : ' (see above)'}`, EXIT.failed);
     });
 }

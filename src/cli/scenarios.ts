@@ -8,6 +8,7 @@ export function scenariosCommand(): Command {
     .description('list the scenarios, one line each')
     .addOption(scenariosDirOption())
     .option('--json', 'print the list as JSON')
+    .addHelpText('after', '\nExamples:\n  $ orderctl scenarios\n  $ orderctl scenarios --scenarios-dir ./my-scenarios --json')
     .action(async (options: { scenariosDir: string; json?: boolean }) => {
       const scenarios = await loadScenarios(options.scenariosDir);
       if (options.json) {

@@ -21,7 +21,7 @@ export function serveCommand(): Command {
       const transport = await openTransport(options.broker);
       const system = await bootSystem({ variant, transport, gatewayPort: options.port, dataDir: options.dataDir && resolve(options.dataDir) }).catch((error) => {
         const inUse = (error as { code?: string }).code === 'EADDRINUSE';
-        throw new CliError(inUse ? `port ${options.port} is in use: choose another with --port (0 picks a free one)` : (error as Error).message);
+        throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
       });
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`${chalk.bold(variant.name)} is running (${variant.summary}) on ${describeBroker(options.broker)}.`);

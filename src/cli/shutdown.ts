@@ -1,19 +1,25 @@
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 type Signal = (typeof SIGNALS)[number];
 
-/** Resolves at the first SIGINT or SIGTERM, and stops listening for them. */
-export function untilSignal(): Promise<Signal> {
-  return new Promise((resolve) => {
-    const handlers = SIGNALS.map((signal) => {
+/** Resolves at the first SIGINT or SIGTERM; `cancel()` stops listening. */
+function firstSignal(): { signal: Promise<Signal>; cancel(): void } {
+  let cancel = () => {};
+  const signal = new Promise<Signal>((resolve) => {
+    const handlers = SIGNALS.map((name) => {
       const handler = () => {
-        SIGNALS.forEach((s, i) => process.off(s, handlers[i]));
-        resolve(signal);
+        cancel();
+        resolve(name);
       };
-      process.on(signal, handler);
+      process.on(name, handler);
       return handler;
     });
+    cancel = () => SIGNALS.forEach((name, i) => process.off(name, handlers[i]));
   });
+  return { signal, cancel };
 }
+
+/** Resolves at the first SIGINT or SIGTERM. */
+export const untilSignal = (): Promise<Signal> => firstSignal().signal;
 
 /** Something that holds ports, files or a broker connection. */
 export interface Closeable {
@@ -26,9 +32,8 @@ export interface Closeable {
  */
 export async function closingOnInterrupt<T>(say: (line: string) => void, work: (track: (system: Closeable) => void) => Promise<T>): Promise<T> {
   const open = new Set<Closeable>();
-  let interrupted = false;
-  untilSignal().then(async (signal) => {
-    interrupted = true;
+  const interrupt = firstSignal();
+  void interrupt.signal.then(async (signal) => {
     say(`\n${signal}: shutting down…`);
     await Promise.allSettled([...open].map((s) => s.close()));
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -36,6 +41,6 @@ export async function closingOnInterrupt<T>(say: (line: string) => void, work: (
   try {
     return await work((system) => open.add(system));
   } finally {
-    if (!interrupted) for (const signal of SIGNALS) process.removeAllListeners(signal);
+    interrupt.cancel();
   }
 }

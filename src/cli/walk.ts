@@ -4,11 +4,12 @@ import { scriptAsker, terminalAsker } from '../walk/asker.js';
 import { walk } from '../walk/walk.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, scenariosDirOption, variantOption } from './options.js';
+import { closingOnInterrupt } from './shutdown.js';
 
 export function walkCommand(): Command {
   return new Command('walk')
     .description('walk through the styles interactively: act, step through a scenario, stop or slow services, and see every hop')
-    .addOption(variantOption(false).makeOptionMandatory(false))
+    .addOption(variantOption(false, undefined, false))
     .option('--script <file>', 'play the answers from a file, one per line, instead of asking (for CI and demos)')
     .addOption(scenariosDirOption())
     .option('--out <dir>', 'where diagrams of actions go', 'reports/walk')
@@ -20,6 +21,6 @@ export function walkCommand(): Command {
         throw new CliError('walk asks questions, and standard input is not a terminal: run it in a terminal, or play answers from a file with --script FILE', EXIT.usage);
       }
       const asker = options.script ? scriptAsker(await readFile(options.script, 'utf8'), say) : terminalAsker();
-      await walk({ asker, say, variant: options.variant, broker: options.broker, scenariosDir: options.scenariosDir, outDir: options.out });
+      await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, scenariosDir: options.scenariosDir, outDir: options.out, track }));
     });
 }

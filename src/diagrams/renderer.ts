@@ -25,7 +25,8 @@ export async function openRenderer(): Promise<Renderer | undefined> {
   const executablePath = findChromium();
   if (!executablePath) return undefined;
   const [puppeteer, { renderMermaid }] = await Promise.all([import('puppeteer'), import('@mermaid-js/mermaid-cli')]);
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  // orderctl handles signals itself (and closes the browser): puppeteer must not exit the process first.
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   return {
     render: async (mermaid, format) => Buffer.from((await renderMermaid(browser, mermaid, format, { backgroundColor: 'white', mermaidConfig: { theme: 'default' } })).data),
     close: () => browser.close(),

@@ -13,8 +13,6 @@ export const PARTICIPANTS: readonly (readonly [id: string, name: string])[] = [
 
 /** How to draw. */
 export interface DiagramOptions {
-  /** Shown above the diagram. */
-  title?: string;
   /** Adds each hop's duration to its arrow (the text is then no longer the same from run to run). */
   timings?: boolean;
 }
@@ -93,7 +91,6 @@ export function sequenceDiagram(hops: Hop[], options: DiagramOptions = {}): stri
   const body = list(children.get(undefined) ?? [], []);
   const present = new Set(hops.flatMap((h) => [h.from, h.to]));
   return [
-    ...(options.title ? ['---', `title: ${text(options.title)}`, '---'] : []),
     'sequenceDiagram',
     ...PARTICIPANTS.filter(([id]) => present.has(id)).map(([id, name]) => `  participant ${id} as ${name}`),
     ...body.map((l) => `  ${l}`),

@@ -1,8 +1,6 @@
 import type { VariantResult } from '../system/run-variants.js';
+import { markdownTable as table, ms } from './text.js';
 
-const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`);
-const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
-const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 
 /** The run as Markdown: outcome per scenario and variant, then per client action its latency and what it caused. */
 export function summaryMarkdown(results: VariantResult[], meta: { broker: string; date: string }): string {

@@ -2,7 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
+import { variants } from '../variants/index.js';
 import { ACTION_NAMES, actions, scenarioHeader, stepFields, type ActionName, type Scenario, type Step } from './scenario-schema.js';
 
 /** The scenarios shipped with orderctl. */
@@ -22,6 +24,16 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number): S
   if (!args.success) throw fail(file, `${where} (${action}): ${args.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
   const fields = stepFields.strict().safeParse(rest);
   if (!fields.success) throw fail(file, `${where} (${action}): ${fields.error.issues.map((i) => `${i.path.join('.') || 'keys'} ${i.message}`).join('; ')}`);
+  if (fields.data.eventually !== undefined) {
+    try {
+      parseDuration(fields.data.eventually);
+    } catch (error) {
+      throw fail(file, `${where} (${action}): eventually: ${(error as Error).message}`);
+    }
+  }
+  const names = variants.map((v) => v.name);
+  const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !names.includes(name));
+  if (unknown.length) throw fail(file, `${where} (${action}): except: unknown variant ${unknown.join(', ')} (known: ${names.join(', ')})`);
   return { action, args: args.data, ...fields.data };
 }
 
@@ -45,7 +57,10 @@ export async function loadScenario(file: string): Promise<Scenario> {
 
 /** Every `*.yaml` in `dir`, in file-name order. */
 export async function loadScenarios(dir = BUILTIN_SCENARIOS): Promise<Scenario[]> {
-  const files = (await readdir(resolve(dir))).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const entries = await readdir(resolve(dir)).catch((error: NodeJS.ErrnoException) => {
+    throw new AppError('USAGE', `cannot read scenarios from ${dir}: ${error.code === 'ENOENT' ? 'no such folder' : error.message}`);
+  });
+  const files = entries.filter((f) => /\.ya?ml$/.test(f)).sort();
   if (files.length === 0) throw new AppError('USAGE', `no scenario files (*.yaml) in ${dir}`);
   return Promise.all(files.map((f) => loadScenario(join(resolve(dir), f))));
 }

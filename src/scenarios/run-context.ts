@@ -1,3 +1,4 @@
+import { toCents } from '../core/money.js';
 import type { Tokens } from '../core/tokens.js';
 import type { ApiClient } from './api-client.js';
 
@@ -46,4 +47,5 @@ export function userOf(ctx: RunContext, alias: string): UserState {
   return user;
 }
 
-export const cents = (amount: unknown) => (typeof amount === 'number' ? Math.round(amount * 100) : 0);
+/** Cents of an amount the scenario sent (0 for anything that is not a number). */
+export const cents = (amount: unknown) => (typeof amount === 'number' ? toCents(amount) : 0);

@@ -62,7 +62,7 @@ export const stepFields = z.object({
 });
 
 /** A parsed step: which action, its arguments, and the common fields. */
-export type Step = z.infer<typeof stepFields> & { action: ActionName; args: any; line?: number };
+export type Step = z.infer<typeof stepFields> & { action: ActionName; args: any };
 
 /** A scenario file. */
 export interface Scenario {

@@ -8,6 +8,7 @@ import { OutboxRelay } from '../broker/outbox-relay.js';
 import { ServiceBus } from '../broker/service-bus.js';
 import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
+import { AppError } from '../core/errors.js';
 import { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
 import { closeServer, listen } from '../http/service-app.js';
@@ -81,7 +82,6 @@ const notWired = () => {
 export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const { variant } = options;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'orderctl-')));
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const recorder = new Recorder(options.tracing ?? true);
   const transport = options.transport ?? new MemoryTransport();
   const directory: ServiceDirectory = new Map();
@@ -99,12 +99,21 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   };
   const per = <T>(make: (name: ServiceName) => T) => Object.fromEntries(SERVICES.map((s) => [s, make(s)])) as Record<ServiceName, T>;
 
-  const stores = {
-    identity: store('identity', identitySchema),
-    billing: store('billing', billingSchema),
-    order: store('order', orderingSchema),
-    notification: store('notification', notificationSchema),
-  };
+  let stores: Record<'identity' | 'billing' | 'order' | 'notification', Store>;
+  try {
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    stores = {
+      identity: store('identity', identitySchema),
+      billing: store('billing', billingSchema),
+      order: store('order', orderingSchema),
+      notification: store('notification', notificationSchema),
+    };
+  } catch (error) {
+    for (const d of dbs) d.close();
+    await Promise.all([transport.close(), agent.close()]);
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw new AppError('USAGE', `cannot keep the databases in ${dataDir}: ${(error as Error).message}`);
+  }
   const services = {
     identity: new IdentityService(stores.identity, tokens),
     billing: new BillingService(stores.billing, (l) => note('billing', l)),
@@ -208,7 +217,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
       down.add(name);
       await closeServer(servers.get(name)!);
       await relayOf(name).stop();
-      await bus[name].pause();
+      await bus[name].close();
     },
     async startService(name) {
       if (!down.has(name)) return;

@@ -40,28 +40,22 @@ export async function runVariants(
     const started = performance.now();
     const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.() });
     listener.systemBooted?.(system);
+    let result: VariantResult;
     try {
       const api = new ApiClient(system.gatewayUrl);
       const done: ScenarioResult[] = [];
       for (const scenario of scenarios) {
         listener.scenarioStarted?.(variant, scenario);
-        const result = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step) });
-        done.push(result);
-        listener.scenarioFinished?.(variant, result);
+        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step) });
+        done.push(outcome);
+        listener.scenarioFinished?.(variant, outcome);
       }
-      const result: VariantResult = {
-        variant: variant.name,
-        passed: done.every((s) => s.passed),
-        ms: performance.now() - started,
-        scenarios: done,
-        actions: summariseActions(api.actions, system.recorder),
-      };
-      results.push(result);
-      await system.close();
-      listener.variantFinished?.(result, system);
+      result = { variant: variant.name, passed: done.every((s) => s.passed), ms: performance.now() - started, scenarios: done, actions: summariseActions(api.actions, system.recorder) };
     } finally {
       await system.close();
     }
+    results.push(result);
+    listener.variantFinished?.(result, system);
   }
   return results;
 }

@@ -8,7 +8,7 @@ export interface TraceContext {
   traceId: string;
   /** Span that caused the current work; becomes the parent of the next hop. */
   spanId: string;
-  /** Carried from a command to its reply event across the broker (variants 2 and 3). */
+  /** Carried from a command to its reply event across the broker (where commands go over the broker). */
   correlationId?: string;
   /** The message being handled, when this work is a consumer's: its writes record it as processed. */
   delivery?: { consumer: string; messageId: string; recorded: boolean };

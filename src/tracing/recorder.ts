@@ -50,8 +50,7 @@ export class Recorder {
 
   begin(hop: Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string }): OpenHop {
     const spanId = hop.spanId ?? newSpanId();
-    if (!this.enabled) return { spanId, end: () => {} };
-    const start = now();
+    const start = this.enabled ? now() : 0;
     this.openCount++;
     let done = false;
     return {
@@ -60,7 +59,7 @@ export class Recorder {
         if (done) return;
         done = true;
         this.openCount--;
-        this.add({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
+        if (this.enabled) this.add({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
       },
     };
   }
@@ -72,7 +71,7 @@ export class Recorder {
     this.add({ spanId: newSpanId(), parentSpanId, traceId, kind: 'local', from: service, to: service, label, outcome: 'ok', start: t, end: t });
   }
 
-  /** Hops not finished yet (requests in flight, deliveries being handled). */
+  /** Hops not finished yet (requests in flight, deliveries being handled), counted even with recording off. */
   get inFlight(): number {
     return this.openCount;
   }
@@ -84,11 +83,6 @@ export class Recorder {
   /** The hops of one trace, by start time. */
   trace(traceId: string): Hop[] {
     return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.start - b.start);
-  }
-
-  clear(): void {
-    this.hops = [];
-    this.byTrace.clear();
   }
 
   private add(hop: Hop): void {

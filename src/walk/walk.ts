@@ -26,6 +26,8 @@ export interface WalkOptions {
   scenariosDir?: string;
   /** Where `diagram` writes pictures. */
   outDir?: string;
+  /** Hears of each system booted, so an interrupt can close it. */
+  track?: (system: RunningSystem) => void;
 }
 
 type Menu = 'step' | 'register' | 'login' | 'deposit' | 'withdraw' | 'order' | 'poll' | 'balance' | 'orders' | 'notifications' | 'diagram' | 'stop' | 'start' | 'latency' | 'switch' | 'quit';
@@ -48,6 +50,7 @@ export async function walk(options: WalkOptions): Promise<void> {
   let lastHops: Hop[] = [];
   let lastName = '';
   let renderer: Renderer | undefined | null;
+  const owners = new Map<string, string>();
   let drawn = 0;
 
   const boot = async (name: string) => {
@@ -55,6 +58,7 @@ export async function walk(options: WalkOptions): Promise<void> {
     const variant = findVariant(name);
     say(chalk.dim(`Booting ${variant.name} on ${describeBroker(options.broker)}…`));
     system = await bootSystem({ variant, transport: await openTransport(options.broker) });
+    options.track?.(system);
     ctx = runContext(system);
     scenario = undefined;
     cursor = 0;
@@ -103,13 +107,15 @@ export async function walk(options: WalkOptions): Promise<void> {
         const alias = await user();
         const price = await amount('Price', '600');
         say(chalk.italic(styleNote(system!.variant, 'order')));
-        return act(`order ${price} by ${alias}`, () => perform('order', { user: alias, price, name: `order-${ctx.orders.size + 1}` }));
+        const name = `order-${owners.size + 1}`;
+        owners.set(name, alias);
+        return act(`order ${price} by ${alias}`, () => perform('order', { user: alias, price, name }));
       }
       case 'poll': {
         const known = [...ctx.orders.keys()];
         if (!known.length) return say('No order placed yet.');
         const name = await ask('Which order?', known.map((o) => ({ value: o, name: o })));
-        return act(`poll ${name}`, () => perform('order-status', { user: [...ctx.users.values()].find((u) => u.token)?.alias ?? 'alice', order: name }));
+        return act(`poll ${name}`, () => perform('order-status', { user: owners.get(name) ?? 'alice', order: name }));
       }
       default: {
         const alias = await user();
@@ -154,6 +160,7 @@ export async function walk(options: WalkOptions): Promise<void> {
     say(`Picture: ${file}`);
   };
 
+  const styleChoices = variants.map((v) => ({ value: v.name, name: v.name, description: v.summary }));
   const menu: Choice<Menu>[] = [
     { value: 'step', name: 'Next step of a scenario' },
     { value: 'register', name: 'Register a user' },
@@ -176,24 +183,28 @@ export async function walk(options: WalkOptions): Promise<void> {
   try {
     await boot(
       options.variant ??
-        (await ask(
-          'Which interaction style do you want to boot?',
-          variants.map((v) => ({ value: v.name, name: v.name, description: v.summary })),
-        )),
+        (await ask('Which interaction style do you want to boot?', styleChoices)),
     );
     for (;;) {
       const choice = await ask('What next?', menu);
       if (choice === 'quit') break;
       if (choice === 'step') await nextStep();
       else if (choice === 'diagram') await diagram();
-      else if (choice === 'switch') await boot(await ask('Which style?', variants.map((v) => ({ value: v.name, name: v.name, description: v.summary }))));
+      else if (choice === 'switch') await boot(await ask('Which style?', styleChoices));
       else if (choice === 'stop' || choice === 'start' || choice === 'latency') {
         const service = await ask(`Which service?`, SERVICES.map((s) => ({ value: s, name: s })));
         if (choice === 'stop') await system!.stopService(service);
         else if (choice === 'start') await system!.startService(service);
-        else system!.setLatency(service, Number(await asker.text('Milliseconds?', '200')));
+        else {
+          const ms = Number(await asker.text('Milliseconds (0 removes it)?', '200'));
+          if (!Number.isFinite(ms) || ms < 0) {
+            say(chalk.red('Latency must be a number of milliseconds, 0 or more.'));
+            continue;
+          }
+          system!.setLatency(service, ms);
+        }
         if (choice === 'start') await system!.settle(15_000);
-        say(chalk.yellow(choice === 'latency' ? `${service} now answers more slowly.` : `${service} is ${choice === 'stop' ? 'stopped: its port is closed and its messages wait in its queues' : 'running again'}.`));
+        say(chalk.yellow(choice === 'latency' ? `${service} now waits that long before handling each request and message.` : `${service} is ${choice === 'stop' ? 'stopped: its port is closed and its messages wait in its queues' : 'running again'}.`));
       } else await hand(choice);
     }
   } catch (error) {

@@ -102,6 +102,12 @@ describe('orderctl as a user runs it', () => {
     const unknownVariant = await cli(['run', '--variant=grpc']);
     expect(unknownVariant.code).toBe(2);
     expect(unknownVariant.stderr).toContain('http, event-notification, event-collaboration, hybrid');
+    const noFolder = await cli(['run', '--scenarios-dir', '/no/such/folder']);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain('cannot read scenarios from /no/such/folder: no such folder');
+    const fileAsDataDir = await cli(['run', '--variant=hybrid', '--data-dir', '/etc/hostname', '--broker', await rabbitmqUrl()], {}, 30_000);
+    expect(fileAsDataDir.code).toBe(2);
+    expect(fileAsDataDir.stderr).toContain('cannot keep the databases in /etc/hostname/hybrid');
     const unknownScenario = await cli(['run', '--variant=http', '--scenario', 'nope']);
     expect(unknownScenario.code).toBe(2);
     expect(unknownScenario.stderr).toContain('unknown scenario "nope" (known: bad-input, concurrent-orders');

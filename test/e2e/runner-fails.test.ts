@@ -37,3 +37,8 @@ test('a wrong expectation fails its step with a message saying what was seen', a
 test('a scenario file with an unknown action is refused with its file and step named', async () => {
   await expect(loadScenario(scenarioFile('bad', 'title: bad\nsteps:\n  - teleport: dave\n'))).rejects.toThrow(/bad\.yaml: step 1 must have exactly one action/);
 });
+
+test('a scenario file with a bad duration or an unknown variant under except is refused when it loads', async () => {
+  await expect(loadScenario(scenarioFile('slow', 'title: t\nsteps:\n  - register: dave\n    eventually: 5sec\n'))).rejects.toThrow(/slow\.yaml: step 1 \(register\): eventually: not a duration: "5sec"/);
+  await expect(loadScenario(scenarioFile('typo', 'title: t\nsteps:\n  - register: dave\n    except:\n      hybird: { answer: 202 }\n'))).rejects.toThrow(/except: unknown variant hybird/);
+});

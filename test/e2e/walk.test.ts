@@ -74,7 +74,7 @@ test('draw the last action, slow a service down, switch style', async () => {
   expect(stdout).toMatch(/sequenceDiagram[\s\S]*identity->>billing: PUT \/accounts\/\{id\}/);
   const picture = /Picture: (\S+\.svg)/.exec(stdout)![1];
   expect(readFileSync(picture, 'utf8')).toContain('<svg');
-  expect(stdout).toContain('billing now answers more slowly.');
+  expect(stdout).toContain('billing now waits that long before handling each request and message.');
   const depositHop = /Gateway ─▶ Billing\s+POST \/accounts\/\{id\}\/deposit\s+REST\s+204 ([\d.]+) ms/.exec(stdout);
   expect(Number(depositHop![1])).toBeGreaterThanOrEqual(150);
   expect(stdout).toContain('Booting event-collaboration');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { billingSchema, BillingService, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
+import { billingSchema, BillingService, MAX_BALANCE_CENTS, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type Db } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
 
@@ -39,6 +39,13 @@ describe('billing', () => {
     expect(billing.withdraw('nobody', 1)).toEqual({ ok: false, reason: NO_ACCOUNT });
     expect(billing.account('u1').amountCents).toBe(1000);
     expect(ledgerSum('u1')).toBe(1000);
+  });
+
+  test('a deposit that would overflow the balance is refused with a 422 and changes nothing', () => {
+    billing.openAccount('u1');
+    billing.deposit('u1', MAX_BALANCE_CENTS - 10);
+    expect(() => billing.deposit('u1', 11)).toThrow(expect.objectContaining({ status: 422 }));
+    expect(billing.account('u1').amountCents).toBe(MAX_BALANCE_CENTS - 10);
   });
 
   test('a payment asked for twice is charged once', () => {

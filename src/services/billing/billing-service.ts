@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../../core/errors.js';
+import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -47,6 +47,8 @@ export interface Payment {
 export type Withdrawal = { ok: true } | { ok: false; reason: string };
 
 export const NOT_ENOUGH_MONEY = 'not enough money';
+/** The most an account holds: what a JavaScript number keeps exact. */
+export const MAX_BALANCE_CENTS = Number.MAX_SAFE_INTEGER;
 export const NO_ACCOUNT = 'account not found';
 
 interface AccountRow {
@@ -111,10 +113,12 @@ export class BillingService {
 
   deposit(userId: string, cents: number): Account {
     return this.store.write(() => {
-      const changed = this.store
+      const current = this.find(userId);
+      if (!current) throw notFound(NO_ACCOUNT);
+      if (current.amountCents + cents > MAX_BALANCE_CENTS) throw new AppError('UNPROCESSABLE', 'the balance would exceed the largest amount an account can hold');
+      this.store
         .sql(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
-        .run(cents, userId).changes;
-      if (changed === 0) throw notFound(NO_ACCOUNT);
+        .run(cents, userId);
       this.statements.ledger.run(userId, 'deposit', cents, null);
       this.store.raise('DepositMade', { userId, amountCents: cents });
       return this.account(userId);
