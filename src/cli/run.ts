@@ -94,10 +94,15 @@ export function runCommand(): Command {
       const out = options.json ? process.stderr : process.stdout;
       const say = (line: string) => out.write(`${line}\n`);
       const verbose = !options.quiet;
+      const live = verbose && !options.json && process.stdout.isTTY;
       const listener: RunListener = {
         variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker)}…`),
         scenarioStarted: (v, s) => verbose && !options.json && say(formatScenarioHeader(v.name, s.name, s.title)),
-        stepFinished: (_v, step) => verbose && !options.json && say(formatStep(step)),
+        progress: (done, total) => live && process.stdout.write(`\r  … ${done}/${total} steps`),
+        stepFinished: (_v, step) => {
+          if (live) process.stdout.write('\r\x1b[K');
+          if (verbose && !options.json) say(formatStep(step));
+        },
         scenarioFinished: (v, r) => verbose && say(options.json ? `${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}` : formatScenarioEnd(r)),
         variantFinished: (r, system) => {
           runs.push({ result: r, recorder: system.recorder });

@@ -107,13 +107,16 @@ export const runContext = (system: RunningSystem, api = new ApiClient(system.gat
 export async function runScenario(
   system: RunningSystem,
   scenario: Scenario,
-  options: { api?: ApiClient; onStep?: (step: StepResult) => void } = {},
+  options: { api?: ApiClient; onStep?: (step: StepResult) => void; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ScenarioResult> {
   const ctx = runContext(system, options.api);
   const started = performance.now();
   const results: StepResult[] = [];
 
-  for (const [index, step] of scenario.steps.entries()) results.push(await runStep(ctx, step, index + 1));
+  for (const [index, step] of scenario.steps.entries()) {
+    results.push(await runStep(ctx, step, index + 1));
+    options.onProgress?.(index + 1, scenario.steps.length);
+  }
 
   await system.settle();
   for (const result of results) {

@@ -22,6 +22,8 @@ export interface RunListener {
   systemBooted?(system: RunningSystem): void;
   scenarioStarted?(variant: Variant, scenario: Scenario): void;
   stepFinished?(variant: Variant, step: StepResult): void;
+  /** A step ran (its line comes once the scenario settled). */
+  progress?(done: number, total: number): void;
   scenarioFinished?(variant: Variant, result: ScenarioResult): void;
   /** The system is closed by now; its recorder still holds every hop. */
   variantFinished?(result: VariantResult, system: RunningSystem): void;
@@ -46,7 +48,7 @@ export async function runVariants(
       const done: ScenarioResult[] = [];
       for (const scenario of scenarios) {
         listener.scenarioStarted?.(variant, scenario);
-        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step) });
+        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step), onProgress: listener.progress });
         done.push(outcome);
         listener.scenarioFinished?.(variant, outcome);
       }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
-import { NO_ACCOUNT, type BillingService } from './billing-service.js';
+import { refusal, type BillingService } from './billing-service.js';
 
 const movement = z.object({ amountCents: centsSchema });
 const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
@@ -23,8 +23,8 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
   });
   app.post('/accounts/:userId/withdraw', (req, res) => {
     const result = billing.withdraw(req.params.userId, validate(movement, req.body).amountCents);
-    if (result.ok) res.status(204).end();
-    else res.status(result.reason === NO_ACCOUNT ? 404 : 422).json({ code: result.reason === NO_ACCOUNT ? 404 : 422, message: result.reason });
+    if (!result.ok) throw refusal(result.reason);
+    res.status(204).end();
   });
   app.post('/payments', (req, res) => {
     const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);

@@ -47,6 +47,9 @@ export interface Payment {
 export type Withdrawal = { ok: true } | { ok: false; reason: string };
 
 export const NOT_ENOUGH_MONEY = 'not enough money';
+/** A declined withdrawal as an error for a caller that must fail: 404 without an account, else 422. */
+export const refusal = (reason: string) => new AppError(reason === NO_ACCOUNT ? 'NOT_FOUND' : 'UNPROCESSABLE', reason);
+
 /** The most an account holds: what a JavaScript number keeps exact. */
 export const MAX_BALANCE_CENTS = Number.MAX_SAFE_INTEGER;
 export const NO_ACCOUNT = 'account not found';

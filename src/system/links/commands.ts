@@ -1,10 +1,10 @@
 import { AppError } from '../../core/errors.js';
 import { validate } from '../../http/validate.js';
-import { brokerCommands, COMMANDS } from '../../services/gateway/broker-commands.js';
-import { restCommands } from '../../services/gateway/rest-commands.js';
+import { brokerCommands, COMMANDS } from './gateway-broker-commands.js';
+import { restCommands } from './gateway-rest-commands.js';
 import { registrationForm } from '../../services/identity/identity-service.js';
 import { events } from '../events.js';
-import { NO_ACCOUNT } from '../../services/billing/billing-service.js';
+import { refusal } from '../../services/billing/billing-service.js';
 import type { Link, Wiring } from '../wiring.js';
 import type { ServiceBus } from '../../broker/service-bus.js';
 
@@ -35,7 +35,7 @@ export const commands: Link<'rest' | 'broker'> = {
       if (delivery.type === COMMANDS.deposit.command) return replying(billing, COMMANDS.deposit.failed, () => void w.services.billing.deposit(userId, amountCents));
       return replying(billing, COMMANDS.withdraw.failed, () => {
         const result = w.services.billing.withdraw(userId, amountCents);
-        if (!result.ok) throw new AppError(result.reason === NO_ACCOUNT ? 'NOT_FOUND' : 'UNPROCESSABLE', result.reason);
+        if (!result.ok) throw refusal(result.reason);
       });
     });
     await order.subscribe([COMMANDS.order.command], async ({ userId, priceCents, idempotencyKey }) => {

@@ -1,7 +1,7 @@
 import type { ServiceBus } from '../../broker/service-bus.js';
 import type { Message } from '../../broker/transport.js';
 import type { ServiceClient } from '../../http/service-client.js';
-import type { GatewayCommands, Reply } from './gateway-commands.js';
+import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 
 /** Command and reply event types of the broker-based variants. */
 export const COMMANDS = {

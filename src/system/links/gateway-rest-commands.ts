@@ -1,5 +1,5 @@
 import type { ServiceClient } from '../../http/service-client.js';
-import type { GatewayCommands, Reply } from './gateway-commands.js';
+import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 
 /** Commands as REST calls to the service that owns the data (variants http and hybrid). */
 export function restCommands(http: ServiceClient): GatewayCommands {
