@@ -10,7 +10,9 @@ export function variantOption(allowAll: boolean, fallback?: string, required = t
   const names = variants.map((v) => v.name);
   const option = new Option('--variant <name>', 'interaction style to boot').choices(allowAll ? [...names, 'all'] : names);
   if (fallback) return option.default(fallback);
-  return required ? option.makeOptionMandatory() : option.default(undefined, 'asked for');
+  if (required) return option.makeOptionMandatory();
+  option.description += ' (asked for when left out)';
+  return option;
 }
 
 export function selectVariants(name: string): Variant[] {
