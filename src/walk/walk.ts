@@ -193,6 +193,7 @@ export async function walk(options: WalkOptions): Promise<void> {
       else if (choice === 'switch') await boot(await ask('Which style?', styleChoices));
       else if (choice === 'stop' || choice === 'start' || choice === 'latency') {
         const service = await ask(`Which service?`, SERVICES.map((s) => ({ value: s, name: s })));
+        const since = performance.timeOrigin + performance.now();
         if (choice === 'stop') await system!.stopService(service);
         else if (choice === 'start') await system!.startService(service);
         else {
@@ -203,7 +204,11 @@ export async function walk(options: WalkOptions): Promise<void> {
           }
           system!.setLatency(service, ms);
         }
-        if (choice === 'start') await system!.settle(15_000);
+        if (choice === 'start') {
+          await system!.settle(15_000);
+          const caughtUp = system!.recorder.all().filter((h) => h.start >= since).sort((a, b) => a.start - b.start);
+          if (caughtUp.length) say(`What had waited for ${service} ran now:\n${hopList(caughtUp)}`);
+        }
         say(chalk.yellow(choice === 'latency' ? `${service} now waits that long before handling each request and message.` : `${service} is ${choice === 'stop' ? 'stopped: its port is closed and its messages wait in its queues' : 'running again'}.`));
       } else await hand(choice);
     }

@@ -57,6 +57,7 @@ test('stopping notification: hybrid accepts the order and notifies once notifica
   const { code, stdout } = await cli(['walk', '--variant=hybrid', '--script', script(ORDER_WITH_NOTIFICATION_DOWN)]);
   expect(code).toBe(0);
   expect(stdout).toMatch(/→ 202 .*"status":"pending"/);
+  expect(stdout).toMatch(/What had waited for notification ran now:\n.*Broker ~▶ Notification\s+OrderCreated/);
   expect(stdout).toMatch(/→ 200 \[\{.*Your order for 600\.00\$ has been successfully processed/);
 });
 
