@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -52,4 +54,16 @@ test('walk in a terminal: the whole happy path of event-collaboration, step by s
   } finally {
     tmux.close();
   }
+});
+
+test('closing the terminal under a walk shuts the system down and leaves no files behind', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'orderctl-hup-'));
+  const tmux = new Tmux(`TMPDIR=${tmp} node ${join(ROOT, 'bin/orderctl')} walk --variant=hybrid`);
+  await tmux.waitFor((s) => s.includes('? What next?'), 'the menu');
+  expect(readdirSync(tmp)).toHaveLength(1);
+  tmux.close();
+  const deadline = Date.now() + 15_000;
+  while (readdirSync(tmp).length > 0 && Date.now() < deadline) await sleep(100);
+  expect(readdirSync(tmp)).toEqual([]);
+  rmSync(tmp, { recursive: true });
 });

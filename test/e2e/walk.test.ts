@@ -1,7 +1,7 @@
 import { screen } from '@inquirer/testing/vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { terminalAsker } from '../../src/walk/asker.js';
 import { walk } from '../../src/walk/walk.js';
 import { cli, privateTmp } from '../support/cli.js';
@@ -37,10 +37,13 @@ test('at the prompts: boot hybrid, register a user, see every hop it caused, qui
   expect(said.at(-1)).toBe('Bye.');
 });
 
+const scripts: string[] = [];
+afterAll(() => scripts.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const script = (lines: string) => {
-  const file = join(privateTmp(), 'walk.txt');
-  writeFileSync(file, lines);
-  return file;
+  const dir = privateTmp();
+  scripts.push(dir);
+  writeFileSync(join(dir, 'walk.txt'), lines);
+  return join(dir, 'walk.txt');
 };
 const ORDER_WITH_NOTIFICATION_DOWN = ['register', 'alice', 'login', '', 'deposit', '', '1000', 'stop', 'notification', 'order', '', '600', 'start', 'notification', 'notifications', '', 'quit'].join('\n');
 
