@@ -201,7 +201,6 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   };
 
   const down = new Set<StoppableService>();
-  const relayOf = (name: StoppableService) => relay[name];
   let closing: Promise<void> | undefined;
   return {
     variant,
@@ -216,14 +215,14 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
       if (down.has(name)) return;
       down.add(name);
       await closeServer(servers.get(name)!);
-      await relayOf(name).stop();
+      await relay[name].stop();
       await bus[name].close();
     },
     async startService(name) {
       if (!down.has(name)) return;
       const port = Number(new URL(directory.get(name)!).port);
       servers.set(name, (await listen(apps[name], port)).server);
-      relayOf(name).start();
+      relay[name].start();
       await bus[name].resume();
       down.delete(name);
     },

@@ -19,11 +19,12 @@ export class OrderFlow {
 
   async place(userId: string, priceCents: number, idempotencyKey?: string): Promise<{ order: Order; created: boolean }> {
     const { order, created } = this.orders.create(userId, priceCents, idempotencyKey);
-    // A retry of an order still pending (its first payment call failed) asks again; billing charges a payment id once.
-    if (!created && !(order.status === 'pending' && this.ports.requestPayment)) return { order, created };
     if (created) this.note('order pending');
-    if (!this.ports.requestPayment) return { order, created };
-    return { order: await this.settle(order.id, await this.ports.requestPayment(order)), created };
+    // Without a REST payment link the outcome comes as an event. A retry of an order still pending
+    // (its first payment call failed) asks again: billing charges a payment id once.
+    const pay = this.ports.requestPayment;
+    if (!pay || order.status !== 'pending') return { order, created };
+    return { order: await this.settle(order.id, await pay(order)), created };
   }
 
   async settle(orderId: string, outcome: PaymentOutcome): Promise<Order> {
