@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Largest amount one operation may move, in whole currency units. */
 export const MAX_AMOUNT = 1_000_000_000;
 
-const TWO_DECIMALS = /^\d+(\.\d{1,2})?$/;
+const TWO_DECIMALS = /^-?\d+(\.\d{1,2})?$/;
 
 /**
  * A public money amount: a JSON number > 0 with at most two decimals and at most
