@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'REPLY_TIMEOUT'
   | 'TRANSPORT_CLOSED'
+  | 'SHUTTING_DOWN'
   | 'USAGE'
   | 'INTERNAL';
 
@@ -24,6 +25,7 @@ const statusByCode: Record<ErrorCode, number> = {
   UPSTREAM_TIMEOUT: 504,
   REPLY_TIMEOUT: 504,
   TRANSPORT_CLOSED: 503,
+  SHUTTING_DOWN: 503,
   USAGE: 400,
   INTERNAL: 500,
 };
