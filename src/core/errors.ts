@@ -4,9 +4,14 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
   | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNPROCESSABLE'
+  | 'HEADERS_TOO_LARGE'
   | 'UPSTREAM_FAILED'
+  | 'SERVICE_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
   | 'REPLY_TIMEOUT'
   | 'TRANSPORT_CLOSED'
@@ -19,9 +24,14 @@ const statusByCode: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
+  HEADERS_TOO_LARGE: 431,
   UPSTREAM_FAILED: 502,
+  SERVICE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
   REPLY_TIMEOUT: 504,
   TRANSPORT_CLOSED: 503,
@@ -50,8 +60,28 @@ export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', message);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 
-/** Maps an HTTP status received from another service back to an error code. */
+/** The one code each HTTP status is known by in an answer (the first of statusByCode with that status). */
+const codeByStatus = new Map<number, ErrorCode>();
+for (const [code, status] of Object.entries(statusByCode) as [ErrorCode, number][]) if (!codeByStatus.has(status)) codeByStatus.set(status, code);
+
+/** Maps an HTTP status (one received from another service, or one being answered) to its error code. */
 export function codeForStatus(status: number): ErrorCode {
-  const found = (Object.entries(statusByCode) as [ErrorCode, number][]).find(([, s]) => s === status);
-  return found ? found[0] : status >= 500 ? 'UPSTREAM_FAILED' : 'BAD_REQUEST';
+  return codeByStatus.get(status) ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+}
+
+/** The body of every error answer, in every service and every style: `{code, error, message}` plus extra facts. */
+export interface ErrorBody {
+  /** The HTTP status. */
+  code: number;
+  /** The status's code name (BAD_REQUEST, NOT_FOUND, ...). */
+  error: ErrorCode;
+  /** A sentence for people. */
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Builds the error body for `status`; extra fields never override the three fixed ones. */
+export function errorBody(status: number, message: string, extra: Record<string, unknown> = {}): ErrorBody {
+  const { code: _c, error: _e, message: _m, ...rest } = extra;
+  return { code: status, error: codeForStatus(status), message, ...rest };
 }

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
-import { unauthorized } from './errors.js';
+import { AppError, unauthorized } from './errors.js';
 
 /** What an access token says about its holder. */
 export interface TokenClaims {
@@ -14,8 +16,10 @@ export interface TokenClaims {
 export class Tokens {
   private readonly key: Uint8Array;
 
-  constructor(secret?: string, private readonly ttlSeconds = 3600) {
-    this.key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
+  /** `secret`: a passphrase or the key's bytes; none (or empty): a random key for this process only. */
+  constructor(secret?: string | Uint8Array, private readonly ttlSeconds = 3600) {
+    if (typeof secret === 'string') this.key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
+    else this.key = secret?.length ? secret : randomBytes(32);
   }
 
   /** A token for `user`, valid for `ttlSeconds` (negative: already expired, for tests). */
@@ -30,6 +34,7 @@ export class Tokens {
       .sign(this.key);
   }
 
+  /** The claims of a valid token; a 401 for an expired, forged or malformed one. */
   async verify(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
@@ -40,4 +45,24 @@ export class Tokens {
       throw unauthorized(expired ? 'access token has expired; log in again' : 'access token is invalid');
     }
   }
+}
+
+/** Name of the file, in a data directory, that keeps the token key across restarts. */
+export const KEY_FILE = 'jwt.key';
+
+/**
+ * The token key kept in `<dir>/jwt.key` (32 random bytes, base64, mode 0600), made on first use:
+ * tokens issued before a restart on the same directory stay valid after it.
+ */
+export function persistentKey(dir: string): Uint8Array {
+  const path = join(dir, KEY_FILE);
+  try {
+    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new AppError('USAGE', `cannot keep the token key in ${path}: ${(error as Error).message}`);
+  }
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length < 32) throw new AppError('USAGE', `${path} does not hold a token key (32 bytes, base64); remove it to make a new one (every token issued so far stops working)`);
+  return new Uint8Array(key);
 }

@@ -1,26 +1,24 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Server } from 'node:http';
-import { AppError } from '../core/errors.js';
-import { currentTrace, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
+import { errorBody } from '../core/errors.js';
+import { newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
+import { answerClientErrors } from './client-errors.js';
+import { errorHandler } from './error-handler.js';
+import { jsonBody } from './json-body.js';
+import { createServer } from 'node:http';
 
-const errorBody = (status: number, message: string, extra: Record<string, unknown> = {}) => ({ code: status, message, ...extra });
+export { errorHandler } from './error-handler.js';
 
-/** Express app of one service: JSON in and out, trace context from `traceparent`, JSON errors. */
+/** Express app of one service: `GET /health`, JSON in and out, trace context from `traceparent`, JSON errors. */
 export function createServiceApp(service: string, ...edge: RequestHandler[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Before the edge handlers: a health probe is neither slowed down nor recorded.
+  app.get('/health', (_req, res) => void res.json({ status: 'ok', service }));
   app.use(traceContext(service), ...edge, jsonBody);
   return app;
 }
-
-const parseJson = express.json({ limit: '64kb' });
-
-/** Parses JSON bodies, then re-enters the request's trace context (stream callbacks lose it). */
-const jsonBody: RequestHandler = (req, res, next) => {
-  const trace = currentTrace();
-  parseJson(req, res, (error?: unknown) => (trace ? withTrace(trace, () => next(error)) : next(error)));
-};
 
 /** Ends an app's routes: unknown paths get a JSON 404, errors a JSON error with their status. */
 export function finishServiceApp(app: Express): Express {
@@ -52,28 +50,40 @@ function traceContext(service: string): RequestHandler {
   };
 }
 
-const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  if (error instanceof AppError) {
-    res.status(error.status).json(errorBody(error.status, error.message, { error: error.code, ...error.details }));
-    return;
-  }
-  const status = typeof error?.status === 'number' ? error.status : 500;
-  if (error?.type === 'entity.parse.failed') {
-    res.status(400).json(errorBody(400, 'request body is not valid JSON', { error: 'BAD_REQUEST' }));
-  } else if (status >= 400 && status < 500) {
-    res.status(status).json(errorBody(status, String(error.message ?? 'bad request'), { error: 'BAD_REQUEST' }));
-  } else {
-    console.error(`[${req.method} ${req.path}]`, error);
-    res.status(500).json(errorBody(500, 'internal error', { error: 'INTERNAL' }));
-  }
-};
+/** How long a server waits for slow clients. */
+export interface HttpLimits {
+  /** For a request's headers to be complete. */
+  headersTimeoutMs: number;
+  /** For the whole request (headers and body) to be complete: the backstop behind the body parser's own timeout. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+}
+
+/** Slow clients are cut after seconds, not minutes. */
+export const HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5_000 };
 
 /** Listens on 127.0.0.1 (ephemeral port unless given) and returns the server and its base URL. */
-export async function listen(app: Express, port = 0): Promise<{ server: Server; url: string }> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+export async function listen(app: Express, port = 0, limits: Partial<HttpLimits> = {}): Promise<{ server: Server; url: string }> {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = { ...HTTP_LIMITS, ...limits };
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: Math.max(requestTimeoutMs, headersTimeoutMs),
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // How often Node looks for requests past those timeouts (its default, 30 s, would add up to 30 s to each).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    app,
+  );
+  answerClientErrors(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  server.keepAliveTimeout = 5_000;
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   return { server, url: `http://127.0.0.1:${address.port}` };

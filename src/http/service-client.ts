@@ -69,6 +69,19 @@ export class ServiceClient {
     }
   }
 
+  /** Asks `to` for its `GET /health`, unrecorded: true when it answers 200 within `timeoutMs`. */
+  async probe(to: string, timeoutMs = 1_000): Promise<boolean> {
+    const base = this.directory.get(to);
+    if (!base) return false;
+    try {
+      const response = await request(`${base}/health`, { dispatcher: this.agent, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      await response.body.dump();
+      return response.statusCode === 200;
+    } catch {
+      return false;
+    }
+  }
+
   /** Like `call`, but any non-2xx answer becomes an AppError carrying the callee's status and message. */
   async expect<T = any>(to: string, method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.call<T>(to, method, path, body);
@@ -77,7 +90,9 @@ export class ServiceClient {
   }
 }
 
+/** What another service's error answer becomes for the caller: its status and message; a 500 there is a 502 here. */
 export function upstreamError(to: string, response: { status: number; body?: unknown }): AppError {
   const message = (response.body as { message?: string } | undefined)?.message ?? `${to} answered ${response.status}`;
+  if (response.status === 500) return new AppError('UPSTREAM_FAILED', `${to} failed: ${message}`, { upstream: to });
   return new AppError(codeForStatus(response.status), message, { upstream: to });
 }

@@ -1,5 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
+import { errorBody } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
@@ -29,7 +30,7 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
   app.post('/payments', (req, res) => {
     const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);
     const payment = billing.pay(paymentId, userId, amountCents);
-    res.status(payment.status === 'succeeded' ? 201 : 422).json(payment.status === 'succeeded' ? payment : { code: 422, message: payment.reason, payment });
+    res.status(payment.status === 'succeeded' ? 201 : 422).json(payment.status === 'succeeded' ? payment : errorBody(422, payment.reason ?? 'payment declined', { payment }));
   });
   return finishServiceApp(app);
 }

@@ -1,44 +1,73 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
-import { AppError, codeForStatus, notFound, unauthorized } from '../../core/errors.js';
+import { AppError, codeForStatus, errorBody, notFound, unauthorized } from '../../core/errors.js';
 import { amountSchema } from '../../core/money.js';
 import type { TokenClaims, Tokens } from '../../core/tokens.js';
 import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http/service-app.js';
 import type { ServiceClient } from '../../http/service-client.js';
-import { validate } from '../../http/validate.js';
+import { text, validate } from '../../http/validate.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
+import { healthCheck } from './health.js';
 import { publicModel } from './public-model.js';
+import { memoryRevocations, type RevocationList } from './revocations.js';
 
 const money = (field: string) => z.object({ [field]: amountSchema });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idempotencyKey = z.string().min(1).max(200).optional();
+const idempotencyKey = text({ max: 200 }).min(1, 'must not be empty').optional();
+
+/** Where the client finds what a 201 or 202 answer created. */
+const locations = {
+  user: () => '/api/v1/identity/profile',
+  order: (order: { id: string }) => `/api/v1/ordering/orders/${order.id}`,
+};
 
 /** Everything the gateway needs: how to reach services, how to run commands, how to check tokens. */
 export interface GatewayDeps {
   http: ServiceClient;
   commands: GatewayCommands;
   tokens: Tokens;
+  /** Logged-out tokens; in memory (lost on restart) when absent. */
+  revoked?: RevocationList;
+  /** Name of the style, shown by the health endpoint. */
+  variant?: string;
+}
+
+/** A service's error answer relayed as the gateway's own: one error shape whoever answered; a 5xx there is a 502/503/504 here. */
+function relayedError(reply: Reply): AppError | { status: number; body: unknown } {
+  const body = reply.body && typeof reply.body === 'object' && !Array.isArray(reply.body) ? (reply.body as Record<string, unknown>) : {};
+  const message = typeof body.message === 'string' ? body.message : `a service answered ${reply.status} ${STATUS_CODES[reply.status] ?? ''}`.trim();
+  if (reply.status >= 500) return new AppError(reply.status === 500 ? 'UPSTREAM_FAILED' : codeForStatus(reply.status), message);
+  const { upstream: _internal, ...extra } = body;
+  return { status: reply.status, body: errorBody(reply.status, message, extra) };
 }
 
 /** The public API (`/api/v1`), the same in every variant. */
-export function gatewayApp({ http, commands, tokens }: GatewayDeps, ...edge: RequestHandler[]): Express {
+export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant }: GatewayDeps, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('gateway', ...edge);
-  const revoked = new Map<string, number>();
+  const health = healthCheck(http, variant);
 
   const auth: RequestHandler = async (req, res, next) => {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     if (!match) throw unauthorized('missing bearer token (Authorization: Bearer <accessToken>)');
     const claims = await tokens.verify(match[1]);
-    if (revoked.has(claims.jti)) throw unauthorized('access token was logged out');
+    if (revoked.has(claims.jti)) throw unauthorized('access token was logged out; log in again');
     res.locals.user = claims;
     next();
   };
   const user = (res: Response) => res.locals.user as TokenClaims;
-  const send = (res: Response, reply: Reply, shape: (body: any) => unknown = (b) => b) => {
-    if (reply.status >= 500) throw new AppError(codeForStatus(reply.status), reply.body?.message ?? `a service answered ${reply.status}`);
-    if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
-    else res.status(reply.status).json(reply.status < 300 ? shape(reply.body) : reply.body);
+  const send = (res: Response, reply: Reply, shape: (body: any) => any = (b) => b, location?: (shaped: any) => string) => {
+    if (reply.status >= 400) {
+      const error = relayedError(reply);
+      if (error instanceof AppError) throw error;
+      res.status(error.status).json(error.body);
+    } else if (reply.status === 204 || reply.body === undefined) res.status(reply.status).end();
+    else {
+      const body = shape(reply.body);
+      if (location && (reply.status === 201 || reply.status === 202)) res.location(location(body));
+      res.status(reply.status).json(body);
+    }
   };
   const route = (path: string, handlers: Partial<Record<'get' | 'post' | 'put', (req: Request, res: Response, next: NextFunction) => unknown>>, guarded = true) => {
     const r = app.route(`/api/v1${path}`);
@@ -46,13 +75,12 @@ export function gatewayApp({ http, commands, tokens }: GatewayDeps, ...edge: Req
     r.all(methodNotAllowed);
   };
 
-  route('/identity/register', { post: async (req, res) => send(res, await commands.register(validate(registrationForm, req.body))) }, false);
+  route('/health', { get: async (_req, res) => health.answer(res) }, false);
+  route('/identity/register', { post: async (req, res) => send(res, await commands.register(validate(registrationForm, req.body)), undefined, locations.user) }, false);
   route('/identity/login', { post: async (req, res) => send(res, await http.call('identity', 'POST', '/login', validate(loginForm, req.body))) }, false);
   route('/identity/logout', {
     post: (_req, res) => {
-      const now = Date.now() / 1000;
-      for (const [jti, exp] of revoked) if (exp < now) revoked.delete(jti);
-      revoked.set(user(res).jti, user(res).exp);
+      revoked.revoke(user(res).jti, user(res).exp);
       res.status(204).end();
     },
   });
@@ -73,7 +101,7 @@ export function gatewayApp({ http, commands, tokens }: GatewayDeps, ...edge: Req
       const key = validate(idempotencyKey, req.headers['idempotency-key'], 'Idempotency-Key header');
       const reply = await commands.placeOrder(user(res).userId, price, key);
       if (reply.status === 422 && reply.body?.order) reply.body = { ...reply.body, order: publicModel.order(reply.body.order) };
-      send(res, reply, publicModel.order);
+      send(res, reply, publicModel.order, locations.order);
     },
     get: async (_req, res) => send(res, await http.call('order', 'GET', `/orders?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.order)),
   });

@@ -9,7 +9,7 @@ export const publicModel = {
       status: o.status,
       ...(o.reason ? { reason: o.reason } : {}),
       createdAt: o.createdAt,
-      ...(o.updatedAt ? { updatedAt: o.updatedAt } : {}),
+      updatedAt: o.updatedAt,
     },
   account: (a: any) => ({ amount: fromCents(a.amountCents), createdAt: a.createdAt, updatedAt: a.updatedAt }),
   notification: (n: any) => ({ id: n.id, message: n.message, ...(n.orderId ? { orderId: n.orderId } : {}), createdAt: n.createdAt }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { conflict, notFound, unauthorized } from '../../core/errors.js';
 import type { Tokens } from '../../core/tokens.js';
+import { emailField, text } from '../../http/validate.js';
 import type { Store } from '../../storage/store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -16,21 +17,24 @@ CREATE TABLE IF NOT EXISTS users (
   created_at TEXT NOT NULL
 );`;
 
-const name = z.string().trim().max(100);
+const name = text({ max: 100, trim: true });
+const phone = text({ max: 32, trim: true });
 
 /** The registration form, as the public API takes it. */
 export const registrationForm = z.object({
-  email: z.email({ error: 'must be an e-mail address' }).max(254),
-  password: z.string({ error: 'must be a string' }).min(8, 'must be at least 8 characters').max(128),
+  email: emailField,
+  password: text({ min: 8, max: 128 }),
   firstName: name.optional(),
   lastName: name.optional(),
-  phone: z.string().trim().max(32).optional(),
+  phone: phone.optional(),
 });
 export type RegistrationForm = z.infer<typeof registrationForm>;
 
-export const loginForm = z.object({ email: z.string().max(254), password: z.string().max(128) });
+/** The login form: no rule on the password but its length, so a wrong one is a 401, not a hint. */
+export const loginForm = z.object({ email: text({ max: 254 }), password: text({ max: 128 }) });
 
-export const profilePatch = z.object({ firstName: name.optional(), lastName: name.optional(), phone: z.string().trim().max(32).optional() });
+/** What a user may change of their profile. */
+export const profilePatch = z.object({ firstName: name.optional(), lastName: name.optional(), phone: phone.optional() });
 
 /** A user as every API shows it (never the password hash). */
 export interface User {

@@ -1,5 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
+import { errorBody } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
@@ -18,7 +19,7 @@ export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: R
     const { userId, priceCents, idempotencyKey } = validate(placement, req.body);
     const { order } = await flow.place(userId, priceCents, idempotencyKey);
     const status = placementStatus(order.status);
-    res.status(status).json(status === 422 ? { code: 422, message: order.reason, order } : order);
+    res.status(status).json(status === 422 ? errorBody(422, order.reason ?? 'payment failed', { order }) : order);
   });
   app.get('/orders', (req, res) => {
     res.json(orders.list(validate(z.object({ userId: z.string().min(1) }), req.query, 'query').userId));

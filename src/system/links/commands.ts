@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors.js';
+import { AppError, errorBody } from '../../core/errors.js';
 import { validate } from '../../http/validate.js';
 import { brokerCommands, COMMANDS } from './gateway-broker-commands.js';
 import { restCommands } from './gateway-rest-commands.js';
@@ -14,7 +14,7 @@ async function replying(bus: ServiceBus, failedType: string, work: () => Promise
     await work();
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    await bus.publish(failedType, { code: error.status, message: error.message });
+    await bus.publish(failedType, errorBody(error.status, error.message, error.details));
   }
 }
 

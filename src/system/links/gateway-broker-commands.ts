@@ -1,3 +1,4 @@
+import { errorBody } from '../../core/errors.js';
 import type { ServiceBus } from '../../broker/service-bus.js';
 import type { Message } from '../../broker/transport.js';
 import type { ServiceClient } from '../../http/service-client.js';
@@ -14,12 +15,13 @@ export const COMMANDS = {
 /** A command that could not be carried out, as its failure event tells it. */
 export interface CommandFailure {
   code: number;
+  error?: string;
   message: string;
 }
 
 const failure = (reply: Message): Reply => {
   const { code, message } = reply.data as CommandFailure;
-  return { status: code, body: { code, message } };
+  return { status: code, body: errorBody(code, message) };
 };
 
 /**
@@ -48,8 +50,11 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, thinEvents:
       const reply = await send('order', { userId, priceCents, idempotencyKey });
       const { orderId, ...facts } = reply.data;
       const status = reply.type === COMMANDS.order.ok ? 'succeeded' : 'failed';
-      const order = thinEvents ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time } : { id: orderId, ...facts };
-      return reply.type === COMMANDS.order.ok ? { status: 201, body: order } : { status: 422, body: { code: 422, message: order.reason, order } };
+      // The reply event says when the order settled; thin events carry no times, so the event's time stands for both.
+      const order = thinEvents
+        ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time, updatedAt: reply.time }
+        : { id: orderId, ...facts, updatedAt: facts.updatedAt ?? reply.time };
+      return reply.type === COMMANDS.order.ok ? { status: 201, body: order } : { status: 422, body: errorBody(422, order.reason, { order }) };
     },
   };
 }
