@@ -5,6 +5,7 @@ import { maskUrl } from './broker-url.js';
 import { ReplyWaiters } from './reply-waiters.js';
 import {
   backoffDelay,
+  type BrokerChange,
   defaultRetryPolicy,
   type Handler,
   type Message,
@@ -105,11 +106,15 @@ function nextStage(raw: ConsumeMessage, attempt: number, extraHeaders: Record<st
   return { ...raw.properties, headers: { ...Object.fromEntries(headers), [ATTEMPT_HEADER]: attempt + 1, ...extraHeaders } };
 }
 
+/** Why a connection failed, told so that the user knows what to change: the broker, the login or the virtual host. */
 function unreachable(url: string, reason: string): AppError {
-  return new AppError(
-    'TRANSPORT_CLOSED',
-    `cannot reach RabbitMQ at ${maskUrl(url)} (${reason}): start it with "rabbitmq-server -detached" or pass another --broker URL`,
-  );
+  const at = `RabbitMQ at ${maskUrl(url)}`;
+  if (/ACCESS[-_]REFUSED|\b403\b/.test(reason)) return new AppError('TRANSPORT_CLOSED', `${at} refused the login (ACCESS_REFUSED): check the user and password in the --broker URL`);
+  if (/ConnectionClose|NOT[-_]ALLOWED|vhost/i.test(reason)) {
+    const vhost = decodeURIComponent(new URL(url).pathname.slice(1)) || '/';
+    return new AppError('TRANSPORT_CLOSED', `${at} closed the connection while opening virtual host "${vhost}": check that it exists and that the user may use it (rabbitmqctl list_vhosts)`);
+  }
+  return new AppError('TRANSPORT_CLOSED', `cannot reach ${at} (${reason}): start it with "rabbitmq-server -detached" or pass another --broker URL`);
 }
 
 const reasonOf = (error: unknown): string => {
@@ -135,6 +140,8 @@ export class AmqpTransport implements Transport {
   private parkedReads: Promise<unknown> = Promise.resolve();
   private unconfirmed = 0;
   private closing?: Promise<void>;
+  private lost = false;
+  private readonly watchers = new Set<(change: BrokerChange) => void>();
 
   private constructor(
     private readonly url: string,
@@ -158,8 +165,11 @@ export class AmqpTransport implements Transport {
     });
     transport.connection = connection;
     connection.on('error', ignore);
-    connection.on('disconnect', () => {
+    connection.on('disconnect', (error?: Error) => {
       transport.link = undefined;
+      if (transport.closing || transport.lost) return;
+      transport.lost = true;
+      transport.tell({ up: false, detail: error ? reasonOf(error) : 'connection closed' });
     });
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -274,6 +284,18 @@ export class AmqpTransport implements Transport {
     this.link = link;
     for (const waiter of this.linkWaiters) waiter.resolve(link);
     this.linkWaiters.clear();
+    if (this.lost) {
+      this.lost = false;
+      this.tell({ up: true });
+    }
+  }
+
+  watch(listener: (change: BrokerChange) => void): void {
+    this.watchers.add(listener);
+  }
+
+  private tell(change: BrokerChange): void {
+    for (const listener of this.watchers) listener(change);
   }
 
   private name(suffix: string): string {

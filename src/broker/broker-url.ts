@@ -3,8 +3,9 @@ export function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }
 
-/** Where the messages go, said for people. */
-export function describeBroker(url?: string): string {
+/** Where the messages go, said for people; a style that sends none says so. */
+export function describeBroker(url?: string, brokerUsed = true): string {
+  if (!brokerUsed) return 'no broker (this style sends no messages)';
   return url ? `RabbitMQ at ${maskUrl(url)}` : 'the in-process broker';
 }
 

@@ -64,10 +64,11 @@ export class ServiceBus {
 
   private consume(types: string[], handler: EventHandler, group: string): Promise<Subscription> {
     return this.transport.subscribe(group, types, async (delivery) => {
-      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const parent = parseTraceparent(delivery.headers[HEADERS.traceparent]);
       const traceId = parent?.traceId ?? newTraceId();
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
+      // Added latency is part of the delivery as the consumer experiences it, so the hop's time shows it.
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const context = {
         service: this.service,
         traceId,

@@ -58,7 +58,15 @@ export interface Transport {
   parked(group: string): Promise<Message[]>;
   /** Messages queued, being handled or waiting for a retry, over all groups. */
   pending(): Promise<number>;
+  /** Hears when the connection to a broker over the network is lost and when it is back (the in-process broker never loses it). */
+  watch?(listener: (change: BrokerChange) => void): void;
   close(): Promise<void>;
+}
+
+/** The connection to the broker went away (with why) or came back. */
+export interface BrokerChange {
+  up: boolean;
+  detail?: string;
 }
 
 /** Header names shared by every transport. */

@@ -8,6 +8,7 @@ import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/wri
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runScenario } from '../scenarios/runner.js';
 import { bootSystem } from '../system/boot.js';
+import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
@@ -45,14 +46,14 @@ export function diagramCommand(): Command {
       try {
         await closingOnInterrupt(say, async (track) => {
           for (const variant of selectVariants(options.variant)) {
-            const system = await bootSystem({ variant, transport: await openTransport(options.broker) });
+            const system = await bootSystem({ variant, transport: await openTransport(options.broker, variant) });
             track(system);
             try {
               const result = await runScenario(system, scenario);
               held &&= result.passed;
               const dir = resolve(options.out, variant.name, scenario.name);
               const files = await writeDiagrams(dir, scenarioDiagrams(result, system.recorder, { timings: options.timings }), pictures, [options.format]);
-              say(`${variant.name} on ${describeBroker(options.broker)}: ${files.length} files in ${dir}${result.passed ? '' : ' (some expectations did not hold)'}`);
+              say(`${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}: ${files.length} files in ${dir}${result.passed ? '' : ' (some expectations did not hold)'}`);
               for (const file of files) say(`  ${file.slice(dir.length + 1)}`);
             } finally {
               await system.close();

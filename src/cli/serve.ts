@@ -1,12 +1,24 @@
 import chalk from 'chalk';
 import { Command } from 'commander';
+import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { bootSystem } from '../system/boot.js';
-import { CliError } from './cli-error.js';
-import { untilSignal } from './shutdown.js';
-import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
 import { describeBroker } from '../broker/broker-url.js';
 import { openTransport } from '../broker/open-transport.js';
+import { bootSystem, type RunningSystem } from '../system/boot.js';
+import { usesBroker } from '../variants/variant.js';
+import { CliError } from './cli-error.js';
+import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
+import { serveLog } from './serve-log.js';
+import { closingOnInterrupt, untilStopped } from './shutdown.js';
+
+interface ServeOptions {
+  variant: string;
+  port: number;
+  dataDir?: string;
+  broker?: string;
+  jsonLogs?: boolean;
+  pidFile?: string;
+}
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -15,22 +27,47 @@ export function serveCommand(): Command {
     .option('--port <port>', 'gateway port (0 = any free port)', parsePort, 8080)
     .addOption(dataDirOption())
     .addOption(brokerOption())
-    .addHelpText('after', '\nExample:\n  $ orderctl serve --variant=http --port 8080\n  $ curl -s localhost:8080/api/v1/identity/register -H content-type:application/json -d \'{"email":"a@b.io","password":"password1"}\'')
-    .action(async (options: { variant: string; port: number; dataDir?: string; broker?: string }) => {
+    .option('--json-logs', 'log one JSON object per line (start, broker lost/regained, stop) instead of text')
+    .option('--pid-file <file>', 'write the process id here once serving (removed on stop): `kill $(cat FILE)` stops it')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ orderctl serve --variant=http --port 8080
+  $ curl -s localhost:8080/api/v1/identity/register -H content-type:application/json -d '{"email":"a@b.io","password":"password1"}'
+  $ orderctl serve --variant=hybrid --data-dir ./data --pid-file serve.pid --json-logs > serve.log &
+  $ kill $(cat serve.pid)           # stops it cleanly (SIGTERM): ports closed, broker drained, files kept in ./data`,
+    )
+    .action(async (options: ServeOptions) => {
       const [variant] = selectVariants(options.variant);
-      const transport = await openTransport(options.broker);
-      const system = await bootSystem({ variant, transport, gatewayPort: options.port, dataDir: options.dataDir && resolve(options.dataDir) }).catch((error) => {
-        const inUse = (error as { code?: string }).code === 'EADDRINUSE';
-        throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
+      const log = serveLog(!!options.jsonLogs);
+      const say = (line: string) => log.info('stopping', line.trim());
+      const broker = describeBroker(options.broker, usesBroker(variant));
+      const system: RunningSystem = await closingOnInterrupt(say, async () => {
+        const transport = await openTransport(options.broker, variant);
+        transport.watch?.((change) => {
+          if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
+          else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
+        });
+        return bootSystem({ variant, transport, gatewayPort: options.port, dataDir: options.dataDir && resolve(options.dataDir) }).catch((error) => {
+          const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+          throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
+        });
       });
-      const say = (line: string) => process.stdout.write(`${line}\n`);
-      say(`${chalk.bold(variant.name)} is running (${variant.summary}) on ${describeBroker(options.broker)}.`);
-      say(`Gateway: ${chalk.cyan(`${system.gatewayUrl}/api/v1`)}`);
-      for (const [name, url] of Object.entries(system.urls)) if (name !== 'gateway') say(chalk.dim(`  ${name.padEnd(13)} ${url}`));
-      say(chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
-      say('Press Ctrl-C to stop.');
-      say(`\n${await untilSignal()}: shutting down…`);
+      if (options.pidFile) await writeFile(options.pidFile, `${process.pid}\n`);
+      const fields = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, dataDir: system.dataDir, pid: process.pid };
+      if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls });
+      else {
+        log.info('started', `${chalk.bold(variant.name)} is running (${variant.summary}) on ${broker}.`);
+        log.info('started', `Gateway: ${chalk.cyan(`${system.gatewayUrl}/api/v1`)}`);
+        for (const [name, url] of Object.entries(system.urls)) if (name !== 'gateway') log.info('started', chalk.dim(`  ${name.padEnd(13)} ${url}`));
+        log.info('started', chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
+        log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);
+      }
+      const reason = await untilStopped();
+      log.info('stopping', `${options.jsonLogs ? '' : '\n'}${reason}: shutting down…`, { reason });
       await system.close();
-      say('Stopped: ports closed, broker drained, databases closed.');
+      if (options.pidFile) await rm(options.pidFile, { force: true });
+      log.info('stopped', 'Stopped: ports closed, broker drained, databases closed.');
     });
 }

@@ -1,3 +1,5 @@
+import { closeAllSystems } from '../system/boot.js';
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const EXIT_CODE: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 type Signal = (typeof SIGNALS)[number];
@@ -23,6 +25,24 @@ export function untilSignal(): Promise<Signal> {
   return signal.finally(cancel);
 }
 
+/**
+ * Resolves at the first SIGINT, SIGTERM or SIGHUP, or, when npm started us (`npx orderctl …`), once
+ * npm is gone: npm does not pass a signal on to its child, so `kill` of npm would otherwise leave us running.
+ */
+export function untilStopped(): Promise<Signal | 'parent exited'> {
+  const { signal, cancel } = firstSignal();
+  const parent = process.ppid;
+  let watch: NodeJS.Timeout | undefined;
+  const orphaned = new Promise<'parent exited'>((resolve) => {
+    if (!process.env.npm_command) return;
+    watch = setInterval(() => process.ppid !== parent && resolve('parent exited'), 250).unref();
+  });
+  return Promise.race([signal, orphaned]).finally(() => {
+    cancel();
+    clearInterval(watch);
+  });
+}
+
 /** Something that holds ports, files or a broker connection. */
 export interface Closeable {
   close(): Promise<void>;
@@ -30,8 +50,8 @@ export interface Closeable {
 
 /**
  * While `work` runs, an interrupt (or a crash: the terminal going away shows as EIO) closes every
- * system `track`ed so far (ports, broker, databases, temporary files) and exits with 128 + the signal
- * number, as shells expect (3 for any other crash).
+ * system booted or booting (ports, broker, databases, temporary files) and whatever else was `track`ed,
+ * and exits with 128 + the signal number, as shells expect (3 for any other crash).
  */
 export async function closingOnInterrupt<T>(say: (line: string) => void, work: (track: (system: Closeable) => void) => Promise<T>): Promise<T> {
   const open = new Set<Closeable>();
@@ -44,7 +64,9 @@ export async function closingOnInterrupt<T>(say: (line: string) => void, work: (
     } catch {
       // nowhere to say it
     }
-    await Promise.allSettled([...open].map((s) => s.close()));
+    // The work goes on failing against closed ports while we close: what it prints now is noise.
+    for (const stream of [process.stdout, process.stderr]) stream.write = () => true;
+    await Promise.allSettled([...[...open].map((s) => s.close()), closeAllSystems()]);
     process.exit(reason instanceof Error ? (lostTerminal ? EXIT_CODE.SIGHUP : 3) : EXIT_CODE[reason]);
   };
   const interrupt = firstSignal();

@@ -20,7 +20,10 @@ export function walkCommand(): Command {
       if (!options.script && !process.stdin.isTTY) {
         throw new CliError('walk asks questions, and standard input is not a terminal: run it in a terminal, or play answers from a file with --script FILE', EXIT.usage);
       }
-      const asker = options.script ? scriptAsker(await readFile(options.script, 'utf8'), say) : terminalAsker();
+      const script = options.script && (await readFile(options.script, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read the script ${options.script}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a folder' : error.message}`, EXIT.usage);
+      }));
+      const asker = script !== undefined ? scriptAsker(script, say) : terminalAsker();
       await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, scenariosDir: options.scenariosDir, outDir: options.out, track }));
     });
 }

@@ -5,12 +5,24 @@ import { parse } from 'yaml';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { variants } from '../variants/index.js';
-import { ACTION_NAMES, actions, scenarioHeader, stepFields, type ActionName, type Scenario, type Step } from './scenario-schema.js';
+import { closest } from './closest.js';
+import { ACTION_NAMES, actions, BODY_FIELDS, EXPECTATION_KEYS, scenarioHeader, stepFields, type ActionName, type Expectation, type Scenario, type Step } from './scenario-schema.js';
 
 /** The scenarios shipped with orderctl. */
 export const BUILTIN_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 const fail = (file: string, message: string) => new AppError('USAGE', `${file}: ${message}`);
+
+/** A key an expectation cannot mean is a mistake (`anwser: 201`), not a body field nobody has: say so when the file loads. */
+function unknownExpectationKeys(expectation: Expectation | undefined): string[] {
+  const known: readonly string[] = [...EXPECTATION_KEYS, ...BODY_FIELDS];
+  return Object.keys(expectation ?? {})
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = closest(key, known);
+      return `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
+    });
+}
 
 function parseStep(file: string, raw: Record<string, unknown>, index: number): Step {
   const where = `step ${index + 1}`;
@@ -30,6 +42,13 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number): S
     } catch (error) {
       throw fail(file, `${where} (${action}): eventually: ${(error as Error).message}`);
     }
+  }
+  const mistakes = [
+    ...unknownExpectationKeys(fields.data.expect).map((m) => `expect: ${m}`),
+    ...Object.entries(fields.data.except ?? {}).flatMap(([variant, e]) => unknownExpectationKeys(e).map((m) => `except.${variant}: ${m}`)),
+  ];
+  if (mistakes.length) {
+    throw fail(file, `${where} (${action}): ${mistakes.join('; ')}; an expectation names ${EXPECTATION_KEYS.join(', ')} or a field of the answer (${BODY_FIELDS.join(', ')})`);
   }
   const names = variants.map((v) => v.name);
   const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !names.includes(name));

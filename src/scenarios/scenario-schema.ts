@@ -17,6 +17,15 @@ export const expectation = z
   .catchall(z.unknown());
 export type Expectation = z.infer<typeof expectation>;
 
+/** Keys an expectation gives a meaning of its own: the status, a list's length, its newest item, a message, a crowd's statuses. */
+export const EXPECTATION_KEYS = ['answer', 'count', 'latest', 'message', 'answers'] as const;
+
+/** Fields of the public API's answers an expectation may name besides its own keys. */
+export const BODY_FIELDS = [
+  'id', 'status', 'price', 'amount', 'reason', 'email', 'firstName', 'lastName', 'phone', 'accessToken',
+  'createdAt', 'updatedAt', 'orderId', 'order', 'code', 'error', 'problems', 'users', 'orders',
+] as const;
+
 /** A raw request for probing the API with malformed input. */
 const request = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS } from '../broker/transport.js';
+import { AppError } from '../core/errors.js';
 import { currentTrace, formatTraceparent } from '../tracing/context.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
@@ -38,6 +39,7 @@ export class Store {
   private raised = false;
   private readonly statements;
   private readonly prepared = new Map<string, Statement>();
+  private closed = false;
 
   constructor(readonly db: Db) {
     this.statements = {
@@ -51,6 +53,7 @@ export class Store {
 
   /** The prepared statement for `sql`, compiled once per store. */
   sql(sql: string): Statement {
+    this.open();
     let statement = this.prepared.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -65,6 +68,7 @@ export class Store {
   }
 
   write<T>(fn: () => T): T {
+    this.open();
     if (this.db.inTransaction) return fn();
     const delivery = currentTrace()?.delivery;
     const result = this.db
@@ -97,6 +101,7 @@ export class Store {
 
   /** The oldest events waiting to be published. */
   outbox(limit: number): OutboxRow[] {
+    this.open();
     return (this.statements.next.all(limit) as { seq: number; message_id: string; event: string; payload: string; headers: string }[]).map((r) => ({
       seq: r.seq,
       messageId: r.message_id,
@@ -108,10 +113,23 @@ export class Store {
 
   /** Removes an event the broker has confirmed. */
   published(seq: number): void {
+    this.open();
     this.statements.remove.run(seq);
   }
 
   waiting(): number {
+    if (this.closed) return 0;
     return (this.statements.count.get() as { n: number }).n;
+  }
+
+  /** Closes the database; work that reaches it afterwards is told the service is shutting down (503), never a raw driver error. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private open(): void {
+    if (this.closed) throw new AppError('SHUTTING_DOWN', 'the service is shutting down: try again once it is back');
   }
 }

@@ -11,7 +11,7 @@ import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
-import { closeServer, listen } from '../http/service-app.js';
+import { listen } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import { billingApp } from '../services/billing/billing-routes.js';
 import { billingSchema, BillingService } from '../services/billing/billing-service.js';
@@ -25,11 +25,12 @@ import { notificationSchema, NotificationService } from '../services/notificatio
 import { OrderFlow } from '../services/ordering/order-flow.js';
 import { orderingApp } from '../services/ordering/ordering-routes.js';
 import { orderingSchema, OrderingService } from '../services/ordering/ordering-service.js';
-import { openDatabase, type Db } from '../storage/database.js';
+import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
 import { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
+import { drainServer, InFlight } from './in-flight.js';
 import { wireLinks } from './links/index.js';
 import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
 
@@ -75,11 +76,44 @@ export interface RunningSystem {
 /** Every service but the gateway can be stopped, started and slowed down. */
 export type StoppableService = Exclude<ServiceName, 'gateway'>;
 
+/** How long shutdown waits for requests and handlers in flight before it drops what is left. */
+const DRAIN_MS = 10_000;
+
 const notWired = () => {
   throw new Error('link not wired');
 };
 
+/** Every system of this process that is booting or running, by how to close it. */
+const live = new Set<() => Promise<void>>();
+let shuttingDown = false;
+
+/** Closes every system this process has booted or is still booting, and refuses to boot more: what a signal handler calls. */
+export async function closeAllSystems(): Promise<void> {
+  shuttingDown = true;
+  while (live.size > 0) await Promise.allSettled([...live].map((close) => close()));
+}
+
+/** Boots one variant: every service on its own port with its own database, the links of the variant wired. */
 export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
+  if (shuttingDown) {
+    await options.transport?.close();
+    throw new AppError('SHUTTING_DOWN', 'orderctl is shutting down');
+  }
+  const booting = boot(options);
+  const closeOnceBooted = () => booting.then((system) => system.close(), () => {});
+  live.add(closeOnceBooted);
+  try {
+    const system = await booting;
+    const close = system.close;
+    system.close = () => close().finally(() => live.delete(closeOnceBooted));
+    return system;
+  } catch (error) {
+    live.delete(closeOnceBooted);
+    throw error;
+  }
+}
+
+async function boot(options: BootOptions): Promise<RunningSystem> {
   const { variant } = options;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'orderctl-')));
   const recorder = new Recorder(options.tracing ?? true);
@@ -87,11 +121,11 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
   const directory: ServiceDirectory = new Map();
   const agent = serviceAgent();
   const tokens = new Tokens(process.env.ORDERCTL_JWT_SECRET);
-  const dbs: Db[] = [];
+  const opened: Store[] = [];
   const store = (name: string, schema: string) => {
-    const opened = openDatabase(dataDir, name, schema);
-    dbs.push(opened);
-    return new Store(opened);
+    const made = new Store(openDatabase(dataDir, name, schema));
+    opened.push(made);
+    return made;
   };
   const note = (service: ServiceName, label: string) => {
     const trace = currentTrace();
@@ -109,7 +143,7 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
       notification: store('notification', notificationSchema),
     };
   } catch (error) {
-    for (const d of dbs) d.close();
+    for (const st of opened) st.close();
     await Promise.all([transport.close(), agent.close()]);
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw new AppError('USAGE', `cannot keep the databases in ${dataDir}: ${(error as Error).message}`);
@@ -152,18 +186,26 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
 
   const servers = new Map<ServiceName, Server>();
   const latency = new Map<ServiceName, number>();
+  const requests = new InFlight();
   const slow = (name: ServiceName) => async (_req: unknown, _res: unknown, next: () => void) => {
     const ms = latency.get(name);
     if (ms) await sleep(ms);
     next();
   };
-  const cleanup = async () => {
-    await Promise.all([...servers.values()].map(closeServer));
+  // Shutdown drains from the outside in: the gateway stops taking requests and finishes those it
+  // has (with the internal calls and messages they cause), then the services finish theirs, then
+  // consumers and relays stop, and only then do the databases close.
+  const cleanup = async (settleMs: number) => {
+    const gateway = servers.get('gateway');
+    if (gateway) await drainServer(gateway, DRAIN_MS);
+    if (settleMs) await settle(settleMs);
+    await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => drainServer(server, DRAIN_MS)));
+    await requests.idle(DRAIN_MS);
     await agent.close();
     await Promise.all(Object.values(relay).map((r) => r.stop()));
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();
-    for (const d of dbs) d.close();
+    for (const st of opened) st.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
@@ -172,11 +214,11 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     await wireLinks(wiring);
     for (const r of Object.values(relay)) r.start();
     apps = {
-      gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, inboundHops(recorder, 'Client')),
-      identity: identityApp(services.identity, flows.registration, slow('identity')),
-      billing: billingApp(services.billing, slow('billing')),
-      order: orderingApp(services.ordering, flows.order, slow('order')),
-      notification: notificationApp(services.notification, flows.notification, slow('notification')),
+      gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, requests.track, inboundHops(recorder, 'Client')),
+      identity: identityApp(services.identity, flows.registration, requests.track, slow('identity')),
+      billing: billingApp(services.billing, requests.track, slow('billing')),
+      order: orderingApp(services.ordering, flows.order, requests.track, slow('order')),
+      notification: notificationApp(services.notification, flows.notification, requests.track, slow('notification')),
     };
     for (const name of SERVICES) {
       const { server, url } = await listen(apps[name], name === 'gateway' ? options.gatewayPort : 0);
@@ -184,24 +226,25 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
       directory.set(name, url);
     }
   } catch (error) {
-    await cleanup();
+    await cleanup(0);
     throw error;
   }
 
-  const settle = async (timeoutMs = 10_000) => {
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  async function settle(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !closed) {
       const waiting = Object.values(stores).reduce((n, st) => n + st.waiting(), 0);
       quiet = waiting === 0 && recorder.inFlight === 0 && (await transport.pending()) === 0 ? quiet + 1 : 0;
       if (quiet >= 3) return true;
       await sleep(5);
     }
     return false;
-  };
+  }
 
   const down = new Set<StoppableService>();
-  let closing: Promise<void> | undefined;
   return {
     variant,
     gatewayUrl: directory.get('gateway')!,
@@ -210,11 +253,11 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     transport,
     tokens,
     dataDir,
-    settle,
+    settle: (timeoutMs) => (closing ? Promise.resolve(false) : settle(timeoutMs)),
     async stopService(name) {
       if (down.has(name)) return;
       down.add(name);
-      await closeServer(servers.get(name)!);
+      await drainServer(servers.get(name)!, DRAIN_MS);
       await relay[name].stop();
       await bus[name].close();
     },
@@ -232,8 +275,11 @@ export async function bootSystem(options: BootOptions): Promise<RunningSystem> {
     },
     stopped: () => [...down],
     close: () => (closing ??= (async () => {
-      await settle(2_000);
-      await cleanup();
+      try {
+        await cleanup(2_000);
+      } finally {
+        closed = true;
+      }
     })()),
   };
 }

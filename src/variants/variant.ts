@@ -35,3 +35,9 @@ export function defineVariant(variant: Variant): Variant {
   if (problems.length) throw new Error(`variant ${variant.name}: ${problems.join('; ')}`);
   return Object.freeze(variant);
 }
+
+/** Does this style put anything on the broker? (`http` never does, so it needs none.) */
+export function usesBroker(variant: Variant): boolean {
+  const { commands, links } = variant;
+  return commands === 'broker' || [links.accountOpening, links.payment, links.orderOutcome].includes('event') || links.recipient === 'copy';
+}

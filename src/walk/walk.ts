@@ -13,6 +13,7 @@ import { steps } from '../scenarios/steps.js';
 import { bootSystem, type RunningSystem, type StoppableService } from '../system/boot.js';
 import type { Hop } from '../tracing/recorder.js';
 import { findVariant, variants } from '../variants/index.js';
+import { usesBroker } from '../variants/variant.js';
 import { ScriptEnded, type Asker, type Choice } from './asker.js';
 import { hopList } from './hop-list.js';
 import { styleNote, type ActionKind } from './style-notes.js';
@@ -56,8 +57,8 @@ export async function walk(options: WalkOptions): Promise<void> {
   const boot = async (name: string) => {
     await system?.close();
     const variant = findVariant(name);
-    say(chalk.dim(`Booting ${variant.name} on ${describeBroker(options.broker)}…`));
-    system = await bootSystem({ variant, transport: await openTransport(options.broker) });
+    say(chalk.dim(`Booting ${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}…`));
+    system = await bootSystem({ variant, transport: await openTransport(options.broker, variant) });
     options.track?.(system);
     ctx = runContext(system);
     scenario = undefined;

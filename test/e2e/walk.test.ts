@@ -85,3 +85,18 @@ test('draw the last action, slow a service down, switch style', async () => {
   expect(stdout).toMatch(/Gateway ~▶ Broker\s+RegistrationRequested/);
   rmSync(out, { recursive: true });
 });
+
+test('a script that is not there is one clear line and exit 2, not a stack trace', async () => {
+  const { code, stderr } = await cli(['walk', '--variant=http', '--script', '/no/such/walk.txt']);
+  expect(code).toBe(2);
+  expect(stderr.trim()).toBe('orderctl: cannot read the script /no/such/walk.txt: no such file');
+});
+
+test('latency added to an event consumer shows on the delivery it slowed', async () => {
+  const lines = ['latency', 'billing', '120', 'register', 'dave', 'quit'];
+  const { code, stdout } = await cli(['walk', '--variant=event-collaboration', '--script', script(lines.join('\n'))]);
+  expect(code).toBe(0);
+  const delivered = /Broker ~▶ Billing\s+UserCreated\s+event delivered\s+([\d.]+) ms/.exec(stdout);
+  expect(delivered, stdout).not.toBeNull();
+  expect(Number(delivered![1])).toBeGreaterThanOrEqual(120);
+});

@@ -1,0 +1,50 @@
+import type { RequestHandler } from 'express';
+import type { Server } from 'node:http';
+
+/** Counts the requests a system's servers are handling, so shutdown can wait until they are answered. */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  /** Express middleware: counts a request from its arrival until its response is finished or abandoned. */
+  readonly track: RequestHandler = (_req, res, next) => {
+    this.count++;
+    res.once('close', () => {
+      if (--this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+    });
+    next();
+  };
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Resolves once no request is being handled, or after `graceMs`. */
+  async idle(graceMs: number): Promise<void> {
+    if (this.count === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      timer = setTimeout(resolve, graceMs);
+    });
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops a server taking connections and lets the requests it has finish: keep-alive connections are
+ * closed as soon as they fall idle, and whatever is still open after `graceMs` is dropped.
+ */
+export async function drainServer(server: Server, graceMs: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  server.closeIdleConnections();
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(force);
+  }
+}

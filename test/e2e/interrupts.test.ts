@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ROOT, privateTmp, startCli } from '../support/cli.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
+import { tcpProxy } from '../support/tcp-proxy.js';
+
+/** Polls until `ready()` holds; generous bounds, because a loaded machine is slow, never because we hope for speed. */
+async function until(ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+const refused = async (url: string) => fetch(url).then(() => false, () => true);
+
+describe('every command shuts down cleanly on a signal', () => {
+  // Interrupted at three moments of the crowd (registrations, orders, the checks): no stack trace, nothing left behind.
+  test.each([0, 400, 1500])('run: SIGINT %i ms into the crowd drains, closes, removes its files and exits 130', async (delayMs) => {
+    const tmp = privateTmp();
+    const run = startCli(['run', '--variant=all', '--scenario', 'concurrent-orders', '--no-report'], { TMPDIR: tmp });
+    await until(() => run.stdout().includes('concurrent-orders —'), 'the crowd to start');
+    await new Promise((r) => setTimeout(r, delayMs));
+    run.child.kill('SIGINT');
+    const { code, stdout, stderr } = await run.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
+    expect(stdout).toContain('SIGINT: shutting down');
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('serve: %s stops it with exit 0, its ports closed, temp files and pid file gone', async (signal) => {
+    const tmp = privateTmp();
+    const pidFile = join(tmp, 'serve.pid');
+    const serve = startCli(['serve', '--variant=event-notification', '--port', '0', '--pid-file', pidFile, '--json-logs'], { TMPDIR: tmp });
+    await until(() => serve.stdout().includes('"event":"started"'), 'serve to start');
+    const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
+    expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(serve.child.pid));
+    const health = await fetch(`${started.gateway}/identity/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(health.status).toBe(400);
+    serve.child.kill(signal);
+    const { code, stdout, stderr } = await serve.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(['started', 'stopping', 'stopped']);
+    expect(events[1].reason).toBe(signal);
+    for (const url of Object.values(started.services as Record<string, string>)) expect(await refused(url)).toBe(true);
+    expect(existsSync(pidFile)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+    expect(portOf(started.gateway)).toBeGreaterThan(0);
+  });
+
+  test('serve started by npm (npx orderctl serve &): killing npm stops the server too, as npm does not pass the signal on', async () => {
+    const tmp = privateTmp();
+    const log = join(tmp, 'serve.log');
+    // A shell stands in for npm: it runs the server as its child, then dies without passing anything on.
+    const parent = spawn('sh', ['-c', `node bin/orderctl serve --port 0 --json-logs > ${log} 2>&1; true`], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp, npm_command: 'exec' }, stdio: 'ignore' });
+    const text = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    await until(() => text().includes('"event":"started"'), 'serve to start');
+    const { pid, gateway } = JSON.parse(text().split('\n')[0]);
+    parent.kill('SIGKILL');
+    await until(() => text().includes('"event":"stopped"'), 'serve to stop after its parent died');
+    await until(() => !existsSync(`/proc/${pid}`), 'the server process to exit');
+    expect(text()).toContain('"reason":"parent exited"');
+    expect(await refused(gateway)).toBe(true);
+    expect(readdirSync(tmp)).toEqual(['serve.log']);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('serve says when it loses the broker and when it is back (one JSON line each), and keeps serving', async () => {
+    const rabbit = new URL(await rabbitmqUrl());
+    const proxy = await tcpProxy(rabbit.hostname, Number(rabbit.port) || 5672);
+    const tmp = privateTmp();
+    const serve = startCli(['serve', '--variant=hybrid', '--port', '0', '--json-logs', '--broker', proxy.url(rabbit.toString())], { TMPDIR: tmp });
+    try {
+      await until(() => serve.stdout().includes('"event":"started"'), 'serve to start');
+      proxy.cut();
+      await until(() => serve.stdout().includes('"event":"broker-lost"'), 'the broker-lost line');
+      proxy.restore();
+      await until(() => serve.stdout().includes('"event":"broker-regained"'), 'the broker-regained line');
+      const started = JSON.parse(serve.stdout().split('\n')[0]);
+      const answer = await fetch(`${started.gateway}/identity/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'back@example.test', password: 'back-password' }) });
+      expect([201, 202]).toContain(answer.status);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.done;
+      await proxy.close();
+    }
+    const events = serve.stdout().trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(['started', 'broker-lost', 'broker-regained', 'stopping', 'stopped']);
+    expect(events[1].level).toBe('warn');
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('diagram: SIGTERM mid-scenario closes everything and exits 143', async () => {
+    const tmp = privateTmp();
+    const out = privateTmp();
+    const diagram = startCli(['diagram', '--variant=all', '--scenario=concurrent-orders', '--no-render', '--out', out], { TMPDIR: tmp });
+    await until(() => readdirSync(tmp).length > 0, 'the first system to boot');
+    await new Promise((r) => setTimeout(r, 300));
+    diagram.child.kill('SIGTERM');
+    const { code, stderr } = await diagram.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(143);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+    rmSync(out, { recursive: true });
+  });
+
+  test('walk --script: SIGINT while a crowd step runs closes the walk and exits 130', async () => {
+    const tmp = privateTmp();
+    const script = join(tmp, 'walk.txt');
+    writeFileSync(script, ['step', 'concurrent-orders', 'step', 'step', 'quit'].join('\n'));
+    const walkTmp = privateTmp();
+    const walk = startCli(['walk', '--variant=hybrid', '--script', script], { TMPDIR: walkTmp });
+    await until(() => readdirSync(walkTmp).length > 0, 'the walk to boot');
+    await new Promise((r) => setTimeout(r, 500));
+    walk.child.kill('SIGINT');
+    const { code, stderr } = await walk.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
+    expect(readdirSync(walkTmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+    rmSync(walkTmp, { recursive: true });
+  });
+});
