@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody } from '../core/errors.js';
 
@@ -19,28 +19,32 @@ function describe(code: string | undefined): { status: number; message: string }
 /**
  * Answers requests Node itself refuses (unfinished headers or body past the server's timeouts,
  * oversized headers, malformed HTTP) with the JSON error shape instead of Node's bare text,
- * when no answer is under way on the connection; then closes it.
+ * unless an answer has already begun on the connection; then closes it.
  */
 export function answerClientErrors(server: Server): void {
-  const answering = new WeakSet<object>();
-  server.on('request', (req, res) => {
-    answering.add(req.socket);
-    res.once('close', () => answering.delete(req.socket));
+  const current = new WeakMap<object, ServerResponse>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    current.set(req.socket, res);
+    res.once('close', () => {
+      if (current.get(req.socket) === res) current.delete(req.socket);
+    });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable || answering.has(socket)) {
+    if (error.code === 'ECONNRESET' || !socket.writable || current.get(socket)?.headersSent) {
       socket.destroy();
       return;
     }
     const { status, message } = describe(error.code);
     const body = JSON.stringify(errorBody(status, message));
-    const head = [
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      'Connection: close',
-    ];
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+    const res = current.get(socket);
+    if (res) {
+      // A request still being read (its body): answer through its response, which the app can no longer use.
+      res.writeHead(status, headers).end(body);
+    } else {
+      const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+      socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    }
     setTimeout(() => socket.destroy(), 1_000).unref();
   });
 }

@@ -33,8 +33,11 @@ export const jsonBody: RequestHandler = (req, res, next) => {
   let settled = false;
   const timer = setTimeout(() => {
     settled = true;
+    if (res.headersSent || req.socket.destroyed) return;
     res.status(408).set('Connection', 'close').json(errorBody(408, `the request body did not arrive within ${timeoutMs / 1000} s; send the whole request at once`));
   }, timeoutMs);
+  // A client gone before its body arrived: nobody to answer.
+  res.once('close', () => clearTimeout(timer));
   parseJson(req, res, (error?: unknown) => {
     clearTimeout(timer);
     if (settled) return;

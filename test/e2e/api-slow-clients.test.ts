@@ -99,3 +99,24 @@ describe('past the server timeouts, Node refuses the request: still the JSON sha
     expect(await response.json()).toEqual({ a: 1 });
   });
 });
+
+describe('a client that leaves in the middle of its body', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    const app = createServiceApp('leaving');
+    app.set('bodyTimeoutMs', 300);
+    app.post('/echo', (req, res) => void res.json(req.body));
+    ({ server, url } = await listen(finishServiceApp(app)));
+  });
+  afterAll(() => closeServer(server, 100));
+
+  test('is let go quietly: no answer to write, no crash, the next client is served', async () => {
+    const left = await sendAndStall(url, halfABody('/echo'), 100);
+    expect(left.closed).toBe(false);
+    // Past the body timeout of the request that was left.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"b":2}' });
+    expect(await response.json()).toEqual({ b: 2 });
+  });
+});

@@ -72,7 +72,11 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   const route = (path: string, handlers: Partial<Record<'get' | 'post' | 'put', (req: Request, res: Response, next: NextFunction) => unknown>>, guarded = true) => {
     const r = app.route(`/api/v1${path}`);
     for (const [method, handler] of Object.entries(handlers)) r[method as 'get'](...(guarded ? [auth] : []), handler as RequestHandler);
-    r.all(methodNotAllowed);
+    const allow = Object.keys(handlers).flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
+    r.all((req, res, next) => {
+      res.set('Allow', allow);
+      methodNotAllowed(req, res, next);
+    });
   };
 
   route('/health', { get: async (_req, res) => health.answer(res) }, false);
