@@ -1,13 +1,10 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { errorBody } from '../core/errors.js';
 import { newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
 import { answerClientErrors } from './client-errors.js';
 import { errorHandler } from './error-handler.js';
 import { jsonBody } from './json-body.js';
-import { createServer } from 'node:http';
-
-export { errorHandler } from './error-handler.js';
 
 /** Express app of one service: `GET /health`, JSON in and out, trace context from `traceparent`, JSON errors. */
 export function createServiceApp(service: string, ...edge: RequestHandler[]): Express {
