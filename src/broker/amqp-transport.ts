@@ -381,6 +381,20 @@ export class AmqpTransport implements Transport {
   private async deliver(consumer: Consumer, channel: Channel, raw: ConsumeMessage): Promise<void> {
     consumer.inFlight.add(raw);
     const attempt = attemptOf(raw);
+    // A message the broker hands back because its consumer went away holding it (a crash) carries no
+    // count of its own on a classic queue: it is put back with the count raised first, so a message
+    // that kills its consumer every time is parked after maxDeliveries, as on the in-process broker.
+    if (raw.fields.redelivered) {
+      const requeued = await this.reroute(consumer.group, raw, attempt - 1, true).then(() => true, () => false);
+      if (!consumer.inFlight.delete(raw)) return;
+      try {
+        if (requeued) channel.ack(raw);
+        else channel.nack(raw);
+      } catch {
+        // The channel is going away: the broker requeues the message.
+      }
+      return;
+    }
     const handled =
       attempt <= this.policy.maxDeliveries &&
       (await Promise.resolve()
@@ -397,9 +411,10 @@ export class AmqpTransport implements Transport {
     }
   }
 
-  /** After a failed delivery: into the retry tier of this attempt, or to the parking queue once exhausted. */
-  private reroute(group: string, raw: ConsumeMessage, attempt: number): Promise<void> {
+  /** After a failed delivery: into the retry tier of this attempt (straight back into the queue when `now`), or to the parking queue once exhausted. */
+  private reroute(group: string, raw: ConsumeMessage, attempt: number, now = false): Promise<void> {
     if (attempt >= this.policy.maxDeliveries) return this.send('', this.name(`parked.${group}`), raw.content, nextStage(raw, attempt));
+    if (now) return this.send('', this.name(group), raw.content, nextStage(raw, attempt));
     return this.send(this.name('retry'), this.name(group), raw.content, nextStage(raw, attempt, { [TIER_HEADER]: String(attempt) }));
   }
 

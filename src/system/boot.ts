@@ -9,13 +9,14 @@ import { ServiceBus } from '../broker/service-bus.js';
 import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
-import { Tokens } from '../core/tokens.js';
+import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
 import { listen } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import { billingApp } from '../services/billing/billing-routes.js';
 import { billingSchema, BillingService } from '../services/billing/billing-service.js';
 import { gatewayApp } from '../services/gateway/gateway-app.js';
+import { openGatewayState, type GatewayState } from '../services/gateway/gateway-state.js';
 import { RegistrationFlow } from '../services/identity/identity-flow.js';
 import { identityApp } from '../services/identity/identity-routes.js';
 import { identitySchema, IdentityService } from '../services/identity/identity-service.js';
@@ -120,7 +121,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const transport = options.transport ?? new MemoryTransport();
   const directory: ServiceDirectory = new Map();
   const agent = serviceAgent();
-  const tokens = new Tokens(process.env.ORDERCTL_JWT_SECRET);
+  let gatewayState: GatewayState | undefined;
   const opened: Store[] = [];
   const store = (name: string, schema: string) => {
     const made = new Store(openDatabase(dataDir, name, schema));
@@ -136,6 +137,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   let stores: Record<'identity' | 'billing' | 'order' | 'notification', Store>;
   try {
     if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    gatewayState = openGatewayState(dataDir);
     stores = {
       identity: store('identity', identitySchema),
       billing: store('billing', billingSchema),
@@ -143,11 +145,13 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       notification: store('notification', notificationSchema),
     };
   } catch (error) {
+    gatewayState?.close();
     for (const st of opened) st.close();
     await Promise.all([transport.close(), agent.close()]);
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw new AppError('USAGE', `cannot keep the databases in ${dataDir}: ${(error as Error).message}`);
   }
+  const { tokens, revoked } = gatewayState!;
   const services = {
     identity: new IdentityService(stores.identity, tokens),
     billing: new BillingService(stores.billing, (l) => note('billing', l)),
@@ -206,6 +210,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();
     for (const st of opened) st.close();
+    gatewayState?.close();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 
@@ -214,7 +219,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     await wireLinks(wiring);
     for (const r of Object.values(relay)) r.start();
     apps = {
-      gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens }, requests.track, inboundHops(recorder, 'Client')),
+      gateway: gatewayApp({ http: wiring.http.gateway, commands: { ...ports.gateway }, tokens, revoked, variant: variant.name }, requests.track, inboundHops(recorder, 'Client')),
       identity: identityApp(services.identity, flows.registration, requests.track, slow('identity')),
       billing: billingApp(services.billing, requests.track, slow('billing')),
       order: orderingApp(services.ordering, flows.order, requests.track, slow('order')),

@@ -244,6 +244,28 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       expect(first.seen).toHaveLength(1);
     });
 
+    it('counts every consumer that went away holding a message, and parks it after maxDeliveries such losses', async () => {
+      const sent = message('OrderPlaced', { orderId: 'kills-its-consumer' });
+      const attempts: number[] = [];
+      for (let lost = 0; lost < policy.maxDeliveries; lost++) {
+        const held = gate();
+        const doomed = await consume('billing', ['OrderPlaced'], () => held.promise);
+        if (lost === 0) await transport.publish(sent);
+        await waitFor(() => doomed.seen.length === 1);
+        attempts.push(doomed.seen[0].attempt);
+        await doomed.subscription.close();
+        held.release();
+      }
+      const after = await consume('billing', ['OrderPlaced']);
+      await waitFor(async () => (await transport.parked('billing')).length === 1);
+      await sleep(settleMs);
+      await idle();
+
+      expect(attempts).toEqual(everyAttempt);
+      expect(after.seen).toEqual([]);
+      expect(ids(await transport.parked('billing'))).toEqual([sent.id]);
+    });
+
     it('never delivers a message more than maxDeliveries times, even across a subscription close', async () => {
       const held = gate();
       const first = await consume('billing', ['OrderPlaced'], async (delivery) => {
