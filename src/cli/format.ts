@@ -1,14 +1,17 @@
 import chalk from 'chalk';
-import { ms } from '../report/text.js';
+import { failuresOf, failureWhere, repeatsText } from '../report/failures.js';
+import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from '../report/ranking.js';
+import { latency, ms, range } from '../report/text.js';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.js';
 import type { ActionStats } from '../scenarios/summary.js';
-import type { VariantResult } from '../system/run-variants.js';
+import type { RepeatInfo, ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - visible(s).length));
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - visible(s).length)) + s;
 // eslint-disable-next-line no-control-regex
 const visible = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
+/** One step's line: ✓/✗, number, title, the client's wait (one sample), what it caused, what was seen or what did not hold. */
 export function formatStep(step: StepResult): string {
   const mark = step.passed ? chalk.green('✓') : chalk.red('✗');
   const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -22,43 +25,60 @@ export function formatScenarioHeader(variant: string, name: string, title: strin
   return `\n${chalk.bold(`${variant} › ${name}`)} ${chalk.dim(`— ${title}`)}`;
 }
 
-export function formatScenarioEnd(result: ScenarioResult): string {
+/** `10/10 steps held in 52.3 ms`, prefixed with `repeat 2/3:` when there are repeats. */
+export function formatScenarioEnd(result: ScenarioResult, run: RepeatInfo = { repeat: 1, of: 1 }): string {
   const passed = result.steps.filter((s) => s.passed).length;
-  const line = `${passed}/${result.steps.length} steps held in ${ms(result.ms)}`;
+  const line = `${run.of > 1 ? `repeat ${run.repeat}/${run.of}: ` : ''}${passed}/${result.steps.length} steps held in ${ms(result.ms)}`;
   return `  ${result.passed ? chalk.green(line) : chalk.red(line)}`;
 }
 
-/** Per kind of client action: count, latency and what it caused inside. */
+/** After several repeats of a scenario: how many held, and its time over the repeats. */
+export function formatRepeatsEnd(outcome: ScenarioOutcome): string {
+  const held = outcome.repeats.filter((r) => r.passed).length;
+  const failed = outcome.repeats.filter((r) => !r.passed).map((r) => r.repeat);
+  const line = `${held}/${outcome.repeats.length} repeats held${failed.length ? ` (failed: repeat ${failed.join(', ')})` : ''} · ${latency(outcome.msSpread)}`;
+  return `  ${outcome.passed ? chalk.green(line) : chalk.red(line)}`;
+}
+
+/** Per kind of client action: samples, median latency and its spread (min–max), and what each action caused. */
 export function formatActions(actions: ActionStats[]): string {
-  const head = `  ${pad('client action', 22)}${padStart('count', 7)}${padStart('p50', 11)}${padStart('p95', 11)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
+  const head = `  ${pad('client action', 22)}${padStart('n', 6)}${padStart('median', 11)}${padStart('min–max', 22)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
   const rows = actions.map(
-    (a) => `  ${pad(a.kind, 22)}${padStart(String(a.count), 7)}${padStart(ms(a.p50Ms), 11)}${padStart(ms(a.p95Ms), 11)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
+    (a) => `  ${pad(a.kind, 22)}${padStart(String(a.n), 6)}${padStart(ms(a.latencyMs.median), 11)}${padStart(range(a.latencyMs), 22)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
   );
-  return [chalk.dim(head), ...rows].join('\n');
+  return [chalk.dim(head), ...rows, chalk.dim('  (client latency over n samples; invariant checks are not client actions and are left out)')].join('\n');
 }
 
 export function formatVariantEnd(result: VariantResult): string {
   const passed = result.scenarios.filter((s) => s.passed).length;
-  const verdict = `${passed}/${result.scenarios.length} scenarios passed`;
-  return `\n${chalk.bold(result.variant)}: ${result.passed ? chalk.green(verdict) : chalk.red(verdict)} in ${ms(result.ms)}\n${formatActions(result.actions)}`;
+  const repeats = result.repeats > 1 ? ` in all ${result.repeats} repeats` : '';
+  const verdict = `${passed}/${result.scenarios.length} scenarios passed${repeats}`;
+  const warm = result.warmup ? chalk.dim(`, after a warm-up run (${result.warmup.passed ? 'held' : chalk.red('did not hold')}, figures discarded)`) : '';
+  return `\n${chalk.bold(result.variant)}: ${result.passed ? chalk.green(verdict) : chalk.red(verdict)} in ${ms(result.ms)}${warm}\n${formatActions(result.actions)}`;
 }
 
-const KEY_ACTIONS = ['register', 'deposit', 'order', 'order → 422'];
-
-/** The side-by-side table of `--variant=all`. */
+/** The side-by-side table of several variants: per key client action, the variants by median, and where the spreads allow no ranking. */
 export function formatComparison(results: VariantResult[]): string {
-  const cell = (r: VariantResult, kind: string) => {
-    const a = r.actions.find((x) => x.kind === kind);
-    return a ? `${ms(a.p50Ms)} · ${a.http} http · ${a.messages} msg` : '-';
-  };
-  const widths = [20, 10, 9, ...KEY_ACTIONS.map(() => 28)];
-  const header = ['variant', 'scenarios', 'time', ...KEY_ACTIONS.map((k) => k)];
-  const rows = results.map((r) => [
-    r.variant,
-    `${r.scenarios.filter((s) => s.passed).length}/${r.scenarios.length}`,
-    ms(r.ms),
-    ...KEY_ACTIONS.map((k) => cell(r, k)),
-  ]);
-  const line = (cells: string[]) => `  ${cells.map((c, i) => pad(c, widths[i])).join(' ')}`.trimEnd();
-  return ['', `${chalk.bold('Side by side')} ${chalk.dim('(per client action: p50 latency · HTTP calls · broker messages it caused)')}`, chalk.dim(line(header)), ...rows.map(line)].join('\n');
+  const out = ['', `${chalk.bold('Side by side')} ${chalk.dim('(per client action: median client latency (n samples, min–max) · HTTP calls · broker messages it caused)')}`];
+  out.push(chalk.dim(`  ${pad('variant', 21)}${pad('scenarios', 11)}time`));
+  for (const r of results) out.push(`  ${pad(r.variant, 21)}${pad(`${r.scenarios.filter((s) => s.passed).length}/${r.scenarios.length}`, 11)}${ms(r.ms)}`);
+  for (const kind of KEY_ACTIONS) {
+    const rows = standings(results, kind);
+    if (rows.length === 0) continue;
+    out.push('', `  ${chalk.bold(kind)}: ${rankingLine(rows, (n) => n.toFixed(1))} ${chalk.dim(`ms — ${rankingVerdict(rows)}`)}`);
+    for (const row of rows) out.push(`    ${pad(row.variant, 21)}${pad(latency(row.latency), 32)} · ${row.http} http · ${row.messages} msg`);
+  }
+  out.push('', chalk.dim(`  ${RANKING_LEGEND}`));
+  return out.join('\n');
+}
+
+/** Every failing step of the run, once, with the repeats it failed in. */
+export function formatFailures(results: VariantResult[]): string {
+  const failures = failuresOf(results);
+  if (failures.length === 0) return '';
+  const lines = failures.map((f) => {
+    const where = [failureWhere(f), repeatsText(f)].filter(Boolean).join(' ');
+    return `  ${chalk.red('✗')} ${chalk.bold(where)}\n      expected: ${f.expected}\n      seen:     ${f.seen || '–'}\n      problems: ${chalk.red(f.problems.join('; '))}`;
+  });
+  return ['', chalk.red.bold('What did not hold'), ...lines].join('\n');
 }

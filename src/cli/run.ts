@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
@@ -8,7 +8,7 @@ import { closingOnInterrupt } from './shutdown.js';
 import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
-import { formatComparison, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
+import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { brokerOption, dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { openTransport } from '../broker/open-transport.js';
@@ -25,18 +25,41 @@ interface RunOptions {
   reportDir: string;
   render: boolean;
   otlpEndpoint?: string;
+  repeat: number;
+  warmup?: boolean;
 }
 
-/** The machine-readable result of `run --json`. */
+/** `--repeat N`: a whole number ≥ 1. */
+export function parseRepeat(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number of at least 1, not "${value}"`);
+  return n;
+}
+
+const tenth = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The machine-readable result of `run --json`. Per variant, `actions[]` has each kind's `n` (samples) and `latencyMs`
+ * {n, median, min, max}; per scenario, `passed` holds only if every repeat passed, `repeats[]` says which failed and
+ * how, and `steps` are those of repeat `stepsFrom` (each step's `ms` is one sample).
+ */
 export function jsonResult(results: VariantResult[], ms: number, broker?: string) {
   return {
     passed: results.every((r) => r.passed),
     ms: Math.round(ms),
     broker: broker ? maskUrl(broker) : 'in-process',
+    repeats: results[0]?.repeats ?? 1,
+    warmup: results.some((r) => r.warmup !== undefined),
     variants: results.map((r) => ({
       ...r,
       ms: Math.round(r.ms),
-      scenarios: r.scenarios.map((s) => ({ ...s, ms: Math.round(s.ms), steps: s.steps.map(({ traceIds: _t, ...step }) => ({ ...step, ms: Math.round(step.ms * 10) / 10 })) })),
+      ...(r.warmup ? { warmup: { ...r.warmup, ms: Math.round(r.warmup.ms) } } : {}),
+      scenarios: r.scenarios.map((s) => ({
+        ...s,
+        ms: tenth(s.ms),
+        repeats: s.repeats.map((x) => ({ ...x, ms: tenth(x.ms), failed: x.failed.map((f) => ({ ...f, ms: tenth(f.ms) })) })),
+        steps: s.steps.map(({ traceIds: _t, ...step }) => ({ ...step, ms: tenth(step.ms) })),
+      })),
     })),
   };
 }
@@ -82,11 +105,13 @@ export function runCommand(): Command {
     .option('--no-report', 'write no report')
     .option('--no-render', 'write the diagrams as Mermaid text only (no Chromium needed)')
     .addOption(new Option('--otlp-endpoint <url>', 'also export every hop as OpenTelemetry spans over OTLP/HTTP, e.g. http://127.0.0.1:4318 (Jaeger, a collector)').env('OTEL_EXPORTER_OTLP_ENDPOINT'))
+    .addOption(new Option('--repeat <n>', 'run every scenario n times in a row on the same running system (one boot per variant); latencies are over every repeat, and a scenario passes only if it passed in each').argParser(parseRepeat).default(1))
+    .option('--warmup', 'run every scenario once first, on the same system, and discard its figures')
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
+      '\nEach variant is booted once; with --repeat its scenarios run again and again on that same system.\nLatency tables give per client action: n (samples), the median, and the spread as min–max.\n\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --repeat 3 --warmup\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
     )
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);
@@ -97,15 +122,25 @@ export function runCommand(): Command {
       const live = verbose && !options.json && process.stdout.isTTY;
       const listener: RunListener = {
         variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker)}…`),
-        scenarioStarted: (v, s) => verbose && !options.json && say(formatScenarioHeader(v.name, s.name, s.title)),
+        scenarioStarted: (v, s, run) => verbose && !options.json && run.repeat === 1 && say(formatScenarioHeader(v.name, s.name, s.title)),
         progress: (done, total) => live && process.stdout.write(`\r  … ${done}/${total} steps`),
-        stepFinished: (_v, step) => {
+        stepFinished: (_v, step, run) => {
           if (live) process.stdout.write('\r\x1b[K');
-          if (verbose && !options.json) say(formatStep(step));
+          // Every step of the first repeat; of the others (and the warm-up) only what did not hold.
+          if (verbose && !options.json && (run.repeat === 1 || !step.passed)) say(formatStep(step));
         },
-        scenarioFinished: (v, r) => verbose && say(options.json ? `${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}` : formatScenarioEnd(r)),
-        variantFinished: (r, system) => {
-          runs.push({ result: r, recorder: system.recorder });
+        repeatFinished: (v, r, run) => {
+          if (run.repeat === 0) return;
+          if (options.json) verbose && say(`${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}${run.of > 1 ? ` (repeat ${run.repeat}/${run.of})` : ''}`);
+          else if (verbose) say(formatScenarioEnd(r, run));
+        },
+        scenarioFinished: (_v, outcome) => verbose && !options.json && outcome.repeats.length > 1 && say(formatRepeatsEnd(outcome)),
+        warmupFinished: (v, warm) => {
+          const held = warm.filter((s) => s.passed).length;
+          if (verbose) say(`${v.name}: warm-up run, ${held}/${warm.length} scenarios held (its figures are discarded)`);
+        },
+        variantFinished: (r, system, actions) => {
+          runs.push({ result: r, recorder: system.recorder, actions });
           if (!options.json) say(formatVariantEnd(r));
         },
       };
@@ -117,10 +152,15 @@ export function runCommand(): Command {
           scenarios,
           { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), openTransport: () => openTransport(options.broker) },
           { ...listener, systemBooted: track },
+          { repeat: options.repeat, warmup: Boolean(options.warmup) },
         ),
       );
       const ms = performance.now() - started;
       if (!options.json && results.length > 1) say(formatComparison(results));
+      if (!options.json) {
+        const failures = formatFailures(results);
+        if (failures) say(failures);
+      }
       const report = options.report ? await writeReport(runs, options, say) : undefined;
       if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
       const total = (performance.now() - started) / 1000;

@@ -36,16 +36,29 @@ export class PictureCache {
   }
 }
 
+/**
+ * Gives a Mermaid SVG its natural size: Mermaid writes `width="100%"`, which leaves an `<img>` (or a browser
+ * opening the file) to shrink it to whatever box it is in; the viewBox's width and height keep its text legible.
+ */
+export function withNaturalSize(svg: string): string {
+  const root = /<svg\b[^>]*>/.exec(svg);
+  const box = root && /viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"/.exec(root[0]);
+  if (!root || !box || !/\swidth="100%"/.test(root[0])) return svg;
+  const sized = root[0].replace(/\swidth="100%"/, ` width="${box[1]}" height="${box[2]}"`);
+  return svg.slice(0, root.index) + sized + svg.slice(root.index + root[0].length);
+}
+
 /** Writes `<name>.mmd` for each diagram and, with pictures, `<name>.<format>`; returns the files written. */
 export async function writeDiagrams(dir: string, diagrams: ActionDiagram[], pictures?: PictureCache, formats: PictureFormat[] = ['svg']): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const diagram of diagrams) {
     const base = join(dir, diagram.name);
-    await writeFile(`${base}.mmd`, `%% ${diagram.title}\n${diagram.mermaid}`);
+    await writeFile(`${base}.mmd`, `%% ${diagram.title}\n${diagram.note ? `%% ${diagram.note}\n` : ''}${diagram.mermaid}`);
     written.push(`${base}.mmd`);
     for (const format of pictures ? formats : []) {
-      await writeFile(`${base}.${format}`, await pictures!.picture(diagram.mermaid, format));
+      const picture = await pictures!.picture(diagram.mermaid, format);
+      await writeFile(`${base}.${format}`, format === 'svg' ? withNaturalSize(picture.toString('utf8')) : picture);
       written.push(`${base}.${format}`);
     }
   }

@@ -1,24 +1,84 @@
 import type { ActionDiagram } from '../diagrams/scenario-diagrams.js';
-import type { VariantResult } from '../system/run-variants.js';
-import { escapeHtml as escape, ms } from './text.js';
+import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
+import { failuresOf, failureWhere, repeatsText } from './failures.js';
+import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { outcomeCell, measuredLine } from './summary-markdown.js';
+import { escapeHtml as escape, ms, range } from './text.js';
 
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1800px}
+table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}
+.ok{color:#080}td a{text-decoration:none}.bad{color:#b00}.dim{color:#666}h2{margin-top:32px}a{color:#0550ae}
+.failures{border:2px solid #b00;background:#fff5f5;border-radius:6px;padding:8px 16px;margin:12px 0 20px}.failures h2{margin:4px 0 8px;color:#b00}
+.failures li{margin:0 0 10px}.failures dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0 0}.failures dt{color:#666}.failures dd{margin:0}
+.tabs{margin-top:8px}.tabs>input{position:absolute;opacity:0;pointer-events:none}
+.tabs>label{display:inline-block;padding:6px 16px;margin:0 4px -1px 0;border:1px solid #ccc;border-radius:6px 6px 0 0;background:#f4f4f4;cursor:pointer;font-weight:600}
+.tabs>input:focus-visible+label{outline:2px solid #0550ae}.panel{display:none;border-top:1px solid #ccc;padding-top:4px}
+.panel nav{margin:8px 0}.panel nav a{margin-right:12px}.panel h3{margin:28px 0 4px;font-size:17px}
+.figs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
+.fig{margin:0;border:1px solid #ddd;border-radius:6px;padding:8px;max-width:100%;box-sizing:border-box;min-width:0;background:#fff}
+.fig.failed{border:2px solid #b00}.fig figcaption{margin-bottom:6px}.fig .note{color:#555;font-style:italic}
+.pic{overflow-x:auto;max-width:100%}.pic img{display:block;max-width:none;height:auto}
+.src{font-size:12px;margin-left:8px}pre{font-size:12px;overflow:auto;background:#fafafa;margin:0}`;
 
-const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 24px}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}.ok{color:#080}.bad{color:#b00}
-.grid td{min-width:320px}.grid img{max-width:480px;display:block}pre{font-size:11px;max-width:480px;overflow:auto;background:#fafafa}
-h2{margin-top:40px}summary{cursor:pointer;font-weight:600}`;
+/** A fragment id: letters, digits and dashes only. */
+const slug = (...parts: string[]) => parts.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('--');
 
-/** The run as one page: the outcome and per-action tables, then every client action's diagram with the variants side by side. */
+/** Shows the tab a link points into (and the tab of the page's #fragment on load): works from file:// too. */
+const SCRIPT = `function show(v){var t=document.getElementById('tab-'+v);if(t)t.checked=true}
+document.addEventListener('click',function(e){var a=e.target.closest&&e.target.closest('a[data-tab]');if(a)show(a.dataset.tab)});
+(function(){var h=decodeURIComponent(location.hash.slice(1)),el=h&&document.getElementById(h),p=el&&el.closest('.panel');if(p){show(p.dataset.variant);el.scrollIntoView()}})();`;
+
+function failuresSection(results: VariantResult[]): string {
+  const failures = failuresOf(results);
+  if (failures.length === 0) return '';
+  const items = failures.map((f) => {
+    const repeats = f.of > 1 ? ` <span class="dim">${escape(repeatsText(f))}</span>` : '';
+    return `<li><a href="#${slug(f.variant, f.scenario)}" data-tab="${escape(f.variant)}"><b>${escape(failureWhere(f))}</b></a>${repeats}
+<dl><dt>expected</dt><dd>${escape(f.expected)}</dd><dt>seen</dt><dd>${escape(f.seen || '–')}</dd><dt>problems</dt><dd class="bad">${escape(f.problems.join('; '))}</dd></dl></li>`;
+  });
+  return `<section class="failures" id="failures"><h2>What did not hold (${failures.length})</h2><ol>\n${items.join('\n')}\n</ol></section>`;
+}
+
+function figure(variant: string, scenario: ScenarioOutcome, diagram: ActionDiagram, picture?: 'svg'): string {
+  const base = `${variant}/${scenario.name}/${diagram.name}`;
+  const step = scenario.steps.find((s) => s.index === diagram.index);
+  const mark = step ? (step.passed ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>') : '';
+  const caused = step ? ` <span class="dim">· ${diagram.note ? 'the whole crowd caused ' : ''}${step.http} http · ${step.messages} msg</span>` : '';
+  const problems = step && !step.passed ? `<div class="bad">${escape(step.problems.join('; '))}</div>` : '';
+  const note = diagram.note ? `<div class="note">${escape([step?.seen, diagram.note].filter(Boolean).join(' — '))}</div>` : '';
+  const body = picture
+    ? `<div class="pic"><a href="${escape(base)}.${picture}" title="open the picture"><img src="${escape(base)}.${picture}" alt="${escape(`${variant}: ${diagram.title}`)}"></a></div>`
+    : `<pre>${escape(diagram.mermaid)}</pre>`;
+  return `<figure class="fig${step && !step.passed ? ' failed' : ''}" id="${slug(variant, scenario.name, String(diagram.index))}"><figcaption>${mark} <b>${diagram.index}</b> ${escape(diagram.title)}${caused}<a class="src" href="${escape(base)}.mmd">Mermaid source</a>${note}${problems}</figcaption>
+${body}</figure>`;
+}
+
+function panel(result: VariantResult, diagrams: Record<string, ActionDiagram[]>, picture?: 'svg'): string {
+  const v = result.variant;
+  const nav = result.scenarios.map((s) => `<a href="#${slug(v, s.name)}"><span class="${s.passed ? 'ok' : 'bad'}">${s.passed ? '✓' : '✗'}</span> ${escape(s.name)}</a>`).join('');
+  const sections = result.scenarios.map((s) => {
+    const drawn = diagrams[s.name] ?? [];
+    const from = s.repeats.length > 1 ? ` · drawn from repeat ${s.stepsFrom} of ${s.repeats.length}${s.passed ? '' : ' (the last that failed)'}` : '';
+    const figs = drawn.length ? `<div class="figs">\n${drawn.map((d) => figure(v, s, d, picture)).join('\n')}\n</div>` : '<p class="dim">No client action to draw (invariant checks only).</p>';
+    return `<section id="${slug(v, s.name)}"><h3><span class="${s.passed ? 'ok' : 'bad'}">${s.passed ? '✓' : '✗'}</span> ${escape(s.name)} — ${escape(s.title)}</h3>
+<p class="dim">${escape(outcomeCell(s))} · ${drawn.length} diagram${drawn.length === 1 ? '' : 's'}${escape(from)}</p>
+${figs}</section>`;
+  });
+  return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${sections.join('\n')}\n</div>`;
+}
+
+/** The run as one page: what did not hold, the outcome and per-action tables, then one tab per variant with every client action's diagram at its natural size. */
 export function reportHtml(results: VariantResult[], diagrams: Record<string, Record<string, ActionDiagram[]>>, meta: { broker: string; date: string }, picture?: 'svg'): string {
   const variants = results.map((r) => r.variant);
   const scenarios = results[0]?.scenarios ?? [];
+  const passed = results.every((r) => r.passed);
   const outcome = scenarios
     .map((s) => {
       const cells = results.map((r) => {
         const mine = r.scenarios.find((x) => x.name === s.name)!;
-        return `<td class="${mine.passed ? 'ok' : 'bad'}">${mine.passed ? '✓' : '✗'} ${mine.steps.filter((x) => x.passed).length}/${mine.steps.length} · ${ms(mine.ms)}</td>`;
+        return `<td class="${mine.passed ? 'ok' : 'bad'}"><a class="${mine.passed ? 'ok' : 'bad'}" href="#${slug(r.variant, s.name)}" data-tab="${escape(r.variant)}">${escape(outcomeCell(mine))}</a></td>`;
       });
-      return `<tr><td><a href="#${escape(s.name)}">${escape(s.name)}</a></td>${cells.join('')}</tr>`;
+      return `<tr><td>${escape(s.name)}</td>${cells.join('')}</tr>`;
     })
     .join('\n');
   const kinds = [...new Set(results.flatMap((r) => r.actions.map((a) => a.kind)))];
@@ -26,44 +86,45 @@ export function reportHtml(results: VariantResult[], diagrams: Record<string, Re
     .map((kind) => {
       const cells = results.map((r) => {
         const a = r.actions.find((x) => x.kind === kind);
-        return `<td>${a ? `${ms(a.p50Ms)} · ${a.http} http · ${a.messages} msg` : '–'}</td>`;
+        return `<td>${a ? `<b>${ms(a.latencyMs.median)}</b> n=${a.latencyMs.n}<br><span class="dim">${a.latencyMs.n > 1 ? `${escape(range(a.latencyMs))} · ` : ''}${a.http} http · ${a.messages} msg</span>` : '–'}</td>`;
       });
       return `<tr><td>${escape(kind)}</td>${cells.join('')}</tr>`;
     })
     .join('\n');
-  const cell = (variant: string, scenario: string, diagram: ActionDiagram | undefined) => {
-    if (!diagram) return '<td>–</td>';
-    const base = `${variant}/${scenario}/${diagram.name}`;
-    return picture
-      ? `<td><a href="${escape(base)}.mmd"><img src="${escape(base)}.${picture}" alt="${escape(`${variant}: ${diagram.title}`)}"></a></td>`
-      : `<td><pre>${escape(diagram.mermaid)}</pre></td>`;
-  };
-  const sections = scenarios
-    .map((s) => {
-      const first = diagrams[variants[0]]?.[s.name] ?? [];
-      const rows = first
-        .map((d, i) => `<tr><th>${escape(d.title)}</th>${variants.map((v) => cell(v, s.name, diagrams[v]?.[s.name]?.[i])).join('')}</tr>`)
-        .join('\n');
-      return `<section id="${escape(s.name)}"><h2>${escape(s.name)} — ${escape(s.title)}</h2>
-<details${s.name === 'happy-path' ? ' open' : ''}><summary>${first.length} client actions</summary>
-<table class="grid"><tr><th>client action</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
-${rows}</table></details></section>`;
-    })
-    .join('\n');
+  const ranking =
+    results.length > 1
+      ? KEY_ACTIONS.flatMap((kind) => {
+          const rows = standings(results, kind);
+          return rows.length ? [`<li><b>${escape(kind)}</b>: ${escape(rankingLine(rows, (n) => n.toFixed(1)))} ms <span class="dim">— ${escape(rankingVerdict(rows))}</span></li>`] : [];
+        })
+      : [];
+  const tabs = variants.map((v, i) => {
+    const ok = results[i].passed;
+    return `<input type="radio" name="variant" id="tab-${escape(v)}"${i === 0 ? ' checked' : ''}><label for="tab-${escape(v)}"><span class="${ok ? 'ok' : 'bad'}">${ok ? '✓' : '✗'}</span> ${escape(v)}</label>`;
+  });
+  const tabStyle = variants.map((v) => `#tab-${v}:checked~#panel-${slug(v)}{display:block}#tab-${v}:checked+label{background:#fff;border-bottom-color:#fff}`).join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>orderctl run ${escape(meta.date)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>orderctl run ${escape(meta.date)}</title><style>${STYLE}\n${tabStyle}</style></head>
 <body>
-<h1>orderctl run <span class="${results.every((r) => r.passed) ? 'ok' : 'bad'}">${results.every((r) => r.passed) ? 'all expectations held' : 'some expectations did not hold'}</span></h1>
-<p>${escape(meta.date)} · broker: ${escape(meta.broker)} · summary also in <a href="summary.md">summary.md</a>, every hop in <a href="recording.json">recording.json</a></p>
+<h1>orderctl run <span class="${passed ? 'ok' : 'bad'}">${passed ? 'all expectations held' : 'some expectations did not hold'}</span></h1>
+${failuresSection(results)}
+<p>${escape(meta.date)} · broker: ${escape(meta.broker)} · variants: ${results.map((r) => `${escape(r.variant)} (${ms(r.ms)})`).join(', ')} · summary also in <a href="summary.md">summary.md</a>, every hop in <a href="recording.json">recording.json</a></p>
+<p class="dim">${escape(measuredLine(results))}</p>
 <h2>Scenarios</h2>
 <table><tr><th>scenario</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${outcome}</table>
 <h2>Per client action</h2>
-<p>p50 latency seen by the client · synchronous HTTP calls · broker messages it caused</p>
+<p>Median latency seen by the client over n samples; below it the spread (min–max) · synchronous HTTP calls · broker messages per action. Invariant checks are not client actions and are left out.</p>
 <table><tr><th>client action</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${actions}</table>
-${sections}
-${picture ? '' : '<p>No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).</p>'}
+${ranking.length ? `<h3>Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}
+<h2>Diagrams</h2>
+<p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : 'No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).'}</p>
+<div class="tabs">
+${tabs.join('\n')}
+${results.map((r) => panel(r, diagrams[r.variant] ?? {}, picture)).join('\n')}
+</div>
+<script>${SCRIPT}</script>
 </body></html>
 `;
 }

@@ -4,14 +4,16 @@ import { PictureCache, writeDiagrams } from '../diagrams/write-diagrams.js';
 import { scenarioDiagrams, type ActionDiagram } from '../diagrams/scenario-diagrams.js';
 import type { Renderer } from '../diagrams/renderer.js';
 import type { VariantResult } from '../system/run-variants.js';
+import type { ClientAction } from '../scenarios/api-client.js';
 import type { Recorder } from '../tracing/recorder.js';
 import { reportHtml } from './report-html.js';
 import { summaryMarkdown } from './summary-markdown.js';
 
-/** What one variant of a run left behind: its results and its recording. */
+/** What one variant of a run left behind: its results, its recording, and the measured client actions (for a crowd's median order). */
 export interface VariantRun {
   result: VariantResult;
   recorder: Recorder;
+  actions?: ClientAction[];
 }
 
 /** What was written, for the closing lines. */
@@ -42,16 +44,21 @@ export async function writeRunReport(
   const pictures = renderer && new PictureCache(renderer, onRendered);
   const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
   let count = 0;
-  for (const { result, recorder } of runs) {
+  for (const { result, recorder, actions } of runs) {
     diagrams[result.variant] = {};
     for (const scenario of result.scenarios) {
-      const drawn = scenarioDiagrams(scenario, recorder);
+      const drawn = scenarioDiagrams(scenario, recorder, {}, actions);
       diagrams[result.variant][scenario.name] = drawn;
       count += drawn.length;
       await writeDiagrams(join(dir, result.variant, scenario.name), drawn, pictures);
     }
   }
-  const recording = Object.fromEntries(runs.map(({ result, recorder }) => [result.variant, { scenarios: result.scenarios.map((s) => ({ name: s.name, steps: s.steps.map(({ index, title, traceIds }) => ({ index, title, traceIds })) })), hops: recorder.all() }]));
+  const recording = Object.fromEntries(
+    runs.map(({ result, recorder }) => [
+      result.variant,
+      { scenarios: result.scenarios.map((s) => ({ name: s.name, stepsFrom: s.stepsFrom, steps: s.steps.map(({ index, title, traceIds }) => ({ index, title, traceIds })) })), hops: recorder.all() },
+    ]),
+  );
   await writeFile(join(dir, 'recording.json'), JSON.stringify({ ...meta, variants: recording }));
   const results = runs.map((r) => r.result);
   await writeFile(join(dir, 'summary.md'), summaryMarkdown(results, meta));

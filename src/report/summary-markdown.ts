@@ -1,50 +1,71 @@
-import type { VariantResult } from '../system/run-variants.js';
-import { markdownTable as table, ms } from './text.js';
+import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
+import { failuresOf, failureWhere, repeatsText } from './failures.js';
+import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { latency, markdownTable as table, mdCell, ms } from './text.js';
 
+/** `✓ 10/10 steps in 52.3 ms (n=1)`, or with repeats `✗ 9/10 steps in 50.1 ms (n=3, 48.0–61.2 ms) · failed in repeat 2 of 3` (steps of the repeat shown). */
+export function outcomeCell(s: ScenarioOutcome): string {
+  const held = s.steps.filter((step) => step.passed).length;
+  const failed = s.repeats.filter((r) => !r.passed).map((r) => r.repeat);
+  const repeats = s.repeats.length > 1 && failed.length ? ` · failed ${repeatsText({ repeats: failed, of: s.repeats.length })}` : '';
+  return `${s.passed ? '✓' : '✗'} ${held}/${s.steps.length} steps in ${latency(s.msSpread)}${repeats}`;
+}
 
-/** The run as Markdown: outcome per scenario and variant, then per client action its latency and what it caused. */
+/** The one line under the title saying how the figures were measured. */
+export function measuredLine(results: VariantResult[]): string {
+  const repeats = results[0]?.repeats ?? 1;
+  const warm = results.some((r) => r.warmup) ? ', after one warm-up run whose figures were discarded' : '';
+  return `Every scenario ran ${repeats === 1 ? 'once' : `${repeats} times`} per variant on one booted system${warm}. Latencies are what the client waited: the median over n samples and the spread as min–max.`;
+}
+
+/** The run as Markdown: what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused. */
 export function summaryMarkdown(results: VariantResult[], meta: { broker: string; date: string }): string {
   const scenarios = results[0]?.scenarios.map((s) => s.name) ?? [];
   const outcome = table(
     ['scenario', ...results.map((r) => r.variant)],
-    scenarios.map((name) => [
-      name,
-      ...results.map((r) => {
-        const s = r.scenarios.find((x) => x.name === name)!;
-        const held = s.steps.filter((step) => step.passed).length;
-        return `${s.passed ? '✓' : '✗'} ${held}/${s.steps.length} in ${ms(s.ms)}`;
-      }),
-    ]),
+    scenarios.map((name) => [name, ...results.map((r) => mdCell(outcomeCell(r.scenarios.find((x) => x.name === name)!)))]),
   );
   const kinds = [...new Set(results.flatMap((r) => r.actions.map((a) => a.kind)))];
   const actions = table(
-    ['client action', ...results.map((r) => `${r.variant} (p50 · http · msg)`)],
+    ['client action', ...results.map((r) => `${r.variant}: median (n, min–max) · http · msg`)],
     kinds.map((kind) => [
-      kind,
+      mdCell(kind),
       ...results.map((r) => {
         const a = r.actions.find((x) => x.kind === kind);
-        return a ? `${ms(a.p50Ms)} · ${a.http} · ${a.messages}` : '–';
+        return a ? `${latency(a.latencyMs)} · ${a.http} · ${a.messages}` : '–';
       }),
     ]),
   );
-  const failures = results.flatMap((r) =>
-    r.scenarios.flatMap((s) => s.steps.filter((step) => !step.passed).map((step) => `- ${r.variant} › ${s.name} › step ${step.index} ${step.title}: ${step.problems.join('; ')}`)),
-  );
+  const failures = failuresOf(results).flatMap((f) => [
+    `- **${mdCell(failureWhere(f))}**${f.of > 1 ? ` — ${repeatsText(f)}` : ''}`,
+    `  - expected: ${f.expected}`,
+    `  - seen: ${f.seen || '–'}`,
+    `  - problems: ${f.problems.join('; ')}`,
+  ]);
+  const ranking = results.length > 1
+    ? KEY_ACTIONS.flatMap((kind) => {
+        const rows = standings(results, kind);
+        return rows.length ? [`- **${kind}**: ${rankingLine(rows, (n) => n.toFixed(1))} ms — ${rankingVerdict(rows)}`] : [];
+      })
+    : [];
   return [
     `# orderctl run — ${results.every((r) => r.passed) ? 'all expectations held' : 'some expectations did not hold'}`,
     '',
+    ...(failures.length ? ['## What did not hold', '', ...failures, ''] : []),
     `${meta.date} · broker: ${meta.broker} · variants: ${results.map((r) => `${r.variant} (${ms(r.ms)})`).join(', ')}`,
+    '',
+    measuredLine(results),
     '',
     '## Scenarios',
     '',
     outcome,
-    ...(failures.length ? ['', '### What did not hold', '', ...failures] : []),
     '',
     '## Per client action',
     '',
-    'p50 latency seen by the client · synchronous HTTP calls · broker messages the action caused (counted from the recording).',
+    'Median latency seen by the client (n samples, min–max) · synchronous HTTP calls · broker messages the action caused (counted from the recording). Invariant checks are not client actions and are left out.',
     '',
     actions,
     '',
+    ...(ranking.length ? ['## Side by side', '', `${RANKING_LEGEND}.`, '', ...ranking, ''] : []),
   ].join('\n');
 }

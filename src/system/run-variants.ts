@@ -1,18 +1,58 @@
 import { performance } from 'node:perf_hooks';
-import { ApiClient } from '../scenarios/api-client.js';
+import type { Spread } from '../core/stats.js';
+import { ApiClient, type ClientAction } from '../scenarios/api-client.js';
 import { runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
-import { summariseActions, type ActionStats } from '../scenarios/summary.js';
+import { latencySpread, summariseActions, type ActionStats } from '../scenarios/summary.js';
 import type { Transport } from '../broker/transport.js';
 import type { Variant } from '../variants/variant.js';
 import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
+
+/** How often to run the scenarios: `repeat` measured times, after one discarded warm-up run when `warmup`. */
+export interface RunPlan {
+  repeat: number;
+  warmup: boolean;
+}
+
+/** Which run of a scenario this is: `repeat` 1…`of`, or 0 for the discarded warm-up. */
+export interface RepeatInfo {
+  repeat: number;
+  of: number;
+}
+
+/** A step that did not hold, without its traces. */
+export type FailedStep = Omit<StepResult, 'traceIds'>;
+
+/** How one repeat of a scenario went. */
+export interface RepeatOutcome {
+  repeat: number;
+  passed: boolean;
+  ms: number;
+  failed: FailedStep[];
+}
+
+/** A scenario over every repeat: passed only if every repeat passed; `steps` (and the diagrams) come from repeat `stepsFrom`. */
+export interface ScenarioOutcome extends ScenarioResult {
+  /** Median time of the scenario over its repeats. */
+  ms: number;
+  /** The scenario's time over its repeats (n = repeats). */
+  msSpread: Spread;
+  /** The repeat the steps are from: the last that failed, else the last. */
+  stepsFrom: number;
+  repeats: RepeatOutcome[];
+}
 
 /** How every scenario went on one variant. */
 export interface VariantResult {
   variant: string;
   passed: boolean;
+  /** Wall time of the variant: boot, warm-up and every repeat. */
   ms: number;
-  scenarios: ScenarioResult[];
+  /** Measured repeats of every scenario. */
+  repeats: number;
+  /** Whether a warm-up run came first (its figures discarded), and whether it held. */
+  warmup?: { passed: boolean; ms: number };
+  scenarios: ScenarioOutcome[];
   actions: ActionStats[];
 }
 
@@ -20,21 +60,42 @@ export interface VariantResult {
 export interface RunListener {
   variantStarted?(variant: Variant): void;
   systemBooted?(system: RunningSystem): void;
-  scenarioStarted?(variant: Variant, scenario: Scenario): void;
-  stepFinished?(variant: Variant, step: StepResult): void;
+  scenarioStarted?(variant: Variant, scenario: Scenario, run: RepeatInfo): void;
+  stepFinished?(variant: Variant, step: StepResult, run: RepeatInfo): void;
   /** A step ran (its line comes once the scenario settled). */
   progress?(done: number, total: number): void;
-  scenarioFinished?(variant: Variant, result: ScenarioResult): void;
-  /** The system is closed by now; its recorder still holds every hop. */
-  variantFinished?(result: VariantResult, system: RunningSystem): void;
+  /** One run (a repeat, or the warm-up) of a scenario is over. */
+  repeatFinished?(variant: Variant, result: ScenarioResult, run: RepeatInfo): void;
+  /** Every repeat of a scenario is over. */
+  scenarioFinished?(variant: Variant, outcome: ScenarioOutcome): void;
+  /** The warm-up run of every scenario is over (its figures are discarded). */
+  warmupFinished?(variant: Variant, results: ScenarioResult[]): void;
+  /** The system is closed by now; its recorder still holds every hop; `actions` are the measured client actions (no warm-up). */
+  variantFinished?(result: VariantResult, system: RunningSystem, actions: ClientAction[]): void;
 }
 
-/** Boots each variant in turn, runs the scenarios against it, and shuts it down again. */
+const failedSteps = (result: ScenarioResult): FailedStep[] => result.steps.filter((s) => !s.passed).map(({ traceIds: _t, ...step }) => step);
+
+/** One scenario's repeats folded into one outcome. */
+export function scenarioOutcome(runs: ScenarioResult[]): ScenarioOutcome {
+  const repeats = runs.map((r, i) => ({ repeat: i + 1, passed: r.passed, ms: r.ms, failed: failedSteps(r) }));
+  const lastFailed = repeats.filter((r) => !r.passed).at(-1)?.repeat;
+  const stepsFrom = lastFailed ?? runs.length;
+  const msSpread = latencySpread(runs.map((r) => r.ms));
+  const shown = runs[stepsFrom - 1];
+  return { name: shown.name, title: shown.title, passed: runs.every((r) => r.passed), ms: msSpread.median, msSpread, stepsFrom, repeats, steps: shown.steps };
+}
+
+/**
+ * Boots each variant once, runs every scenario on it (once discarded first with `warmup`, then `repeat`
+ * times in a row on the same running system), and shuts it down again.
+ */
 export async function runVariants(
   variants: Variant[],
   scenarios: Scenario[],
   boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; openTransport?: () => Promise<Transport> },
   listener: RunListener = {},
+  plan: RunPlan = { repeat: 1, warmup: false },
 ): Promise<VariantResult[]> {
   const results: VariantResult[] = [];
   for (const variant of variants) {
@@ -43,21 +104,47 @@ export async function runVariants(
     const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.() });
     listener.systemBooted?.(system);
     let result: VariantResult;
+    let measured: ClientAction[];
     try {
       const api = new ApiClient(system.gatewayUrl);
-      const done: ScenarioResult[] = [];
+      const once = async (scenario: Scenario, run: RepeatInfo) => {
+        listener.scenarioStarted?.(variant, scenario, run);
+        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step, run), onProgress: listener.progress });
+        listener.repeatFinished?.(variant, outcome, run);
+        return outcome;
+      };
+      let warmup: VariantResult['warmup'];
+      if (plan.warmup) {
+        const warmStart = performance.now();
+        const warm: ScenarioResult[] = [];
+        for (const scenario of scenarios) warm.push(await once(scenario, { repeat: 0, of: plan.repeat }));
+        warmup = { passed: warm.every((s) => s.passed), ms: performance.now() - warmStart };
+        listener.warmupFinished?.(variant, warm);
+      }
+      const firstMeasured = api.actions.length;
+      const done: ScenarioOutcome[] = [];
       for (const scenario of scenarios) {
-        listener.scenarioStarted?.(variant, scenario);
-        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step), onProgress: listener.progress });
+        const runs: ScenarioResult[] = [];
+        for (let repeat = 1; repeat <= plan.repeat; repeat++) runs.push(await once(scenario, { repeat, of: plan.repeat }));
+        const outcome = scenarioOutcome(runs);
         done.push(outcome);
         listener.scenarioFinished?.(variant, outcome);
       }
-      result = { variant: variant.name, passed: done.every((s) => s.passed), ms: performance.now() - started, scenarios: done, actions: summariseActions(api.actions, system.recorder) };
+      measured = api.actions.slice(firstMeasured);
+      result = {
+        variant: variant.name,
+        passed: done.every((s) => s.passed),
+        ms: performance.now() - started,
+        repeats: plan.repeat,
+        ...(warmup ? { warmup } : {}),
+        scenarios: done,
+        actions: summariseActions(measured, system.recorder),
+      };
     } finally {
       await system.close();
     }
     results.push(result);
-    listener.variantFinished?.(result, system);
+    listener.variantFinished?.(result, system, measured);
   }
   return results;
 }
