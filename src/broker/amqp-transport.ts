@@ -7,9 +7,11 @@ import {
   backoffDelay,
   type BrokerChange,
   defaultRetryPolicy,
+  failureReason,
   type Handler,
   type Message,
   type RequestOptions,
+  type ParkedMessage,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
@@ -18,8 +20,14 @@ import {
 
 /** Tuning of {@link AmqpTransport.connect}. */
 export interface AmqpTransportOptions {
-  /** Every exchange and queue is named `orderctl.<namespace>.…`; random (8 hex chars) unless given. A random namespace is deleted on close; a given one is kept for the next run. */
+  /**
+   * Every exchange and queue is named `orderctl.<namespace>.…`; random (8 hex chars) unless given. A random
+   * namespace is throwaway: deleted on close, and its queues expire on their own after `expiresMs` unused
+   * (a process killed before it could delete them). A given one is kept, messages and all, for the next run.
+   */
   namespace?: string;
+  /** How long a throwaway namespace's queues live unused (no consumer) before the broker deletes them; 15 minutes by default. */
+  expiresMs?: number;
   policy?: RetryPolicy;
   /** How long the first connection may take before `connect` gives up. */
   connectTimeoutMs?: number;
@@ -46,13 +54,16 @@ interface Consumer {
 }
 
 const TIER_HEADER = 'orderctl-retry-tier';
+const FAILURE_HEADER = 'orderctl-failure';
+const PARKED_AT_HEADER = 'orderctl-parked-at';
 const ATTEMPT_HEADER = 'x-attempt';
 const CONTENT_TYPE = 'application/json';
 const ignore = () => {};
+const GONE = 'its consumer went away while handling it';
 
 /** Headers the transport adds to the publisher's own. */
 const isTransportHeader = (name: string): boolean =>
-  name.startsWith('x-') || name.startsWith('ce-') || name === 'datacontenttype' || name === TIER_HEADER;
+  name.startsWith('x-') || name.startsWith('ce-') || name === 'datacontenttype' || name === TIER_HEADER || name === FAILURE_HEADER || name === PARKED_AT_HEADER;
 
 function envelope(message: Message): Options.Publish {
   return {
@@ -101,8 +112,8 @@ const attemptOf = (raw: ConsumeMessage): number =>
   (Number(raw.properties.headers?.[ATTEMPT_HEADER]) || 1) + (raw.fields.redelivered ? 1 : 0);
 
 /** The message's properties for its next stage, without the dead-lettering history. */
-function nextStage(raw: ConsumeMessage, attempt: number, extraHeaders: Record<string, string> = {}): Options.Publish {
-  const headers = Object.entries(raw.properties.headers ?? {}).filter(([name]) => !name.startsWith('x-'));
+function nextStage(raw: RawMessage, attempt: number, extraHeaders: Record<string, string> = {}): Options.Publish {
+  const headers = Object.entries(raw.properties.headers ?? {}).filter(([name]) => !name.startsWith('x-') && name !== FAILURE_HEADER && name !== PARKED_AT_HEADER);
   return { ...raw.properties, headers: { ...Object.fromEntries(headers), [ATTEMPT_HEADER]: attempt + 1, ...extraHeaders } };
 }
 
@@ -133,7 +144,7 @@ export class AmqpTransport implements Transport {
   private connection!: RecoveringChannelModel;
   private link?: Link;
   private readonly linkWaiters = new Set<{ resolve: (link: Link) => void; reject: (error: Error) => void }>();
-  private readonly groups = new Map<string, Set<string>>();
+  private readonly declared = new Map<string, Set<string>>();
   private readonly consumers = new Set<Consumer>();
   private readonly replyTypes = new Set<string>();
   private readonly replies = new ReplyWaiters();
@@ -141,6 +152,7 @@ export class AmqpTransport implements Transport {
   private unconfirmed = 0;
   private closing?: Promise<void>;
   private lost = false;
+  private lease?: NodeJS.Timeout;
   private readonly watchers = new Set<(change: BrokerChange) => void>();
 
   private constructor(
@@ -149,13 +161,14 @@ export class AmqpTransport implements Transport {
     private readonly ephemeral: boolean,
     private readonly policy: RetryPolicy,
     private readonly reconnectWaitMs: number,
+    private readonly expiresMs: number,
   ) {}
 
   /** Connects (failing within `connectTimeoutMs` when RabbitMQ is unreachable) and declares the topology. */
   static async connect(url: string, options: AmqpTransportOptions = {}): Promise<AmqpTransport> {
     const amqp = await import('amqplib');
     const namespace = options.namespace ?? randomBytes(4).toString('hex');
-    const transport = new AmqpTransport(url, namespace, options.namespace === undefined, options.policy ?? defaultRetryPolicy, options.reconnectWaitMs ?? 10_000);
+    const transport = new AmqpTransport(url, namespace, options.namespace === undefined, options.policy ?? defaultRetryPolicy, options.reconnectWaitMs ?? 10_000, options.expiresMs ?? 15 * 60_000);
     const timeoutMs = options.connectTimeoutMs ?? 3_000;
     const connection = await amqp.connect(url, {
       noDelay: true,
@@ -164,6 +177,9 @@ export class AmqpTransport implements Transport {
       recovery: { initialDelay: 100, maxDelay: 5_000, initialMaxRetries: 0, waitForConnect: false, setup: (model: ChannelModel) => transport.setup(model) },
     });
     transport.connection = connection;
+    // A throwaway namespace's queues expire only once nobody renews them: while this process lives it
+    // re-declares them (which resets their expiry) well within the lease, consumers or not.
+    if (transport.ephemeral) transport.lease = setInterval(() => void transport.renew(), Math.max(250, transport.expiresMs / 3)).unref();
     connection.on('error', ignore);
     connection.on('disconnect', (error?: Error) => {
       transport.link = undefined;
@@ -206,22 +222,49 @@ export class AmqpTransport implements Transport {
     return this.replies.wait(message, options, () => this.withLink((link) => this.listenForReplies(link)).then(() => this.publish(message)));
   }
 
-  /** Reads the parking queue without consuming it: closing the reading channel hands every message back. */
-  async parked(group: string): Promise<Message[]> {
+  async parked(group: string): Promise<ParkedMessage[]> {
+    return this.visitParked(group, async (raws) =>
+      raws.map((raw) => {
+        const headers = raw.properties.headers ?? {};
+        return { ...decode(raw), attempts: Number(headers[ATTEMPT_HEADER]) || 0, reason: String(headers[FAILURE_HEADER] ?? ''), parkedAt: String(headers[PARKED_AT_HEADER] ?? '') };
+      }),
+    );
+  }
+
+  async replay(group: string, ids?: string[]): Promise<number> {
+    return this.visitParked(group, async (raws, channel) => {
+      const chosen = raws.filter((raw) => !ids || ids.includes(raw.properties.messageId));
+      for (const raw of chosen) {
+        await this.send('', this.name(group), raw.content, nextStage(raw, 0));
+        channel.ack(raw);
+      }
+      return chosen.length;
+    });
+  }
+
+  groups(): string[] {
+    return [...this.declared.keys()];
+  }
+
+  /**
+   * Takes every message of a parking queue without acking it, lets `visit` ack those it moves on, and
+   * closes the channel, which hands the others back. One visit at a time, so none misses a message.
+   */
+  private visitParked<T>(group: string, visit: (raws: RawMessage[], channel: Channel) => Promise<T>): Promise<T> {
     const read = this.parkedReads.then(() =>
       this.withLink(async (link) => {
         const channel = await link.model.createChannel();
         channel.on('error', ignore);
-        const queue = this.name(`parked.${group}`);
-        const found: Message[] = [];
+        const raws: RawMessage[] = [];
         try {
-          for (let raw = await channel.get(queue); raw; raw = await channel.get(queue)) found.push(decode(raw));
+          for (let raw = await channel.get(this.name(`parked.${group}`)); raw; raw = await channel.get(this.name(`parked.${group}`))) raws.push(raw);
+          return await visit(raws, channel);
         } catch (error) {
-          if ((error as { code?: number }).code !== 404) throw error;
+          if ((error as { code?: number }).code === 404) return visit([], channel);
+          throw error;
         } finally {
           await channel.close().catch(ignore);
         }
-        return found;
       }),
     );
     this.parkedReads = read.catch(ignore);
@@ -245,7 +288,19 @@ export class AmqpTransport implements Transport {
     return this.closing;
   }
 
+  private async renew(): Promise<void> {
+    const link = this.link;
+    if (!link || this.closing) return;
+    try {
+      await this.declareTopology(link.admin);
+      for (const [group, types] of this.declared) await this.declareGroup(link.admin, group, [...types]);
+    } catch {
+      // The connection is going away: the next (re)connection declares everything again.
+    }
+  }
+
   private async shutdown(): Promise<void> {
+    clearInterval(this.lease);
     const link = this.link;
     this.link = undefined;
     for (const waiter of this.linkWaiters) waiter.reject(new AppError('TRANSPORT_CLOSED', 'the broker was closed'));
@@ -278,7 +333,7 @@ export class AmqpTransport implements Transport {
       );
     }
     await this.declareTopology(link.admin);
-    for (const [group, types] of this.groups) await this.declareGroup(link.admin, group, [...types]);
+    for (const [group, types] of this.declared) await this.declareGroup(link.admin, group, [...types]);
     if (this.replyTypes.size > 0) await this.listenForReplies(link);
     for (const consumer of this.consumers) await this.startConsumer(consumer, model);
     this.link = link;
@@ -307,32 +362,39 @@ export class AmqpTransport implements Transport {
   }
 
   private readyQueues(): string[] {
-    return [...[...this.groups.keys()].map((group) => this.name(group)), ...this.tiers().map((tier) => this.name(`retry.${tier}`))];
+    return [...[...this.declared.keys()].map((group) => this.name(group)), ...this.tiers().map((tier) => this.name(`retry.${tier}`))];
+  }
+
+  /** Throwaway queues expire when unused and their exchanges go with their last queue; kept ones stay until deleted. */
+  private lifetime(): { queue: Options.AssertQueue; exchange: Options.AssertExchange } {
+    return this.ephemeral ? { queue: { durable: true, expires: this.expiresMs }, exchange: { durable: true, autoDelete: true } } : { queue: { durable: true }, exchange: { durable: true } };
   }
 
   private async declareTopology(admin: Channel): Promise<void> {
-    await admin.assertExchange(this.name('events'), 'topic', { durable: true });
-    await admin.assertExchange(this.name('retry'), 'headers', { durable: true });
+    const { queue: lives, exchange } = this.lifetime();
+    await admin.assertExchange(this.name('events'), 'topic', exchange);
+    await admin.assertExchange(this.name('retry'), 'headers', exchange);
     for (const tier of this.tiers()) {
       const queue = this.name(`retry.${tier}`);
-      await admin.assertQueue(queue, { durable: true, messageTtl: backoffDelay(this.policy, tier), deadLetterExchange: '' });
+      await admin.assertQueue(queue, { ...lives, messageTtl: backoffDelay(this.policy, tier), deadLetterExchange: '' });
       await admin.bindQueue(queue, this.name('retry'), '', { 'x-match': 'all', [TIER_HEADER]: String(tier) });
     }
   }
 
   private async declareGroup(admin: Channel, group: string, types: string[]): Promise<void> {
-    await admin.assertQueue(this.name(group), { durable: true });
-    await admin.assertQueue(this.name(`parked.${group}`), { durable: true });
+    const { queue: lives } = this.lifetime();
+    await admin.assertQueue(this.name(group), lives);
+    await admin.assertQueue(this.name(`parked.${group}`), lives);
     for (const type of types) await admin.bindQueue(this.name(group), this.name('events'), type);
-    const known = this.groups.get(group) ?? new Set<string>();
+    const known = this.declared.get(group) ?? new Set<string>();
     for (const type of types) known.add(type);
-    this.groups.set(group, known);
+    this.declared.set(group, known);
   }
 
   /** Uses a channel of its own: a declaration still in flight on the admin channel may fail and close that one. */
   private async deleteTopology(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
-    for (const group of this.groups.keys()) {
+    for (const group of this.declared.keys()) {
       await channel.deleteQueue(this.name(group));
       await channel.deleteQueue(this.name(`parked.${group}`));
     }
@@ -363,7 +425,7 @@ export class AmqpTransport implements Transport {
   /** Brings back a consumer whose channel closed while its connection stayed up. */
   private restartConsumer(consumer: Consumer, model: ChannelModel): void {
     if (consumer.closed || this.link?.model !== model) return;
-    const types = [...(this.groups.get(consumer.group) ?? [])];
+    const types = [...(this.declared.get(consumer.group) ?? [])];
     this.withLink(async (link) => {
       await this.declareGroup(link.admin, consumer.group, types);
       await this.startConsumer(consumer, link.model);
@@ -385,7 +447,7 @@ export class AmqpTransport implements Transport {
     // count of its own on a classic queue: it is put back with the count raised first, so a message
     // that kills its consumer every time is parked after maxDeliveries, as on the in-process broker.
     if (raw.fields.redelivered) {
-      const requeued = await this.reroute(consumer.group, raw, attempt - 1, true).then(() => true, () => false);
+      const requeued = await this.reroute(consumer.group, raw, attempt - 1, true, GONE).then(() => true, () => false);
       if (!consumer.inFlight.delete(raw)) return;
       try {
         if (requeued) channel.ack(raw);
@@ -395,13 +457,20 @@ export class AmqpTransport implements Transport {
       }
       return;
     }
+    let reason = `delivered ${attempt} times`;
     const handled =
       attempt <= this.policy.maxDeliveries &&
       (await Promise.resolve()
         .then(() => consumer.handler({ ...decode(raw), attempt }))
-        .then(() => true, () => false));
+        .then(
+          () => true,
+          (error: unknown) => {
+            reason = failureReason(error ?? 'the handler failed');
+            return false;
+          },
+        ));
     if (!consumer.inFlight.has(raw)) return;
-    const settled = handled || (await this.reroute(consumer.group, raw, attempt).then(() => true, () => false));
+    const settled = handled || (await this.reroute(consumer.group, raw, attempt, false, reason).then(() => true, () => false));
     if (!consumer.inFlight.delete(raw)) return;
     try {
       if (settled) channel.ack(raw);
@@ -412,8 +481,10 @@ export class AmqpTransport implements Transport {
   }
 
   /** After a failed delivery: into the retry tier of this attempt (straight back into the queue when `now`), or to the parking queue once exhausted. */
-  private reroute(group: string, raw: ConsumeMessage, attempt: number, now = false): Promise<void> {
-    if (attempt >= this.policy.maxDeliveries) return this.send('', this.name(`parked.${group}`), raw.content, nextStage(raw, attempt));
+  private reroute(group: string, raw: ConsumeMessage, attempt: number, now: boolean, reason: string): Promise<void> {
+    if (attempt >= this.policy.maxDeliveries) {
+      return this.send('', this.name(`parked.${group}`), raw.content, nextStage(raw, attempt - 1, { [FAILURE_HEADER]: reason, [PARKED_AT_HEADER]: new Date().toISOString() }));
+    }
     if (now) return this.send('', this.name(group), raw.content, nextStage(raw, attempt));
     return this.send(this.name('retry'), this.name(group), raw.content, nextStage(raw, attempt, { [TIER_HEADER]: String(attempt) }));
   }

@@ -1,9 +1,12 @@
 import { AppError } from '../core/errors.js';
+import { MemoryJournal } from './memory-journal.js';
 import { ReplyWaiters } from './reply-waiters.js';
 import {
   backoffDelay,
   defaultRetryPolicy,
+  failureReason,
   type Handler,
+  type ParkedMessage,
   type Message,
   type RequestOptions,
   type RetryPolicy,
@@ -15,7 +18,11 @@ import {
 interface Queued {
   message: Message;
   attempt: number;
+  /** Its row in the journal, when the broker keeps one. */
+  seq?: number;
 }
+
+type Parked = ParkedMessage & { seq?: number };
 
 interface Consumer {
   handler: Handler;
@@ -28,28 +35,48 @@ interface Queue {
   bindings: Set<string>;
   ready: Queued[];
   consumers: Consumer[];
-  parked: Message[];
+  parked: Parked[];
   next: number;
 }
 
-/** In-process broker with a real broker's contract: durable group queues, acks, redelivery, parking. */
+const GONE = 'its consumer went away while handling it';
+
+/** Options of the in-process broker. */
+export interface MemoryTransportOptions {
+  policy?: RetryPolicy;
+  /** Keep the queues in this SQLite file, so messages outlive the process (a data dir's `broker.sqlite`); in memory only when absent. */
+  journal?: string;
+}
+
+/**
+ * In-process broker with a real broker's contract: group queues, acks, redelivery, parking. With a
+ * journal its queues are durable: what was queued, waiting for a retry or in flight when the process
+ * died is delivered after a restart on the same file.
+ */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
   private readonly queues = new Map<string, Queue>();
   private readonly replies = new ReplyWaiters();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly policy: RetryPolicy;
+  private readonly journal?: MemoryJournal;
   private tag = 0;
   private closed = false;
 
-  constructor(private readonly policy: RetryPolicy = defaultRetryPolicy) {}
+  constructor(options: MemoryTransportOptions | RetryPolicy = {}) {
+    const { policy, journal } = 'maxDeliveries' in options ? { policy: options, journal: undefined } : options;
+    this.policy = policy ?? defaultRetryPolicy;
+    if (journal) this.journal = new MemoryJournal(journal);
+  }
 
   async publish(message: Message): Promise<void> {
     this.assertOpen();
-    for (const queue of this.queues.values()) {
-      if (!queue.bindings.has(message.type)) continue;
-      queue.ready.push({ message: structuredClone(message), attempt: 1 });
+    const bound = [...this.queues.entries()].filter(([, queue]) => queue.bindings.has(message.type));
+    const seqs = this.journal?.add(bound.map(([group]) => group), message);
+    bound.forEach(([, queue], i) => {
+      queue.ready.push({ message: structuredClone(message), attempt: 1, seq: seqs?.[i] });
       this.schedule(queue);
-    }
+    });
     this.replies.answer(message);
   }
 
@@ -70,7 +97,7 @@ export class MemoryTransport implements Transport {
         consumer.inFlight.clear();
         // An unacked delivery counts as a failed one: back to the head of the queue, or parked when exhausted.
         for (const item of unacked.reverse()) {
-          if (item.attempt >= this.policy.maxDeliveries) queue.parked.push(item.message);
+          if (item.attempt >= this.policy.maxDeliveries) this.park(queue, item, GONE);
           else queue.ready.unshift({ ...item, attempt: item.attempt + 1 });
         }
         this.schedule(queue);
@@ -83,8 +110,26 @@ export class MemoryTransport implements Transport {
     return this.replies.wait(message, options, () => this.publish(message));
   }
 
-  async parked(group: string): Promise<Message[]> {
-    return structuredClone(this.queues.get(group)?.parked ?? []);
+  async parked(group: string): Promise<ParkedMessage[]> {
+    return structuredClone((this.queues.get(group)?.parked ?? []).map(({ seq: _seq, ...parked }) => parked));
+  }
+
+  async replay(group: string, ids?: string[]): Promise<number> {
+    this.assertOpen();
+    const queue = this.queues.get(group);
+    if (!queue) return 0;
+    const chosen = queue.parked.filter((p) => !ids || ids.includes(p.id));
+    queue.parked = queue.parked.filter((p) => !chosen.includes(p));
+    for (const { attempts: _a, reason: _r, parkedAt: _t, seq, ...message } of chosen) {
+      if (seq !== undefined) this.journal?.unpark(seq);
+      queue.ready.push({ message, attempt: 1, seq });
+    }
+    this.schedule(queue);
+    return chosen.length;
+  }
+
+  groups(): string[] {
+    return [...this.queues.keys()];
   }
 
   async pending(): Promise<number> {
@@ -103,6 +148,7 @@ export class MemoryTransport implements Transport {
     this.retryTimers.clear();
     this.replies.closeAll();
     for (const queue of this.queues.values()) for (const consumer of queue.consumers) consumer.closed = true;
+    this.journal?.close();
   }
 
   private declare(group: string): Queue {
@@ -110,8 +156,21 @@ export class MemoryTransport implements Transport {
     if (!queue) {
       queue = { bindings: new Set(), ready: [], consumers: [], parked: [], next: 0 };
       this.queues.set(group, queue);
+      for (const row of this.journal?.load(group) ?? []) {
+        const item: Queued = { message: row.message, attempt: row.started + 1, seq: row.seq };
+        if (row.parked) queue.parked.push({ ...row.message, attempts: row.started, reason: row.reason ?? '', parkedAt: row.parkedAt ?? '', seq: row.seq });
+        // Deliveries started before the process stopped count: a message that kills the process every time is parked at last.
+        else if (row.started >= this.policy.maxDeliveries) this.park(queue, { ...item, attempt: row.started }, `the process stopped while handling it (${row.started} deliveries)`);
+        else queue.ready.push(item);
+      }
     }
     return queue;
+  }
+
+  private park(queue: Queue, item: Queued, reason: string): void {
+    const parkedAt = new Date().toISOString();
+    queue.parked.push({ ...item.message, attempts: item.attempt, reason, parkedAt, seq: item.seq });
+    if (item.seq !== undefined) this.journal?.park(item.seq, item.attempt, reason, parkedAt);
   }
 
   private schedule(queue: Queue): void {
@@ -141,19 +200,22 @@ export class MemoryTransport implements Transport {
   private deliver(queue: Queue, consumer: Consumer, item: Queued): void {
     const tag = ++this.tag;
     consumer.inFlight.set(tag, item);
-    const settle = (ok: boolean) => {
+    if (item.seq !== undefined) this.journal?.started(item.seq, item.attempt);
+    const settle = (error?: unknown) => {
       if (!consumer.inFlight.delete(tag) || this.closed) return;
-      if (!ok) this.retry(queue, item);
+      if (error === undefined) {
+        if (item.seq !== undefined) this.journal?.acked(item.seq);
+      } else this.retry(queue, item, failureReason(error ?? 'the handler failed'));
       this.dispatch(queue);
     };
     Promise.resolve()
       .then(() => consumer.handler({ ...structuredClone(item.message), attempt: item.attempt }))
-      .then(() => settle(true), () => settle(false));
+      .then(() => settle(), (error: unknown) => settle(error ?? new Error('the handler failed')));
   }
 
-  private retry(queue: Queue, item: Queued): void {
+  private retry(queue: Queue, item: Queued, reason: string): void {
     if (item.attempt >= this.policy.maxDeliveries) {
-      queue.parked.push(item.message);
+      this.park(queue, item, reason);
       return;
     }
     const timer = setTimeout(() => {

@@ -54,8 +54,12 @@ export interface Transport {
   subscribe(group: string, types: string[], handler: Handler, options?: SubscribeOptions): Promise<Subscription>;
   /** Publishes `message` and resolves with the first `replyTypes` message that carries its correlation id. */
   request(message: Message, options: RequestOptions): Promise<Message>;
-  /** Messages that exhausted their deliveries in `group`, oldest first. */
-  parked(group: string): Promise<Message[]>;
+  /** Messages that exhausted their deliveries in `group`, oldest first, with how often and why they failed. */
+  parked(group: string): Promise<ParkedMessage[]>;
+  /** Puts the parked messages of `group` (all, or those with the given ids) back on its queue, counted from their first delivery again; resolves with how many. */
+  replay(group: string, ids?: string[]): Promise<number>;
+  /** The consumer groups declared through this transport, in the order they were declared. */
+  groups(): string[];
   /** Messages queued, being handled or waiting for a retry, over all groups. */
   pending(): Promise<number>;
   /** Hears when the connection to a broker over the network is lost and when it is back (the in-process broker never loses it). */
@@ -68,6 +72,16 @@ export interface BrokerChange {
   up: boolean;
   detail?: string;
 }
+
+/** A message a consumer group gave up on: how many deliveries it had, why the last one failed, and when it was parked. */
+export interface ParkedMessage extends Message {
+  attempts: number;
+  reason: string;
+  parkedAt: string;
+}
+
+/** Why a delivery failed, in one line fit for a log or a listing. */
+export const failureReason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 500);
 
 /** Header names shared by every transport. */
 export const HEADERS = { traceparent: 'traceparent', correlationId: 'correlationid' } as const;

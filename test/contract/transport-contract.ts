@@ -224,6 +224,37 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       expect(seen.filter((d) => d.id === poison.id).map((d) => d.attempt)).toEqual(everyAttempt);
       expect(ids(await transport.parked('billing'))).toEqual([poison.id]);
       expect(acked.sort()).toEqual(ids(healthy));
+      const [parked] = await transport.parked('billing');
+      expect(parked).toMatchObject({ id: poison.id, type: 'OrderPlaced', data: { orderId: 'poison' }, attempts: policy.maxDeliveries, reason: 'cannot handle this one' });
+      expect(Date.parse(parked.parkedAt)).not.toBeNaN();
+    });
+
+    it('replays parked messages on request: delivered again from attempt 1, gone from the parking queue, the others left there', async () => {
+      let healed = false;
+      const first = message('OrderPlaced', { orderId: 'first' });
+      const second = message('OrderPlaced', { orderId: 'second' });
+      const { seen } = await consume('billing', ['OrderPlaced'], async () => {
+        if (!healed) throw new Error('not yet');
+      });
+      await publishAll([first, second]);
+      await waitFor(async () => (await transport.parked('billing')).length === 2);
+      healed = true;
+
+      expect(await transport.replay('billing', [second.id])).toBe(1);
+      await waitFor(() => seen.some((d) => d.id === second.id && d.attempt === 1));
+      await idle();
+      expect(ids(await transport.parked('billing'))).toEqual([first.id]);
+      expect(await transport.replay('billing')).toBe(1);
+      await waitFor(() => seen.some((d) => d.id === first.id && d.attempt === 1));
+      await idle();
+      expect(await transport.parked('billing')).toEqual([]);
+      expect(await transport.replay('nobody')).toBe(0);
+    });
+
+    it('lists the consumer groups it declared', async () => {
+      await consume('billing', ['OrderPlaced']);
+      await consume('notification', ['OrderCreated']);
+      expect(transport.groups()).toEqual(['billing', 'notification']);
     });
 
     it('hands an unacked message back when its subscription closes: another consumer of the group gets it again', async () => {

@@ -3,18 +3,12 @@ import type { Transport } from '../../src/broker/transport.js';
 import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { findVariant } from '../../src/variants/index.js';
+import { forwarding } from '../support/forwarding-transport.js';
 import { transports } from '../support/transports.js';
 
 /** A broker on which every command of `type` goes astray (no consumer is bound to where it lands), so no reply comes. */
-const losing = (inner: Transport, type: string): Transport => ({
-  kind: inner.kind,
-  publish: (m) => inner.publish(m),
-  subscribe: (...args) => inner.subscribe(...args),
-  request: (m, o) => inner.request(m.type === type ? { ...m, type: `${type}.astray` } : m, o),
-  parked: (g) => inner.parked(g),
-  pending: () => inner.pending(),
-  close: () => inner.close(),
-});
+const losing = (inner: Transport, type: string): Transport =>
+  forwarding(inner, { request: (m, o) => inner.request(m.type === type ? { ...m, type: `${type}.astray` } : m, o) });
 
 describe.each(transports.map((t) => [t.name, t] as const))('a reply that never comes, on the %s', (_name, { make }) => {
   let system: RunningSystem;

@@ -48,3 +48,9 @@ export async function connectionsNamed(connectionName: string): Promise<string[]
     .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
     .map((line) => line.split('\t')[0]);
 }
+
+/** Names of the queues on the broker that start with `prefix`, read with rabbitmqctl, which (unlike a passive declare) does not count as using them. */
+export async function queuesNamed(prefix: string): Promise<string[]> {
+  const { stdout } = await run('rabbitmqctl', ['-q', '--no-table-headers', 'list_queues', 'name']);
+  return stdout.split('\n').map((l) => l.trim()).filter((name) => name.startsWith(prefix));
+}
