@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { benchCommand } from './bench.js';
 import { reportError } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
+import { parkedCommand } from './parked.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { serveCommand } from './serve.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .addCommand(diagramCommand())
     .addCommand(benchCommand())
     .addCommand(walkCommand())
+    .addCommand(parkedCommand())
     .addHelpText(
       'after',
       `
@@ -34,10 +36,12 @@ Examples:
   $ orderctl serve --variant=http --port 8080
   $ orderctl diagram --variant=hybrid --scenario=happy-path
   $ orderctl bench --variants=all --duration=10 --connections=32
-  $ orderctl walk`,
+  $ orderctl walk
+  $ orderctl parked --admin http://127.0.0.1:8081`,
     );
   // addCommand() does not pass these settings on: every command throws to main() instead of exiting.
-  for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of program.commands.flatMap(all)) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 

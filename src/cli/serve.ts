@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
-import { openTransport } from '../broker/open-transport.js';
+import { defaultNamespace, openTransport } from '../broker/open-transport.js';
 import { bootSystem, type RunningSystem } from '../system/boot.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError } from './cli-error.js';
 import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
+import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
 
@@ -18,6 +19,8 @@ interface ServeOptions {
   broker?: string;
   jsonLogs?: boolean;
   pidFile?: string;
+  namespace?: string;
+  adminPort?: number;
 }
 
 export function serveCommand(): Command {
@@ -29,6 +32,8 @@ export function serveCommand(): Command {
     .addOption(brokerOption())
     .option('--json-logs', 'log one JSON object per line (start, broker lost/regained, stop) instead of text')
     .option('--pid-file <file>', 'write the process id here once serving (removed on stop): `kill $(cat FILE)` stops it')
+    .option('--namespace <name>', 'RabbitMQ namespace whose queues are kept across restarts (default with --data-dir: serve-<variant>-<hash of the data dir>; without: a throwaway one)')
+    .option('--admin-port <port>', 'operator API on 127.0.0.1 (status, parked messages, replay; see `orderctl parked`); default: the gateway port + 1, any free port with --port 0', parsePort)
     .addHelpText(
       'after',
       `
@@ -43,29 +48,42 @@ Examples:
       const log = serveLog(!!options.jsonLogs);
       const say = (line: string) => log.info('stopping', line.trim());
       const broker = describeBroker(options.broker, usesBroker(variant));
+      const dataDir = options.dataDir && resolve(options.dataDir);
+      // A system kept across restarts keeps its broker state too: a namespace of its own on RabbitMQ, a journal with the embedded broker.
+      const namespace = options.namespace ?? (dataDir && options.broker ? defaultNamespace(variant, dataDir) : undefined);
       const system: RunningSystem = await closingOnInterrupt(say, async () => {
-        const transport = await openTransport(options.broker, variant);
+        const transport = await openTransport(options.broker, variant, { dataDir, namespace });
         transport.watch?.((change) => {
           if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
           else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
         });
-        return bootSystem({ variant, transport, gatewayPort: options.port, dataDir: options.dataDir && resolve(options.dataDir) }).catch((error) => {
+        return bootSystem({ variant, transport, gatewayPort: options.port, dataDir }).catch((error) => {
           const inUse = (error as { code?: string }).code === 'EADDRINUSE';
           throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
         });
       });
+      const kept = usesBroker(variant) && options.broker ? namespace : undefined;
+      const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), dataDir: system.dataDir, pid: process.pid };
+      const admin = await startAdmin(system, options.adminPort ?? (options.port === 0 ? 0 : options.port + 1), facts).catch(async (error) => {
+        await system.close();
+        const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+        throw inUse ? new CliError(`admin port ${options.adminPort ?? options.port + 1} is in use: choose another with --admin-port (0 picks a free one)`) : error;
+      });
       if (options.pidFile) await writeFile(options.pidFile, `${process.pid}\n`);
-      const fields = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, dataDir: system.dataDir, pid: process.pid };
+      const fields = { ...facts, admin: admin.url };
       if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls });
       else {
         log.info('started', `${chalk.bold(variant.name)} is running (${variant.summary}) on ${broker}.`);
         log.info('started', `Gateway: ${chalk.cyan(`${system.gatewayUrl}/api/v1`)}`);
         for (const [name, url] of Object.entries(system.urls)) if (name !== 'gateway') log.info('started', chalk.dim(`  ${name.padEnd(13)} ${url}`));
+        log.info('started', chalk.dim(`Admin:     ${admin.url} (orderctl parked --admin ${admin.url})`));
+        if (kept) log.info('started', chalk.dim(`Broker namespace: ${kept} (kept across restarts)`));
         log.info('started', chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
         log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);
       }
       const reason = await untilStopped();
       log.info('stopping', `${options.jsonLogs ? '' : '\n'}${reason}: shutting down…`, { reason });
+      await admin.close();
       await system.close();
       if (options.pidFile) await rm(options.pidFile, { force: true });
       log.info('stopped', 'Stopped: ports closed, broker drained, databases closed.');

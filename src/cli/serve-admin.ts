@@ -1,0 +1,52 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import type { RunningSystem } from '../system/boot.js';
+
+const replayBody = z.strictObject({ group: z.string().min(1).optional(), ids: z.array(z.string().min(1)).min(1).optional() });
+
+/** Every parked message of the system, by consumer group. */
+export async function parkedByGroup(system: RunningSystem) {
+  const groups = await Promise.all(system.transport.groups().map(async (group) => ({ group, messages: await system.transport.parked(group) })));
+  return groups.filter((g) => g.messages.length > 0);
+}
+
+/**
+ * The operator's API of a running `serve`, on its own port on 127.0.0.1 (never the public gateway):
+ * `GET /status`, `GET /parked`, and `POST /parked/replay {group?, ids?}` to put parked messages back.
+ */
+export async function startAdmin(system: RunningSystem, port: number, facts: Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.get('/status', async (_req, res) => {
+    res.json({ ...facts, pendingMessages: await system.transport.pending(), stopped: system.stopped() });
+  });
+  app.get('/parked', async (_req, res) => {
+    res.json(await parkedByGroup(system));
+  });
+  app.post('/parked/replay', async (req, res) => {
+    const body = replayBody.safeParse(req.body ?? {});
+    if (!body.success) {
+      res.status(400).json({ code: 400, error: 'BAD_REQUEST', message: `invalid body: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` });
+      return;
+    }
+    const groups = body.data.group ? [body.data.group] : system.transport.groups();
+    let replayed = 0;
+    for (const group of groups) replayed += await system.transport.replay(group, body.data.ids);
+    res.json({ replayed });
+  });
+  app.use((req, res) => void res.status(404).json({ code: 404, error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` }));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const { port: bound } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

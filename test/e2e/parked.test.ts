@@ -1,0 +1,86 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { expect, test } from 'vitest';
+import { cli, privateTmp, startCli } from '../support/cli.js';
+import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a message no consumer can handle is parked with its reason, listed by `orderctl parked`, and replayed on request; serve keeps its namespace', async () => {
+  const url = await rabbitmqUrl();
+  const tmp = privateTmp();
+  const namespace = `test-parked-${randomUUID().slice(0, 8)}`;
+  const serve = startCli(['serve', '--variant=event-collaboration', '--port', '0', '--json-logs', '--broker', url, '--namespace', namespace], { TMPDIR: tmp });
+  try {
+    await until(() => serve.stdout().includes('"event":"started"'), 'serve to start');
+    const started = JSON.parse(serve.stdout().split('\n')[0]);
+    expect(started.namespace).toBe(namespace);
+
+    // Another client puts a payment command on the broker that billing refuses every time (a negative amount).
+    const amqp = await import('amqplib');
+    const connection = await amqp.connect(url);
+    const channel = await connection.createConfirmChannel();
+    const poisonId = randomUUID();
+    channel.publish(`orderctl.${namespace}.events`, 'CreatePayment', Buffer.from(JSON.stringify({ paymentId: randomUUID(), userId: randomUUID(), amountCents: -5 })), { messageId: poisonId, type: 'CreatePayment', persistent: true });
+    await channel.waitForConfirms();
+    await connection.close();
+
+    const listed = await until(async () => {
+      const { stdout } = await cli(['parked', '--admin', started.admin, '--json']);
+      const groups = JSON.parse(stdout);
+      return groups.length ? groups : undefined;
+    }, 'the poison message to be parked');
+    expect(listed).toHaveLength(1);
+    const [{ group, messages }] = listed;
+    expect(group).toContain('CreatePayment');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ id: poisonId, type: 'CreatePayment', attempts: 5 });
+    expect(messages[0].reason).not.toBe('');
+
+    const text = await cli(['parked', '--admin', started.admin]);
+    expect(text.stdout).toContain(`${group}: 1 parked`);
+    expect(text.stdout).toContain(poisonId);
+
+    const replay = await cli(['parked', 'replay', '--admin', started.admin, '--group', group, '--id', poisonId]);
+    expect(replay.stdout.trim()).toBe('Replayed 1 message.');
+    // Billing still refuses it: after five more deliveries it is parked again, with a later time.
+    const again = await until(async () => {
+      const groups = JSON.parse((await cli(['parked', '--admin', started.admin, '--json'])).stdout);
+      const m = groups[0]?.messages[0];
+      return m && m.parkedAt > messages[0].parkedAt ? m : undefined;
+    }, 'the replayed message to be parked again');
+    expect(again.attempts).toBe(5);
+  } finally {
+    serve.child.kill('SIGTERM');
+    await serve.done;
+  }
+  // A named namespace is kept after a clean stop, for the next start.
+  expect((await queuesNamed(`orderctl.${namespace}.`)).length).toBeGreaterThan(0);
+  expect(readdirSync(tmp)).toEqual([]);
+  rmSync(tmp, { recursive: true });
+  const amqp = await import('amqplib');
+  const connection = await amqp.connect(url);
+  const channel = await connection.createChannel();
+  for (const q of await queuesNamed(`orderctl.${namespace}.`)) await channel.deleteQueue(q);
+  for (const e of ['events', 'retry']) await channel.deleteExchange(`orderctl.${namespace}.${e}`);
+  await connection.close();
+});
+
+test('parked says in one line when no serve answers', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  const { code, stderr } = await cli(['parked', 'replay', '--admin', `http://127.0.0.1:${port}`]);
+  expect(code).toBe(3);
+  expect(stderr.trim()).toBe(`orderctl: no orderctl serve answers at http://127.0.0.1:${port} (ECONNREFUSED): start one, or pass the admin URL it printed with --admin`);
+});
