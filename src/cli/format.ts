@@ -1,7 +1,7 @@
 import chalk from 'chalk';
 import { failuresOf, failureWhere, repeatsText } from '../report/failures.js';
-import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from '../report/ranking.js';
-import { latency, ms, range } from '../report/text.js';
+import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from '../report/ranking.js';
+import { latency, ms, range, SPREAD_IS } from '../report/text.js';
 import type { ScenarioResult, StepResult } from '../scenarios/runner.js';
 import type { ActionStats } from '../scenarios/summary.js';
 import type { RepeatInfo, ScenarioOutcome, VariantResult } from '../system/run-variants.js';
@@ -40,13 +40,13 @@ export function formatRepeatsEnd(outcome: ScenarioOutcome): string {
   return `  ${outcome.passed ? chalk.green(line) : chalk.red(line)}`;
 }
 
-/** Per kind of client action: samples, median latency and its spread (min–max), and what each action caused. */
+/** Per kind of client action: samples, median latency and its spread (p5–p95), and what each action caused. */
 export function formatActions(actions: ActionStats[]): string {
-  const head = `  ${pad('client action', 22)}${padStart('n', 6)}${padStart('median', 11)}${padStart('min–max', 22)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
+  const head = `  ${pad('client action', 22)}${padStart('n', 6)}${padStart('median', 11)}${padStart('p5–p95', 22)}${padStart('http calls', 12)}${padStart('messages', 10)}`;
   const rows = actions.map(
-    (a) => `  ${pad(a.kind, 22)}${padStart(String(a.n), 6)}${padStart(ms(a.latencyMs.median), 11)}${padStart(range(a.latencyMs), 22)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
+    (a) => `  ${pad(a.kind, 22)}${padStart(String(a.n), 6)}${padStart(ms(a.latencyMs.median), 11)}${padStart(a.n > 1 ? range(a.latencyMs) : '–', 22)}${padStart(String(a.http), 12)}${padStart(String(a.messages), 10)}`,
   );
-  return [chalk.dim(head), ...rows, chalk.dim('  (client latency over n samples; invariant checks are not client actions and are left out)')].join('\n');
+  return [chalk.dim(head), ...rows, chalk.dim(`  (client latency over n samples; ${SPREAD_IS}; invariant checks are not client actions and are left out)`)].join('\n');
 }
 
 export function formatVariantEnd(result: VariantResult): string {
@@ -59,13 +59,14 @@ export function formatVariantEnd(result: VariantResult): string {
 
 /** The side-by-side table of several variants: per key client action, the variants by median, and where the spreads allow no ranking. */
 export function formatComparison(results: VariantResult[]): string {
-  const out = ['', `${chalk.bold('Side by side')} ${chalk.dim('(per client action: median client latency (n samples, min–max) · HTTP calls · broker messages it caused)')}`];
+  const out = ['', `${chalk.bold('Side by side')} ${chalk.dim('(per client action: median client latency (n samples, p5–p95) · HTTP calls · broker messages it caused)')}`];
   out.push(chalk.dim(`  ${pad('variant', 21)}${pad('scenarios', 11)}time`));
   for (const r of results) out.push(`  ${pad(r.variant, 21)}${pad(`${r.scenarios.filter((s) => s.passed).length}/${r.scenarios.length}`, 11)}${ms(r.ms)}`);
   for (const kind of KEY_ACTIONS) {
     const rows = standings(results, kind);
     if (rows.length === 0) continue;
-    out.push('', `  ${chalk.bold(kind)}: ${rankingLine(rows, (n) => n.toFixed(1))} ${chalk.dim(`ms — ${rankingVerdict(rows)}`)}`);
+    const note = mixedPathsNote(results, kind);
+    out.push('', `  ${chalk.bold(kind)}: ${rankingLine(rows, (n) => n.toFixed(1))} ${chalk.dim(`ms — ${rankingVerdict(rows)}`)}${note ? `\n  ${chalk.dim(`(${note})`)}` : ''}`);
     for (const row of rows) out.push(`    ${pad(row.variant, 21)}${pad(latency(row.latency), 32)} · ${row.http} http · ${row.messages} msg`);
   }
   out.push('', chalk.dim(`  ${RANKING_LEGEND}`));

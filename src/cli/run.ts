@@ -111,7 +111,7 @@ export function runCommand(): Command {
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
     .addHelpText(
       'after',
-      '\nEach variant is booted once; with --repeat its scenarios run again and again on that same system.\nLatency tables give per client action: n (samples), the median, and the spread as min–max.\n\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --repeat 3 --warmup\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
+      '\nEach variant is booted once; with --repeat its scenarios run again and again on that same system.\nLatency tables give per client action: n (samples), the median, and the spread as p5–p95 (min–max below 20 samples).\n\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --repeat 3 --warmup\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
     )
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);

@@ -1,4 +1,4 @@
-import type { Spread } from '../core/stats.js';
+import type { LatencySpread } from '../scenarios/summary.js';
 import type { VariantResult } from '../system/run-variants.js';
 
 /** Fewer samples than this on any side and no order between variants is claimed. */
@@ -13,12 +13,12 @@ export type Versus = 'first' | 'overlaps' | 'slower' | 'few';
 /** One variant's place for one client action. */
 export interface Standing {
   variant: string;
-  latency: Spread;
+  latency: LatencySpread;
   http: number;
   messages: number;
   /**
-   * `slower`: every sample of every variant above was faster than every sample of this one and all below it;
-   * `overlaps`: the spreads (min–max) overlap, so the order may flip from run to run; `few`: under MIN_RANK_N samples somewhere.
+   * `slower`: the spreads (p5–p95) of every variant above end before those of this one and all below it begin;
+   * `overlaps`: the spreads overlap, so the order may flip from run to run; `few`: under MIN_RANK_N samples somewhere.
    */
   versus: Versus;
 }
@@ -35,8 +35,8 @@ export function standings(results: VariantResult[], kind: string): Standing[] {
   return rows.map((row, i) => {
     if (i === 0) return { ...row, versus: 'first' as const };
     if (few) return { ...row, versus: 'few' as const };
-    const above = Math.max(...rows.slice(0, i).map((r) => r.latency.max));
-    const below = Math.min(...rows.slice(i).map((r) => r.latency.min));
+    const above = Math.max(...rows.slice(0, i).map((r) => r.latency.p95));
+    const below = Math.min(...rows.slice(i).map((r) => r.latency.p5));
     return { ...row, versus: above < below ? ('slower' as const) : ('overlaps' as const) };
   });
 }
@@ -57,4 +57,16 @@ export function rankingVerdict(rows: Standing[]): string {
 }
 
 /** The legend of a ranking line. */
-export const RANKING_LEGEND = `medians in order; "<": every sample to its left was faster than every sample to its right; "≈": the spreads (min–max) overlap, so the order between them may flip from run to run; "?": fewer than ${MIN_RANK_N} samples`;
+export const RANKING_LEGEND = `medians in order; "<": every spread (p5–p95, which is min–max below 20 samples) on its left ends before every spread on its right begins; "≈": the spreads overlap, so the order between them may flip from run to run; "?": fewer than ${MIN_RANK_N} samples`;
+
+/**
+ * Where a variant answers what others refuse (hybrid answers a declined order 202), its row of `kind` holds
+ * both paths: says so, or '' when every variant that did `kind` also has the refusal row.
+ */
+export function mixedPathsNote(results: VariantResult[], kind: string): string {
+  const refusals = (r: VariantResult) => r.actions.filter((a) => a.kind.startsWith(`${kind} → `)).map((a) => a.kind);
+  const refused = [...new Set(results.flatMap(refusals))];
+  if (refused.length === 0) return '';
+  const mixed = results.filter((r) => r.actions.some((a) => a.kind === kind) && refusals(r).length === 0).map((r) => r.variant);
+  return mixed.length ? `${mixed.join(', ')} ${mixed.length === 1 ? 'has' : 'have'} no ${refused.join(' / ')} row: ${mixed.length === 1 ? 'its' : 'their'} refusals were answered like successes and are counted in ${kind}` : '';
+}

@@ -1,7 +1,7 @@
 import type { ActionDiagram } from '../diagrams/scenario-diagrams.js';
 import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 import { failuresOf, failureWhere, repeatsText } from './failures.js';
-import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
 import { outcomeCell, measuredLine } from './summary-markdown.js';
 import { escapeHtml as escape, ms, range } from './text.js';
 
@@ -13,12 +13,15 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;pad
 .tabs{margin-top:8px}.tabs>input{position:absolute;opacity:0;pointer-events:none}
 .tabs>label{display:inline-block;padding:6px 16px;margin:0 4px -1px 0;border:1px solid #ccc;border-radius:6px 6px 0 0;background:#f4f4f4;cursor:pointer;font-weight:600}
 .tabs>input:focus-visible+label{outline:2px solid #0550ae}.panel{display:none;border-top:1px solid #ccc;padding-top:4px}
-.panel nav{margin:8px 0}.panel nav a{margin-right:12px}.panel h3{margin:28px 0 4px;font-size:17px}
+.panel nav{margin:8px 0}summary{cursor:pointer;color:#555;margin-bottom:8px}.panel nav a{margin-right:12px}.panel h3{margin:28px 0 4px;font-size:17px}
 .figs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
 .fig{margin:0;border:1px solid #ddd;border-radius:6px;padding:8px;max-width:100%;box-sizing:border-box;min-width:0;background:#fff}
 .fig.failed{border:2px solid #b00}.fig figcaption{margin-bottom:6px}.fig .note{color:#555;font-style:italic}
 .pic{overflow-x:auto;max-width:100%}.pic img{display:block;max-width:none;height:auto}
 .src{font-size:12px;margin-left:8px}pre{font-size:12px;overflow:auto;background:#fafafa;margin:0}`;
+
+/** Passing scenarios with more diagrams than this start folded. */
+const FOLD_ABOVE = 12;
 
 /** A fragment id: letters, digits and dashes only. */
 const slug = (...parts: string[]) => parts.map((p) => p.toLowerCase().replace(/[^a-z0-9]+/g, '-')).join('--');
@@ -60,9 +63,11 @@ function panel(result: VariantResult, diagrams: Record<string, ActionDiagram[]>,
     const drawn = diagrams[s.name] ?? [];
     const from = s.repeats.length > 1 ? ` · drawn from repeat ${s.stepsFrom} of ${s.repeats.length}${s.passed ? '' : ' (the last that failed)'}` : '';
     const figs = drawn.length ? `<div class="figs">\n${drawn.map((d) => figure(v, s, d, picture)).join('\n')}\n</div>` : '<p class="dim">No client action to draw (invariant checks only).</p>';
+    // Long passing scenarios start folded, so the others are not lost below them; a failing one is always open.
+    const open = !s.passed || drawn.length <= FOLD_ABOVE ? ' open' : '';
     return `<section id="${slug(v, s.name)}"><h3><span class="${s.passed ? 'ok' : 'bad'}">${s.passed ? '✓' : '✗'}</span> ${escape(s.name)} — ${escape(s.title)}</h3>
-<p class="dim">${escape(outcomeCell(s))} · ${drawn.length} diagram${drawn.length === 1 ? '' : 's'}${escape(from)}</p>
-${figs}</section>`;
+<details${open}><summary>${escape(outcomeCell(s))} · ${drawn.length} diagram${drawn.length === 1 ? '' : 's'}${escape(from)}</summary>
+${figs}</details></section>`;
   });
   return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${sections.join('\n')}\n</div>`;
 }
@@ -95,7 +100,8 @@ export function reportHtml(results: VariantResult[], diagrams: Record<string, Re
     results.length > 1
       ? KEY_ACTIONS.flatMap((kind) => {
           const rows = standings(results, kind);
-          return rows.length ? [`<li><b>${escape(kind)}</b>: ${escape(rankingLine(rows, (n) => n.toFixed(1)))} ms <span class="dim">— ${escape(rankingVerdict(rows))}</span></li>`] : [];
+          const note = mixedPathsNote(results, kind);
+          return rows.length ? [`<li><b>${escape(kind)}</b>: ${escape(rankingLine(rows, (n) => n.toFixed(1)))} ms <span class="dim">— ${escape(rankingVerdict(rows))}${note ? ` (${escape(note)})` : ''}</span></li>`] : [];
         })
       : [];
   const tabs = variants.map((v, i) => {
@@ -114,7 +120,7 @@ ${failuresSection(results)}
 <table><tr><th>scenario</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${outcome}</table>
 <h2>Per client action</h2>
-<p>Median latency seen by the client over n samples; below it the spread (min–max) · synchronous HTTP calls · broker messages per action. Invariant checks are not client actions and are left out.</p>
+<p>Median latency seen by the client over n samples; below it the spread (p5–p95; min–max below 20 samples) · synchronous HTTP calls · broker messages per action. Invariant checks are not client actions and are left out.</p>
 <table><tr><th>client action</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${actions}</table>
 ${ranking.length ? `<h3>Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}

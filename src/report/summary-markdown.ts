@@ -1,6 +1,6 @@
 import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 import { failuresOf, failureWhere, repeatsText } from './failures.js';
-import { KEY_ACTIONS, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
 import { latency, markdownTable as table, mdCell, ms } from './text.js';
 
 /** `✓ 10/10 steps in 52.3 ms (n=1)`, or with repeats `✗ 9/10 steps in 50.1 ms (n=3, 48.0–61.2 ms) · failed in repeat 2 of 3` (steps of the repeat shown). */
@@ -15,7 +15,7 @@ export function outcomeCell(s: ScenarioOutcome): string {
 export function measuredLine(results: VariantResult[]): string {
   const repeats = results[0]?.repeats ?? 1;
   const warm = results.some((r) => r.warmup) ? ', after one warm-up run whose figures were discarded' : '';
-  return `Every scenario ran ${repeats === 1 ? 'once' : `${repeats} times`} per variant on one booted system${warm}. Latencies are what the client waited: the median over n samples and the spread as min–max.`;
+  return `Every scenario ran ${repeats === 1 ? 'once' : `${repeats} times`} per variant on one booted system${warm}. Latencies are what the client waited: the median over n samples and the spread as p5–p95 (which is min–max below 20 samples).`;
 }
 
 /** The run as Markdown: what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused. */
@@ -27,7 +27,7 @@ export function summaryMarkdown(results: VariantResult[], meta: { broker: string
   );
   const kinds = [...new Set(results.flatMap((r) => r.actions.map((a) => a.kind)))];
   const actions = table(
-    ['client action', ...results.map((r) => `${r.variant}: median (n, min–max) · http · msg`)],
+    ['client action', ...results.map((r) => `${r.variant}: median (n, p5–p95) · http · msg`)],
     kinds.map((kind) => [
       mdCell(kind),
       ...results.map((r) => {
@@ -45,7 +45,8 @@ export function summaryMarkdown(results: VariantResult[], meta: { broker: string
   const ranking = results.length > 1
     ? KEY_ACTIONS.flatMap((kind) => {
         const rows = standings(results, kind);
-        return rows.length ? [`- **${kind}**: ${rankingLine(rows, (n) => n.toFixed(1))} ms — ${rankingVerdict(rows)}`] : [];
+        const note = mixedPathsNote(results, kind);
+        return rows.length ? [`- **${kind}**: ${rankingLine(rows, (n) => n.toFixed(1))} ms — ${rankingVerdict(rows)}${note ? ` (${note})` : ''}`] : [];
       })
     : [];
   return [
@@ -62,7 +63,7 @@ export function summaryMarkdown(results: VariantResult[], meta: { broker: string
     '',
     '## Per client action',
     '',
-    'Median latency seen by the client (n samples, min–max) · synchronous HTTP calls · broker messages the action caused (counted from the recording). Invariant checks are not client actions and are left out.',
+    'Median latency seen by the client (n samples, p5–p95) · synchronous HTTP calls · broker messages the action caused (counted from the recording). Invariant checks are not client actions and are left out.',
     '',
     actions,
     '',

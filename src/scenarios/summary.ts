@@ -1,17 +1,23 @@
-import { spreadOf, type Spread } from '../core/stats.js';
+import { percentile, spreadOf, type Spread } from '../core/stats.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { ClientAction } from './api-client.js';
 import { countHops } from './runner.js';
 
 export { percentile } from '../core/stats.js';
 
+/** A latency measured n times: median, min and max, and the spread shown and compared, p5–p95 (the same as min–max below 20 samples). */
+export interface LatencySpread extends Spread {
+  p5: number;
+  p95: number;
+}
+
 /** Per kind of client action: how many were measured, how fast, and what each one caused inside the system. */
 export interface ActionStats {
   kind: string;
   /** Samples: how many actions of this kind were measured (over every repeat). */
   n: number;
-  /** Client-observed latency in ms over the n samples: median and spread (min–max). */
-  latencyMs: Spread;
+  /** Client-observed latency in ms over the n samples: median, min, max, p5 and p95. */
+  latencyMs: LatencySpread;
   /** Mean synchronous HTTP calls per action, the client's own included. */
   http: number;
   /** Mean broker messages published per action. */
@@ -30,9 +36,10 @@ export const isCheck = (a: ClientAction) => a.kind === 'check' || a.kind.startsW
 const group = (kind: string) => (kind.startsWith('crowd') ? 2 : kind.includes('→') ? 1 : 0);
 
 /** The latency spread of some samples, rounded to 0.1 ms. */
-export function latencySpread(samples: number[]): Spread {
+export function latencySpread(samples: number[]): LatencySpread {
   const s = spreadOf(samples);
-  return { n: s.n, median: round(s.median), min: round(s.min), max: round(s.max) };
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: s.n, median: round(s.median), min: round(s.min), max: round(s.max), p5: round(percentile(sorted, 5)), p95: round(percentile(sorted, 95)) };
 }
 
 /** Summarises the client's actions by kind (checks left out): grouped, and in the order the kinds first appeared within a group. */

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { Spread } from '../core/stats.js';
 import { ApiClient, type ClientAction } from '../scenarios/api-client.js';
 import { runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
-import { latencySpread, summariseActions, type ActionStats } from '../scenarios/summary.js';
+import { latencySpread, summariseActions, type ActionStats, type LatencySpread } from '../scenarios/summary.js';
 import type { Transport } from '../broker/transport.js';
 import type { Variant } from '../variants/variant.js';
 import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
@@ -36,7 +35,7 @@ export interface ScenarioOutcome extends ScenarioResult {
   /** Median time of the scenario over its repeats. */
   ms: number;
   /** The scenario's time over its repeats (n = repeats). */
-  msSpread: Spread;
+  msSpread: LatencySpread;
   /** The repeat the steps are from: the last that failed, else the last. */
   stepsFrom: number;
   repeats: RepeatOutcome[];

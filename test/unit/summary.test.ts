@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { standings, rankingVerdict } from '../../src/report/ranking.js';
+import { mixedPathsNote, rankingVerdict, standings } from '../../src/report/ranking.js';
 import { failuresOf, repeatsText } from '../../src/report/failures.js';
 import { formatComparison } from '../../src/cli/format.js';
 import type { ClientAction } from '../../src/scenarios/api-client.js';
@@ -30,9 +30,16 @@ describe('summariseActions', () => {
     const stats = summariseActions(actions, recorder);
     expect(stats.map((s) => s.kind)).toEqual(['order', 'register', 'order → 422']);
     const order = stats.find((s) => s.kind === 'order')!;
-    expect(order).toEqual({ kind: 'order', n: 4, latencyMs: { n: 4, median: 3.5, min: 2, max: 9 }, http: 5, messages: 0 });
-    expect(stats.find((s) => s.kind === 'order → 422')).toEqual({ kind: 'order → 422', n: 1, latencyMs: { n: 1, median: 3.5, min: 3.5, max: 3.5 }, http: 4, messages: 2 });
-    expect(stats.find((s) => s.kind === 'register')!.latencyMs).toEqual({ n: 1, median: 40, min: 40, max: 40 });
+    expect(order).toEqual({ kind: 'order', n: 4, latencyMs: { n: 4, median: 3.5, min: 2, max: 9, p5: 2, p95: 9 }, http: 5, messages: 0 });
+    expect(stats.find((s) => s.kind === 'order → 422')).toEqual({ kind: 'order → 422', n: 1, latencyMs: { n: 1, median: 3.5, min: 3.5, max: 3.5, p5: 3.5, p95: 3.5 }, http: 4, messages: 2 });
+    expect(stats.find((s) => s.kind === 'register')!.latencyMs).toEqual({ n: 1, median: 40, min: 40, max: 40, p5: 40, p95: 40 });
+  });
+
+  test('from 20 samples on, the spread shown is p5–p95: one outlier does not widen it', () => {
+    const recorder = new Recorder();
+    const samples = [...Array.from({ length: 39 }, (_, i) => 2 + i / 10), 250];
+    const [stats] = summariseActions(samples.map((ms) => act(recorder, 'order', ms)), recorder);
+    expect(stats.latencyMs).toEqual({ n: 40, median: 4, min: 2, max: 250, p5: 2.1, p95: 5.7 });
   });
 
   test('the internal reads of an invariant check are not client actions: no check row', () => {
@@ -71,7 +78,7 @@ describe('repeats', () => {
     expect(outcome.passed).toBe(false);
     expect(outcome.stepsFrom).toBe(2);
     expect(outcome.steps[1].passed).toBe(false);
-    expect(outcome.msSpread).toEqual({ n: 3, median: 20, min: 10, max: 30 });
+    expect(outcome.msSpread).toMatchObject({ n: 3, median: 20, min: 10, max: 30 });
     expect(outcome.repeats.map((r) => [r.repeat, r.passed, r.failed.map((f) => f.index)])).toEqual([
       [1, true, []],
       [2, false, [2]],
@@ -90,13 +97,13 @@ describe('repeats', () => {
   });
 });
 
-const variant = (name: string, kind: string, samples: { n: number; median: number; min: number; max: number }): VariantResult => ({
+const variant = (name: string, kind: string, spread: { n: number; median: number; min: number; max: number }): VariantResult => ({
   variant: name,
   passed: true,
   ms: 1000,
   repeats: 1,
   scenarios: [],
-  actions: [{ kind, n: samples.n, latencyMs: samples, http: 2, messages: 0 } satisfies ActionStats],
+  actions: [{ kind, n: spread.n, latencyMs: { ...spread, p5: spread.min, p95: spread.max }, http: 2, messages: 0 } satisfies ActionStats],
 });
 
 describe('side by side', () => {
@@ -120,5 +127,13 @@ describe('side by side', () => {
     expect(standings(few, 'order').map((r) => r.versus)).toEqual(['first', 'few']);
     expect(formatComparison(few)).toContain('too few samples');
     expect(formatComparison(few)).toContain('2.0 ms (n=1)');
+  });
+
+  test('a variant that answers refusals like successes is flagged: its row mixes both paths', () => {
+    const http = variant('http', 'order', { n: 4, median: 3, min: 2, max: 9 });
+    http.actions.push({ kind: 'order → 422', n: 1, latencyMs: { n: 1, median: 3, min: 3, max: 3, p5: 3, p95: 3 }, http: 5, messages: 0 });
+    const hybrid = variant('hybrid', 'order', { n: 5, median: 2, min: 1, max: 4 });
+    expect(mixedPathsNote([http, hybrid], 'order')).toBe('hybrid has no order → 422 row: its refusals were answered like successes and are counted in order');
+    expect(mixedPathsNote([http], 'order')).toBe('');
   });
 });
