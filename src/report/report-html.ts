@@ -116,15 +116,16 @@ export function reportHtml(results: VariantResult[], diagrams: Record<string, Re
 ${failuresSection(results)}
 <p>${escape(meta.date)} · broker: ${escape(meta.broker)} · variants: ${results.map((r) => `${escape(r.variant)} (${ms(r.ms)})`).join(', ')} · summary also in <a href="summary.md">summary.md</a>, every hop in <a href="recording.json">recording.json</a></p>
 <p class="dim">${escape(measuredLine(results))}</p>
-<h2>Scenarios</h2>
+<p>Jump to: <a href="#scenarios">scenarios</a> · <a href="#actions">per client action</a>${ranking.length ? ' · <a href="#side-by-side">side by side</a>' : ''} · <a href="#diagrams">diagrams</a> (${variants.map((v) => `<a href="#panel-${slug(v)}" data-tab="${escape(v)}">${escape(v)}</a>`).join(', ')})</p>
+<h2 id="scenarios">Scenarios</h2>
 <table><tr><th>scenario</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${outcome}</table>
-<h2>Per client action</h2>
+<h2 id="actions">Per client action</h2>
 <p>Median latency seen by the client over n samples; below it the spread (p5–p95; min–max below 20 samples) · synchronous HTTP calls · broker messages per action. Invariant checks are not client actions and are left out.</p>
 <table><tr><th>client action</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${actions}</table>
-${ranking.length ? `<h3>Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}
-<h2>Diagrams</h2>
+${ranking.length ? `<h3 id="side-by-side">Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}
+<h2 id="diagrams">Diagrams</h2>
 <p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : 'No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).'}</p>
 <div class="tabs">
 ${tabs.join('\n')}
