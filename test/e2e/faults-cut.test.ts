@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { variants } from '../../src/variants/index.js';
+import { usesBroker } from '../../src/variants/variant.js';
+import { privateTmp, startCli } from '../support/cli.js';
+import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
+import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+import { tcpProxy } from '../support/tcp-proxy.js';
+
+const USERS = 6;
+const ORDERS = 36;
+const PRICES = [5, 10, 20, 40, 70].map((p) => p * 100);
+const CUT_MS = 3_000;
+
+const figures: Record<string, unknown> = {};
+afterAll(() => console.log(`broker cut figures: ${JSON.stringify(figures)}`));
+
+describe.each(variants.filter(usesBroker).map((v) => v.name))('the connection to RabbitMQ cut for %s s in the middle of a load: %s', (variant) => {
+  test('clients get clear errors while it is down (never a 500), and afterwards every order is final, money conserved, one notification each', async () => {
+    const rabbit = new URL(await rabbitmqUrl());
+    const proxy = await tcpProxy(rabbit.hostname, Number(rabbit.port) || 5672);
+    const dataDir = mkdtempSync(join(tmpdir(), 'orderctl-cut-'));
+    const tmp = privateTmp();
+    const serve = startCli(['serve', `--variant=${variant}`, '--port', '0', '--json-logs', '--data-dir', dataDir, '--broker', proxy.url(rabbit.toString())], { TMPDIR: tmp }, 300_000);
+    let namespace: string | undefined;
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!serve.stdout().includes('"event":"started"')) {
+        if (Date.now() > deadline) throw new Error(`serve did not start: ${serve.stdout()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const started = JSON.parse(serve.stdout().split('\n')[0]);
+      namespace = started.namespace;
+      const users = await prepareUsers(started.gateway, USERS, 100_00);
+      const orders: LoadOrder[] = Array.from({ length: ORDERS }, (_, i) => ({ user: users[i % USERS], key: randomUUID(), priceCents: PRICES[i % PRICES.length], answers: [] }));
+      const load = (async () => {
+        for (let i = 0; i < ORDERS; i += 4) {
+          await Promise.all(orders.slice(i, i + 4).map((o) => placeOrder(started.gateway, o)));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 400));
+      proxy.cut();
+      await new Promise((r) => setTimeout(r, CUT_MS));
+      proxy.restore();
+      await load;
+      const whileDown = orders.flatMap((o) => o.answers).filter((a) => typeof a === 'number' && a >= 500);
+      // Retried with the same key until an answer that is not a 5xx comes: nothing doubles.
+      for (let round = 0; round < 20; round++) {
+        const open = orders.filter((o) => typeof o.answers.at(-1) !== 'number' || (o.answers.at(-1) as number) >= 500);
+        if (open.length === 0) break;
+        await Promise.all(open.map((o) => placeOrder(started.gateway, o)));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const result = await checkAfterFault(started.gateway, users, orders);
+      figures[variant] = { ...result, errorsWhileDown: whileDown.length };
+      expect(serve.stdout()).toContain('"event":"broker-lost"');
+      expect(serve.stdout()).toContain('"event":"broker-regained"');
+      expect(whileDown.every((s) => s === 502 || s === 503 || s === 504)).toBe(true);
+      expect(result.problems).toEqual([]);
+      expect(result.final).toBe(ORDERS);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.done;
+      await proxy.close();
+      if (namespace) {
+        const amqp = await import('amqplib');
+        const connection = await amqp.connect(rabbit.toString());
+        const channel = await connection.createChannel();
+        for (const q of await queuesNamed(`orderctl.${namespace}.`)) await channel.deleteQueue(q);
+        for (const e of ['events', 'retry']) await channel.deleteExchange(`orderctl.${namespace}.${e}`);
+        await connection.close();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+
+/** A customer of a fault test: who, with what token, how much went in. */
+export interface LoadUser {
+  email: string;
+  token: string;
+  depositedCents: number;
+}
+
+/** One order of the load and what its client saw. */
+export interface LoadOrder {
+  user: LoadUser;
+  key: string;
+  priceCents: number;
+  /** The last answer's status, or the error the client got instead (connection reset, …). */
+  answers: (number | string)[];
+}
+
+/** What the invariants said, with the figures a note reports. */
+export interface FaultFigures {
+  sent: number;
+  answered: number;
+  accepted: number;
+  final: number;
+  pending: number;
+  moneyInCents: number;
+  balancesCents: number;
+  succeededCents: number;
+  notifications: number;
+  ordersWithoutOneNotification: number;
+  serverErrors: number;
+  problems: string[];
+}
+
+const json = (token?: string) => ({ 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+
+/** Calls the public API; a request the server never answered gives the error's code instead of a status. */
+export async function call(base: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number | string; body: any }> {
+  try {
+    const response = await fetch(`${base}${path}`, { method, headers: { ...json(token), ...headers }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { status: cause?.code ?? (error as Error).name, body: undefined };
+  }
+}
+
+/** Registers, logs in and funds `count` customers (waiting for accounts that open asynchronously). */
+export async function prepareUsers(base: string, count: number, depositCents: number): Promise<LoadUser[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const email = `fault-${randomUUID().slice(0, 8)}@example.test`;
+      const registered = await call(base, 'POST', '/identity/register', undefined, { email, password: 'fault-password' });
+      if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
+      const login = await call(base, 'POST', '/identity/login', undefined, { email, password: 'fault-password' });
+      if (login.status !== 200) throw new Error(`login answered ${login.status}`);
+      const token = login.body.accessToken as string;
+      for (let attempt = 0; ; attempt++) {
+        const deposit = await call(base, 'POST', '/billing/account/deposit', token, { amount: depositCents / 100 });
+        if (deposit.status === 204) break;
+        if (attempt > 200) throw new Error(`deposit answered ${deposit.status}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return { email, token, depositedCents: depositCents };
+    }),
+  );
+}
+
+/** One order with its own Idempotency-Key, so the client can retry it safely. */
+export async function placeOrder(base: string, order: LoadOrder): Promise<void> {
+  const answer = await call(base, 'POST', '/ordering/orders', order.user.token, { price: order.priceCents / 100 }, { 'idempotency-key': order.key });
+  order.answers.push(answer.status);
+}
+
+/** Waits until every order of every user is final (or the deadline passes), then checks money, finality and one notification per order. */
+export async function checkAfterFault(base: string, users: LoadUser[], orders: LoadOrder[], deadlineMs = 60_000): Promise<FaultFigures> {
+  const read = async (user: LoadUser) => {
+    const [account, list, notes] = await Promise.all([
+      call(base, 'GET', '/billing/account', user.token),
+      call(base, 'GET', '/ordering/orders', user.token),
+      call(base, 'GET', '/notifications', user.token),
+    ]);
+    return { user, balanceCents: Math.round(account.body.amount * 100), orders: list.body as { id: string; price: number; status: string }[], notes: notes.body as { orderId?: string }[] };
+  };
+  const deadline = Date.now() + deadlineMs;
+  let state = await Promise.all(users.map(read));
+  const settled = () => state.every((s) => s.orders.every((o) => o.status !== 'pending') && s.orders.every((o) => s.notes.filter((n) => n.orderId === o.id).length === 1));
+  while (!settled() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    state = await Promise.all(users.map(read));
+  }
+  const all = state.flatMap((s) => s.orders);
+  const moneyInCents = users.reduce((n, u) => n + u.depositedCents, 0);
+  const balancesCents = state.reduce((n, s) => n + s.balanceCents, 0);
+  const succeededCents = all.filter((o) => o.status === 'succeeded').reduce((n, o) => n + Math.round(o.price * 100), 0);
+  const withoutOne = state.reduce((n, s) => n + s.orders.filter((o) => s.notes.filter((x) => x.orderId === o.id).length !== 1).length, 0);
+  const problems: string[] = [];
+  if (moneyInCents !== balancesCents + succeededCents) problems.push(`money not conserved: in ${moneyInCents} ≠ balances ${balancesCents} + succeeded orders ${succeededCents} (cents)`);
+  const pending = all.filter((o) => o.status === 'pending').length;
+  if (pending) problems.push(`${pending} order(s) still pending`);
+  if (withoutOne) problems.push(`${withoutOne} order(s) without exactly one notification`);
+  const accepted = orders.filter((o) => o.answers.some((a) => a === 201 || a === 202 || a === 422)).length;
+  if (all.length > orders.length) problems.push(`${all.length} orders stored for ${orders.length} sent: a retry made a second order`);
+  const serverErrors = orders.flatMap((o) => o.answers).filter((a) => a === 500).length;
+  if (serverErrors) problems.push(`${serverErrors} answer(s) were 500`);
+  return {
+    sent: orders.length,
+    answered: orders.filter((o) => o.answers.some((a) => typeof a === 'number')).length,
+    accepted,
+    final: all.length - pending,
+    pending,
+    moneyInCents,
+    balancesCents,
+    succeededCents,
+    notifications: state.reduce((n, s) => n + s.notes.length, 0),
+    ordersWithoutOneNotification: withoutOne,
+    serverErrors,
+    problems,
+  };
+}
