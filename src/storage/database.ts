@@ -4,7 +4,11 @@ import { join } from 'node:path';
 /** A service's own SQLite database. */
 export type Db = Database.Database;
 
-/** Every service's messaging tables: events waiting to be published, and messages already handled. */
+/**
+ * Every service's messaging tables: what waits to leave (events, replies and calls, in the
+ * transaction that made them; claimed by one sender at a time, in order per aggregate) and
+ * the messages already handled (kept for the retention window).
+ */
 const messagingSchema = `
 CREATE TABLE IF NOT EXISTS outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -19,7 +23,18 @@ CREATE TABLE IF NOT EXISTS inbox (
   message_id TEXT NOT NULL,
   processed_at TEXT NOT NULL,
   PRIMARY KEY (consumer, message_id)
-);`;
+);
+CREATE INDEX IF NOT EXISTS inbox_by_age ON inbox (processed_at);`;
+
+/** Columns added to the outbox since its first version; an older database gets them on open. */
+const outboxColumns: Record<string, string> = {
+  kind: `TEXT NOT NULL DEFAULT 'event'`,
+  aggregate: `TEXT NOT NULL DEFAULT ''`,
+  claimed_by: 'TEXT',
+  claimed_until: 'INTEGER NOT NULL DEFAULT 0',
+  attempts: 'INTEGER NOT NULL DEFAULT 0',
+  next_attempt_at: 'INTEGER NOT NULL DEFAULT 0',
+};
 
 /** Opens (or creates) `<dir>/<service>.sqlite` in WAL mode and applies the service's schema and the messaging tables. */
 export function openDatabase(dir: string, service: string, schema: string): Db {
@@ -29,5 +44,8 @@ export function openDatabase(dir: string, service: string, schema: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(schema + messagingSchema);
+  const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
+  for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
+  db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
   return db;
 }

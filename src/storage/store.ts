@@ -18,21 +18,58 @@ export interface OutboxReader {
   kick(): void;
 }
 
-/** An event waiting in the outbox. */
+/** What a row of the outbox is: a domain event (the relay's routes make it a message or a call), or a message of a fixed type (a reply). */
+export type OutboxKind = 'event' | 'message';
+
+/** Something waiting in the outbox. */
 export interface OutboxRow {
   seq: number;
   messageId: string;
+  /** The domain event (kind `event`) or the message type (kind `message`). */
   event: string;
+  kind: OutboxKind;
+  /** What it is about (an order id, a user id): rows of one aggregate leave one at a time, in seq order. */
+  aggregate: string;
   payload: unknown;
   headers: Record<string, string>;
+  /** Sends tried and failed so far. */
+  attempts: number;
+}
+
+/** Where a raised event or a sent message belongs, and whom it answers. */
+export interface OutgoingOptions {
+  /** Defaults to the payload's `id`, `orderId`, `paymentId` or `userId`, else the message's own id (no ordering). */
+  aggregate?: string;
+  /** The correlation id it carries (a reply to that request); defaults to the one of the work being done. */
+  correlationId?: string;
 }
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
+const COLUMNS = 'seq, message_id, event, kind, aggregate, payload, headers, attempts';
+
+type RawRow = { seq: number; message_id: string; event: string; kind: OutboxKind; aggregate: string; payload: string; headers: string; attempts: number };
+const toRow = (r: RawRow): OutboxRow => ({
+  seq: r.seq,
+  messageId: r.message_id,
+  event: r.event,
+  kind: r.kind,
+  aggregate: r.aggregate,
+  payload: JSON.parse(r.payload),
+  headers: JSON.parse(r.headers),
+  attempts: r.attempts,
+});
+
+function aggregateOf(payload: unknown): string | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const p = payload as Record<string, unknown>;
+  const id = p.id ?? p.orderId ?? p.paymentId ?? p.userId;
+  return typeof id === 'string' ? id : undefined;
+}
 
 /**
  * A service's database with its outbox and inbox. A write is one IMMEDIATE transaction holding
- * the state change, the events it raises and, inside a delivery, the record that the message was
- * handled, so a crash can neither lose an event nor apply a message twice.
+ * the state change, what it sends (events, replies, calls) and, inside a delivery, the record
+ * that the message was handled, so a crash can neither lose what it sends nor apply a message twice.
  */
 export class Store {
   private reader?: OutboxReader;
@@ -44,10 +81,18 @@ export class Store {
   constructor(readonly db: Db) {
     this.statements = {
       processed: db.prepare(`INSERT OR IGNORE INTO inbox (consumer, message_id, processed_at) VALUES (?, ?, ${NOW})`),
-      enqueue: db.prepare(`INSERT INTO outbox (message_id, event, payload, headers, created_at) VALUES (?, ?, ?, ?, ${NOW})`),
-      next: db.prepare('SELECT seq, message_id, event, payload, headers FROM outbox ORDER BY seq LIMIT ?'),
+      enqueue: db.prepare(`INSERT INTO outbox (message_id, event, kind, aggregate, payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ${NOW})`),
+      next: db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY seq LIMIT ?`),
+      // The head of each aggregate, when nobody holds it and its retry is due: one row per aggregate in flight, in seq order.
+      ready: db.prepare(`SELECT ${COLUMNS} FROM outbox o WHERE o.claimed_until <= ? AND o.next_attempt_at <= ?
+                         AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.aggregate = o.aggregate AND p.seq < o.seq) ORDER BY o.seq LIMIT ?`),
+      ofAggregate: db.prepare(`SELECT ${COLUMNS}, claimed_until FROM outbox WHERE aggregate = ? ORDER BY seq`),
+      claim: db.prepare('UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE seq = ? AND claimed_until <= ?'),
+      failed: db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = 0, attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE seq = ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM outbox'),
+      prune: db.prepare('DELETE FROM inbox WHERE processed_at < ?'),
+      discard: db.prepare('DELETE FROM outbox WHERE aggregate = ? AND claimed_until <= ?'),
     };
   }
 
@@ -67,19 +112,27 @@ export class Store {
     this.reader = reader;
   }
 
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (or inside the current one). Inside a delivery, the first
+   * write records the message in the inbox in the same transaction; the delivery counts as recorded
+   * only once that transaction committed, so a write that rolled back leaves the record to the next.
+   */
   write<T>(fn: () => T): T {
     this.open();
     if (this.db.inTransaction) return fn();
     const delivery = currentTrace()?.delivery;
+    let recording = false;
+    this.raised = false;
     const result = this.db
       .transaction(() => {
         if (delivery && !delivery.recorded) {
           if (this.statements.processed.run(delivery.consumer, delivery.messageId).changes === 0) throw new AlreadyProcessed(delivery.messageId);
-          delivery.recorded = true;
+          recording = true;
         }
         return fn();
       })
       .immediate();
+    if (recording && delivery) delivery.recorded = true;
     if (this.raised) {
       this.raised = false;
       this.reader?.kick();
@@ -87,39 +140,88 @@ export class Store {
     return result;
   }
 
+  /** Runs `fn` inside the current write so that, when it throws, what it wrote is undone and the rest of the write stays. */
+  savepoint<T>(fn: () => T): T {
+    if (!this.db.inTransaction) throw new Error('savepoint() outside a write');
+    return this.db.transaction(fn)();
+  }
+
   /** Records a domain event in the outbox, inside the current write; nobody wanting it, nothing is stored. */
-  raise(event: string, payload: unknown): void {
+  raise(event: string, payload: unknown, options: OutgoingOptions = {}): void {
     if (!this.db.inTransaction) throw new Error(`raise(${event}) outside a write`);
     if (!this.reader?.wants(event)) return;
+    this.enqueue('event', event, payload, options);
+  }
+
+  /** Records a message of type `type` (a reply, already what the broker carries) in the outbox, inside the current write. */
+  send(type: string, data: unknown, options: OutgoingOptions = {}): void {
+    if (!this.db.inTransaction) throw new Error(`send(${type}) outside a write`);
+    this.enqueue('message', type, data, options);
+  }
+
+  private enqueue(kind: OutboxKind, event: string, payload: unknown, options: OutgoingOptions): void {
     const trace = currentTrace();
     const headers: Record<string, string> = {};
     if (trace) headers[HEADERS.traceparent] = formatTraceparent(trace.traceId, trace.spanId);
-    if (trace?.correlationId) headers[HEADERS.correlationId] = trace.correlationId;
-    this.statements.enqueue.run(randomUUID(), event, JSON.stringify(payload), JSON.stringify(headers));
+    const correlationId = options.correlationId ?? trace?.correlationId;
+    if (correlationId) headers[HEADERS.correlationId] = correlationId;
+    const messageId = randomUUID();
+    this.statements.enqueue.run(messageId, event, kind, options.aggregate ?? aggregateOf(payload) ?? messageId, JSON.stringify(payload), JSON.stringify(headers));
     this.raised = true;
   }
 
-  /** The oldest events waiting to be published. */
+  /** Everything waiting in the outbox, oldest first. */
   outbox(limit: number): OutboxRow[] {
     this.open();
-    return (this.statements.next.all(limit) as { seq: number; message_id: string; event: string; payload: string; headers: string }[]).map((r) => ({
-      seq: r.seq,
-      messageId: r.message_id,
-      event: r.event,
-      payload: JSON.parse(r.payload),
-      headers: JSON.parse(r.headers),
-    }));
+    return (this.statements.next.all(limit) as RawRow[]).map(toRow);
   }
 
-  /** Removes an event the broker has confirmed. */
+  /** Rows a sender may take now: the oldest of each aggregate, unclaimed and due. */
+  ready(limit: number, now = Date.now()): OutboxRow[] {
+    if (this.closed) return [];
+    return (this.statements.ready.all(now, now, limit) as RawRow[]).map(toRow);
+  }
+
+  /** The rows of one aggregate, oldest first, with whether someone holds them now. */
+  rowsOf(aggregate: string, now = Date.now()): (OutboxRow & { claimed: boolean })[] {
+    this.open();
+    return (this.statements.ofAggregate.all(aggregate) as (RawRow & { claimed_until: number })[]).map((r) => ({ ...toRow(r), claimed: r.claimed_until > now }));
+  }
+
+  /** Takes a row for `leaseMs` (nobody else sends it meanwhile); false when someone else holds it. */
+  claim(seq: number, owner: string, leaseMs: number, now = Date.now()): boolean {
+    if (this.closed) return false;
+    return this.statements.claim.run(owner, now + leaseMs, seq, now).changes === 1;
+  }
+
+  /** Removes a row that was sent (the broker confirmed it, the callee answered 2xx). */
   published(seq: number): void {
     this.open();
     this.statements.remove.run(seq);
   }
 
+  /** Gives a row back after a failed send, to be tried again from `retryAt` (epoch ms). */
+  failed(seq: number, retryAt: number): void {
+    if (this.closed) return;
+    this.statements.failed.run(retryAt, seq);
+  }
+
+  /** Inside a write that undoes a step: drops what the step left in the outbox for `aggregate` and nobody is sending now. */
+  discard(aggregate: string, now = Date.now()): number {
+    if (!this.db.inTransaction) throw new Error('discard() outside a write');
+    return this.statements.discard.run(aggregate, now).changes;
+  }
+
+  /** Rows waiting in the outbox. */
   waiting(): number {
     if (this.closed) return 0;
     return (this.statements.count.get() as { n: number }).n;
+  }
+
+  /** Forgets inbox records older than `retentionMs`; returns how many. A message redelivered after that is no longer recognised. */
+  pruneInbox(retentionMs: number, now = Date.now()): number {
+    if (this.closed) return 0;
+    return this.statements.prune.run(new Date(now - retentionMs).toISOString()).changes;
   }
 
   /** Closes the database; work that reaches it afterwards is told the service is shutting down (503), never a raw driver error. */
@@ -127,6 +229,11 @@ export class Store {
     if (this.closed) return;
     this.closed = true;
     this.db.close();
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   private open(): void {

@@ -33,6 +33,7 @@ import { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import { drainServer, InFlight } from './in-flight.js';
 import { wireLinks } from './links/index.js';
+import { RecoveryPass, type Recovery, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
 
 /** How to boot one variant. */
@@ -48,6 +49,8 @@ export interface BootOptions {
   tracing?: boolean;
   /** How long the gateway waits for a reply event (variants with commands over the broker). */
   commandTimeoutMs?: number;
+  /** Tuning of the recovery pass (grace period, how often, inbox retention); it runs at start-up and every few seconds. */
+  recovery?: RecoveryOptions;
 }
 
 /** A running order system of one variant. */
@@ -71,6 +74,8 @@ export interface RunningSystem {
   setLatency(name: StoppableService, ms: number): void;
   /** Services stopped now. */
   stopped(): StoppableService[];
+  /** The recovery pass: what it did so far (`totals`), one pass now (`run`), every pass that did something (`onPass`). */
+  recovery: Recovery;
   close(): Promise<void>;
 }
 
@@ -171,22 +176,28 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     notification: new NotificationFlow(services.notification, { recipient: (id) => ports.notification.recipient(id) }, (l) => note('notification', l)),
   };
   const bus = per((name) => new ServiceBus(name, transport, recorder));
+  const http = per((name) => new ServiceClient(name, directory, recorder, agent));
   const relay = {
-    identity: new OutboxRelay(stores.identity, bus.identity),
-    billing: new OutboxRelay(stores.billing, bus.billing),
-    order: new OutboxRelay(stores.order, bus.order),
-    notification: new OutboxRelay(stores.notification, bus.notification),
+    identity: new OutboxRelay(stores.identity, bus.identity, undefined, http.identity),
+    billing: new OutboxRelay(stores.billing, bus.billing, undefined, http.billing),
+    order: new OutboxRelay(stores.order, bus.order, undefined, http.order),
+    notification: new OutboxRelay(stores.notification, bus.notification, undefined, http.notification),
   };
   const wiring: Wiring = {
     variant,
     services,
     flows,
     ports,
-    http: per((name) => new ServiceClient(name, directory, recorder, agent)),
+    http,
     bus,
+    stores,
     relay,
     commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
   };
+  const recovery = new RecoveryPass(
+    { services, flows, stores: Object.values(stores), orderHttp: http.order, recorder },
+    options.recovery,
+  );
 
   const servers = new Map<ServiceName, Server>();
   const latency = new Map<ServiceName, number>();
@@ -205,8 +216,9 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     if (settleMs) await settle(settleMs);
     await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => drainServer(server, DRAIN_MS)));
     await requests.idle(DRAIN_MS);
-    await agent.close();
+    await recovery.stop();
     await Promise.all(Object.values(relay).map((r) => r.stop()));
+    await agent.close();
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();
     for (const st of opened) st.close();
@@ -230,6 +242,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       servers.set(name, server);
       directory.set(name, url);
     }
+    recovery.start();
   } catch (error) {
     await cleanup(0);
     throw error;
@@ -279,6 +292,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       bus[name].latencyMs = ms;
     },
     stopped: () => [...down],
+    recovery,
     close: () => (closing ??= (async () => {
       try {
         await cleanup(2_000);

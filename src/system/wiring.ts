@@ -9,6 +9,7 @@ import type { NotificationFlow, NotificationPorts } from '../services/notificati
 import type { NotificationService } from '../services/notification/notification-service.js';
 import type { OrderFlow, OrderingPorts } from '../services/ordering/order-flow.js';
 import type { OrderingService } from '../services/ordering/ordering-service.js';
+import type { Store } from '../storage/store.js';
 import type { Variant } from '../variants/variant.js';
 
 /** The participants of the order system. */
@@ -24,7 +25,9 @@ export interface Wiring {
   ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands };
   http: Record<ServiceName, ServiceClient>;
   bus: Record<ServiceName, ServiceBus>;
-  /** Each service's outbox relay: a link in event style routes the service's domain events to broker messages here. */
+  /** Each service's store: a link that answers a command writes its reply there, in the transaction of the delivery. */
+  stores: { identity: Store; billing: Store; order: Store; notification: Store };
+  /** Each service's outbox relay: a link routes the service's domain events to broker messages or REST calls here. */
   relay: Record<Exclude<ServiceName, 'gateway'>, OutboxRelay>;
   commandTimeoutMs: number;
 }

@@ -1,12 +1,13 @@
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { errorBody } from '../../core/errors.js';
+import { AppError, codeForStatus, errorBody, notFound } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
-import { refusal, type BillingService } from './billing-service.js';
+import { MAX_KEY_LENGTH } from '../idempotency.js';
+import type { BillingService, Movement } from './billing-service.js';
 
-const movement = z.object({ amountCents: centsSchema });
+const movement = z.object({ amountCents: centsSchema, idempotencyKey: z.string().min(1).max(MAX_KEY_LENGTH).optional() });
 const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
 
 /** Billing's internal REST API (amounts in integer cents). */
@@ -18,14 +19,18 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
   app.get('/accounts/:userId', (req, res) => {
     res.json(billing.account(req.params.userId));
   });
-  app.post('/accounts/:userId/deposit', (req, res) => {
-    billing.deposit(req.params.userId, validate(movement, req.body).amountCents);
-    res.status(204).end();
-  });
-  app.post('/accounts/:userId/withdraw', (req, res) => {
-    const result = billing.withdraw(req.params.userId, validate(movement, req.body).amountCents);
-    if (!result.ok) throw refusal(result.reason);
-    res.status(204).end();
+  const move = (kind: Movement) => (req: Request, res: Response) => {
+    const { amountCents, idempotencyKey } = validate(movement, req.body);
+    const outcome = billing.move(kind, String(req.params.userId), amountCents, idempotencyKey);
+    if (outcome.status >= 400) throw new AppError(codeForStatus(outcome.status), outcome.message ?? 'refused');
+    res.status(outcome.status).end();
+  };
+  app.post('/accounts/:userId/deposit', move('deposit'));
+  app.post('/accounts/:userId/withdraw', move('withdraw'));
+  app.get('/payments/:id', (req, res) => {
+    const payment = billing.payment(req.params.id);
+    if (!payment) throw notFound('payment not found');
+    res.json(payment);
   });
   app.post('/payments', (req, res) => {
     const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);

@@ -1,5 +1,6 @@
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
+import { keyReused } from '../idempotency.js';
 import { noNotes, type Note } from '../note.js';
 
 export const billingSchema = `
@@ -24,7 +25,26 @@ CREATE TABLE IF NOT EXISTS ledger (
   delta_cents INTEGER NOT NULL,
   reference TEXT,
   created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  message TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
 );`;
+
+/** A deposit or a withdrawal, as a client asks for it. */
+export type Movement = 'deposit' | 'withdraw';
+
+/** How a deposit or withdrawal ended, as its caller is answered: 204, or a 4xx with its message; `replayed` when it is the stored outcome of an earlier request with the same key. */
+export interface MovementOutcome {
+  status: number;
+  message?: string;
+  replayed: boolean;
+}
 
 /** An account as billing's internal API shows it. */
 export interface Account {
@@ -108,6 +128,11 @@ export class BillingService {
     });
   }
 
+  /** Whether the user has an account. */
+  hasAccount(userId: string): boolean {
+    return this.find(userId) !== undefined;
+  }
+
   account(userId: string): Account {
     const account = this.find(userId);
     if (!account) throw notFound(NO_ACCOUNT);
@@ -125,6 +150,43 @@ export class BillingService {
       this.statements.ledger.run(userId, 'deposit', cents, null);
       this.store.raise('DepositMade', { userId, amountCents: cents });
       return this.account(userId);
+    });
+  }
+
+  /**
+   * A client's deposit or withdrawal, at most once per Idempotency-Key: the first request's outcome
+   * (204 or its 4xx) is stored with the request's fingerprint in the same write, a repeat gets it
+   * back without moving money, and the key with another body is a 422 that changes nothing.
+   * Never throws a 4xx: the outcome says it, so a caller can answer it in the same transaction.
+   */
+  move(kind: Movement, userId: string, cents: number, key?: string): MovementOutcome {
+    return this.store.write((): MovementOutcome => {
+      const fingerprint = `${kind}:${cents}`;
+      if (key) {
+        const stored = this.store.sql('SELECT fingerprint, status, message FROM idempotency_keys WHERE user_id = ? AND key = ?').get(userId, key) as
+          | { fingerprint: string; status: number; message: string | null }
+          | undefined;
+        if (stored && stored.fingerprint !== fingerprint) return { status: 422, message: keyReused(key).message, replayed: false };
+        if (stored) return { status: stored.status, ...(stored.message ? { message: stored.message } : {}), replayed: true };
+      }
+      let outcome: { status: number; message?: string };
+      try {
+        this.store.savepoint(() => {
+          if (kind === 'deposit') return void this.deposit(userId, cents);
+          const result = this.withdraw(userId, cents);
+          if (!result.ok) throw refusal(result.reason);
+        });
+        outcome = { status: 204 };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        outcome = { status: error.status, message: error.message };
+      }
+      if (key) {
+        this.store
+          .sql(`INSERT INTO idempotency_keys (user_id, key, fingerprint, status, message, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+          .run(userId, key, fingerprint, outcome.status, outcome.message ?? null);
+      }
+      return { ...outcome, replayed: false };
     });
   }
 

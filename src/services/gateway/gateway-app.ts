@@ -8,6 +8,7 @@ import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http
 import type { ServiceClient } from '../../http/service-client.js';
 import { text, validate } from '../../http/validate.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
+import { MAX_KEY_LENGTH } from '../idempotency.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
 import { healthCheck } from './health.js';
 import { publicModel } from './public-model.js';
@@ -15,7 +16,9 @@ import { memoryRevocations, type RevocationList } from './revocations.js';
 
 const money = (field: string) => z.object({ [field]: amountSchema });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idempotencyKey = text({ max: 200 }).min(1, 'must not be empty').optional();
+const idempotencyKey = text({ max: MAX_KEY_LENGTH }).min(1, 'must not be empty').optional();
+/** The request's `Idempotency-Key` (deposit, withdraw, order): a repeat with it gets the first outcome, with another body a 422. */
+const keyOf = (req: Request) => validate(idempotencyKey, req.headers['idempotency-key'], 'Idempotency-Key header');
 
 /** Where the client finds what a 201 or 202 answer created. */
 const locations = {
@@ -94,16 +97,21 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   });
   route('/billing/account', { get: async (_req, res) => send(res, await http.call('billing', 'GET', `/accounts/${user(res).userId}`), publicModel.account) });
   route('/billing/account/deposit', {
-    post: async (req, res) => send(res, await commands.deposit(user(res).userId, validate(money('amount'), req.body).amount)),
+    post: async (req, res) => {
+      const { amount } = validate(money('amount'), req.body);
+      send(res, await commands.deposit(user(res).userId, amount, keyOf(req)));
+    },
   });
   route('/billing/account/withdraw', {
-    post: async (req, res) => send(res, await commands.withdraw(user(res).userId, validate(money('amount'), req.body).amount)),
+    post: async (req, res) => {
+      const { amount } = validate(money('amount'), req.body);
+      send(res, await commands.withdraw(user(res).userId, amount, keyOf(req)));
+    },
   });
   route('/ordering/orders', {
     post: async (req, res) => {
       const { price } = validate(money('price'), req.body);
-      const key = validate(idempotencyKey, req.headers['idempotency-key'], 'Idempotency-Key header');
-      const reply = await commands.placeOrder(user(res).userId, price, key);
+      const reply = await commands.placeOrder(user(res).userId, price, keyOf(req));
       if (reply.status === 422 && reply.body?.order) reply.body = { ...reply.body, order: publicModel.order(reply.body.order) };
       send(res, reply, publicModel.order, locations.order);
     },

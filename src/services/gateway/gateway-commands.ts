@@ -9,7 +9,7 @@ export interface Reply {
 /** How the gateway gets a command done; the variant decides: one REST call to the owner, or a command event and its reply. */
 export interface GatewayCommands {
   register(form: RegistrationForm): Promise<Reply>;
-  deposit(userId: string, amountCents: number): Promise<Reply>;
-  withdraw(userId: string, amountCents: number): Promise<Reply>;
+  deposit(userId: string, amountCents: number, idempotencyKey?: string): Promise<Reply>;
+  withdraw(userId: string, amountCents: number, idempotencyKey?: string): Promise<Reply>;
   placeOrder(userId: string, priceCents: number, idempotencyKey?: string): Promise<Reply>;
 }

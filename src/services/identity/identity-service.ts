@@ -90,9 +90,19 @@ export class IdentityService {
     return user;
   }
 
-  /** Undoes a registration whose follow-up (the billing account) failed. */
+  /** Undoes a registration whose follow-up (the billing account) failed, with what it left in the outbox. */
   remove(id: string): void {
-    this.store.write(() => this.store.sql('DELETE FROM users WHERE id = ?').run(id));
+    this.store.write(() => {
+      this.store.sql('DELETE FROM users WHERE id = ?').run(id);
+      this.store.discard(id);
+    });
+  }
+
+  /** Ids of the users created in [from, to) (times as `YYYY-MM-DD HH:MM:SS`, UTC), oldest first: what the recovery pass checks. */
+  usersCreatedBetween(from: string, to: string, limit = 500): { id: string; createdAt: string }[] {
+    return this.store
+      .sql('SELECT id, created_at AS createdAt FROM users WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?')
+      .all(from, to, limit) as { id: string; createdAt: string }[];
   }
 
   async login(email: string, password: string): Promise<string> {

@@ -19,7 +19,10 @@ export const orderFacts = z.object({
 export function notificationApp(notifications: NotificationService, flow: NotificationFlow, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('notification', ...edge);
   app.post('/notifications', async (req, res) => {
-    res.status(201).json(await flow.orderSettled(validate(orderFacts, req.body)));
+    const result = await flow.orderSettled(validate(orderFacts, req.body));
+    // 202: accepted, waiting for its recipient; sent once the user is known (the caller need not ask again).
+    if ('waiting' in result) res.status(202).json({ orderId: result.orderId, status: 'waiting' });
+    else res.status(201).json(result.notification);
   });
   app.get('/notifications', (req, res) => {
     res.json(notifications.list(validate(z.object({ userId: z.string().min(1) }), req.query, 'query').userId));

@@ -18,7 +18,14 @@ CREATE TABLE IF NOT EXISTS notifications (
   message TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications (user_id, created_at);`;
+CREATE INDEX IF NOT EXISTS notifications_by_user ON notifications (user_id, created_at);
+CREATE TABLE IF NOT EXISTS waiting_notifications (
+  order_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  facts TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS waiting_by_user ON waiting_notifications (user_id);`;
 
 /** What notification needs to know about a settled order. */
 export interface OrderFacts {
@@ -63,7 +70,7 @@ interface Row {
   created_at: string;
 }
 
-/** Messages to users (one per order, however often asked) and the profiles it keeps a copy of. */
+/** Messages to users (one per order, however often asked), the profiles it keeps a copy of, and the outcomes waiting for their recipient. */
 export class NotificationService {
 
   constructor(
@@ -71,14 +78,47 @@ export class NotificationService {
     private readonly note: Note = noNotes,
   ) {}
 
-  keepProfile(user: Recipient): void {
-    this.store.write(() =>
+  /** Keeps (or refreshes) the copy of a user and, in the same write, sends what waited for it; returns how many were sent. */
+  keepProfile(user: Recipient): number {
+    const sent = this.store.write(() => {
       this.store
         .sql(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
                   ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
-        .run(user.id, user.email, user.firstName ?? '', user.lastName ?? ''),
-    );
+        .run(user.id, user.email, user.firstName ?? '', user.lastName ?? '');
+      const waiting = this.waitingFor(user.id);
+      for (const facts of waiting) this.notifyOrder(facts, user);
+      return waiting.length;
+    });
     this.note('profile copied');
+    if (sent) this.note(`${sent} waiting notification${sent === 1 ? '' : 's'} stored and sent`);
+    return sent;
+  }
+
+  /**
+   * Keeps the outcome of an order whose recipient is not known yet, to be sent when it is (the copy
+   * arrives, or the recovery pass finds the user). A copy already there is used at once.
+   */
+  awaitRecipient(facts: OrderFacts): { notification?: StoredNotification } {
+    return this.store.write(() => {
+      const recipient = this.profile(facts.userId);
+      if (recipient) return { notification: this.notifyOrder(facts, recipient).notification };
+      const sent = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row | undefined;
+      if (sent) return { notification: toNotification(sent) };
+      this.store
+        .sql(`INSERT OR IGNORE INTO waiting_notifications (order_id, user_id, facts, created_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .run(facts.orderId, facts.userId, JSON.stringify(facts));
+      return {};
+    });
+  }
+
+  /** Outcomes waiting for their recipient, oldest first (of one user, or all). */
+  waitingFor(userId?: string, limit = 100): OrderFacts[] {
+    const rows = (
+      userId
+        ? this.store.sql('SELECT facts FROM waiting_notifications WHERE user_id = ? ORDER BY created_at').all(userId)
+        : this.store.sql('SELECT facts FROM waiting_notifications ORDER BY created_at LIMIT ?').all(limit)
+    ) as { facts: string }[];
+    return rows.map((r) => JSON.parse(r.facts) as OrderFacts);
   }
 
   profile(userId: string): Recipient | undefined {
@@ -95,6 +135,7 @@ export class NotificationService {
         .sql(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
                   VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
         .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
+      this.store.sql('DELETE FROM waiting_notifications WHERE order_id = ?').run(facts.orderId);
       const row = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
       return { notification: toNotification(row), created: changes === 1 };
     });

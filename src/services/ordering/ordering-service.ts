@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
+import { currentTrace } from '../../tracing/context.js';
+import { keyReused } from '../idempotency.js';
 
 export const orderingSchema = `
 CREATE TABLE IF NOT EXISTS orders (
@@ -14,7 +16,13 @@ CREATE TABLE IF NOT EXISTS orders (
   updated_at TEXT NOT NULL,
   UNIQUE (user_id, idempotency_key)
 );
-CREATE INDEX IF NOT EXISTS orders_by_user ON orders (user_id, created_at);`;
+CREATE INDEX IF NOT EXISTS orders_by_user ON orders (user_id, created_at);
+CREATE INDEX IF NOT EXISTS orders_pending ON orders (status, created_at);
+CREATE TABLE IF NOT EXISTS order_waiters (
+  order_id TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  PRIMARY KEY (order_id, correlation_id)
+);`;
 
 export type OrderStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -57,17 +65,32 @@ const toOrder = (row: OrderRow): Order => ({
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
 
-/** Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced and OrderSettled. */
+/**
+ * Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced
+ * and OrderSettled, and OrderAnswerDue (with the request's correlation id) for each request that
+ * waits for an answer the OrderSettled event does not carry to it (a repeat with the same key).
+ */
 export class OrderingService {
 
   constructor(private readonly store: Store) {}
 
-  /** Creates a pending order; with an idempotency key already used by this user, returns that order instead. */
-  create(userId: string, priceCents: number, idempotencyKey?: string): { order: Order; created: boolean } {
+  /**
+   * Creates a pending order; with an idempotency key already used by this user for the same price,
+   * returns that order instead (another price is a 422). `replyTo` is the correlation id of a
+   * request waiting for the outcome: kept with the order, or, for an order already settled,
+   * answered at once (OrderAnswerDue) from what is stored.
+   */
+  create(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string): { order: Order; created: boolean } {
     return this.store.write(() => {
       if (idempotencyKey) {
         const existing = this.store.sql('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
-        if (existing) return { order: toOrder(existing), created: false };
+        if (existing && existing.price_cents !== priceCents) throw keyReused(idempotencyKey);
+        if (existing) {
+          const order = toOrder(existing);
+          if (replyTo && order.status !== 'pending') this.store.raise('OrderAnswerDue', order, { correlationId: replyTo });
+          else if (replyTo) this.wait(order.id, replyTo);
+          return { order, created: false };
+        }
       }
       const id = randomUUID();
       this.store
@@ -75,8 +98,13 @@ export class OrderingService {
         .run(id, userId, priceCents, idempotencyKey ?? null);
       const order = this.get(id);
       this.store.raise('OrderPlaced', order);
+      if (replyTo) this.wait(id, replyTo);
       return { order, created: true };
     });
+  }
+
+  private wait(orderId: string, correlationId: string): void {
+    this.store.sql('INSERT OR IGNORE INTO order_waiters (order_id, correlation_id) VALUES (?, ?)').run(orderId, correlationId);
   }
 
   /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */
@@ -86,7 +114,14 @@ export class OrderingService {
         .sql(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
         .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
       const order = this.get(id);
-      if (changed === 1) this.store.raise('OrderSettled', order);
+      if (changed === 1) {
+        this.store.raise('OrderSettled', order);
+        // OrderSettled carries the correlation id of the work that settled it; every other request waiting gets its own answer.
+        const carried = currentTrace()?.correlationId;
+        const waiters = this.store.sql('SELECT correlation_id FROM order_waiters WHERE order_id = ?').all(id) as { correlation_id: string }[];
+        for (const { correlation_id } of waiters) if (correlation_id !== carried) this.store.raise('OrderAnswerDue', order, { correlationId: correlation_id });
+        this.store.sql('DELETE FROM order_waiters WHERE order_id = ?').run(id);
+      }
       return { order, changed: changed === 1 };
     });
   }
@@ -95,6 +130,11 @@ export class OrderingService {
     const row = this.store.sql('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
     if (!row) throw notFound('order not found');
     return toOrder(row);
+  }
+
+  /** Orders still pending that were created before `before` (ISO time), oldest first: what the recovery pass looks at. */
+  pendingSince(before: string, limit = 100): Order[] {
+    return (this.store.sql(`SELECT * FROM orders WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?`).all(before, limit) as OrderRow[]).map(toOrder);
   }
 
   /** A user's orders, newest first. */

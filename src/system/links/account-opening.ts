@@ -5,9 +5,10 @@ import type { Link } from '../wiring.js';
 /** Identity → Billing: the account of a new user. */
 export const accountOpening: Link<'rest' | 'event'> = {
   rest(w) {
-    w.ports.identity.userRegistered = async (user) => {
-      await w.http.identity.expect('billing', 'PUT', `/accounts/${user.id}`);
-    };
+    // The call leaves through identity's outbox (written with the user); registration makes it at once
+    // and is undone when it fails. Cut off in between, the relay makes it after the restart (PUT is idempotent).
+    w.relay.identity.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
+    w.ports.identity.userRegistered = (user) => w.relay.identity.deliverNow(user.id);
   },
   async event(w) {
     w.relay.identity.route('UserRegistered', (user: User) => ({ type: 'UserCreated', data: events.userCreated(w.variant.events, user) }));

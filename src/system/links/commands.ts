@@ -1,20 +1,26 @@
 import { AppError, errorBody } from '../../core/errors.js';
 import { validate } from '../../http/validate.js';
-import { brokerCommands, COMMANDS } from './gateway-broker-commands.js';
+import { brokerCommands, COMMANDS, orderAnswer } from './gateway-broker-commands.js';
 import { restCommands } from './gateway-rest-commands.js';
 import { registrationForm } from '../../services/identity/identity-service.js';
-import { events } from '../events.js';
-import { refusal } from '../../services/billing/billing-service.js';
+import type { Movement } from '../../services/billing/billing-service.js';
+import type { Order } from '../../services/ordering/ordering-service.js';
+import type { Store } from '../../storage/store.js';
+import { currentTrace } from '../../tracing/context.js';
 import type { Link, Wiring } from '../wiring.js';
-import type { ServiceBus } from '../../broker/service-bus.js';
 
-/** Runs a command (its success reply leaves through the outbox); a refusal (any 4xx) becomes the failure reply event, anything else a nack. */
-async function replying(bus: ServiceBus, failedType: string, work: () => Promise<void> | void): Promise<void> {
+/**
+ * Runs a command whose success reply leaves through the outbox; a refusal (any 4xx) becomes the
+ * failure reply, anything else a nack. A refusal changes nothing (the write that refused rolled
+ * back, or it came before any), so the failure reply is written with the delivery's inbox record
+ * in one transaction: it leaves through the outbox, and a redelivery finds both or neither.
+ */
+async function replying(store: Store, failedType: string, work: () => Promise<unknown> | unknown): Promise<void> {
   try {
     await work();
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    await bus.publish(failedType, errorBody(error.status, error.message, error.details));
+    store.write(() => store.send(failedType, errorBody(error.status, error.message)));
   }
 }
 
@@ -26,25 +32,29 @@ export const commands: Link<'rest' | 'broker'> = {
   async broker(w: Wiring) {
     w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant.events === 'thin', w.commandTimeoutMs);
     const { identity, billing, order } = w.bus;
+    const stores = w.stores;
     await identity.subscribe([COMMANDS.register.command], (form) =>
-      replying(identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form)).then(() => {})),
+      replying(stores.identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form))),
     );
+
     w.relay.billing.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
     w.relay.billing.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
-    await billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents }, delivery) => {
-      if (delivery.type === COMMANDS.deposit.command) return replying(billing, COMMANDS.deposit.failed, () => void w.services.billing.deposit(userId, amountCents));
-      return replying(billing, COMMANDS.withdraw.failed, () => {
-        const result = w.services.billing.withdraw(userId, amountCents);
-        if (!result.ok) throw refusal(result.reason);
+    await billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
+      const kind: Movement = delivery.type === COMMANDS.deposit.command ? 'deposit' : 'withdraw';
+      const reply = COMMANDS[kind];
+      // One write: the movement (or its stored outcome), the inbox record and the reply.
+      stores.billing.write(() => {
+        const outcome = w.services.billing.move(kind, userId, amountCents, idempotencyKey);
+        if (outcome.status >= 400) stores.billing.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
+        // A repeat moves no money and raises no DepositMade / WithdrawalMade: its stored success is answered here.
+        else if (outcome.replayed) stores.billing.send(reply.ok, { userId }, { aggregate: userId });
       });
     });
-    await order.subscribe([COMMANDS.order.command], async ({ userId, priceCents, idempotencyKey }) => {
-      const placed = await w.flows.order.place(userId, priceCents, idempotencyKey);
-      // A retried command for an order already settled: answer again with its outcome.
-      if (!placed.created && placed.order.status !== 'pending') {
-        const settled = events.orderSettled(w.variant.events, placed.order);
-        await order.publish(settled.type, settled.data);
-      }
-    });
+
+    // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
+    w.relay.order.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
+    await order.subscribe([COMMANDS.order.command], ({ userId, priceCents, idempotencyKey }) =>
+      replying(stores.order, COMMANDS.order.rejected, () => w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId)),
+    );
   },
 };

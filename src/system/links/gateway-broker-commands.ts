@@ -3,13 +3,18 @@ import type { ServiceBus } from '../../broker/service-bus.js';
 import type { Message } from '../../broker/transport.js';
 import type { ServiceClient } from '../../http/service-client.js';
 import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
+import type { Order } from '../../services/ordering/ordering-service.js';
 
-/** Command and reply event types of the broker-based variants. */
+/**
+ * Command and reply event types of the broker-based variants. An order is answered by its
+ * OrderCreated / OrderFailed event, or, for a request that repeats an Idempotency-Key, by
+ * OrderAnswered (the stored order) or OrderRejected (the key was used for another price).
+ */
 export const COMMANDS = {
   register: { command: 'RegistrationRequested', ok: 'UserCreated', failed: 'RegistrationFailed' },
   deposit: { command: 'DepositRequested', ok: 'DepositSucceeded', failed: 'DepositFailed' },
   withdraw: { command: 'WithdrawRequested', ok: 'WithdrawSucceeded', failed: 'WithdrawFailed' },
-  order: { command: 'CreateOrder', ok: 'OrderCreated', failed: 'OrderFailed' },
+  order: { command: 'CreateOrder', ok: 'OrderCreated', failed: 'OrderFailed', answered: 'OrderAnswered', rejected: 'OrderRejected' },
 } as const;
 
 /** A command that could not be carried out, as its failure event tells it. */
@@ -19,10 +24,18 @@ export interface CommandFailure {
   message: string;
 }
 
+/** The payload of OrderAnswered: the order as stored. */
+export type OrderAnswer = Omit<Order, 'id'> & { orderId: string };
+
+/** What OrderAnswered carries for a stored order. */
+export const orderAnswer = ({ id, ...order }: Order): OrderAnswer => ({ orderId: id, ...order });
+
 const failure = (reply: Message): Reply => {
   const { code, message } = reply.data as CommandFailure;
   return { status: code, body: errorBody(code, message) };
 };
+
+const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
 
 /**
  * Commands as events on the broker; the gateway holds the client's request open until the
@@ -30,31 +43,37 @@ const failure = (reply: Message): Reply => {
  * With thin events the gateway reads the new user back from identity.
  */
 export function brokerCommands(bus: ServiceBus, http: ServiceClient, thinEvents: boolean, timeoutMs: number): GatewayCommands {
-  const send = (kind: keyof typeof COMMANDS, data: unknown) =>
-    bus.request<any>(COMMANDS[kind].command, data, [COMMANDS[kind].ok, COMMANDS[kind].failed], timeoutMs);
+  const send = (kind: keyof typeof COMMANDS, data: unknown) => bus.request<any>(COMMANDS[kind].command, data, repliesTo(kind), timeoutMs);
   return {
     async register(form) {
       const reply = await send('register', form);
       if (reply.type !== COMMANDS.register.ok) return failure(reply);
       return { status: 201, body: thinEvents ? await http.expect('identity', 'GET', `/users/${reply.data.userId}`) : reply.data };
     },
-    async deposit(userId, amountCents) {
-      const reply = await send('deposit', { userId, amountCents });
+    async deposit(userId, amountCents, idempotencyKey) {
+      const reply = await send('deposit', { userId, amountCents, idempotencyKey });
       return reply.type === COMMANDS.deposit.ok ? { status: 204 } : failure(reply);
     },
-    async withdraw(userId, amountCents) {
-      const reply = await send('withdraw', { userId, amountCents });
+    async withdraw(userId, amountCents, idempotencyKey) {
+      const reply = await send('withdraw', { userId, amountCents, idempotencyKey });
       return reply.type === COMMANDS.withdraw.ok ? { status: 204 } : failure(reply);
     },
     async placeOrder(userId, priceCents, idempotencyKey) {
       const reply = await send('order', { userId, priceCents, idempotencyKey });
-      const { orderId, ...facts } = reply.data;
-      const status = reply.type === COMMANDS.order.ok ? 'succeeded' : 'failed';
-      // The reply event says when the order settled; thin events carry no times, so the event's time stands for both.
-      const order = thinEvents
-        ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time, updatedAt: reply.time }
-        : { id: orderId, ...facts, updatedAt: facts.updatedAt ?? reply.time };
-      return reply.type === COMMANDS.order.ok ? { status: 201, body: order } : { status: 422, body: errorBody(422, order.reason, { order }) };
+      if (reply.type === COMMANDS.order.rejected) return failure(reply);
+      let order;
+      if (reply.type === COMMANDS.order.answered) {
+        const { orderId, ...stored } = reply.data as OrderAnswer;
+        order = { id: orderId, ...stored };
+      } else {
+        const { orderId, ...facts } = reply.data;
+        const status = reply.type === COMMANDS.order.ok ? 'succeeded' : 'failed';
+        // The reply event says when the order settled; thin events carry no times, so the event's time stands for both.
+        order = thinEvents
+          ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time, updatedAt: reply.time }
+          : { id: orderId, ...facts, updatedAt: facts.updatedAt ?? reply.time };
+      }
+      return order.status === 'succeeded' ? { status: 201, body: order } : { status: 422, body: errorBody(422, order.reason ?? 'payment failed', { order }) };
     },
   };
 }

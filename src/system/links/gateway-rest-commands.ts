@@ -6,8 +6,8 @@ export function restCommands(http: ServiceClient): GatewayCommands {
   const relay = async (to: string, method: string, path: string, body: unknown): Promise<Reply> => http.call(to, method, path, body);
   return {
     register: (form) => relay('identity', 'POST', '/register', form),
-    deposit: (userId, amountCents) => relay('billing', 'POST', `/accounts/${userId}/deposit`, { amountCents }),
-    withdraw: (userId, amountCents) => relay('billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents }),
+    deposit: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/deposit`, { amountCents, idempotencyKey }),
+    withdraw: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents, idempotencyKey }),
     placeOrder: (userId, priceCents, idempotencyKey) => relay('order', 'POST', '/orders', { userId, priceCents, idempotencyKey }),
   };
 }

@@ -14,8 +14,12 @@ const factsOf = (order: Omit<Order, 'id' | 'updatedAt'> & { orderId: string }): 
 /** Order → Notification: telling how an order ended. */
 export const orderOutcome: Link<'rest' | 'event'> = {
   rest(w) {
+    // The call leaves through order's outbox, in the transaction that settled the order (also when a
+    // payment event settles it), and notification stores one message per order id however often called.
+    w.relay.order.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) }));
     w.ports.ordering.orderSettled = async (order) => {
-      await w.http.order.expect('notification', 'POST', '/notifications', factsOf({ ...order, orderId: order.id }));
+      // Made at once, as the style promises; when it fails the row stays and the relay retries it.
+      await w.relay.order.deliverNow(order.id).catch(() => {});
     };
   },
   async event(w) {

@@ -1,20 +1,26 @@
+import { AppError } from '../../core/errors.js';
 import type { User } from '../../services/identity/identity-service.js';
 import type { Link } from '../wiring.js';
 
 /** Notification → Identity: who a user is, asked each time or kept as a copy. */
 export const recipient: Link<'rest' | 'copy'> = {
   rest(w) {
-    w.ports.notification.recipient = (userId) => w.http.notification.expect('identity', 'GET', `/users/${userId}`);
+    w.ports.notification.recipient = async (userId) => {
+      try {
+        return await w.http.notification.expect('identity', 'GET', `/users/${userId}`);
+      } catch (error) {
+        // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
+        if (error instanceof AppError) return undefined;
+        throw error;
+      }
+    };
   },
   async copy(w) {
+    // The copy and whatever waited for it are written together.
     await w.bus.notification.subscribe(['UserCreated'], (user: User) => {
       w.services.notification.keepProfile(user);
     });
-    w.ports.notification.recipient = async (userId) => {
-      const profile = w.services.notification.profile(userId);
-      // No copy yet: UserCreated is still on its way. Throwing nacks the event; the broker redelivers it later.
-      if (!profile) throw new Error(`no copy of user ${userId} yet`);
-      return profile;
-    };
+    // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.
+    w.ports.notification.recipient = async (userId) => w.services.notification.profile(userId);
   },
 };

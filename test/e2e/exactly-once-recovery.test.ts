@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ApiClient } from '../../src/scenarios/api-client.js';
+import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import { findVariant } from '../../src/variants/index.js';
+
+describe('the recovery pass drives stuck work to an end (http)', () => {
+  let system: RunningSystem;
+  let api: ApiClient;
+  let token: string;
+  let userId: string;
+  const form = { email: 'stuck@example.test', password: 'stuck-password' };
+  const balance = async () => (await api.send('balance', 'GET', '/billing/account', { token })).body.amount;
+  const orders = async () => (await api.send('orders', 'GET', '/ordering/orders', { token })).body as { id: string; status: string; reason?: string }[];
+  const internal = (service: 'billing' | 'order', method: string, path: string, body?: unknown) =>
+    fetch(system.urls[service] + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  beforeAll(async () => {
+    system = await bootSystem({ variant: findVariant('http') });
+    api = new ApiClient(system.gatewayUrl);
+    userId = (await api.send('register', 'POST', '/identity/register', { body: form })).body.id;
+    token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken;
+    await api.send('deposit', 'POST', '/billing/account/deposit', { token, body: { amount: 100 } });
+  });
+  afterAll(() => system.close());
+
+  test('an order whose payment call failed (no Idempotency-Key) is charged once and settled; billing away means it waits', async () => {
+    await system.stopService('billing');
+    expect((await api.send('order', 'POST', '/ordering/orders', { token, body: { price: 30 } })).status).toBe(502);
+    expect((await orders()).map((o) => o.status)).toEqual(['pending']);
+    // Billing cannot be reached: nothing is guessed, the order keeps waiting.
+    const blind = await system.recovery.run({ graceMs: 0 });
+    expect(blind.ordersWaiting).toBe(1);
+    expect((await orders()).map((o) => o.status)).toEqual(['pending']);
+
+    await system.startService('billing');
+    const pass = await system.recovery.run({ graceMs: 0 });
+    expect(pass).toMatchObject({ ordersSettled: 1, ordersCharged: 1, ordersWaiting: 0 });
+    expect((await orders()).map((o) => o.status)).toEqual(['succeeded']);
+    expect(await balance()).toBe(70);
+    expect((await api.send('notifications', 'GET', '/notifications', { token })).body).toHaveLength(1);
+    expect(system.recorder.all().some((h) => h.kind === 'local' && /^recovery: order \S+ settled succeeded/.test(h.label))).toBe(true);
+    expect(await system.recovery.run({ graceMs: 0 })).toMatchObject({ ordersSettled: 0, ordersCharged: 0 });
+    expect(system.recovery.totals.ordersSettled).toBeGreaterThanOrEqual(1);
+    expect(await balance()).toBe(70);
+  });
+
+  test('an order left pending after billing took its money (a crash in between) settles without a second charge', async () => {
+    const id = '0b7c2f9e-1111-4a4a-8a8a-000000000001';
+    const db = new Database(join(system.dataDir, 'order.sqlite'));
+    db.prepare(`INSERT INTO orders (id, user_id, price_cents, status, created_at, updated_at) VALUES (?, ?, 2000, 'pending', '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z')`).run(id, userId);
+    db.close();
+    expect((await internal('billing', 'POST', '/payments', { paymentId: id, userId, amountCents: 2000 })).status).toBe(201);
+    expect(await balance()).toBe(50);
+    expect(await system.recovery.run()).toMatchObject({ ordersSettled: 1, ordersCharged: 0 });
+    expect((await orders()).find((o) => o.id === id)?.status).toBe('succeeded');
+    expect(await balance()).toBe(50);
+  });
+
+  test('a registered user left without an account (a crash before billing heard of them) gets one', async () => {
+    const id = '0b7c2f9e-2222-4a4a-8a8a-000000000002';
+    const db = new Database(join(system.dataDir, 'identity.sqlite'));
+    db.prepare(`INSERT INTO users (id, email, password_hash, created_at) VALUES (?, 'orphan@example.test', 'x', '2000-01-01 00:00:00')`).run(id);
+    db.close();
+    expect((await internal('billing', 'GET', `/accounts/${id}`)).status).toBe(404);
+    expect(await system.recovery.run({ full: true })).toMatchObject({ accountsOpened: 1 });
+    expect((await internal('billing', 'GET', `/accounts/${id}`)).status).toBe(200);
+  });
+});
