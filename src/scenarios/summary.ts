@@ -42,13 +42,21 @@ export function latencySpread(samples: number[]): LatencySpread {
   return { n: s.n, median: round(s.median), min: round(s.min), max: round(s.max), p5: round(percentile(sorted, 5)), p95: round(percentile(sorted, 95)) };
 }
 
-/** Summarises the client's actions by kind (checks left out): grouped, and in the order the kinds first appeared within a group. */
-export function summariseActions(actions: ClientAction[], recorder: Recorder): ActionStats[] {
+/** HTTP calls and messages of one trace. */
+export type HopCounts = { http: number; messages: number };
+
+/**
+ * Summarises the client's actions by kind (checks left out): grouped, and in the order the kinds first appeared within a group.
+ * `counted` holds hop counts taken earlier (before a long run's recorder dropped its oldest hops); other traces are counted now.
+ */
+export function summariseActions(actions: ClientAction[], recorder: Recorder, counted: Map<string, HopCounts> = new Map()): ActionStats[] {
   const timed = actions.filter((a) => !isCheck(a));
   const kinds = [...new Set(timed.map(kindOf))].sort((a, b) => group(a) - group(b));
   return kinds.map((kind) => {
     const mine = timed.filter((a) => kindOf(a) === kind);
-    const { http, messages } = countHops(recorder, mine.map((a) => a.traceId));
+    const each = mine.map((a) => counted.get(a.traceId) ?? countHops(recorder, [a.traceId]));
+    const http = each.reduce((sum, c) => sum + c.http, 0);
+    const messages = each.reduce((sum, c) => sum + c.messages, 0);
     return { kind, n: mine.length, latencyMs: latencySpread(mine.map((a) => a.ms)), http: round(http / mine.length), messages: round(messages / mine.length) };
   });
 }

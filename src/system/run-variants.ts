@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { ApiClient, type ClientAction } from '../scenarios/api-client.js';
-import { runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
+import { countHops, runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
-import { latencySpread, summariseActions, type ActionStats, type LatencySpread } from '../scenarios/summary.js';
+import { latencySpread, summariseActions, type ActionStats, type HopCounts, type LatencySpread } from '../scenarios/summary.js';
 import type { Transport } from '../broker/transport.js';
 import type { Variant } from '../variants/variant.js';
 import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
@@ -106,9 +106,13 @@ export async function runVariants(
     let measured: ClientAction[];
     try {
       const api = new ApiClient(system.gatewayUrl);
+      // Each action's hops are counted once its scenario settled: a long run's recorder may drop the oldest later.
+      const counted = new Map<string, HopCounts>();
       const once = async (scenario: Scenario, run: RepeatInfo) => {
         listener.scenarioStarted?.(variant, scenario, run);
+        const before = api.actions.length;
         const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step, run), onProgress: listener.progress });
+        for (const action of api.actions.slice(before)) counted.set(action.traceId, countHops(system.recorder, [action.traceId]));
         listener.repeatFinished?.(variant, outcome, run);
         return outcome;
       };
@@ -137,7 +141,7 @@ export async function runVariants(
         repeats: plan.repeat,
         ...(warmup ? { warmup } : {}),
         scenarios: done,
-        actions: summariseActions(measured, system.recorder),
+        actions: summariseActions(measured, system.recorder, counted),
       };
     } finally {
       await system.close();

@@ -48,6 +48,13 @@ describe('summariseActions', () => {
     expect(summariseActions(actions, recorder).map((s) => s.kind)).toEqual(['balance']);
   });
 
+  test('hop counts taken earlier are used for traces the recorder no longer holds', () => {
+    const recorder = new Recorder();
+    const dropped: ClientAction = { kind: 'order', traceId: 'gone', status: 201, ms: 3 };
+    const [stats] = summariseActions([dropped, act(recorder, 'order', 5, 201, 5, 0)], recorder, new Map([['gone', { http: 5, messages: 0 }]]));
+    expect(stats).toMatchObject({ n: 2, http: 5, messages: 0 });
+  });
+
   test('the crowd comes last; percentile is still exported for its other users', () => {
     const recorder = new Recorder();
     const stats = summariseActions([act(recorder, 'crowd order', 10), act(recorder, 'order', 1), act(recorder, 'login', 5, 401)], recorder);
