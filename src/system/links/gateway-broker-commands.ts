@@ -40,7 +40,9 @@ const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMM
 /**
  * Commands as events on the broker; the gateway holds the client's request open until the
  * reply event with the same correlation id arrives (variants event-notification and event-collaboration).
- * With thin events the gateway reads the new user back from identity.
+ * With thin events the gateway reads the new user back from identity. The gateway keeps no state, so
+ * it publishes directly (no outbox): a command lost before the broker took it is a 504 the client
+ * retries with its Idempotency-Key, and the owner answers a repeat from what it stored.
  */
 export function brokerCommands(bus: ServiceBus, http: ServiceClient, thinEvents: boolean, timeoutMs: number): GatewayCommands {
   const send = (kind: keyof typeof COMMANDS, data: unknown) => bus.request<any>(COMMANDS[kind].command, data, repliesTo(kind), timeoutMs);

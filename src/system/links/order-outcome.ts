@@ -26,6 +26,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
     const style = w.variant.events;
     w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(style, order));
     await w.bus.notification.subscribe(['OrderCreated', 'OrderFailed'], async (e: OrderSettled) => {
+      // A read (thin events), changing nothing: no outbox needed.
       const order = 'userId' in e ? e : await w.http.notification.expect('order', 'GET', `/orders/${e.orderId}`).then((o: Order) => ({ ...o, orderId: o.id }));
       await w.flows.notification.orderSettled(factsOf(order));
     });
