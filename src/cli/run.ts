@@ -11,6 +11,7 @@ import { reportFolder, writeRunReport, type VariantRun } from '../report/run-rep
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { brokerOption, dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
+import { usesBroker } from '../variants/variant.js';
 import { openTransport } from '../broker/open-transport.js';
 
 interface RunOptions {
@@ -121,7 +122,7 @@ export function runCommand(): Command {
       const verbose = !options.quiet;
       const live = verbose && !options.json && process.stdout.isTTY;
       const listener: RunListener = {
-        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker)}…`),
+        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker, usesBroker(v))}…`),
         scenarioStarted: (v, s, run) => verbose && !options.json && run.repeat === 1 && say(formatScenarioHeader(v.name, s.name, s.title)),
         progress: (done, total) => live && process.stdout.write(`\r  … ${done}/${total} steps`),
         stepFinished: (_v, step, run) => {
@@ -150,7 +151,7 @@ export function runCommand(): Command {
         runVariants(
           variants,
           scenarios,
-          { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), openTransport: () => openTransport(options.broker) },
+          { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), openTransport: (v) => openTransport(options.broker, v) },
           { ...listener, systemBooted: track },
           { repeat: options.repeat, warmup: Boolean(options.warmup) },
         ),

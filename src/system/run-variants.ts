@@ -92,7 +92,7 @@ export function scenarioOutcome(runs: ScenarioResult[]): ScenarioOutcome {
 export async function runVariants(
   variants: Variant[],
   scenarios: Scenario[],
-  boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; openTransport?: () => Promise<Transport> },
+  boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; openTransport?: (variant: Variant) => Promise<Transport> },
   listener: RunListener = {},
   plan: RunPlan = { repeat: 1, warmup: false },
 ): Promise<VariantResult[]> {
@@ -100,7 +100,7 @@ export async function runVariants(
   for (const variant of variants) {
     listener.variantStarted?.(variant);
     const started = performance.now();
-    const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.() });
+    const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.(variant) });
     listener.systemBooted?.(system);
     let result: VariantResult;
     let measured: ClientAction[];

@@ -23,3 +23,10 @@ test('http uses no broker, so a --broker that is down does not stop it', async (
   expect(out.code).toBe(0);
   expect(out.stdout).toContain('http on no broker (this style sends no messages)');
 });
+
+test('run --variant=http with a --broker that is down still runs: http sends no messages', async () => {
+  const out = await cli(['run', '--variant=http', '--scenario', 'happy-path', '--no-report', '--broker', 'amqp://guest:guest@127.0.0.1:1']);
+  expect(out.stderr).toBe('');
+  expect(out.code).toBe(0);
+  expect(out.stdout).toContain('on no broker (this style sends no messages)');
+});
