@@ -6,6 +6,7 @@ import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { scenarioDiagrams } from '../diagrams/scenario-diagrams.js';
 import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/write-diagrams.js';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { ApiClient } from '../scenarios/api-client.js';
 import { runScenario } from '../scenarios/runner.js';
 import { bootSystem } from '../system/boot.js';
 import { usesBroker } from '../variants/variant.js';
@@ -49,10 +50,11 @@ export function diagramCommand(): Command {
             const system = await bootSystem({ variant, transport: await openTransport(options.broker, variant) });
             track(system);
             try {
-              const result = await runScenario(system, scenario);
+              const api = new ApiClient(system.gatewayUrl);
+              const result = await runScenario(system, scenario, { api });
               held &&= result.passed;
               const dir = resolve(options.out, variant.name, scenario.name);
-              const files = await writeDiagrams(dir, scenarioDiagrams(result, system.recorder, { timings: options.timings }), pictures, [options.format]);
+              const files = await writeDiagrams(dir, scenarioDiagrams(result, system.recorder, { timings: options.timings }, api.actions), pictures, [options.format]);
               say(`${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}: ${files.length} files in ${dir}${result.passed ? '' : ' (some expectations did not hold)'}`);
               for (const file of files) say(`  ${file.slice(dir.length + 1)}`);
             } finally {
