@@ -7,7 +7,7 @@ import { variants } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { privateTmp, startCli } from '../support/cli.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
-import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
 
 const USERS = 6;
@@ -66,14 +66,7 @@ describe.each(variants.filter(usesBroker).map((v) => v.name))('the connection to
       serve.child.kill('SIGTERM');
       await serve.done;
       await proxy.close();
-      if (namespace) {
-        const amqp = await import('amqplib');
-        const connection = await amqp.connect(rabbit.toString());
-        const channel = await connection.createChannel();
-        for (const q of await queuesNamed(`orderctl.${namespace}.`)) await channel.deleteQueue(q);
-        for (const e of ['events', 'retry']) await channel.deleteExchange(`orderctl.${namespace}.${e}`);
-        await connection.close();
-      }
+      if (namespace) await deleteNamespace(rabbit.toString(), namespace);
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { variants } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { privateTmp, startCli } from '../support/cli.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
-import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
 
 const USERS = 8;
 const ORDERS = 48;
@@ -59,14 +59,7 @@ describe.each(cases)('serve killed with SIGKILL under load, restarted on its dat
     } finally {
       current.run.child.kill('SIGTERM');
       await current.run.done;
-      if (current.namespace) {
-        const amqp = await import('amqplib');
-        const connection = await amqp.connect(url!);
-        const channel = await connection.createChannel();
-        for (const q of await queuesNamed(`orderctl.${current.namespace}.`)) await channel.deleteQueue(q);
-        for (const e of ['events', 'retry']) await channel.deleteExchange(`orderctl.${current.namespace}.${e}`);
-        await connection.close();
-      }
+      if (current.namespace) await deleteNamespace(url!, current.namespace);
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { expect, test } from 'vitest';
 import { cli, privateTmp, startCli } from '../support/cli.js';
-import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+import { deleteNamespace, queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -67,12 +67,7 @@ test('a message no consumer can handle is parked with its reason, listed by `ord
   expect((await queuesNamed(`orderctl.${namespace}.`)).length).toBeGreaterThan(0);
   expect(readdirSync(tmp)).toEqual([]);
   rmSync(tmp, { recursive: true });
-  const amqp = await import('amqplib');
-  const connection = await amqp.connect(url);
-  const channel = await connection.createChannel();
-  for (const q of await queuesNamed(`orderctl.${namespace}.`)) await channel.deleteQueue(q);
-  for (const e of ['events', 'retry']) await channel.deleteExchange(`orderctl.${namespace}.${e}`);
-  await connection.close();
+  await deleteNamespace(url, namespace);
 });
 
 test('parked says in one line when no serve answers', async () => {

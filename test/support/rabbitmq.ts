@@ -54,3 +54,16 @@ export async function queuesNamed(prefix: string): Promise<string[]> {
   const { stdout } = await run('rabbitmqctl', ['-q', '--no-table-headers', 'list_queues', 'name']);
   return stdout.split('\n').map((l) => l.trim()).filter((name) => name.startsWith(prefix));
 }
+
+/** Deletes what a kept namespace leaves behind by design (its queues and exchanges), after a test that used one. */
+export async function deleteNamespace(url: string, namespace: string): Promise<void> {
+  const amqp = await import('amqplib');
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of await queuesNamed(`orderctl.${namespace}.`)) await channel.deleteQueue(queue);
+    for (const exchange of ['events', 'retry']) await channel.deleteExchange(`orderctl.${namespace}.${exchange}`);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
