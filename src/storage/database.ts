@@ -47,5 +47,8 @@ export function openDatabase(dir: string, service: string, schema: string): Db {
   const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
   for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
   db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
+  // One process opens a data dir at a time, once per boot: claims still held were held by a process that
+  // ended (crashed mid-send), so nobody is sending those rows now. Released, they go out at once, not when the lease ends.
+  db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
   return db;
 }
