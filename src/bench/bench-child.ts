@@ -7,13 +7,15 @@ import { closeServer, listen } from '../http/service-app.js';
 import { ApiClient } from '../scenarios/api-client.js';
 import { checkInvariants } from '../scenarios/invariants.js';
 import type { RunContext, UserState } from '../scenarios/run-context.js';
-import { bootSystem, type RunningSystem } from '../system/boot.js';
+import { bootSystem, closeAllSystems, type RunningSystem } from '../system/boot.js';
 import { findVariant } from '../variants/index.js';
 import type { FromChild, SutStats, Target, ToChild } from './bench-protocol.js';
 import { orderTimings } from './order-timings.js';
 
 const DEPOSIT = 1_000_000;
-const send = (message: FromChild) => process.send!(message);
+const send = (message: FromChild) => {
+  if (process.connected) process.send!(message);
+};
 
 let system: RunningSystem | undefined;
 let baseline: Server | undefined;
@@ -82,20 +84,33 @@ async function collect(): Promise<SutStats> {
   return stats;
 }
 
+let exiting: Promise<never> | undefined;
+/** Closes whatever is open (a system still booting too, and with it its temporary data directory) and exits; once. */
+function shutdown(code: number): Promise<never> {
+  return (exiting ??= (async () => {
+    const failsafe = setTimeout(() => process.exit(code || 1), 8_000);
+    failsafe.unref();
+    await Promise.allSettled([system?.close(), closeAllSystems(), baseline ? closeServer(baseline) : undefined]);
+    process.exit(code);
+  })());
+}
+
+// The bench tells us to stop; if it dies instead (its IPC channel closes), or someone signals us, we stop by ourselves.
+process.on('disconnect', () => void shutdown(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+
 process.on('message', (message: ToChild) => {
+  if (exiting) return;
   const run = async () => {
     if (message.type === 'start') await start(message.target, message.users);
     else if (message.type === 'load-started') {
       cpuAtLoad = process.cpuUsage();
       loadStart = performance.timeOrigin + performance.now();
     } else if (message.type === 'collect') send({ type: 'stats', stats: await collect() });
-    else {
-      await system?.close();
-      if (baseline) await closeServer(baseline);
-      process.exit(0);
-    }
+    else await shutdown(0);
   };
   run().catch(async (error: Error) => {
+    if (exiting) return;
     await system?.close().catch(() => {});
     send({ type: 'error', message: error.message });
   });

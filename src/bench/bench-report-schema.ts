@@ -1,53 +1,117 @@
 import { z } from 'zod';
 
 const percentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() });
+/** A figure measured n times: median and spread (min–max). */
+const spread = z.object({ n: z.number().int(), median: z.number(), min: z.number(), max: z.number() });
+
+/** One load, as the client saw it (see src/bench/load-result.ts). */
 const load = z.object({
-  requestsPerSecond: z.number(),
+  mode: z.enum(['closed', 'open']),
+  offeredPerSecond: z.number().optional(),
+  sentPerSecond: z.number(),
+  answeredPerSecond: z.number(),
   acceptedPerSecond: z.number(),
   latencyMs: percentiles,
+  samples: z.number(),
   statusCodes: z.record(z.string(), z.number()),
   errors: z.number(),
   timeouts: z.number(),
+  late: z.number(),
+  notSent: z.number(),
 });
 
-/** The bench report (`report.json`): every figure the tables and charts show. */
+/** The repeats of one load, summed up: every rate and percentile as median and spread; counts as totals over the repeats. */
+const loadSummary = z.object({
+  sentPerSecond: spread,
+  answeredPerSecond: spread,
+  acceptedPerSecond: spread,
+  p50: spread,
+  p90: spread,
+  p99: spread,
+  max: spread,
+  /** Answers each repeat's percentiles rest on. */
+  samples: spread,
+  /** Non-2xx answers, errors and timeouts, over all repeats. */
+  failures: z.number(),
+  late: z.number(),
+  notSent: z.number(),
+});
+
+const orders = z.object({
+  completed: z.number(),
+  completedPerSecond: z.number(),
+  toFinalMs: percentiles,
+  toNotificationMs: percentiles,
+  httpPerOrder: z.number(),
+  messagesPerOrder: z.number(),
+});
+const sut = z.object({
+  cpuSeconds: z.number(),
+  peakRssMb: z.number(),
+  orders: orders.optional(),
+  consistency: z.object({ ok: z.boolean(), problems: z.array(z.string()), summary: z.string() }).optional(),
+});
+
+const baseline = z.object({ repeats: z.array(load), summary: loadSummary });
+
+/** The bench report (`report.json`): every figure the tables and charts show, and every single repeat's figures. */
 export const benchReportSchema = z.object({
   tool: z.literal('orderctl bench'),
   version: z.string(),
   date: z.string(),
   command: z.string(),
   machine: z.object({ cpus: z.number(), cpuModel: z.string(), memoryGb: z.number(), node: z.string(), platform: z.string() }),
-  settings: z.object({ durationSeconds: z.number(), connections: z.number(), users: z.number(), rate: z.number().optional(), loadSteps: z.array(z.number()).optional() }),
-  baselines: z.object({ expressHello: load, nodeHttpHello: load }),
+  settings: z.object({
+    durationSeconds: z.number(),
+    warmupSeconds: z.number(),
+    repeat: z.number().int(),
+    connections: z.number(),
+    users: z.number(),
+    /** Open loop for the main runs at this rate; closed loop (saturation) when absent. */
+    rate: z.number().optional(),
+    loadSteps: z.array(z.number()).optional(),
+    /** The open loop's cap on unanswered requests (and connections). */
+    maxInFlight: z.number(),
+  }),
+  baselines: z.object({ expressHello: baseline, nodeHttpHello: baseline }),
   runs: z.array(
     z.object({
       variant: z.string(),
       broker: z.enum(['in-process', 'rabbitmq']),
-      load,
-      sut: z.object({
-        cpuSeconds: z.number(),
-        peakRssMb: z.number(),
-        orders: z
-          .object({
-            completed: z.number(),
-            completedPerSecond: z.number(),
-            toFinalMs: percentiles,
-            toNotificationMs: percentiles,
-            httpPerOrder: z.number(),
-            messagesPerOrder: z.number(),
-          })
-          .optional(),
-        consistency: z.object({ ok: z.boolean(), problems: z.array(z.string()), summary: z.string() }).optional(),
+      /** Every repeat: the traced load, what the system reported after it, and the same load with tracing off. */
+      repeats: z.array(z.object({ load, sut, tracingOff: load })),
+      summary: z.object({
+        load: loadSummary,
+        tracingOff: loadSummary,
+        completedPerSecond: spread.optional(),
+        toFinalP50: spread.optional(),
+        toFinalP99: spread.optional(),
+        toNotificationP50: spread.optional(),
+        toNotificationP99: spread.optional(),
+        httpPerOrder: z.number().optional(),
+        messagesPerOrder: z.number().optional(),
+        cpuSeconds: spread,
+        peakRssMb: spread,
       }),
-      ratios: z.object({ toExpressHello: z.number(), toNodeHttpHello: z.number(), tracingOnToOff: z.number().optional() }),
-      tracingOff: load.optional(),
-      halfLoad: z.object({ rate: z.number(), latencyMs: percentiles, toNotificationMs: percentiles }).optional(),
-      steps: z.array(z.object({ rate: z.number(), latencyMs: percentiles, acceptedPerSecond: z.number() })).optional(),
+      /** Per repeat: this run's accepted orders/s over the baseline's req/s of the same repeat, and over itself with tracing off. */
+      ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread }),
+      halfLoad: z
+        .object({
+          rate: z.number(),
+          repeats: z.array(z.object({ load, toNotificationMs: percentiles })),
+          summary: loadSummary,
+          toNotificationP50: spread,
+          toNotificationP99: spread,
+        })
+        .optional(),
+      steps: z.array(z.object({ rate: z.number(), repeats: z.array(load), summary: loadSummary })).optional(),
     }),
   ),
-  targets: z.array(z.object({ target: z.string(), met: z.boolean().nullable(), detail: z.string() })),
+  /** Neutral comparisons in plain words; `withinSpread` is null when there was one measurement each (nothing to judge by). */
+  comparisons: z.array(z.object({ topic: z.string(), text: z.string(), ratio: spread.optional(), withinSpread: z.boolean().nullable() })),
   consistent: z.boolean(),
 });
 
 export type BenchReport = z.infer<typeof benchReportSchema>;
 export type BenchRun = BenchReport['runs'][number];
+export type LoadSummary = z.infer<typeof loadSummary>;

@@ -1,24 +1,37 @@
 import { cpus, totalmem } from 'node:os';
+import { median } from '../core/stats.js';
 import type { Variant } from '../variants/variant.js';
-import type { Target } from './bench-protocol.js';
+import type { Percentiles, SutStats, Target } from './bench-protocol.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
-import { runLoad, type LoadOptions, type LoadResult } from './load.js';
-import { startSut } from './sut.js';
-import { evaluateTargets } from './targets.js';
+import { runClosedLoop } from './closed-loop.js';
+import { compareRuns } from './comparisons.js';
+import type { LoadResult } from './load-result.js';
+import { runOpenLoop } from './open-loop.js';
+import { ratioSpread, spread, summarizeLoads } from './summaries.js';
+import { startSut, type Stoppable } from './sut.js';
 
 /** What to bench. */
 export interface BenchOptions {
   variants: Variant[];
   durationSeconds: number;
+  /** Seconds of the same load before each measurement, not counted (0: none). */
+  warmupSeconds: number;
+  /** How many times each measurement is made. */
+  repeat: number;
   connections: number;
   /** Customers prepared per system; each request orders as the next one. */
   users: number;
+  /** Open loop at this rate for the main runs (closed loop, saturating, when absent). */
   rate?: number;
   loadSteps?: number[];
   /** RabbitMQ URL: event variants then run on it and on the in-process broker. */
   broker?: string;
   command: string;
   version: string;
+  /** Stops the bench between and during loads. */
+  signal?: AbortSignal;
+  /** Hears of every child process at its start, to stop it on an interrupt. */
+  track?: (child: Stoppable) => void;
 }
 
 /** Hears how the bench goes, for a progress bar. */
@@ -28,76 +41,175 @@ export interface BenchListener {
   phaseDone(name: string, summary: string): void;
 }
 
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** The bench was interrupted. */
+export class BenchInterrupted extends Error {
+  constructor() {
+    super('the bench was interrupted');
+    this.name = 'BenchInterrupted';
+  }
+}
 
-/** Boots each target in its own process, loads it, and puts every figure into one report. */
+/** Most requests an open loop keeps unanswered at once (and most connections it opens). */
+export const MAX_IN_FLIGHT_CAP = 512;
+const ZERO: Percentiles = { p50: 0, p90: 0, p99: 0, max: 0 };
+
+/** A load: closed loop (saturation) or open loop at a rate. */
+type Plan = { kind: 'closed' } | { kind: 'open'; rate: number };
+
+/** The in-flight cap of an open loop: a second's worth of requests, at least `connections`, at most MAX_IN_FLIGHT_CAP. */
+export const maxInFlightFor = (rate: number, connections: number) => Math.min(MAX_IN_FLIGHT_CAP, Math.max(connections, Math.ceil(rate)));
+
+/**
+ * Boots each target in its own process, loads it, and puts every figure into one report. Each measurement is
+ * repeated `repeat` times, round by round (every target once per round), so a slow moment of the machine
+ * spreads over all of them instead of falling on one.
+ */
 export async function runBench(options: BenchOptions, listener: BenchListener): Promise<BenchReport> {
-  const measure = async (name: string, target: Target, load: LoadOptions) => {
+  const checkpoint = () => {
+    if (options.signal?.aborted) throw new BenchInterrupted();
+  };
+  const inFlightCap = maxInFlightFor(Math.max(options.rate ?? 0, ...(options.loadSteps ?? [])), options.connections);
+  const load = (url: string, path: string, users: { token: string }[], plan: Plan, seconds: number) =>
+    plan.kind === 'closed'
+      ? runClosedLoop(url, path, users, { connections: options.connections, durationSeconds: seconds, signal: options.signal }, listener.tick)
+      : runOpenLoop(url, path, users, { rate: plan.rate, durationSeconds: seconds, maxInFlight: maxInFlightFor(plan.rate, options.connections), signal: options.signal }, listener.tick);
+  const measure = async (name: string, target: Target, plan: Plan): Promise<{ result: LoadResult; stats: SutStats }> => {
+    checkpoint();
     listener.phase(`${name}: preparing`, 0);
-    const sut = await startSut(target, target.kind === 'variant' ? options.users : 0);
+    const sut = await startSut(target, target.kind === 'variant' ? options.users : 0, options.track);
     try {
-      listener.phase(name, load.durationSeconds);
+      if (options.warmupSeconds > 0) {
+        checkpoint();
+        listener.phase(`${name}: warming up`, options.warmupSeconds);
+        await load(sut.url, sut.path, sut.users, plan, options.warmupSeconds);
+      }
+      checkpoint();
+      listener.phase(name, options.durationSeconds);
       sut.loadStarted();
-      const result = await runLoad(sut.url, sut.path, sut.users, load, listener.tick);
-      listener.phaseDone(name, `${result.acceptedPerSecond} accepted/s, p99 ${result.latencyMs.p99} ms`);
+      const result = await load(sut.url, sut.path, sut.users, plan, options.durationSeconds);
+      checkpoint();
+      const offered = plan.kind === 'open' ? `${plan.rate}/s offered, ${result.sentPerSecond}/s sent, ` : '';
+      listener.phaseDone(name, `${offered}${result.acceptedPerSecond} accepted/s, p99 ${result.latencyMs.p99} ms (${result.samples} answers)`);
       return { result, stats: await sut.collect() };
     } finally {
       await sut.stop();
     }
   };
-  const saturating: LoadOptions = { connections: options.connections, durationSeconds: options.durationSeconds };
-  const load: LoadOptions = { ...saturating, rate: options.rate };
-  const express = (await measure('express hello-world', { kind: 'express-hello' }, saturating)).result;
-  const nodeHttp = (await measure('node:http hello-world', { kind: 'http-hello' }, saturating)).result;
+  const of = (r: number) => (options.repeat > 1 ? ` [${r}/${options.repeat}]` : '');
+  const mainPlan: Plan = options.rate ? { kind: 'open', rate: options.rate } : { kind: 'closed' };
 
+  interface Planned {
+    variant: string;
+    broker?: string;
+    label: string;
+    target: (tracing: boolean) => Target;
+    repeats: BenchRun['repeats'];
+  }
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
-  const runs: BenchRun[] = [];
-  for (const variant of options.variants) {
+  const planned: Planned[] = options.variants.flatMap((variant) => {
     const usesBroker = variant.commands === 'broker' || Object.values(variant.links).some((link) => link !== 'rest');
-    for (const broker of usesBroker ? brokers : [undefined]) {
-      const label = `${variant.name}${broker ? ' on RabbitMQ' : ''}`;
-      const target = (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, tracing });
-      const traced = await measure(label, target(true), load);
-      const untraced = (await measure(`${label}, tracing off`, target(false), load)).result;
-      const run: BenchRun = {
-        variant: variant.name,
-        broker: broker ? 'rabbitmq' : 'in-process',
-        load: traced.result,
-        sut: traced.stats,
-        tracingOff: untraced,
-        ratios: {
-          toExpressHello: round(traced.result.acceptedPerSecond / Math.max(1, express.requestsPerSecond), 3),
-          toNodeHttpHello: round(traced.result.acceptedPerSecond / Math.max(1, nodeHttp.requestsPerSecond), 3),
-          tracingOnToOff: round(traced.result.acceptedPerSecond / Math.max(1, untraced.acceptedPerSecond), 3),
-        },
-      };
-      if (variant.name === 'hybrid' && !options.rate) {
-        const rate = Math.max(1, Math.round(traced.result.acceptedPerSecond / 2));
-        const half = await measure(`${label} at half its saturation (${rate}/s)`, target(true), { ...saturating, rate });
-        run.halfLoad = { rate, latencyMs: half.result.latencyMs, toNotificationMs: half.stats.orders?.toNotificationMs ?? { p50: 0, p90: 0, p99: 0, max: 0 } };
-      }
-      if (options.loadSteps?.length) {
-        run.steps = [];
-        for (const rate of options.loadSteps) {
-          const step: LoadResult = (await measure(`${label} at ${rate}/s`, target(true), { ...saturating, rate })).result;
-          run.steps.push({ rate, latencyMs: step.latencyMs, acceptedPerSecond: step.acceptedPerSecond });
-        }
-      }
-      runs.push(run);
+    return (usesBroker ? brokers : [undefined]).map((broker) => ({
+      variant: variant.name,
+      broker,
+      label: `${variant.name}${broker ? ' on RabbitMQ' : ''}`,
+      target: (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, tracing }),
+      repeats: [],
+    }));
+  });
+
+  const express: LoadResult[] = [];
+  const nodeHttp: LoadResult[] = [];
+  for (let r = 1; r <= options.repeat; r++) {
+    express.push((await measure(`express hello-world${of(r)}`, { kind: 'express-hello' }, { kind: 'closed' })).result);
+    nodeHttp.push((await measure(`node:http hello-world${of(r)}`, { kind: 'http-hello' }, { kind: 'closed' })).result);
+    for (const p of planned) {
+      const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan);
+      const untraced = await measure(`${p.label}, tracing off${of(r)}`, p.target(false), mainPlan);
+      p.repeats.push({ load: traced.result, sut: traced.stats, tracingOff: untraced.result });
     }
   }
+
+  const runs: BenchRun[] = planned.map((p) => runOf(p.variant, p.broker, p.repeats, express, nodeHttp));
+  // Hybrid answers before it has finished: how long does an order take to its notification when the system is not saturated?
+  if (!options.rate) {
+    for (const run of runs.filter((x) => x.variant === 'hybrid')) {
+      const p = planned[runs.indexOf(run)];
+      const rate = Math.max(1, Math.round(run.summary.load.acceptedPerSecond.median / 2));
+      const repeats: NonNullable<BenchRun['halfLoad']>['repeats'] = [];
+      for (let r = 1; r <= options.repeat; r++) {
+        const half = await measure(`${p.label} at half its saturation (${rate}/s)${of(r)}`, p.target(true), { kind: 'open', rate });
+        repeats.push({ load: half.result, toNotificationMs: half.stats.orders?.toNotificationMs ?? ZERO });
+      }
+      run.halfLoad = {
+        rate,
+        repeats,
+        summary: summarizeLoads(repeats.map((x) => x.load)),
+        toNotificationP50: spread(repeats.map((x) => x.toNotificationMs.p50)),
+        toNotificationP99: spread(repeats.map((x) => x.toNotificationMs.p99)),
+      };
+    }
+  }
+  if (options.loadSteps?.length) {
+    const steps = runs.map(() => new Map<number, LoadResult[]>(options.loadSteps!.map((rate) => [rate, []])));
+    for (let r = 1; r <= options.repeat; r++) {
+      for (const [i, p] of planned.entries()) {
+        for (const rate of options.loadSteps) steps[i].get(rate)!.push((await measure(`${p.label} at ${rate}/s${of(r)}`, p.target(true), { kind: 'open', rate })).result);
+      }
+    }
+    runs.forEach((run, i) => (run.steps = [...steps[i]].map(([rate, repeats]) => ({ rate, repeats, summary: summarizeLoads(repeats) }))));
+  }
+
   const report: BenchReport = {
     tool: 'orderctl bench',
     version: options.version,
     date: new Date().toISOString(),
     command: options.command,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
-    settings: { durationSeconds: options.durationSeconds, connections: options.connections, users: options.users, rate: options.rate, loadSteps: options.loadSteps },
-    baselines: { expressHello: express, nodeHttpHello: nodeHttp },
+    settings: {
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+      repeat: options.repeat,
+      connections: options.connections,
+      users: options.users,
+      rate: options.rate,
+      loadSteps: options.loadSteps,
+      maxInFlight: inFlightCap,
+    },
+    baselines: { expressHello: { repeats: express, summary: summarizeLoads(express) }, nodeHttpHello: { repeats: nodeHttp, summary: summarizeLoads(nodeHttp) } },
     runs,
-    targets: [],
-    consistent: runs.every((r) => r.sut.consistency?.ok !== false),
+    comparisons: [],
+    consistent: runs.every((r) => r.repeats.every((x) => x.sut.consistency?.ok !== false)),
   };
-  report.targets = evaluateTargets(report);
+  report.comparisons = compareRuns(report);
   return report;
+}
+
+/** One variant on one broker: its repeats, summed up, and related to the baselines of the same rounds. */
+function runOf(variant: string, broker: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
+  const accepted = repeats.map((x) => x.load.acceptedPerSecond);
+  const orders = repeats.flatMap((x) => (x.sut.orders ? [x.sut.orders] : []));
+  const ordersSpread = (pick: (o: (typeof orders)[number]) => number) => (orders.length ? spread(orders.map(pick)) : undefined);
+  return {
+    variant,
+    broker: broker ? 'rabbitmq' : 'in-process',
+    repeats,
+    summary: {
+      load: summarizeLoads(repeats.map((x) => x.load)),
+      tracingOff: summarizeLoads(repeats.map((x) => x.tracingOff)),
+      completedPerSecond: ordersSpread((o) => o.completedPerSecond),
+      toFinalP50: ordersSpread((o) => o.toFinalMs.p50),
+      toFinalP99: ordersSpread((o) => o.toFinalMs.p99),
+      toNotificationP50: ordersSpread((o) => o.toNotificationMs.p50),
+      toNotificationP99: ordersSpread((o) => o.toNotificationMs.p99),
+      httpPerOrder: orders.length ? median(orders.map((o) => o.httpPerOrder)) : undefined,
+      messagesPerOrder: orders.length ? median(orders.map((o) => o.messagesPerOrder)) : undefined,
+      cpuSeconds: spread(repeats.map((x) => x.sut.cpuSeconds)),
+      peakRssMb: spread(repeats.map((x) => x.sut.peakRssMb)),
+    },
+    ratios: {
+      toExpressHello: ratioSpread(accepted, express.map((l) => l.answeredPerSecond)),
+      toNodeHttpHello: ratioSpread(accepted, nodeHttp.map((l) => l.answeredPerSecond)),
+      tracingOnToOff: ratioSpread(accepted, repeats.map((x) => x.tracingOff.acceptedPerSecond)),
+    },
+  };
 }

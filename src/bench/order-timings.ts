@@ -1,14 +1,7 @@
-import { percentile } from '../scenarios/summary.js';
 import type { Hop } from '../tracing/recorder.js';
-import type { Percentiles } from './bench-protocol.js';
+import { percentilesOf as percentiles } from './percentiles.js';
 
 const PLACE_ORDER = 'POST /api/v1/ordering/orders';
-
-export const percentiles = (values: number[]): Percentiles => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(percentile(sorted, p) * 100) / 100;
-  return { p50: at(50), p90: at(90), p99: at(99), max: Math.round((sorted[sorted.length - 1] ?? 0) * 100) / 100 };
-};
 
 /** Per order placed since `since`: when it became final and when its notification was stored, from the recording. */
 export function orderTimings(hops: Hop[], since: number) {

@@ -3,14 +3,31 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchUser, FromChild, SutStats, Target, ToChild } from './bench-protocol.js';
 
+/** How long a system under test gets to close itself (ports, broker, temporary data) before it is killed. */
+export const STOP_GRACE_MS = 10_000;
+
+/** Something a process holds and must give back on an interrupt. */
+export interface Stoppable {
+  close(): Promise<void>;
+}
+
 /** The system under test, running in its own process. */
-export interface Sut {
+export interface Sut extends Stoppable {
   url: string;
   path: string;
   users: BenchUser[];
   loadStarted(): void;
   collect(): Promise<SutStats>;
+  /** Asks the child to close its system and exit; kills it after STOP_GRACE_MS. Same as close(). */
   stop(): Promise<void>;
+}
+
+/** The system under test failed or went away. */
+export class SutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SutError';
+  }
 }
 
 /** The child's entry: the built .js, or the .ts source through tsx when running from source (tests). */
@@ -19,17 +36,42 @@ function childEntry(): { file: string; execArgv: string[] } {
   return existsSync(js) ? { file: js, execArgv: [] } : { file: fileURLToPath(new URL('./bench-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
-/** Starts the target in a child process and waits until it is ready (customers prepared). */
-export async function startSut(target: Target, users: number): Promise<Sut> {
+/** Tells the child to stop, and kills it if it has not exited after `graceMs`; resolves once it is gone. */
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    try {
+      if (child.connected) child.send({ type: 'stop' } satisfies ToChild);
+      else child.kill('SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  });
+}
+
+/**
+ * Starts the target in a child process and waits until it is ready (customers prepared). `track` hears of the
+ * child at once, before it is ready, so an interrupt at any moment can stop it.
+ */
+export async function startSut(target: Target, users: number, track: (child: Stoppable) => void = () => {}): Promise<Sut> {
   const { file, execArgv } = childEntry();
-  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Its own process group: a Ctrl-C in the terminal reaches the bench, which stops the child in order.
+  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], detached: true });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= stopChild(child, STOP_GRACE_MS));
+  track({ close: stop });
   const next = <T extends FromChild['type']>(type: T) =>
     new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
       const onMessage = (message: FromChild) => {
         if (message.type === type) done(() => resolve(message as Extract<FromChild, { type: T }>));
-        else if (message.type === 'error') done(() => reject(new Error(`system under test: ${message.message}`)));
+        else if (message.type === 'error') done(() => reject(new SutError(`system under test: ${message.message}`)));
       };
-      const onExit = (code: number | null) => done(() => reject(new Error(`system under test exited (${code}) before it answered`)));
+      const onExit = (code: number | null) => done(() => reject(new SutError(`system under test exited (${code}) before it answered`)));
       const done = (settle: () => void) => {
         child.off('message', onMessage);
         child.off('exit', onExit);
@@ -38,11 +80,13 @@ export async function startSut(target: Target, users: number): Promise<Sut> {
       child.on('message', onMessage);
       child.on('exit', onExit);
     });
-  const tell = (message: ToChild) => child.send(message);
+  const tell = (message: ToChild) => {
+    if (child.connected) child.send(message);
+  };
   const ready = next('ready');
   tell({ type: 'start', target, users });
-  const { url, path, users: prepared } = await ready.catch((error) => {
-    child.kill();
+  const { url, path, users: prepared } = await ready.catch(async (error) => {
+    await stop();
     throw error;
   });
   return {
@@ -55,12 +99,7 @@ export async function startSut(target: Target, users: number): Promise<Sut> {
       tell({ type: 'collect' });
       return (await stats).stats;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        tell({ type: 'stop' });
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-      }),
+    stop,
+    close: stop,
   };
 }

@@ -5,14 +5,16 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { benchMarkdown, writeBenchFiles } from '../bench/bench-files.js';
 import { runBench, type BenchListener } from '../bench/bench-run.js';
-import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { timestamp } from '../report/run-report.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, selectVariants } from './options.js';
+import { closingOnInterrupt } from './shutdown.js';
 
 interface BenchCliOptions {
   variants: string;
   duration: number;
+  warmup: number;
+  repeat: number;
   connections: number;
   users: number;
   rate?: number;
@@ -23,82 +25,116 @@ interface BenchCliOptions {
   json?: boolean;
 }
 
-const positive = (what: string) => (value: string) => {
+/** Largest figures the options accept: loops stay bounded in count and time. */
+const LIMITS = { duration: 3600, warmup: 600, repeat: 50, rate: 100_000, connections: 10_000, users: 10_000 } as const;
+
+const positive = (what: string, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} must be a number above 0`);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new InvalidArgumentError(`${what} must be a number above 0 and at most ${max}`);
   return n;
 };
-const count = (what: string) => (value: string) => {
+const nonNegative = (what: string, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) throw new InvalidArgumentError(`${what} must be a number from 0 to ${max}`);
+  return n;
+};
+const count = (what: string, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${what} must be a whole number from 1 to ${max}`);
   return n;
 };
 
-/** A progress bar on a terminal; one line per finished phase everywhere. */
-function progress(out: NodeJS.WriteStream): BenchListener {
-  const bar = out.isTTY ? new cliProgress.SingleBar({ format: ' {phase} |{bar}| {value}/{total} s · {rps} req/s', stream: out, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+/** A progress bar on a terminal; one line per finished phase everywhere. `stop()` gives the cursor back. */
+function progress(out: NodeJS.WriteStream): BenchListener & { stop(): void } {
+  const bar = out.isTTY ? new cliProgress.SingleBar({ format: ' {phase} |{bar}| {value}/{total} s · {rps} answers/s', stream: out, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   let current = '';
   return {
     phase: (name, seconds) => {
       bar?.stop();
       current = name;
-      if (seconds > 0) bar?.start(seconds, 0, { phase: name, rps: 0 });
-      else if (!bar) out.write(`${name}…\n`);
+      if (bar && seconds > 0) bar.start(seconds, 0, { phase: name, rps: 0 });
+      else if (!bar) out.write(seconds > 0 ? `${name}: ${seconds} s of load…\n` : `${name}…\n`);
     },
     tick: (seconds, requests) => bar?.update(Math.min(Math.round(seconds), bar.getTotal()), { phase: current, rps: Math.round(requests / Math.max(seconds, 0.25)) }),
     phaseDone: (name, summary) => {
       bar?.stop();
       out.write(`${chalk.green('✓')} ${name}: ${summary}\n`);
     },
+    stop: () => bar?.stop(),
   };
 }
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('load order placement on each variant with autocannon, next to hello-world baselines, and report')
+    .description('load order placement on each variant, repeated, next to hello-world baselines, and report medians with their spread')
     .addOption(new Option('--variants <names>', 'comma-separated variants, or all').default('all'))
-    .addOption(new Option('--duration <seconds>', 'seconds of load per run').argParser(positive('--duration')).default(10))
-    .addOption(new Option('--connections <n>', 'concurrent connections').argParser(count('--connections')).default(32))
-    .addOption(new Option('--users <n>', 'customers prepared per system (each request orders as the next one)').argParser(count('--users')).default(64))
-    .addOption(new Option('--rate <n>', 'open loop: this many requests per second in all').argParser(positive('--rate')))
+    .addOption(new Option('--duration <seconds>', 'seconds of measured load per run').argParser(positive('--duration', LIMITS.duration)).default(10))
+    .addOption(new Option('--warmup <seconds>', 'seconds of the same load before each measurement, not counted (0: none)').argParser(nonNegative('--warmup', LIMITS.warmup)).default(1))
+    .addOption(new Option('--repeat <n>', 'measure everything n times (round by round) and report median and min–max').argParser(count('--repeat', LIMITS.repeat)).default(1))
+    .addOption(new Option('--connections <n>', 'closed loop: concurrent connections, each sending its next request when the last is answered').argParser(count('--connections', LIMITS.connections)).default(32))
+    .addOption(new Option('--users <n>', 'customers prepared per system (each request orders as the next one)').argParser(count('--users', LIMITS.users)).default(64))
+    .addOption(new Option('--rate <n>', 'open loop for the main runs: this many orders per second, evenly spaced, whatever the answers').argParser(positive('--rate', LIMITS.rate)))
     .addOption(
-      new Option('--load-steps <rates>', 'comma-separated rates: one extra open-loop run per rate, drawn as latency against load').argParser((v) =>
-        v.split(',').map((r) => positive('--load-steps')(r.trim())),
+      new Option('--load-steps <rates>', 'comma-separated rates: one extra open-loop run per rate and variant, drawn as p99 latency against offered load').argParser((v) =>
+        v.split(',').map((r) => positive('--load-steps', LIMITS.rate)(r.trim())),
       ),
     )
     .addOption(brokerOption())
     .option('--report-dir <dir>', 'write the report into <dir>/bench-<time>/', 'reports')
-    .option('--no-render', 'write the charts as Mermaid text only')
+    .option('--no-render', 'write the charts as Vega-Lite specs (.vl.json) only, no SVG pictures')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-    .addHelpText('after', '\nExamples:\n  $ orderctl bench --variants=all --duration=10 --connections=32\n  $ orderctl bench --variants=hybrid,http --duration=5 --load-steps 200,400,800\n  $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672')
+    .addHelpText(
+      'after',
+      `
+Closed loop (the default): autocannon, --connections connections, as fast as answers come.
+Open loop (--rate, --load-steps, and hybrid at half its saturation): request i is sent at start + i/rate,
+its latency counted from that intended time; the report shows offered, sent and answered rates.
+Charts are Vega-Lite, drawn to SVG without a browser; every chart's figures are also in a table.
+Ctrl-C (or SIGTERM/SIGHUP) stops the load and every system under test, removes their temporary data, exits 130/143/129.
+
+Examples:
+  $ orderctl bench --variants=all --duration=10 --connections=32 --repeat 3
+  $ orderctl bench --variants=hybrid,http --duration=5 --repeat 3 --load-steps 200,400,800
+  $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672`,
+    )
     .action(async (options: BenchCliOptions) => {
       const variants = options.variants.split(',').flatMap((name) => selectVariants(name.trim()));
       const out = options.json ? process.stderr : process.stdout;
       const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-      const report = await runBench(
-        {
-          variants,
-          durationSeconds: options.duration,
-          connections: options.connections,
-          users: options.users,
-          rate: options.rate,
-          loadSteps: options.loadSteps,
-          broker: options.broker,
-          command: `orderctl ${process.argv.slice(2).join(' ')}`,
-          version,
-        },
-        progress(process.stderr.isTTY ? process.stderr : out),
-      );
-      const renderer = options.render ? await openRenderer() : undefined;
-      if (options.render && !renderer) out.write(`${NO_CHROMIUM}\n`);
+      const listener = progress(process.stderr.isTTY ? process.stderr : out);
+      const abort = new AbortController();
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      const report = await closingOnInterrupt(say, async (track) => {
+        track({ close: async () => (listener.stop(), abort.abort()) });
+        try {
+          return await runBench(
+            {
+              variants,
+              durationSeconds: options.duration,
+              warmupSeconds: options.warmup,
+              repeat: options.repeat,
+              connections: options.connections,
+              users: options.users,
+              rate: options.rate,
+              loadSteps: options.loadSteps,
+              broker: options.broker,
+              command: `orderctl ${process.argv.slice(2).join(' ')}`,
+              version,
+              signal: abort.signal,
+              track,
+            },
+            listener,
+          );
+        } catch (error) {
+          // Interrupted: the shutdown is stopping everything and will exit with the signal's code; say nothing more.
+          if (abort.signal.aborted) await new Promise<never>(() => {});
+          throw error;
+        }
+      });
       const dir = join(resolve(options.reportDir), `bench-${timestamp()}`);
-      try {
-        await writeBenchFiles(dir, report, renderer);
-      } finally {
-        await renderer?.close();
-      }
+      await writeBenchFiles(dir, report, options.render);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else out.write(`\n${benchMarkdown(report)}\n`);
+      else out.write(`\n${benchMarkdown(report, options.render)}\n`);
       out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
       if (!report.consistent) throw new CliError(chalk.red('an invariant broke under load (see "Consistency after the load")'), EXIT.failed);
     });

@@ -1,0 +1,147 @@
+import { formatSpread, type Spread } from '../core/stats.js';
+import { benchCharts, TABLES, type BenchChart } from './bench-charts.js';
+import type { BenchReport, BenchRun, LoadSummary } from './bench-report-schema.js';
+import { runName } from './comparisons.js';
+
+/** One block of the report page: the Markdown and the HTML are both drawn from these. */
+export type Block =
+  | { kind: 'title' | 'heading' | 'paragraph'; text: string }
+  | { kind: 'table'; head: string[]; rows: string[][] }
+  | { kind: 'list'; items: { text: string; bad?: boolean }[] }
+  | { kind: 'chart'; chart: BenchChart };
+
+const whole = (n: number) => Math.round(n).toLocaleString('en-US');
+const one = (n: number) => n.toFixed(1);
+const ratio = (n: number) => (Math.abs(n) < 0.1 ? n.toFixed(3) : n.toFixed(2));
+const orDash = (s: Spread | undefined, format: (n: number) => string) => (s ? formatSpread(s, format) : '–');
+const rate = (s: Spread) => formatSpread(s, whole);
+const ms = (s: Spread) => formatSpread(s, one);
+const times = (s: Spread) => formatSpread(s, ratio).replace(/^(\S+)/, '$1×');
+const failures = (l: LoadSummary) => (l.failures ? `${whole(l.failures)} in all` : '0');
+const late = (l: LoadSummary) => `${whole(l.late)}${l.notSent ? `, ${whole(l.notSent)} not sent` : ''}`;
+
+function howTheLoadWent(report: BenchReport): string {
+  const s = report.settings;
+  const main = s.rate
+    ? `the main runs are an open loop at ${s.rate} orders/s (requests evenly spaced, latency from each request's intended send time, at most ${s.maxInFlight} unanswered at once)`
+    : `the main runs are a closed loop (autocannon, ${s.connections} connections, each sending its next order when the last is answered: the most the system takes)`;
+  return `${s.repeat} repeat${s.repeat > 1 ? 's' : ''} of every measurement, round by round; ${s.warmupSeconds} s warm-up before each (not counted), then ${s.durationSeconds} s measured, each on a freshly booted system with ${s.users} customers; ${main}. Baselines are closed loops on hello-world servers.`;
+}
+
+const HOW_TO_READ =
+  'How to read it: a figure like 435 (n=3, 420–450) is the median of 3 repeats, smallest to largest 420 to 450; n=1 is a single measurement, with no spread to judge a difference by. ' +
+  'Charts draw the median as the bar or point and the smallest to largest as whiskers, on axes that start at zero. ' +
+  "Accepted orders/s are 2xx answers at the gateway (for hybrid that is \"202 pending\"); completed orders/s are orders that reached their final status, from the system's recording, counted from the start of the load to the last final status. Closed-loop latencies (autocannon) have 1 ms resolution. " +
+  'Client latency is what the load generator saw; each percentile is computed from every answer of one repeat, and "answers per repeat" says how many that was.';
+
+const variantName = (r: BenchRun) => runName(r);
+
+/** The report as blocks: what was run, how to read it, the charts each before the table with its figures, comparisons, consistency. */
+export function benchDocument(report: BenchReport): Block[] {
+  const charts = new Map(benchCharts(report).map((c) => [c.table, c]));
+  const chartFor = (table: string): Block[] => (charts.has(table) ? [{ kind: 'chart', chart: charts.get(table)! }] : []);
+  const { machine } = report;
+  const blocks: Block[] = [
+    { kind: 'title', text: `orderctl bench — ${report.date}` },
+    { kind: 'paragraph', text: `\`${report.command}\` · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}` },
+    { kind: 'paragraph', text: howTheLoadWent(report) },
+    { kind: 'paragraph', text: HOW_TO_READ },
+    { kind: 'heading', text: TABLES.throughput },
+    ...chartFor(TABLES.throughput),
+    {
+      kind: 'table',
+      head: ['variant', 'accepted orders/s', 'completed orders/s', '× express hello-world req/s', '× node:http hello-world req/s', 'tracing on / off', 'non-2xx, errors, timeouts'],
+      rows: report.runs.map((r) => [variantName(r), rate(r.summary.load.acceptedPerSecond), orDash(r.summary.completedPerSecond, whole), times(r.ratios.toExpressHello), times(r.ratios.toNodeHttpHello), times(r.ratios.tracingOnToOff), failures(r.summary.load)]),
+    },
+    { kind: 'heading', text: TABLES.latency },
+    ...chartFor(TABLES.latency),
+    {
+      kind: 'table',
+      head: ['variant', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'answers per repeat', ...(report.settings.rate ? ['offered /s', 'sent /s', 'answered /s', 'late'] : [])],
+      rows: report.runs.map((r) => [
+        variantName(r),
+        ms(r.summary.load.p50),
+        ms(r.summary.load.p90),
+        ms(r.summary.load.p99),
+        ms(r.summary.load.max),
+        rate(r.summary.load.samples),
+        ...(report.settings.rate ? [String(report.settings.rate), rate(r.summary.load.sentPerSecond), rate(r.summary.load.answeredPerSecond), late(r.summary.load)] : []),
+      ]),
+    },
+    { kind: 'heading', text: TABLES.inside },
+    ...chartFor(TABLES.inside),
+    {
+      kind: 'table',
+      head: ['variant', 'to final p50 ms', 'to final p99 ms', 'to notification p50 ms', 'to notification p99 ms', 'http calls / order', 'messages / order', 'CPU s', 'peak MB'],
+      rows: report.runs.map((r) => [
+        variantName(r),
+        orDash(r.summary.toFinalP50, one),
+        orDash(r.summary.toFinalP99, one),
+        orDash(r.summary.toNotificationP50, one),
+        orDash(r.summary.toNotificationP99, one),
+        r.summary.httpPerOrder?.toFixed(1) ?? '–',
+        r.summary.messagesPerOrder?.toFixed(1) ?? '–',
+        formatSpread(r.summary.cpuSeconds, (n) => n.toFixed(2)),
+        formatSpread(r.summary.peakRssMb, whole),
+      ]),
+    },
+    { kind: 'paragraph', text: 'To final and to notification time each order from its POST reaching the gateway to its final status and to its stored notification, from the recording (for hybrid: how long a client would have to poll). CPU s and peak MB are the system under test\'s.' },
+    { kind: 'heading', text: 'Comparisons' },
+    { kind: 'list', items: report.comparisons.map((c) => ({ text: `${c.topic}: ${c.text}` })) },
+  ];
+  const halves = report.runs.filter((r) => r.halfLoad);
+  if (halves.length) {
+    blocks.push(
+      { kind: 'heading', text: 'At half of saturation' },
+      { kind: 'paragraph', text: 'An open loop at half the accepted orders/s measured above: latency when the system is not saturated.' },
+      {
+        kind: 'table',
+        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'p50 ms', 'p99 ms', 'to notification p50 ms', 'to notification p99 ms', 'answers per repeat', 'late', 'non-2xx, errors, timeouts'],
+        rows: halves.map((r) => {
+          const h = r.halfLoad!;
+          return [variantName(r), String(h.rate), rate(h.summary.sentPerSecond), rate(h.summary.answeredPerSecond), ms(h.summary.p50), ms(h.summary.p99), ms(h.toNotificationP50), ms(h.toNotificationP99), rate(h.summary.samples), late(h.summary), failures(h.summary)];
+        }),
+      },
+    );
+  }
+  const stepped = report.runs.filter((r) => r.steps?.length);
+  if (stepped.length) {
+    blocks.push(
+      { kind: 'heading', text: TABLES.steps },
+      { kind: 'paragraph', text: `Open loop at each rate: requests evenly spaced, latency from each request's intended send time (a stall shows as latency, not as fewer requests); late = sent more than 10 ms after their time (at most ${report.settings.maxInFlight} unanswered at once).` },
+      ...chartFor(TABLES.steps),
+      {
+        kind: 'table',
+        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'accepted /s', 'p50 ms', 'p99 ms', 'answers per repeat', 'late', 'non-2xx, errors, timeouts'],
+        rows: stepped.flatMap((r) =>
+          r.steps!.map((s) => [variantName(r), String(s.rate), rate(s.summary.sentPerSecond), rate(s.summary.answeredPerSecond), rate(s.summary.acceptedPerSecond), ms(s.summary.p50), ms(s.summary.p99), rate(s.summary.samples), late(s.summary), failures(s.summary)]),
+        ),
+      },
+    );
+  }
+  const { expressHello, nodeHttpHello } = report.baselines;
+  blocks.push(
+    { kind: 'heading', text: 'Baselines' },
+    {
+      kind: 'table',
+      head: ['baseline', 'requests/s', 'p50 ms', 'p99 ms', 'answers per repeat'],
+      rows: [
+        ['express hello-world', rate(expressHello.summary.answeredPerSecond), ms(expressHello.summary.p50), ms(expressHello.summary.p99), rate(expressHello.summary.samples)],
+        ['node:http hello-world', rate(nodeHttpHello.summary.answeredPerSecond), ms(nodeHttpHello.summary.p50), ms(nodeHttpHello.summary.p99), rate(nodeHttpHello.summary.samples)],
+      ],
+    },
+    { kind: 'heading', text: 'Consistency after the load' },
+    {
+      kind: 'list',
+      items: report.runs.flatMap((r) =>
+        r.repeats.map((x, i) => {
+          const c = x.sut.consistency;
+          const which = `${variantName(r)}${r.repeats.length > 1 ? ` [${i + 1}]` : ''}`;
+          return c?.ok === false ? { text: `${which}: NOT consistent: ${c.problems.join('; ')} (${c.summary})`, bad: true } : { text: `${which}: consistent (${c?.summary ?? 'not checked'})` };
+        }),
+      ),
+    },
+    { kind: 'paragraph', text: 'Every repeat\'s own figures are in report.json; each chart\'s spec is next to its picture as <name>.vl.json (open it in any Vega-Lite editor).' },
+  );
+  return blocks;
+}

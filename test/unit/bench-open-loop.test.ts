@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { openLoopSchedule, ScheduleError } from '../../src/bench/open-loop-schedule.js';
+import { compare } from '../../src/bench/comparisons.js';
+
+describe('open-loop schedule', () => {
+  test('request i is meant to go out at i / rate: evenly spaced, rate × duration requests', () => {
+    const schedule = openLoopSchedule(200, 3);
+    expect(schedule.count).toBe(600);
+    const offsets = Array.from({ length: schedule.count }, (_, i) => schedule.offsetMs(i));
+    expect(offsets[0]).toBe(0);
+    const gaps = offsets.slice(1).map((t, i) => t - offsets[i]);
+    for (const gap of gaps) expect(gap).toBeCloseTo(5, 9);
+    expect(offsets[offsets.length - 1]).toBeCloseTo(2995, 9);
+  });
+
+  test('no bursts: at any moment, exactly the requests whose time has come are due', () => {
+    const schedule = openLoopSchedule(1000 / 7, 2); // one every 7 ms
+    expect(schedule.dueBefore(0)).toBe(1);
+    expect(schedule.dueBefore(6.9)).toBe(1);
+    expect(schedule.dueBefore(7)).toBe(2);
+    expect(schedule.dueBefore(70)).toBe(11);
+    expect(schedule.dueBefore(1e9)).toBe(schedule.count);
+    for (let t = 0; t < 2000; t += 3.3) {
+      const due = schedule.dueBefore(t);
+      expect(schedule.offsetMs(due - 1)).toBeLessThanOrEqual(t + 1e-9);
+      if (due < schedule.count) expect(schedule.offsetMs(due)).toBeGreaterThan(t);
+    }
+  });
+
+  test('a fractional rate and a short duration still give at least one request', () => {
+    expect(openLoopSchedule(0.5, 1).count).toBe(1);
+    expect(openLoopSchedule(2.5, 2).count).toBe(5);
+    expect(openLoopSchedule(2.5, 2).offsetMs(4)).toBe(1600);
+  });
+
+  test('a rate or duration that is not above 0 is refused', () => {
+    expect(() => openLoopSchedule(0, 1)).toThrow(ScheduleError);
+    expect(() => openLoopSchedule(10, Number.NaN)).toThrow(ScheduleError);
+  });
+});
+
+describe('comparisons in plain words', () => {
+  test('overlapping spreads say so, disjoint ones give the ratio, single measurements claim nothing', () => {
+    expect(compare('orders/s', 'hybrid', [700, 760, 740], 'event-notification', [690, 720, 710], 'orders/s')).toMatchObject({ withinSpread: true, text: expect.stringContaining("hybrid and event-notification: within each other's spread (n=3), no difference shown") });
+    const apart = compare('orders/s', 'hybrid', [700, 760, 740], 'http', [430, 470, 450], 'orders/s');
+    expect(apart.withinSpread).toBe(false);
+    expect(apart.text).toContain('hybrid higher than http: 1.63× (n=3, 1.62–1.64), the spreads do not overlap');
+    expect(compare('orders/s', 'a', [2], 'b', [1], 'orders/s')).toMatchObject({ withinSpread: null, text: expect.stringContaining('no spread to judge a difference by') });
+  });
+});
