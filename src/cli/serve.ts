@@ -12,6 +12,16 @@ import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
 
+/** What each recovery count means, for the log line. */
+const RECOVERY_WORDS = {
+  ordersSettled: 'stuck order(s) settled',
+  ordersCharged: 'of them charged now',
+  ordersWaiting: 'order(s) waiting for billing',
+  accountsOpened: 'missing account(s) opened',
+  notificationsSent: 'waiting notification(s) sent',
+  inboxPruned: 'old inbox record(s) pruned',
+} as const;
+
 interface ServeOptions {
   variant: string;
   port: number;
@@ -81,6 +91,10 @@ Examples:
         log.info('started', chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
         log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);
       }
+      system.recovery.onPass((counts) => {
+        const did = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${RECOVERY_WORDS[what as keyof typeof RECOVERY_WORDS] ?? what}`);
+        if (did.length) log.info('recovery', `recovery: ${did.join(', ')}`, { ...counts });
+      });
       const reason = await untilStopped();
       log.info('stopping', `${options.jsonLogs ? '' : '\n'}${reason}: shutting down…`, { reason });
       await admin.close();
