@@ -46,6 +46,10 @@ test('a message no consumer can handle is parked with its reason, listed by `ord
     expect(messages[0]).toMatchObject({ id: poisonId, type: 'CreatePayment', attempts: 5 });
     expect(messages[0].reason).not.toBe('');
 
+    const status = await (await fetch(`${started.admin}/status`)).json();
+    expect(status).toMatchObject({ variant: 'event-collaboration', namespace, stopped: [] });
+    expect(status.recovery.passes).toBeGreaterThanOrEqual(1);
+
     const text = await cli(['parked', '--admin', started.admin]);
     expect(text.stdout).toContain(`${group}: 1 parked`);
     expect(text.stdout).toContain(poisonId);
