@@ -27,7 +27,11 @@ export function compare(topic: string, aName: string, a: number[], bName: string
   if (sa.n <= 1 || sb.n <= 1) {
     return { topic, ratio, withinSpread: null, text: `${aName} vs ${bName}: ${x(ratio)}; one measurement each, so no spread to judge a difference by (use --repeat 3 or more): ${figures}` };
   }
-  if (overlaps(sa, sb)) return { topic, ratio, withinSpread: true, text: `${aName} and ${bName}: within each other's spread (n=${Math.min(sa.n, sb.n)}), no difference shown: ${figures}` };
+  if (overlaps(sa, sb)) {
+    // Measured round by round, the pairs may still all lean one way: say so, without calling it a difference.
+    const paired = ratio.n > 1 && (ratio.max < 1 || ratio.min > 1) ? `; paired round by round, ${aName} was ${ratio.max < 1 ? 'lower' : 'higher'} in each of the ${ratio.n} rounds (ratio ${x(ratio)})` : '';
+    return { topic, ratio, withinSpread: true, text: `${aName} and ${bName}: within each other's spread (n=${Math.min(sa.n, sb.n)}), no difference shown: ${figures}${paired}` };
+  }
   const word = sa.median > sb.median ? 'higher' : 'lower';
   return { topic, ratio, withinSpread: false, text: `${aName} ${word} than ${bName}: ${x(ratio)}, the spreads do not overlap: ${figures}` };
 }

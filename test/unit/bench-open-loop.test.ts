@@ -48,3 +48,10 @@ describe('comparisons in plain words', () => {
     expect(compare('orders/s', 'a', [2], 'b', [1], 'orders/s')).toMatchObject({ withinSpread: null, text: expect.stringContaining('no spread to judge a difference by') });
   });
 });
+
+test('overlapping spreads whose round-by-round pairs all lean one way say so, still without calling it a difference', () => {
+  const c = compare('tracing', 'hybrid tracing on', [188, 227, 245], 'tracing off', [236, 268, 295], 'orders/s');
+  expect(c.withinSpread).toBe(true);
+  expect(c.text).toContain('no difference shown');
+  expect(c.text).toContain('paired round by round, hybrid tracing on was lower in each of the 3 rounds');
+});

@@ -1,0 +1,34 @@
+// The project's own acceptance targets for the bench. Used only by tests (test/unit/bench-targets.test.ts),
+// never in the user's report: a user gets neutral comparisons, not our verdicts.
+import { overlaps } from '../core/stats.js';
+import type { BenchReport, BenchRun } from './bench-report-schema.js';
+
+/** One target against a report: met, not met, or not measured in it (null). */
+export interface TargetVerdict {
+  target: string;
+  met: boolean | null;
+  detail: string;
+}
+
+/** Checks the medians of a report against the project's targets; a ratio whose spread reaches the threshold counts as met. */
+export function evaluateTargets(report: Pick<BenchReport, 'runs' | 'baselines'>): TargetVerdict[] {
+  const run = (variant: string, broker: BenchRun['broker'] = 'in-process') => report.runs.find((r) => r.variant === variant && r.broker === broker);
+  const out: TargetVerdict[] = [];
+  const add = (target: string, ratio: { median: number; min: number; max: number; n: number } | undefined, threshold: number) =>
+    out.push(
+      ratio
+        ? { target, met: overlaps(ratio, { n: 1, median: threshold, min: threshold, max: Infinity }), detail: `${ratio.median.toFixed(3)}× (n=${ratio.n}, ${ratio.min}–${ratio.max}) against ${threshold}×` }
+        : { target, met: null, detail: 'not measured' },
+    );
+  const http = run('http');
+  const hybrid = run('hybrid');
+  add('http orders/s ≥ 0.15 × express hello-world req/s', http?.ratios.toExpressHello, 0.15);
+  const completed = hybrid?.repeats.map((x) => x.sut.orders?.completedPerSecond ?? 0);
+  const accepted = http?.repeats.map((x) => x.load.acceptedPerSecond);
+  const pairs = completed && accepted ? completed.flatMap((c, i) => (accepted[i] ? [c / accepted[i]] : [])) : [];
+  add('hybrid completed orders/s ≥ 1.5 × http orders/s', pairs.length ? { n: pairs.length, median: [...pairs].sort((a, b) => a - b)[Math.floor(pairs.length / 2)], min: Math.min(...pairs), max: Math.max(...pairs) } : undefined, 1.5);
+  for (const r of report.runs) add(`${r.variant}${r.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}: tracing on ≥ 0.9 × tracing off`, r.ratios.tracingOnToOff, 0.9);
+  const half = hybrid?.halfLoad;
+  out.push(half ? { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: half.toNotificationP99.min <= 50, detail: `${half.toNotificationP99.median} ms (n=${half.toNotificationP99.n}) at ${half.rate}/s` } : { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: null, detail: 'not measured' });
+  return out;
+}
