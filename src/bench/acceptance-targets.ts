@@ -17,7 +17,7 @@ export function evaluateTargets(report: Pick<BenchReport, 'runs' | 'baselines'>)
   const add = (target: string, ratio: { median: number; min: number; max: number; n: number } | undefined, threshold: number) =>
     out.push(
       ratio
-        ? { target, met: overlaps(ratio, { n: 1, median: threshold, min: threshold, max: Infinity }), detail: `${ratio.median.toFixed(3)}× (n=${ratio.n}, ${ratio.min}–${ratio.max}) against ${threshold}×` }
+        ? { target, met: overlaps(ratio, { n: 1, median: threshold, min: threshold, max: Infinity }), detail: `${ratio.median.toFixed(3)}× (n=${ratio.n}, ${ratio.min}–${ratio.max}) against ${threshold}×`.replace(/(\d+\.\d{3})\d+/g, "$1") }
         : { target, met: null, detail: 'not measured' },
     );
   const http = run('http');
