@@ -39,7 +39,7 @@ export function styleNote(variant: Variant, kind: ActionKind): string {
           : 'Order stores the order as pending and answers 202 at once; the rest happens after, and you poll the order to learn how it ended.';
       const payment =
         links.payment === 'rest'
-          ? 'Order calls Billing (POST /payments) and then Notification (POST /notifications), which asks Identity who you are: a slow or stopped service fails or delays your order.'
+          ? 'Order calls Billing (POST /payments) — a stopped Billing fails your order — then, right after the commit and while you wait, Notification (POST /notifications), which asks Identity who you are: a slow one delays your answer; a stopped one no longer fails a paid order, the call waits in Order\'s outbox and is made when Notification is back.'
           : thin
             ? 'Order announces PaymentRequired with only the id; Billing calls Order back for the amount, then announces PaymentCreated or PaymentFailed; Notification calls Order and Identity back for the details.'
             : 'Order announces CreatePayment with everything Billing needs; Billing answers with PaymentCreated or PaymentFailed; Notification writes the message from its own copy of the user — nobody calls anybody.';

@@ -46,7 +46,7 @@ test('a message no consumer can handle is parked with its reason, listed by `ord
     expect(messages[0]).toMatchObject({ id: poisonId, type: 'CreatePayment', attempts: 5 });
     expect(messages[0].reason).not.toBe('');
 
-    const status = await (await fetch(`${started.admin}/status`)).json();
+    const status = (await (await fetch(`${started.admin}/status`)).json()) as { recovery: { passes: number } };
     expect(status).toMatchObject({ variant: 'event-collaboration', namespace, stopped: [] });
     expect(status.recovery.passes).toBeGreaterThanOrEqual(1);
 

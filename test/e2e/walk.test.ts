@@ -47,13 +47,14 @@ const script = (lines: string) => {
 };
 const ORDER_WITH_NOTIFICATION_DOWN = ['register', 'alice', 'login', '', 'deposit', '', '1000', 'stop', 'notification', 'order', '', '600', 'start', 'notification', 'notifications', '', 'quit'].join('\n');
 
-test('stopping notification: http fails the order although the payment was taken', async () => {
+test('stopping notification: http takes the payment and answers 201; the call to notification waits in the outbox and is made once it is back', async () => {
   const { code, stdout } = await cli(['walk', '--variant=http', '--script', script(ORDER_WITH_NOTIFICATION_DOWN)]);
   expect(code).toBe(0);
   expect(stdout).toMatch(/Order ─▶ Notification\s+POST \/notifications\s+REST\s+unreachable/);
   expect(stdout).toContain('Billing: payment taken');
-  expect(stdout).toMatch(/→ 502 .*notification is unreachable/);
-  expect(stdout).toContain('→ 200 []');
+  expect(stdout).toMatch(/→ 201 .*"status":"succeeded"/);
+  expect(stdout).toMatch(/What had waited for notification ran now:\n.*Order ─▶ Notification\s+POST \/notifications\s+REST\s+201/);
+  expect(stdout).toMatch(/→ 200 \[\{.*Your order for 600\.00\$ has been successfully processed/);
 });
 
 test('stopping notification: hybrid accepts the order and notifies once notification is back', async () => {

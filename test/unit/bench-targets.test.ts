@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { evaluateTargets } from '../../src/bench/acceptance-targets.js';
-import { benchReportSchema, type BenchReport } from '../../src/bench/bench-report-schema.js';
+import type { BenchReport } from '../../src/bench/bench-report-schema.js';
 
 // The project's acceptance targets live here, not in the user's report. To check a real bench against them:
-//   BENCH_REPORT=reports/bench-<time>/report.json npx vitest run test/unit/bench-targets.test.ts
+//   npx tsx scripts/bench-targets.ts reports/bench-<time>/report.json
 
 const spread = (median: number, min = median, max = median, n = 3) => ({ n, median, min, max });
 
@@ -19,18 +18,14 @@ function fakeReport(httpToExpress: number, tracing: number): Pick<BenchReport, '
   return { runs: [run('http', 400, 400), run('hybrid', 700, 650)], baselines: {} as BenchReport['baselines'] };
 }
 
-test('the targets are judged on medians and spreads, and what was not measured says so', () => {
+test('the targets are judged on the median, on both sides of each threshold, and what was not measured says so', () => {
   const verdicts = evaluateTargets(fakeReport(0.05, 0.89));
   expect(verdicts.find((v) => v.target.startsWith('http orders/s'))!.met).toBe(false);
   expect(verdicts.find((v) => v.target.startsWith('hybrid completed'))!.met).toBe(true);
-  expect(verdicts.find((v) => v.target.startsWith('http: tracing'))!.met).toBe(true);
+  // 0.89 (spread 0.87–0.91 reaches 0.9) is still below the threshold: the median decides.
+  expect(verdicts.find((v) => v.target.startsWith('http: tracing'))!.met).toBe(false);
+  expect(evaluateTargets(fakeReport(0.16, 0.91)).find((v) => v.target.startsWith('http: tracing'))!.met).toBe(true);
+  expect(evaluateTargets(fakeReport(0.16, 0.91)).find((v) => v.target.startsWith('http orders/s'))!.met).toBe(true);
   expect(verdicts.find((v) => v.target.includes('half its saturation'))!.met).toBe(null);
   expect(evaluateTargets(fakeReport(0.2, 0.5)).find((v) => v.target.startsWith('http: tracing'))!.met).toBe(false);
-});
-
-test.skipIf(!process.env.BENCH_REPORT)('the bench report in BENCH_REPORT meets the project targets', () => {
-  const report = benchReportSchema.parse(JSON.parse(readFileSync(process.env.BENCH_REPORT!, 'utf8')));
-  const verdicts = evaluateTargets(report);
-  console.table(verdicts);
-  expect(verdicts.filter((v) => v.met === false)).toEqual([]);
 });
