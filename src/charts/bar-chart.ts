@@ -35,7 +35,7 @@ export function barChartSpec(text: ChartText, points: ChartPoint[]): TopLevelSpe
     background: 'white',
     data: { values },
     encoding: {
-      x: { field: 'category', type: 'nominal', title: text.xTitle, sort: categories.map((c) => categoryLabel(points, c)), axis: { labelAngle: categories.length > 4 ? -25 : 0, labelLimit: 220 } },
+      x: { field: 'category', type: 'nominal', title: text.xTitle, sort: categories.map((c) => categoryLabel(points, c)), axis: { labelAngle: categories.length > 4 ? -30 : 0, labelLimit: 400 } },
       xOffset: { field: 'series', type: 'nominal', sort: series },
       color: { field: 'series', type: 'nominal', sort: series, title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 320 } },
     },

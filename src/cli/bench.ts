@@ -8,6 +8,7 @@ import { runBench, type BenchListener } from '../bench/bench-run.js';
 import { timestamp } from '../report/run-report.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, selectVariants } from './options.js';
+import { maskUrl } from '../broker/broker-url.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface BenchCliOptions {
@@ -64,6 +65,9 @@ function progress(out: NodeJS.WriteStream): BenchListener & { stop(): void } {
   };
 }
 
+/** The command as the report shows it: a broker URL's password masked. */
+export const commandLine = (args: string[]) => `orderctl ${args.map(maskUrl).join(' ')}`;
+
 export function benchCommand(): Command {
   return new Command('bench')
     .description('load order placement on each variant, repeated, next to hello-world baselines, and report medians with their spread')
@@ -118,7 +122,7 @@ Examples:
               rate: options.rate,
               loadSteps: options.loadSteps,
               broker: options.broker,
-              command: `orderctl ${process.argv.slice(2).join(' ')}`,
+              command: commandLine(process.argv.slice(2)),
               version,
               signal: abort.signal,
               track,

@@ -29,3 +29,8 @@ test('the targets are judged on the median, on both sides of each threshold, and
   expect(verdicts.find((v) => v.target.includes('half its saturation'))!.met).toBe(null);
   expect(evaluateTargets(fakeReport(0.2, 0.5)).find((v) => v.target.startsWith('http: tracing'))!.met).toBe(false);
 });
+
+test('the report shows the command with a broker password masked', async () => {
+  const { commandLine } = await import('../../src/cli/bench.js');
+  expect(commandLine(['bench', '--broker', 'amqp://guest:secret@127.0.0.1:5672', '--repeat', '3'])).toBe('orderctl bench --broker amqp://guest:***@127.0.0.1:5672 --repeat 3');
+});
