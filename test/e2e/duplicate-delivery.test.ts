@@ -3,6 +3,7 @@ import { loadScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
+import { crashingAfterCommit } from '../support/crashing-transport.js';
 import { duplicating } from '../support/duplicating-transport.js';
 import { transports } from '../support/transports.js';
 
@@ -10,11 +11,13 @@ const scenarios = await loadScenarios();
 const eventVariants = variants.filter((v) => v.name !== 'http');
 
 describe.each(transports.flatMap((t) => eventVariants.map((v) => [v.name, t.name, v, t] as const)))(
-  'every message delivered twice: %s on the %s',
+  'every message delivered twice, and every handler crashed once after its commit: %s on the %s',
   (_variant, _transport, variant, { make }) => {
     let system: RunningSystem;
+    let crashing: ReturnType<typeof crashingAfterCommit>;
     beforeAll(async () => {
-      system = await bootSystem({ variant, transport: duplicating(await make()) });
+      crashing = crashingAfterCommit(await make());
+      system = await bootSystem({ variant, transport: duplicating(crashing) });
     });
     afterAll(() => system.close());
 
@@ -23,9 +26,10 @@ describe.each(transports.flatMap((t) => eventVariants.map((v) => [v.name, t.name
       expect(result.steps.filter((s) => !s.passed).map((s) => `step ${s.index} ${s.title}: ${s.problems.join('; ')}`)).toEqual([]);
     });
 
-    test('the duplicates really arrived and were recognised', () => {
+    test('the duplicates and the redeliveries after a crash really arrived and were recognised', () => {
       const consumed = system.recorder.all().filter((h) => h.kind === 'consume');
       expect(consumed.filter((h) => h.outcome === 'duplicate').length).toBeGreaterThan(100);
+      expect(crashing.crashes()).toBeGreaterThan(100);
     });
   },
 );
