@@ -173,7 +173,11 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const flows = {
     registration: new RegistrationFlow(services.identity, ports.identity, (l) => note('identity', l)),
     order: new OrderFlow(services.ordering, ports.ordering, (l) => note('order', l)),
-    notification: new NotificationFlow(services.notification, { recipient: (id) => ports.notification.recipient(id) }, (l) => note('notification', l)),
+    notification: new NotificationFlow(
+      services.notification,
+      { recipient: (id) => ports.notification.recipient(id), orderDetails: async (id) => ports.notification.orderDetails?.(id) },
+      (l) => note('notification', l),
+    ),
   };
   const bus = per((name) => new ServiceBus(name, transport, recorder));
   const http = per((name) => new ServiceClient(name, directory, recorder, agent));

@@ -5,6 +5,8 @@ import type { NotificationService, OrderFacts, Recipient, StoredNotification } f
 export interface NotificationPorts {
   /** The user, or undefined when it cannot be known now (no copy yet, identity unreachable): the outcome then waits. */
   recipient(userId: string): Promise<Recipient | undefined>;
+  /** With thin events: the facts of a settled order, read from its owner; undefined when they cannot be read now. */
+  orderDetails?(orderId: string): Promise<OrderFacts | undefined>;
 }
 
 /** What became of an order's outcome: sent (stored), or waiting for its recipient. */
@@ -32,9 +34,27 @@ export class NotificationFlow {
     return { notification };
   }
 
-  /** Sends the waiting outcomes whose recipient can be found now; returns the ids of their orders. */
+  /** An order settled and only its id is known (thin events): reads its details and tells the user, or keeps the id to read them later. */
+  async orderSettledById(orderId: string): Promise<NotifyResult> {
+    const facts = await this.ports.orderDetails?.(orderId);
+    if (!facts) {
+      this.notifications.awaitDetails(orderId);
+      this.note("notification waits for the order's details");
+      return { waiting: true, orderId };
+    }
+    return this.orderSettled(facts);
+  }
+
+  /** Sends the waiting outcomes whose details and recipient can be found now; returns the ids of their orders. */
   async retryWaiting(): Promise<string[]> {
     const sent: string[] = [];
+    for (const orderId of this.notifications.waitingForDetails()) {
+      const facts = await this.ports.orderDetails?.(orderId);
+      if (!facts) continue;
+      const result = await this.orderSettled(facts);
+      this.notifications.detailsRead(orderId);
+      if ('notification' in result) sent.push(orderId);
+    }
     for (const facts of this.notifications.waitingFor()) {
       const recipient = await this.ports.recipient(facts.userId);
       if (!recipient) continue;

@@ -25,7 +25,11 @@ CREATE TABLE IF NOT EXISTS waiting_notifications (
   facts TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS waiting_by_user ON waiting_notifications (user_id);`;
+CREATE INDEX IF NOT EXISTS waiting_by_user ON waiting_notifications (user_id);
+CREATE TABLE IF NOT EXISTS waiting_details (
+  order_id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL
+);`;
 
 /** What notification needs to know about a settled order. */
 export interface OrderFacts {
@@ -109,6 +113,28 @@ export class NotificationService {
         .run(facts.orderId, facts.userId, JSON.stringify(facts));
       return {};
     });
+  }
+
+  /**
+   * Keeps the id of a settled order whose details could not be read from its owner (thin events: the
+   * order service did not answer), in the write that records the delivery, so the outcome is not lost:
+   * it is read again and sent later. Nothing is kept for an order already notified.
+   */
+  awaitDetails(orderId: string): void {
+    this.store.write(() => {
+      if (this.store.sql('SELECT 1 FROM notifications WHERE order_id = ?').get(orderId)) return;
+      this.store.sql(`INSERT OR IGNORE INTO waiting_details (order_id, created_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ'))`).run(orderId);
+    });
+  }
+
+  /** Orders whose details are still to be read, oldest first. */
+  waitingForDetails(limit = 100): string[] {
+    return (this.store.sql('SELECT order_id FROM waiting_details ORDER BY created_at LIMIT ?').all(limit) as { order_id: string }[]).map((r) => r.order_id);
+  }
+
+  /** The details of a waiting order were read and its outcome handled. */
+  detailsRead(orderId: string): void {
+    this.store.write(() => this.store.sql('DELETE FROM waiting_details WHERE order_id = ?').run(orderId));
   }
 
   /** Outcomes waiting for their recipient, oldest first (of one user, or all). */

@@ -25,10 +25,17 @@ export const orderOutcome: Link<'rest' | 'event'> = {
   async event(w) {
     const style = w.variant.events;
     w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(style, order));
+    // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
+    // outbox). When the order service does not answer, the id waits in notification's database and the
+    // recovery pass reads it later, instead of the event being retried into the parking queue.
+    w.ports.notification.orderDetails = (orderId) =>
+      w.http.notification.expect('order', 'GET', `/orders/${orderId}`).then(
+        (o: Order) => factsOf({ ...o, orderId: o.id }),
+        () => undefined,
+      );
     await w.bus.notification.subscribe(['OrderCreated', 'OrderFailed'], async (e: OrderSettled) => {
-      // A read (thin events), changing nothing: no outbox needed.
-      const order = 'userId' in e ? e : await w.http.notification.expect('order', 'GET', `/orders/${e.orderId}`).then((o: Order) => ({ ...o, orderId: o.id }));
-      await w.flows.notification.orderSettled(factsOf(order));
+      if ('userId' in e) await w.flows.notification.orderSettled(factsOf(e));
+      else await w.flows.notification.orderSettledById(e.orderId);
     });
   },
 };
