@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { cli } from '../support/cli.js';
+import { rmSync } from 'node:fs';
+import { cli, privateTmp } from '../support/cli.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 test('a wrong RabbitMQ password is told as a refused login, not as a broker to start', async () => {
@@ -18,7 +19,9 @@ test('a virtual host that does not exist is named as such', async () => {
 });
 
 test('http uses no broker, so a --broker that is down does not stop it', async () => {
-  const out = await cli(['diagram', '--variant=http', '--scenario=happy-path', '--no-render', '--out', '/tmp/orderctl-http-no-broker', '--broker', 'amqp://guest:guest@127.0.0.1:1']);
+  const dir = privateTmp();
+  const out = await cli(['diagram', '--variant=http', '--scenario=happy-path', '--no-render', '--out', dir, '--broker', 'amqp://guest:guest@127.0.0.1:1']);
+  rmSync(dir, { recursive: true, force: true });
   expect(out.stderr).toBe('');
   expect(out.code).toBe(0);
   expect(out.stdout).toContain('http on no broker (this style sends no messages)');
