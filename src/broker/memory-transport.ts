@@ -221,7 +221,7 @@ export class MemoryTransport implements Transport {
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       if (this.closed) return;
-      queue.ready.push({ message: item.message, attempt: item.attempt + 1 });
+      queue.ready.push({ ...item, attempt: item.attempt + 1 });
       this.dispatch(queue);
     }, backoffDelay(this.policy, item.attempt));
     this.retryTimers.add(timer);

@@ -88,4 +88,28 @@ describe('the in-memory broker with a journal', () => {
     expect(seen[0].attempt).toBe(1);
     await last.close();
   });
+
+  it('keeps its bookkeeping through retries: a message that succeeds on a retry is gone after a restart, one parked after retries stays parked', async () => {
+    const file = journal();
+    const first = new MemoryTransport({ policy, journal: file });
+    await first.subscribe('billing', ['OrderPlaced'], async (d) => {
+      const { n } = d.data as { n: number };
+      if (n === 1 && d.attempt < 2) throw new Error('transient');
+      if (n === 2) throw new Error('never works');
+    });
+    await first.publish(message(1));
+    await first.publish(message(2));
+    for (const deadline = Date.now() + 5_000; (await first.parked('billing')).length === 0 || (await first.pending()) > 0; ) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await first.close();
+    const after = new MemoryTransport({ policy, journal: file });
+    const seen: Delivery[] = [];
+    await after.subscribe('billing', ['OrderPlaced'], async (d) => void seen.push(d));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual([]);
+    expect((await after.parked('billing')).map((p) => [p.id, p.attempts, p.reason])).toEqual([['m-2', 3, 'never works']]);
+    await after.close();
+  });
 });
