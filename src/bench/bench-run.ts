@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { median } from '../core/stats.js';
-import type { Variant } from '../variants/variant.js';
+import { usesBroker, type Variant } from '../variants/variant.js';
 import type { Percentiles, SutStats, Target } from './bench-protocol.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
 import { runClosedLoop } from './closed-loop.js';
@@ -107,8 +107,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   }
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
   const planned: Planned[] = options.variants.flatMap((variant) => {
-    const usesBroker = variant.commands === 'broker' || Object.values(variant.links).some((link) => link !== 'rest');
-    return (usesBroker ? brokers : [undefined]).map((broker) => ({
+    return (usesBroker(variant) ? brokers : [undefined]).map((broker) => ({
       variant: variant.name,
       broker,
       label: `${variant.name}${broker ? ' on RabbitMQ' : ''}`,

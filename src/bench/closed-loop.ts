@@ -46,7 +46,8 @@ export async function runClosedLoop(url: string, path: string, users: BenchUser[
       latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
       samples: (result.latency as { totalCount?: number }).totalCount ?? result.requests.total,
       statusCodes,
-      errors: result.errors,
+      // autocannon counts a timeout among its errors too.
+      errors: result.errors - result.timeouts,
       timeouts: result.timeouts,
       late: 0,
       notSent: 0,

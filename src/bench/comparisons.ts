@@ -1,4 +1,4 @@
-import { formatSpread, overlaps, type Spread } from '../core/stats.js';
+import { formatSpread, overlaps, spreadOf, type Spread } from '../core/stats.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
 import { ratioSpread } from './summaries.js';
 
@@ -20,8 +20,8 @@ const num = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 /** Says how figure `a` (of `aName`) relates to `b`, given their repeats: within each other's spread, or which is higher by how much. */
 export function compare(topic: string, aName: string, a: number[], bName: string, b: number[], unit: string): Comparison {
-  const sa = spreadOfNumbers(a);
-  const sb = spreadOfNumbers(b);
+  const sa = spreadOf(a);
+  const sb = spreadOf(b);
   const ratio = ratioSpread(a, b);
   const figures = `${aName} ${formatSpread(sa, num)} ${unit}, ${bName} ${formatSpread(sb, num)} ${unit}`;
   if (sa.n <= 1 || sb.n <= 1) {
@@ -34,13 +34,6 @@ export function compare(topic: string, aName: string, a: number[], bName: string
   }
   const word = sa.median > sb.median ? 'higher' : 'lower';
   return { topic, ratio, withinSpread: false, text: `${aName} ${word} than ${bName}: ${x(ratio)}, the spreads do not overlap: ${figures}` };
-}
-
-function spreadOfNumbers(values: number[]): Spread {
-  if (!values.length) return { n: 0, median: 0, min: 0, max: 0 };
-  const sorted = [...values].sort((p, q) => p - q);
-  const mid = Math.floor(sorted.length / 2);
-  return { n: values.length, median: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 /**

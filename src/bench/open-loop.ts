@@ -64,17 +64,20 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
         await response.body.dump();
         const at = performance.now();
         latencies.push(at - intended);
+        lastAnswer = at;
         answered++;
         statusCodes[response.statusCode] = (statusCodes[response.statusCode] ?? 0) + 1;
         if (response.statusCode >= 200 && response.statusCode < 300) accepted++;
       })
       .catch((error: { code?: string }) => {
-        if (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
-        else errors++;
+        // A request given up on is a stall the client saw: its time counts in the latencies, as wrk2 counts it.
+        if (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') {
+          timeouts++;
+          latencies.push(performance.now() - intended);
+        } else errors++;
       })
       .finally(() => {
         inFlight--;
-        lastAnswer = performance.now();
         wake?.();
       });
   };
@@ -104,8 +107,9 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
       latencyMs: percentilesOf(latencies),
       samples: latencies.length,
       statusCodes,
-      errors: errors + inFlight,
-      timeouts,
+      errors,
+      // Still unanswered when the drain gave up: timed out as far as any client is concerned.
+      timeouts: timeouts + inFlight,
       late,
       notSent,
     };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../core/duration.js';
+import { AppError } from '../core/errors.js';
 import { upstreamError, type ServiceClient } from '../http/service-client.js';
 import type { OutboxReader, OutboxRow, Store } from '../storage/store.js';
 import { currentTrace, newSpanId, newTraceId, parseTraceparent, withTrace, type TraceContext } from '../tracing/context.js';
@@ -14,6 +16,8 @@ export type CallRoute = (payload: any) => { to: string; method: string; path: st
 const BATCH = 128;
 /** How long a sender holds a row it claimed (longer than any HTTP call or publish may take). */
 const LEASE_MS = 30_000;
+/** How long a synchronous send waits for a row another relay is sending. */
+const HELD_WAIT_MS = 5_000;
 const backoff = (attempts: number) => Math.min(5_000, 50 * 2 ** Math.min(attempts, 10));
 
 /**
@@ -87,13 +91,19 @@ export class OutboxRelay implements OutboxReader {
    * commit). Rejects with the first failure: that row stays in the outbox and the relay retries it.
    */
   async deliverNow(aggregate: string): Promise<void> {
+    const deadline = Date.now() + HELD_WAIT_MS;
     for (;;) {
+      if (this.stopped) throw new AppError('SHUTTING_DOWN', `${this.bus.service} is shutting down: what it had to send stays in its outbox for the next start`);
       const [head] = this.store.rowsOf(aggregate);
       if (!head) return;
       let sending = this.sending.get(head.seq);
       if (!sending) {
-        // Someone else (another relay, the recovery pass) holds it: it is theirs to finish.
-        if (head.claimed || !this.store.claim(head.seq, this.owner, LEASE_MS)) return;
+        if (head.claimed || !this.store.claim(head.seq, this.owner, LEASE_MS)) {
+          // Someone else (another relay) holds it: wait for them to finish, as the caller waits for the call.
+          if (Date.now() > deadline) throw new AppError('UPSTREAM_TIMEOUT', `${this.bus.service} could not make its call in time: it stays in its outbox and is retried`);
+          await sleep(5);
+          continue;
+        }
         sending = this.send(head);
       }
       const error = await sending;

@@ -94,12 +94,22 @@ export class ServiceBus {
     });
   }
 
-  /** Stops consuming and waits (at most `graceMs`) for the handlers still at work. */
+  /**
+   * Lets the handlers at work finish first (and what still arrives meanwhile), then stops consuming,
+   * all within `graceMs`: a message cancelled in its handler would come back with one more delivery counted.
+   */
   async close(graceMs = 5_000): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    const drained = async () => {
+      while (this.handling.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...this.handling]), new Promise((r) => (timer = setTimeout(r, deadline - Date.now())))]);
+        clearTimeout(timer);
+      }
+    };
+    await drained();
     await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(this.handling), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await drained();
   }
 
   private envelope(type: string, data: unknown, headers: Record<string, string>, id: string): Message {

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { z } from 'zod';
+import { errorHandler } from '../http/error-handler.js';
 import type { RunningSystem } from '../system/boot.js';
 
 const replayBody = z.strictObject({ group: z.string().min(1).optional(), ids: z.array(z.string().min(1)).min(1).optional() });
@@ -37,6 +38,8 @@ export async function startAdmin(system: RunningSystem, port: number, facts: Rec
     res.json({ replayed });
   });
   app.use((req, res) => void res.status(404).json({ code: 404, error: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` }));
+  // Errors (a malformed body, a broker that stays away) answer in the one error shape of the public API.
+  app.use(errorHandler);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });

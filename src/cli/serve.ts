@@ -6,7 +6,7 @@ import { describeBroker } from '../broker/broker-url.js';
 import { defaultNamespace, openTransport } from '../broker/open-transport.js';
 import { bootSystem, type RunningSystem } from '../system/boot.js';
 import { usesBroker } from '../variants/variant.js';
-import { CliError } from './cli-error.js';
+import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
 import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
@@ -61,25 +61,40 @@ Examples:
       const dataDir = options.dataDir && resolve(options.dataDir);
       // A system kept across restarts keeps its broker state too: a namespace of its own on RabbitMQ, a journal with the embedded broker.
       const namespace = options.namespace ?? (dataDir && options.broker ? defaultNamespace(variant, dataDir) : undefined);
-      const system: RunningSystem = await closingOnInterrupt(say, async () => {
+      const kept = usesBroker(variant) && options.broker ? namespace : undefined;
+      const adminPort = options.adminPort ?? (options.port === 0 ? 0 : options.port + 1);
+      // Everything up to the moment the stop signal is awaited runs under the interrupt guard, and a
+      // failure after boot (admin port taken, pid file not writable) closes what was started.
+      const { system, admin, facts, stopped } = await closingOnInterrupt(say, async (track) => {
         const transport = await openTransport(options.broker, variant, { dataDir, namespace });
         transport.watch?.((change) => {
           if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
           else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
         });
-        return bootSystem({ variant, transport, gatewayPort: options.port, dataDir }).catch((error) => {
+        const system: RunningSystem = await bootSystem({ variant, transport, gatewayPort: options.port, dataDir }).catch((error) => {
           const inUse = (error as { code?: string }).code === 'EADDRINUSE';
           throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
         });
+        const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), dataDir: system.dataDir, pid: process.pid };
+        let admin: Awaited<ReturnType<typeof startAdmin>> | undefined;
+        try {
+          admin = await startAdmin(system, adminPort, facts).catch((error) => {
+            const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+            throw inUse ? new CliError(`admin port ${adminPort} is in use: choose another with --admin-port (0 picks a free one)`) : error;
+          });
+          track(admin);
+          if (options.pidFile) {
+            await writeFile(options.pidFile, `${process.pid}\n`).catch((error: NodeJS.ErrnoException) => {
+              throw new CliError(`cannot write the pid file ${options.pidFile}: ${error.code === 'ENOENT' ? 'no such folder' : error.message}`, EXIT.usage);
+            });
+          }
+          return { system, admin, facts, stopped: untilStopped() };
+        } catch (error) {
+          await admin?.close();
+          await system.close();
+          throw error;
+        }
       });
-      const kept = usesBroker(variant) && options.broker ? namespace : undefined;
-      const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), dataDir: system.dataDir, pid: process.pid };
-      const admin = await startAdmin(system, options.adminPort ?? (options.port === 0 ? 0 : options.port + 1), facts).catch(async (error) => {
-        await system.close();
-        const inUse = (error as { code?: string }).code === 'EADDRINUSE';
-        throw inUse ? new CliError(`admin port ${options.adminPort ?? options.port + 1} is in use: choose another with --admin-port (0 picks a free one)`) : error;
-      });
-      if (options.pidFile) await writeFile(options.pidFile, `${process.pid}\n`);
       const fields = { ...facts, admin: admin.url };
       if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls });
       else {
@@ -95,7 +110,7 @@ Examples:
         const did = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${RECOVERY_WORDS[what as keyof typeof RECOVERY_WORDS] ?? what}`);
         if (did.length) log.info('recovery', `recovery: ${did.join(', ')}`, { ...counts });
       });
-      const reason = await untilStopped();
+      const reason = await stopped;
       log.info('stopping', `${options.jsonLogs ? '' : '\n'}${reason}: shutting down…`, { reason });
       await admin.close();
       await system.close();

@@ -231,11 +231,6 @@ export class Store {
     this.db.close();
   }
 
-  /** Whether close() was called. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   private open(): void {
     if (this.closed) throw new AppError('SHUTTING_DOWN', 'the service is shutting down: try again once it is back');
   }

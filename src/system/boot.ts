@@ -26,6 +26,7 @@ import { notificationSchema, NotificationService } from '../services/notificatio
 import { OrderFlow } from '../services/ordering/order-flow.js';
 import { orderingApp } from '../services/ordering/ordering-routes.js';
 import { orderingSchema, OrderingService } from '../services/ordering/ordering-service.js';
+import { lockDataDir } from '../storage/data-dir-lock.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
@@ -127,6 +128,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const directory: ServiceDirectory = new Map();
   const agent = serviceAgent();
   let gatewayState: GatewayState | undefined;
+  let unlock: (() => void) | undefined;
   const opened: Store[] = [];
   const store = (name: string, schema: string) => {
     const made = new Store(openDatabase(dataDir, name, schema));
@@ -141,7 +143,10 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
 
   let stores: Record<'identity' | 'billing' | 'order' | 'notification', Store>;
   try {
-    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    if (options.dataDir) {
+      await mkdir(options.dataDir, { recursive: true });
+      unlock = lockDataDir(options.dataDir);
+    }
     gatewayState = openGatewayState(dataDir);
     stores = {
       identity: store('identity', identitySchema),
@@ -152,8 +157,10 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   } catch (error) {
     gatewayState?.close();
     for (const st of opened) st.close();
+    unlock?.();
     await Promise.all([transport.close(), agent.close()]);
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (error instanceof AppError) throw error;
     throw new AppError('USAGE', `cannot keep the databases in ${dataDir}: ${(error as Error).message}`);
   }
   const { tokens, revoked } = gatewayState!;
@@ -218,15 +225,17 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     const gateway = servers.get('gateway');
     if (gateway) await drainServer(gateway, DRAIN_MS);
     if (settleMs) await settle(settleMs);
+    await recovery.stop();
+    // Consumers finish what they hold while the services they may call are still up; then the relays stop.
+    await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
+    await Promise.all(Object.values(relay).map((r) => r.stop()));
     await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => drainServer(server, DRAIN_MS)));
     await requests.idle(DRAIN_MS);
-    await recovery.stop();
-    await Promise.all(Object.values(relay).map((r) => r.stop()));
     await agent.close();
-    await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await transport.close();
     for (const st of opened) st.close();
     gatewayState?.close();
+    unlock?.();
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
 

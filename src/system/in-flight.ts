@@ -23,11 +23,14 @@ export class InFlight {
   async idle(graceMs: number): Promise<void> {
     if (this.count === 0) return;
     let timer: NodeJS.Timeout | undefined;
+    let wake!: () => void;
     await new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
+      wake = resolve;
+      this.waiters.push(wake);
       timer = setTimeout(resolve, graceMs);
     });
     clearTimeout(timer);
+    this.waiters = this.waiters.filter((w) => w !== wake);
   }
 }
 

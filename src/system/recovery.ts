@@ -146,9 +146,9 @@ export class RecoveryPass implements Recovery {
     for (const order of this.deps.services.ordering.pendingSince(new Date(before).toISOString())) {
       await this.traced('order', async (note) => {
         const outcome = await this.paymentOf(order, counts);
-        if (!outcome) {
+        if (typeof outcome === 'string' || !outcome) {
           counts.ordersWaiting++;
-          note(`order ${order.id} waits: billing cannot be reached`);
+          note(`order ${order.id} waits: ${outcome ?? 'billing cannot be reached'}`);
           return;
         }
         const { order: settled, changed } = await this.deps.flows.order.settle(order.id, outcome);
@@ -159,8 +159,11 @@ export class RecoveryPass implements Recovery {
     }
   }
 
-  /** How billing says the order's payment ended, charging it if billing never heard of it; undefined when billing cannot be reached. */
-  private async paymentOf(order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | undefined> {
+  /**
+   * How billing says the order's payment ended, charging it if billing never heard of it; undefined when
+   * billing cannot be reached, or what billing said when it refused to answer (left for an operator).
+   */
+  private async paymentOf(order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
     const http = this.deps.orderHttp;
     try {
       let answer = await http.call('billing', 'GET', `/payments/${order.id}`);
@@ -169,6 +172,7 @@ export class RecoveryPass implements Recovery {
         if (answer.status === 201 || answer.status === 422) counts.ordersCharged++;
       }
       const payment = (answer.status === 422 ? answer.body?.payment : answer.body) as Payment | undefined;
+      if (answer.status >= 400 && answer.status < 500 && answer.status !== 422) return `billing refused (${answer.status}: ${answer.body?.message ?? 'no message'}), left pending for an operator`;
       if (answer.status >= 300 && answer.status !== 422) return undefined;
       if (!payment?.status) return undefined;
       return payment.status === 'succeeded' ? { status: 'succeeded' } : { status: 'failed', reason: payment.reason ?? 'payment declined' };
@@ -180,9 +184,10 @@ export class RecoveryPass implements Recovery {
   private accounts(before: number, full: boolean, counts: RecoveryCounts): void {
     const { identity, billing } = this.deps.services;
     const until = sqlTime(before);
-    let from = full ? '' : this.scannedUntil;
+    const from = full ? '' : this.scannedUntil;
+    let after = { createdAt: from, id: '' };
     for (;;) {
-      const users = identity.usersCreatedBetween(from, until, PAGE);
+      const users = identity.usersCreatedBetween(from, until, PAGE, after);
       for (const user of users) {
         if (billing.hasAccount(user.id)) continue;
         this.traced('billing', (note) => {
@@ -191,9 +196,8 @@ export class RecoveryPass implements Recovery {
           note(`account opened for user ${user.id}`);
         });
       }
-      const last = users.at(-1)?.createdAt;
-      if (users.length < PAGE || !last || last === from) break;
-      from = last;
+      if (users.length < PAGE) break;
+      after = users[users.length - 1];
     }
     if (until > this.scannedUntil) this.scannedUntil = until;
   }

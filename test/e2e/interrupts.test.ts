@@ -57,6 +57,29 @@ describe('every command shuts down cleanly on a signal', () => {
     expect(portOf(started.gateway)).toBeGreaterThan(0);
   });
 
+  test('serve: a second serve on the same data dir is refused in one line, the first keeps serving; a pid file that cannot be written closes what was started', async () => {
+    const tmp = privateTmp();
+    const dataDir = join(tmp, 'data');
+    const first = startCli(['serve', '--variant=hybrid', '--port', '0', '--json-logs', '--data-dir', dataDir], { TMPDIR: tmp });
+    try {
+      await until(() => first.stdout().includes('"event":"started"'), 'serve to start');
+      const started = JSON.parse(first.stdout().split('\n')[0]);
+      const second = await startCli(['serve', '--variant=hybrid', '--port', '0', '--data-dir', dataDir], { TMPDIR: tmp }).done;
+      expect(second.code).toBe(2);
+      expect(second.stderr.trim()).toBe(`orderctl: the data dir ${dataDir} is in use by another orderctl (process ${first.child.pid}): stop it first, or use another --data-dir`);
+      const login = await fetch(`${started.gateway}/identity/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(login.status).toBe(400);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.done;
+    }
+    const noPid = await startCli(['serve', '--variant=hybrid', '--port', '0', '--pid-file', join(tmp, 'no', 'such', 'serve.pid')], { TMPDIR: tmp }).done;
+    expect(noPid.code).toBe(2);
+    expect(noPid.stderr.trim()).toBe(`orderctl: cannot write the pid file ${join(tmp, 'no', 'such', 'serve.pid')}: no such folder`);
+    expect(readdirSync(tmp)).toEqual(['data']);
+    rmSync(tmp, { recursive: true });
+  });
+
   test('serve started by npm (npx orderctl serve &): killing npm stops the server too, as npm does not pass the signal on', async () => {
     const tmp = privateTmp();
     const log = join(tmp, 'serve.log');

@@ -99,10 +99,11 @@ export class IdentityService {
   }
 
   /** Ids of the users created in [from, to) (times as `YYYY-MM-DD HH:MM:SS`, UTC), oldest first: what the recovery pass checks. */
-  usersCreatedBetween(from: string, to: string, limit = 500): { id: string; createdAt: string }[] {
+  usersCreatedBetween(from: string, to: string, limit = 500, after: { createdAt: string; id: string } = { createdAt: from, id: '' }): { id: string; createdAt: string }[] {
+    // Keyset paging on (created_at, id): many users created in the same second still come page by page.
     return this.store
-      .sql('SELECT id, created_at AS createdAt FROM users WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT ?')
-      .all(from, to, limit) as { id: string; createdAt: string }[];
+      .sql('SELECT id, created_at AS createdAt FROM users WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?')
+      .all(from, to, after.createdAt, after.createdAt, after.id, limit) as { id: string; createdAt: string }[];
   }
 
   async login(email: string, password: string): Promise<string> {
