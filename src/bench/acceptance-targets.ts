@@ -1,5 +1,6 @@
 // The project's own acceptance targets for the bench. Used only by tests and by `scripts/bench-targets.ts`,
 // never in the user's report: a user gets neutral comparisons, not our verdicts.
+import { spreadOf } from '../core/stats.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
 
 /** One target against a report: met, not met, or not measured in it (null). */
@@ -25,7 +26,7 @@ export function evaluateTargets(report: Pick<BenchReport, 'runs' | 'baselines'>)
   const completed = hybrid?.repeats.map((x) => x.sut.orders?.completedPerSecond ?? 0);
   const accepted = http?.repeats.map((x) => x.load.acceptedPerSecond);
   const pairs = completed && accepted ? completed.flatMap((c, i) => (accepted[i] ? [c / accepted[i]] : [])) : [];
-  add('hybrid completed orders/s ≥ 1.5 × http orders/s', pairs.length ? { n: pairs.length, median: [...pairs].sort((a, b) => a - b)[Math.floor(pairs.length / 2)], min: Math.min(...pairs), max: Math.max(...pairs) } : undefined, 1.5);
+  add('hybrid completed orders/s ≥ 1.5 × http orders/s', pairs.length ? spreadOf(pairs) : undefined, 1.5);
   for (const r of report.runs) add(`${r.variant}${r.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}: tracing on ≥ 0.9 × tracing off`, r.ratios.tracingOnToOff, 0.9);
   const half = hybrid?.halfLoad;
   out.push(half ? { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: half.toNotificationP99.median <= 50, detail: `${half.toNotificationP99.median} ms (n=${half.toNotificationP99.n}) at ${half.rate}/s` } : { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: null, detail: 'not measured' });

@@ -90,7 +90,7 @@ function shutdown(code: number): Promise<never> {
   return (exiting ??= (async () => {
     const failsafe = setTimeout(() => process.exit(code || 1), 8_000);
     failsafe.unref();
-    await Promise.allSettled([system?.close(), closeAllSystems(), baseline ? closeServer(baseline) : undefined]);
+    await Promise.allSettled([closeAllSystems(), baseline ? closeServer(baseline) : undefined]);
     process.exit(code);
   })());
 }

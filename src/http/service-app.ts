@@ -86,14 +86,20 @@ export async function listen(app: Express, port = 0, limits: Partial<HttpLimits>
   return { server, url: `http://127.0.0.1:${address.port}` };
 }
 
-/** Stops accepting, lets requests in flight finish (for at most `graceMs`), then drops what is left. */
+/**
+ * Stops accepting and lets the requests in flight finish: keep-alive connections are closed as soon as
+ * they fall idle, and whatever is still open after `graceMs` is dropped.
+ */
 export async function closeServer(server: Server, graceMs = 5_000): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  server.closeIdleConnections();
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(force);
+  }
 }

@@ -11,7 +11,7 @@ import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
-import { listen } from '../http/service-app.js';
+import { closeServer, listen } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import { billingApp } from '../services/billing/billing-routes.js';
 import { billingSchema, BillingService } from '../services/billing/billing-service.js';
@@ -32,7 +32,7 @@ import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
 import { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
-import { drainServer, InFlight } from './in-flight.js';
+import { InFlight } from './in-flight.js';
 import { wireLinks } from './links/index.js';
 import { RecoveryPass, type Recovery, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
@@ -223,13 +223,13 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   // consumers and relays stop, and only then do the databases close.
   const cleanup = async (settleMs: number) => {
     const gateway = servers.get('gateway');
-    if (gateway) await drainServer(gateway, DRAIN_MS);
+    if (gateway) await closeServer(gateway, DRAIN_MS);
     if (settleMs) await settle(settleMs);
     await recovery.stop();
     // Consumers finish what they hold while the services they may call are still up; then the relays stop.
     await Promise.all(Object.values(wiring.bus).map((b) => b.close()));
     await Promise.all(Object.values(relay).map((r) => r.stop()));
-    await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => drainServer(server, DRAIN_MS)));
+    await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => closeServer(server, DRAIN_MS)));
     await requests.idle(DRAIN_MS);
     await agent.close();
     await transport.close();
@@ -288,7 +288,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     async stopService(name) {
       if (down.has(name)) return;
       down.add(name);
-      await drainServer(servers.get(name)!, DRAIN_MS);
+      await closeServer(servers.get(name)!, DRAIN_MS);
       await relay[name].stop();
       await bus[name].close();
     },

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { Server } from 'node:http';
 
 /** Counts the requests a system's servers are handling, so shutdown can wait until they are answered. */
 export class InFlight {
@@ -31,23 +30,5 @@ export class InFlight {
     });
     clearTimeout(timer);
     this.waiters = this.waiters.filter((w) => w !== wake);
-  }
-}
-
-/**
- * Stops a server taking connections and lets the requests it has finish: keep-alive connections are
- * closed as soon as they fall idle, and whatever is still open after `graceMs` is dropped.
- */
-export async function drainServer(server: Server, graceMs: number): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  const sweep = setInterval(() => server.closeIdleConnections(), 25);
-  const force = setTimeout(() => server.closeAllConnections(), graceMs);
-  server.closeIdleConnections();
-  try {
-    await closed;
-  } finally {
-    clearInterval(sweep);
-    clearTimeout(force);
   }
 }
