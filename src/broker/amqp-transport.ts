@@ -26,6 +26,12 @@ export interface AmqpTransportOptions {
    * (a process killed before it could delete them). A given one is kept, messages and all, for the next run.
    */
   namespace?: string;
+  /**
+   * A given namespace that is still throwaway, shared by the processes of one system (`--processes`):
+   * its queues expire when unused like a random one's, and no process deletes it on close; the harness
+   * that made it does, with `discard`.
+   */
+  shared?: boolean;
   /** How long a throwaway namespace's queues live unused (no consumer) before the broker deletes them; 15 minutes by default. */
   expiresMs?: number;
   policy?: RetryPolicy;
@@ -153,6 +159,7 @@ export class AmqpTransport implements Transport {
   private closing?: Promise<void>;
   private lost = false;
   private lease?: NodeJS.Timeout;
+  private deleteOnClose = false;
   private readonly watchers = new Set<(change: BrokerChange) => void>();
 
   private constructor(
@@ -168,7 +175,7 @@ export class AmqpTransport implements Transport {
   static async connect(url: string, options: AmqpTransportOptions = {}): Promise<AmqpTransport> {
     const amqp = await import('amqplib');
     const namespace = options.namespace ?? randomBytes(4).toString('hex');
-    const transport = new AmqpTransport(url, namespace, options.namespace === undefined, options.policy ?? defaultRetryPolicy, options.reconnectWaitMs ?? 10_000, options.expiresMs ?? 15 * 60_000);
+    const transport = new AmqpTransport(url, namespace, options.namespace === undefined || !!options.shared, options.policy ?? defaultRetryPolicy, options.reconnectWaitMs ?? 10_000, options.expiresMs ?? 15 * 60_000);
     const timeoutMs = options.connectTimeoutMs ?? 3_000;
     const connection = await amqp.connect(url, {
       noDelay: true,
@@ -177,6 +184,7 @@ export class AmqpTransport implements Transport {
       recovery: { initialDelay: 100, maxDelay: 5_000, initialMaxRetries: 0, waitForConnect: false, setup: (model: ChannelModel) => transport.setup(model) },
     });
     transport.connection = connection;
+    transport.deleteOnClose = options.namespace === undefined;
     // A throwaway namespace's queues expire only once nobody renews them: while this process lives it
     // re-declares them (which resets their expiry) well within the lease, consumers or not.
     if (transport.ephemeral) transport.lease = setInterval(() => void transport.renew(), Math.max(250, transport.expiresMs / 3)).unref();
@@ -282,7 +290,14 @@ export class AmqpTransport implements Transport {
     return ready + inFlight + this.unconfirmed;
   }
 
-  /** Deletes every queue and exchange this instance declared, then closes the connection. */
+  /** Deletes the namespace's exchanges and the queues of `groups` (what the processes of a shared namespace declared), then closes. */
+  discard(groups: string[]): Promise<void> {
+    for (const group of groups) if (!this.declared.has(group)) this.declared.set(group, new Set());
+    this.deleteOnClose = true;
+    return this.close();
+  }
+
+  /** Deletes every queue and exchange this instance declared when its namespace is throwaway, then closes the connection. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -312,7 +327,7 @@ export class AmqpTransport implements Transport {
     }
     this.consumers.clear();
     try {
-      if (link && this.ephemeral) await this.deleteTopology(link.model);
+      if (link && this.deleteOnClose) await this.deleteTopology(link.model);
     } finally {
       await this.connection.close();
     }

@@ -12,6 +12,8 @@ export interface DurableBroker {
   dataDir?: string;
   /** RabbitMQ namespace to keep across restarts; without one a throwaway namespace is used. */
   namespace?: string;
+  /** The namespace is throwaway and shared by the processes of one system; the harness deletes it. */
+  shared?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function openTransport(url?: string, variant?: Variant, durable: Du
   if (!url || (variant && !usesBroker(variant))) return new MemoryTransport(durable.dataDir ? { journal: join(durable.dataDir, 'broker.sqlite') } : {});
   if (!isBrokerUrl(url)) throw new AppError('USAGE', `not an amqp:// or amqps:// URL: "${maskUrl(url)}"`);
   const { AmqpTransport } = await import('./amqp-transport.js');
-  return AmqpTransport.connect(url, durable.namespace ? { namespace: durable.namespace } : {});
+  return AmqpTransport.connect(url, durable.namespace ? { namespace: durable.namespace, shared: durable.shared } : {});
 }
 
 /** `serve-hybrid-3f2a9c1d`: the same for the same style and data dir on every restart, and different for another data dir, so two systems never share queues. */

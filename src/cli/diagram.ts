@@ -1,20 +1,19 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
-import { openTransport } from '../broker/open-transport.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { scenarioDiagrams } from '../diagrams/scenario-diagrams.js';
 import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/write-diagrams.js';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { ApiClient } from '../scenarios/api-client.js';
 import { runScenario } from '../scenarios/runner.js';
-import { bootSystem } from '../system/boot.js';
+import { launchSystem, type Placement } from '../system/launch.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
-interface DiagramOptions {
+interface DiagramOptions extends Placement {
   variant: string;
   scenario: string;
   scenariosDir: string;
@@ -36,6 +35,8 @@ export function diagramCommand(): Command {
     .option('--no-render', 'write only the Mermaid text (no Chromium needed)')
     .option('--timings', 'add each hop\'s duration to its arrow')
     .addOption(brokerOption())
+    .addOption(processesOption())
+    .addOption(replicasOption())
     .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
     .action(async (options: DiagramOptions) => {
       const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
@@ -47,7 +48,7 @@ export function diagramCommand(): Command {
       try {
         await closingOnInterrupt(say, async (track) => {
           for (const variant of selectVariants(options.variant)) {
-            const system = await bootSystem({ variant, transport: await openTransport(options.broker, variant) });
+            const system = await launchSystem(variant, options);
             track(system);
             try {
               const api = new ApiClient(system.gatewayUrl);

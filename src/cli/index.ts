@@ -50,5 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = reportError(error);
+    // A process the harness forked (--processes) keeps its IPC channel open: let go so it can end.
+    if (process.connected) process.disconnect();
   }
 }

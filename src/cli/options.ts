@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { isBrokerUrl, maskUrl } from '../broker/broker-url.js';
 import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
+import { parseReplicas } from '../system/process-plan.js';
 import { findVariant, variants } from '../variants/index.js';
 import type { Variant } from '../variants/variant.js';
 
@@ -41,3 +42,15 @@ export const brokerOption = () =>
       if (!isBrokerUrl(url)) throw new InvalidArgumentError(`must be an amqp:// or amqps:// URL, not "${maskUrl(url)}"`);
       return url;
     });
+
+export const processesOption = () =>
+  new Option('--processes', 'start every service as its own OS process on loopback (styles with events need --broker: RabbitMQ carries them between processes)');
+
+export const replicasOption = () =>
+  new Option('--replicas <list>', 'with --processes: that many processes of a service, sharing its port and its queues, e.g. billing=3,notification=2').argParser((text: string) => {
+    try {
+      return parseReplicas(text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  });

@@ -9,12 +9,15 @@ import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { brokerOption, dataDirOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, dataDirOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
-import { openTransport } from '../broker/open-transport.js';
+import { describePlacement } from '../system/launch.js';
+import type { Replicas } from '../system/process-plan.js';
 
 interface RunOptions {
+  processes?: boolean;
+  replicas?: Replicas;
   variant: string;
   scenario: string[];
   scenariosDir: string;
@@ -102,6 +105,8 @@ export function runCommand(): Command {
     .addOption(scenariosDirOption())
     .addOption(dataDirOption())
     .addOption(brokerOption())
+    .addOption(processesOption())
+    .addOption(replicasOption())
     .option('--report-dir <dir>', 'write the report (recording, diagrams, summary.md, index.html) into a new folder here', 'reports')
     .option('--no-report', 'write no report')
     .option('--no-render', 'write the diagrams as Mermaid text only (no Chromium needed)')
@@ -122,7 +127,7 @@ export function runCommand(): Command {
       const verbose = !options.quiet;
       const live = verbose && !options.json && process.stdout.isTTY;
       const listener: RunListener = {
-        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${describeBroker(options.broker, usesBroker(v))}…`),
+        variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${[describeBroker(options.broker, usesBroker(v)), describePlacement(options)].filter(Boolean).join(', ')}…`),
         scenarioStarted: (v, s, run) => verbose && !options.json && run.repeat === 1 && say(formatScenarioHeader(v.name, s.name, s.title)),
         progress: (done, total) => live && process.stdout.write(`\r  … ${done}/${total} steps`),
         stepFinished: (_v, step, run) => {
@@ -151,7 +156,7 @@ export function runCommand(): Command {
         runVariants(
           variants,
           scenarios,
-          { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), openTransport: (v) => openTransport(options.broker, v) },
+          { dataDirFor: (v) => options.dataDir && join(resolve(options.dataDir), v.name), placement: options },
           { ...listener, systemBooted: track },
           { repeat: options.repeat, warmup: Boolean(options.warmup) },
         ),

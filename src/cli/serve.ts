@@ -1,16 +1,21 @@
 import chalk from 'chalk';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
 import { defaultNamespace, openTransport } from '../broker/open-transport.js';
 import { bootSystem, type RunningSystem } from '../system/boot.js';
+import { bootProcesses } from '../system/process-system.js';
+import type { Replicas } from '../system/process-plan.js';
+import { SERVICES } from '../system/wiring.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
 import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
+import { serveService } from './serve-service.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
+import { processesOption, replicasOption } from './options.js';
 
 /** What each recovery count means, for the log line. */
 const RECOVERY_WORDS = {
@@ -31,6 +36,12 @@ interface ServeOptions {
   pidFile?: string;
   namespace?: string;
   adminPort?: number;
+  service?: string;
+  host: string;
+  peers?: string;
+  sharedNamespace?: boolean;
+  processes?: boolean;
+  replicas?: Replicas;
 }
 
 export function serveCommand(): Command {
@@ -43,6 +54,12 @@ export function serveCommand(): Command {
     .option('--json-logs', 'log one JSON object per line (start, broker lost/regained, stop) instead of text')
     .option('--pid-file <file>', 'write the process id here once serving (removed on stop): `kill $(cat FILE)` stops it')
     .option('--namespace <name>', 'RabbitMQ namespace whose queues are kept across restarts (default with --data-dir: serve-<variant>-<hash of the data dir>; without: a throwaway one)')
+    .option('--service <name>', `run this one service alone (what a container runs): ${SERVICES.join(', ')}`)
+    .option('--peers <list>', 'with --service: where the others are, e.g. gateway=http://gateway:8080,billing=http://billing:8080', process.env.ORDERCTL_PEERS)
+    .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
+    .addOption(new Option('--shared-namespace', 'with --service: the namespace is throwaway and shared; the harness that started the processes deletes it').hideHelp())
+    .addOption(processesOption())
+    .addOption(replicasOption())
     .option('--admin-port <port>', 'operator API on 127.0.0.1 (status, parked messages, replay; see `orderctl parked`); default: the gateway port + 1, any free port with --port 0', parsePort)
     .addHelpText(
       'after',
@@ -51,10 +68,13 @@ Examples:
   $ orderctl serve --variant=http --port 8080
   $ curl -s localhost:8080/api/v1/identity/register -H content-type:application/json -d '{"email":"a@b.io","password":"password1"}'
   $ orderctl serve --variant=hybrid --data-dir ./data --pid-file serve.pid --json-logs > serve.log &
-  $ kill $(cat serve.pid)           # stops it cleanly (SIGTERM): ports closed, broker drained, files kept in ./data`,
+  $ kill $(cat serve.pid)           # stops it cleanly (SIGTERM): ports closed, broker drained, files kept in ./data
+  $ orderctl serve --variant=hybrid --processes --replicas billing=3 --broker amqp://guest:guest@127.0.0.1:5672
+  $ ORDERCTL_JWT_SECRET=… orderctl serve --service billing --variant=hybrid --broker amqp://… --peers order=http://order:8080 --host 0.0.0.0`,
     )
     .action(async (options: ServeOptions) => {
       const [variant] = selectVariants(options.variant);
+      if (options.service) return serveService(variant, { ...options, service: options.service });
       const log = serveLog(!!options.jsonLogs);
       const say = (line: string) => log.info('stopping', line.trim());
       const broker = describeBroker(options.broker, usesBroker(variant));
@@ -66,12 +86,16 @@ Examples:
       // Everything up to the moment the stop signal is awaited runs under the interrupt guard, and a
       // failure after boot (admin port taken, pid file not writable) closes what was started.
       const { system, admin, facts, stopped } = await closingOnInterrupt(say, async (track) => {
-        const transport = await openTransport(options.broker, variant, { dataDir, namespace });
-        transport.watch?.((change) => {
-          if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
-          else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
-        });
-        const system: RunningSystem = await bootSystem({ variant, transport, gatewayPort: options.port, dataDir }).catch((error) => {
+        const booting = options.processes
+          ? bootProcesses({ variant, broker: options.broker, dataDir, gatewayPort: options.port, replicas: options.replicas })
+          : openTransport(options.broker, variant, { dataDir, namespace }).then((transport) => {
+              transport.watch?.((change) => {
+                if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
+                else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
+              });
+              return bootSystem({ variant, transport, gatewayPort: options.port, dataDir });
+            });
+        const system: RunningSystem = await booting.catch((error) => {
           const inUse = (error as { code?: string }).code === 'EADDRINUSE';
           throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
         });

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { scriptAsker, terminalAsker } from '../walk/asker.js';
 import { walk } from '../walk/walk.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, scenariosDirOption, variantOption } from './options.js';
+import type { Placement } from '../system/launch.js';
+import { brokerOption, processesOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 export function walkCommand(): Command {
@@ -14,8 +15,10 @@ export function walkCommand(): Command {
     .addOption(scenariosDirOption())
     .option('--out <dir>', 'where diagrams of actions go', 'reports/walk')
     .addOption(brokerOption())
-    .addHelpText('after', '\nExamples:\n  $ orderctl walk\n  $ orderctl walk --variant=hybrid\n  $ orderctl walk --variant=http --script walkthrough.txt')
-    .action(async (options: { variant?: string; script?: string; scenariosDir: string; out: string; broker?: string }) => {
+    .addOption(processesOption())
+    .addOption(replicasOption())
+    .addHelpText('after', '\nExamples:\n  $ orderctl walk\n  $ orderctl walk --variant=hybrid\n  $ orderctl walk --variant=hybrid --processes --broker amqp://guest:guest@127.0.0.1:5672\n  $ orderctl walk --variant=http --script walkthrough.txt')
+    .action(async (options: Placement & { variant?: string; script?: string; scenariosDir: string; out: string }) => {
       const say = (line: string) => process.stdout.write(`${line}\n`);
       if (!options.script && !process.stdin.isTTY) {
         throw new CliError('walk asks questions, and standard input is not a terminal: run it in a terminal, or play answers from a file with --script FILE', EXIT.usage);
@@ -24,6 +27,6 @@ export function walkCommand(): Command {
         throw new CliError(`cannot read the script ${options.script}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a folder' : error.message}`, EXIT.usage);
       }));
       const asker = script !== undefined ? scriptAsker(script, say) : terminalAsker();
-      await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, scenariosDir: options.scenariosDir, outDir: options.out, track }));
+      await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, processes: options.processes, replicas: options.replicas, scenariosDir: options.scenariosDir, outDir: options.out, track }));
     });
 }

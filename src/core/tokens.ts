@@ -66,3 +66,8 @@ export function persistentKey(dir: string): Uint8Array {
   if (key.length < 32) throw new AppError('USAGE', `${path} does not hold a token key (32 bytes, base64); remove it to make a new one (every token issued so far stops working)`);
   return new Uint8Array(key);
 }
+
+/** The token key from configuration: `secret` (ORDERCTL_JWT_SECRET by default) when set, else the key kept in `<dataDir>/jwt.key`. */
+export function configuredTokens(dataDir: string, secret = process.env.ORDERCTL_JWT_SECRET): Tokens {
+  return new Tokens(secret ? secret : persistentKey(dataDir));
+}

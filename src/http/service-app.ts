@@ -61,8 +61,9 @@ export interface HttpLimits {
 export const HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, keepAliveTimeoutMs: 5_000 };
 
 /** Listens on 127.0.0.1 (ephemeral port unless given) and returns the server and its base URL. */
-export async function listen(app: Express, port = 0, limits: Partial<HttpLimits> = {}): Promise<{ server: Server; url: string }> {
-  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = { ...HTTP_LIMITS, ...limits };
+export async function listen(app: Express, port = 0, options: Partial<HttpLimits> & { host?: string } = {}): Promise<{ server: Server; url: string }> {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = { ...HTTP_LIMITS, ...options };
+  const host = options.host ?? '127.0.0.1';
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -76,14 +77,14 @@ export async function listen(app: Express, port = 0, limits: Partial<HttpLimits>
   answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
-  return { server, url: `http://127.0.0.1:${address.port}` };
+  return { server, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}` };
 }
 
 /**

@@ -36,8 +36,18 @@ const outboxColumns: Record<string, string> = {
   next_attempt_at: 'INTEGER NOT NULL DEFAULT 0',
 };
 
+/** How a database is opened. */
+export interface OpenOptions {
+  /**
+   * Release the outbox claims still held (default true): right when one process alone opens these
+   * databases, so a claim still held belonged to a process that ended mid-send. Replicas of a service
+   * share its database: they leave the claims to run out (30 s) instead of taking over a live one.
+   */
+  releaseClaims?: boolean;
+}
+
 /** Opens (or creates) `<dir>/<service>.sqlite` in WAL mode and applies the service's schema and the messaging tables. */
-export function openDatabase(dir: string, service: string, schema: string): Db {
+export function openDatabase(dir: string, service: string, schema: string, options: OpenOptions = {}): Db {
   const db = new Database(join(dir, `${service}.sqlite`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -47,8 +57,8 @@ export function openDatabase(dir: string, service: string, schema: string): Db {
   const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
   for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
   db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
-  // One process opens a data dir at a time, once per boot: claims still held were held by a process that
-  // ended (crashed mid-send), so nobody is sending those rows now. Released, they go out at once, not when the lease ends.
-  db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
+  // Alone on a data dir, claims still held were held by a process that ended (crashed mid-send), so
+  // nobody is sending those rows now. Released, they go out at once, not when the lease ends.
+  if (options.releaseClaims ?? true) db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
   return db;
 }

@@ -1,5 +1,5 @@
 import type { ServiceClient } from '../http/service-client.js';
-import type { BillingService, Payment } from '../services/billing/billing-service.js';
+import type { Payment } from '../services/billing/billing-service.js';
 import type { IdentityService } from '../services/identity/identity-service.js';
 import type { NotificationFlow } from '../services/notification/notification-flow.js';
 import type { OrderFlow } from '../services/ordering/order-flow.js';
@@ -52,12 +52,16 @@ export interface Recovery {
   onPass(listener: (counts: RecoveryCounts) => void): void;
 }
 
-/** What the pass works with: each service's own logic and store, and order's REST client (billing is asked over HTTP, as order asks it). */
+/**
+ * What the pass works with in one process: the parts of the services it runs (each present only
+ * where that service runs here) and their stores. Billing is always asked over HTTP, as its callers
+ * ask it, so the pass works the same whether billing runs in this process or another.
+ */
 export interface RecoveryDeps {
-  services: { identity: IdentityService; billing: BillingService; ordering: OrderingService };
-  flows: { order: OrderFlow; notification: NotificationFlow };
+  order?: { service: OrderingService; flow: OrderFlow; http: ServiceClient };
+  identity?: { service: IdentityService; http: ServiceClient };
+  notification?: { flow: NotificationFlow };
   stores: Store[];
-  orderHttp: ServiceClient;
   recorder: Recorder;
 }
 
@@ -125,9 +129,9 @@ export class RecoveryPass implements Recovery {
   private async pass({ graceMs = this.graceMs, full = false }: RunOptions): Promise<RecoveryCounts> {
     const counts = zero();
     const before = Date.now() - graceMs;
-    await this.orders(before, counts);
-    this.accounts(before, full, counts);
-    await this.notifications(counts);
+    if (this.deps.order) await this.orders(this.deps.order, before, counts);
+    if (this.deps.identity) await this.accounts(this.deps.identity, before, full, counts);
+    if (this.deps.notification) await this.notifications(this.deps.notification.flow, counts);
     for (const store of this.deps.stores) counts.inboxPruned += store.pruneInbox(this.retentionMs);
     this.totals.passes++;
     for (const key of Object.keys(counts) as (keyof RecoveryCounts)[]) this.totals[key] += counts[key];
@@ -142,19 +146,19 @@ export class RecoveryPass implements Recovery {
     return withTrace(context, () => work(note));
   }
 
-  private async orders(before: number, counts: RecoveryCounts): Promise<void> {
-    for (const order of this.deps.services.ordering.pendingSince(new Date(before).toISOString())) {
+  private async orders(order: NonNullable<RecoveryDeps['order']>, before: number, counts: RecoveryCounts): Promise<void> {
+    for (const pending of order.service.pendingSince(new Date(before).toISOString())) {
       await this.traced('order', async (note) => {
-        const outcome = await this.paymentOf(order, counts);
+        const outcome = await this.paymentOf(order.http, pending, counts);
         if (typeof outcome === 'string' || !outcome) {
           counts.ordersWaiting++;
-          note(`order ${order.id} waits: ${outcome ?? 'billing cannot be reached'}`);
+          note(`order ${pending.id} waits: ${outcome ?? 'billing cannot be reached'}`);
           return;
         }
-        const { order: settled, changed } = await this.deps.flows.order.settle(order.id, outcome);
+        const { order: settled, changed } = await order.flow.settle(pending.id, outcome);
         if (!changed) return;
         counts.ordersSettled++;
-        note(`order ${order.id} settled ${settled.status}${settled.reason ? ` (${settled.reason})` : ''}`);
+        note(`order ${pending.id} settled ${settled.status}${settled.reason ? ` (${settled.reason})` : ''}`);
       });
     }
   }
@@ -163,8 +167,7 @@ export class RecoveryPass implements Recovery {
    * How billing says the order's payment ended, charging it if billing never heard of it; undefined when
    * billing cannot be reached, or what billing said when it refused to answer (left for an operator).
    */
-  private async paymentOf(order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
-    const http = this.deps.orderHttp;
+  private async paymentOf(http: ServiceClient, order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
     try {
       let answer = await http.call('billing', 'GET', `/payments/${order.id}`);
       if (answer.status === 404) {
@@ -181,20 +184,22 @@ export class RecoveryPass implements Recovery {
     }
   }
 
-  private accounts(before: number, full: boolean, counts: RecoveryCounts): void {
-    const { identity, billing } = this.deps.services;
+  /** Asks billing, a page of users at a time, to open the accounts it does not have; when billing cannot be reached, the next pass scans the same users again. */
+  private async accounts(identity: NonNullable<RecoveryDeps['identity']>, before: number, full: boolean, counts: RecoveryCounts): Promise<void> {
     const until = sqlTime(before);
     const from = full ? '' : this.scannedUntil;
     let after = { createdAt: from, id: '' };
     for (;;) {
-      const users = identity.usersCreatedBetween(from, until, PAGE, after);
-      for (const user of users) {
-        if (billing.hasAccount(user.id)) continue;
-        this.traced('billing', (note) => {
-          billing.openAccount(user.id);
-          counts.accountsOpened++;
-          note(`account opened for user ${user.id}`);
+      const users = identity.service.usersCreatedBetween(from, until, PAGE, after);
+      if (users.length) {
+        const opened = await this.traced('identity', async (note) => {
+          const answer = await identity.http.call<{ opened: string[] }>('billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
+          if (answer?.status !== 200) return false;
+          for (const userId of answer.body.opened) note(`account opened for user ${userId}`);
+          counts.accountsOpened += answer.body.opened.length;
+          return true;
         });
+        if (!opened) return;
       }
       if (users.length < PAGE) break;
       after = users[users.length - 1];
@@ -202,9 +207,9 @@ export class RecoveryPass implements Recovery {
     if (until > this.scannedUntil) this.scannedUntil = until;
   }
 
-  private async notifications(counts: RecoveryCounts): Promise<void> {
+  private async notifications(flow: NotificationFlow, counts: RecoveryCounts): Promise<void> {
     await this.traced('notification', async (note) => {
-      for (const orderId of await this.deps.flows.notification.retryWaiting()) {
+      for (const orderId of await flow.retryWaiting()) {
         counts.notificationsSent++;
         note(`notification for order ${orderId} sent`);
       }

@@ -3,9 +3,9 @@ import { ApiClient, type ClientAction } from '../scenarios/api-client.js';
 import { countHops, runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { latencySpread, summariseActions, type ActionStats, type HopCounts, type LatencySpread } from '../scenarios/summary.js';
-import type { Transport } from '../broker/transport.js';
 import type { Variant } from '../variants/variant.js';
-import { bootSystem, type BootOptions, type RunningSystem } from './boot.js';
+import type { BootOptions, RunningSystem } from './boot.js';
+import { launchSystem, type Placement } from './launch.js';
 
 /** How often to run the scenarios: `repeat` measured times, after one discarded warm-up run when `warmup`. */
 export interface RunPlan {
@@ -92,7 +92,7 @@ export function scenarioOutcome(runs: ScenarioResult[]): ScenarioOutcome {
 export async function runVariants(
   variants: Variant[],
   scenarios: Scenario[],
-  boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; openTransport?: (variant: Variant) => Promise<Transport> },
+  boot: Omit<BootOptions, 'variant' | 'transport'> & { dataDirFor?: (variant: Variant) => string | undefined; placement?: Placement },
   listener: RunListener = {},
   plan: RunPlan = { repeat: 1, warmup: false },
 ): Promise<VariantResult[]> {
@@ -100,7 +100,8 @@ export async function runVariants(
   for (const variant of variants) {
     listener.variantStarted?.(variant);
     const started = performance.now();
-    const system = await bootSystem({ ...boot, variant, dataDir: boot.dataDirFor?.(variant), transport: await boot.openTransport?.(variant) });
+    const { dataDirFor, placement, ...options } = boot;
+    const system = await launchSystem(variant, placement ?? {}, { ...options, dataDir: dataDirFor?.(variant) });
     listener.systemBooted?.(system);
     let result: VariantResult;
     let measured: ClientAction[];

@@ -16,7 +16,13 @@ import type { Variant } from '../variants/variant.js';
 export const SERVICES = ['gateway', 'identity', 'billing', 'order', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Everything a link may use while it wires the system of one variant. */
+/** Every service but the gateway keeps a database of its own. */
+export type StoreOwner = Exclude<ServiceName, 'gateway'>;
+
+/**
+ * Everything a link may use while it wires the system of one variant. A process fills in only
+ * the services it runs: a link's side for `billing` touches only billing's entries.
+ */
 export interface Wiring {
   variant: Variant;
   services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService };
@@ -26,11 +32,14 @@ export interface Wiring {
   http: Record<ServiceName, ServiceClient>;
   bus: Record<ServiceName, ServiceBus>;
   /** Each service's store: a link that answers a command writes its reply there, in the transaction of the delivery. */
-  stores: { identity: Store; billing: Store; order: Store; notification: Store };
+  stores: Record<StoreOwner, Store>;
   /** Each service's outbox relay: a link routes the service's domain events to broker messages or REST calls here. */
-  relay: Record<Exclude<ServiceName, 'gateway'>, OutboxRelay>;
+  relay: Record<StoreOwner, OutboxRelay>;
   commandTimeoutMs: number;
 }
 
-/** A link between services, made one way or another. */
-export type Link<Style extends string> = Record<Style, (w: Wiring) => void | Promise<void>>;
+/** What one side of a link does in the process that runs that service. */
+export type Side = (w: Wiring) => void | Promise<void>;
+
+/** A link between services, made one way or another; each way says what each service involved does. */
+export type Link<Style extends string> = Record<Style, Partial<Record<ServiceName, Side>>>;

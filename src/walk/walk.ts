@@ -2,7 +2,6 @@ import chalk from 'chalk';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
-import { openTransport } from '../broker/open-transport.js';
 import { NO_CHROMIUM, openRenderer, type Renderer } from '../diagrams/renderer.js';
 import { sequenceDiagram } from '../diagrams/sequence-diagram.js';
 import { loadScenarios } from '../scenarios/load.js';
@@ -10,7 +9,8 @@ import type { RunContext } from '../scenarios/run-context.js';
 import { runContext, runStep } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { steps } from '../scenarios/steps.js';
-import { bootSystem, type RunningSystem, type StoppableService } from '../system/boot.js';
+import type { RunningSystem, StoppableService } from '../system/boot.js';
+import { launchSystem, type Placement } from '../system/launch.js';
 import type { Hop } from '../tracing/recorder.js';
 import { findVariant, variants } from '../variants/index.js';
 import { usesBroker } from '../variants/variant.js';
@@ -19,11 +19,10 @@ import { hopList } from './hop-list.js';
 import { styleNote, type ActionKind } from './style-notes.js';
 
 /** Where the walk runs. */
-export interface WalkOptions {
+export interface WalkOptions extends Placement {
   asker: Asker;
   say: (line: string) => void;
   variant?: string;
-  broker?: string;
   scenariosDir?: string;
   /** Where `diagram` writes pictures. */
   outDir?: string;
@@ -58,7 +57,7 @@ export async function walk(options: WalkOptions): Promise<void> {
     await system?.close();
     const variant = findVariant(name);
     say(chalk.dim(`Booting ${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}…`));
-    system = await bootSystem({ variant, transport: await openTransport(options.broker, variant) });
+    system = await launchSystem(variant, options);
     options.track?.(system);
     ctx = runContext(system);
     scenario = undefined;

@@ -2,10 +2,16 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { KEY_FILE, Tokens } from '../../src/core/tokens.js';
-import { openGatewayState } from '../../src/services/gateway/gateway-state.js';
+import { configuredTokens, KEY_FILE, Tokens } from '../../src/core/tokens.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { revocationSchema } from '../../src/services/gateway/revocations.js';
+import { revocationSchema, storedRevocations } from '../../src/services/gateway/revocations.js';
+
+/** What the gateway keeps on a data dir: the token key (unless a secret is configured) and the logged-out tokens. */
+const openGatewayState = (dir: string, secret: string | undefined) => {
+  const tokens = configuredTokens(dir, secret);
+  const db = openDatabase(dir, 'gateway', revocationSchema);
+  return { tokens, revoked: storedRevocations(db), close: () => db.close() };
+};
 
 const dirs: string[] = [];
 const freshDir = () => {

@@ -8,6 +8,7 @@ import { MAX_KEY_LENGTH } from '../idempotency.js';
 import type { BillingService, Movement } from './billing-service.js';
 
 const movement = z.object({ amountCents: centsSchema, idempotencyKey: z.string().min(1).max(MAX_KEY_LENGTH).optional() });
+const missingAccounts = z.object({ userIds: z.array(z.string().min(1).max(100)).max(1000) });
 const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
 
 /** Billing's internal REST API (amounts in integer cents). */
@@ -15,6 +16,11 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
   const app = createServiceApp('billing', ...edge);
   app.put('/accounts/:userId', (req, res) => {
     res.status(201).json(billing.openAccount(req.params.userId));
+  });
+  // The recovery pass of identity: opens the accounts of users billing has none for, and says which.
+  app.post('/accounts/open-missing', (req, res) => {
+    const { userIds } = validate(missingAccounts, req.body);
+    res.json({ opened: billing.openMissing(userIds) });
   });
   app.get('/accounts/:userId', (req, res) => {
     res.json(billing.account(req.params.userId));

@@ -128,6 +128,15 @@ export class BillingService {
     });
   }
 
+  /** Opens an account for each of `userIds` that has none, in one write; returns those it opened. */
+  openMissing(userIds: string[]): string[] {
+    return this.store.write(() => {
+      const missing = userIds.filter((userId) => !this.find(userId));
+      for (const userId of missing) this.openAccount(userId);
+      return missing;
+    });
+  }
+
   /** Whether the user has an account. */
   hasAccount(userId: string): boolean {
     return this.find(userId) !== undefined;

@@ -26,35 +26,44 @@ async function replying(store: Store, failedType: string, work: () => Promise<un
 
 /** Gateway → owner service: the client's commands (register, deposit, withdraw, order). */
 export const commands: Link<'rest' | 'broker'> = {
-  rest(w) {
-    w.ports.gateway = restCommands(w.http.gateway);
+  rest: {
+    gateway(w) {
+      w.ports.gateway = restCommands(w.http.gateway);
+    },
   },
-  async broker(w: Wiring) {
-    w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant.events === 'thin', w.commandTimeoutMs);
-    const { identity, billing, order } = w.bus;
-    const stores = w.stores;
-    await identity.subscribe([COMMANDS.register.command], (form) =>
-      replying(stores.identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form))),
-    );
-
-    w.relay.billing.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
-    w.relay.billing.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
-    await billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
-      const kind: Movement = delivery.type === COMMANDS.deposit.command ? 'deposit' : 'withdraw';
-      const reply = COMMANDS[kind];
-      // One write: the movement (or its stored outcome), the inbox record and the reply.
-      stores.billing.write(() => {
-        const outcome = w.services.billing.move(kind, userId, amountCents, idempotencyKey);
-        if (outcome.status >= 400) stores.billing.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
-        // A repeat moves no money and raises no DepositMade / WithdrawalMade: its stored success is answered here.
-        else if (outcome.replayed) stores.billing.send(reply.ok, { userId }, { aggregate: userId });
+  broker: {
+    gateway(w: Wiring) {
+      w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant.events === 'thin', w.commandTimeoutMs);
+    },
+    async identity(w: Wiring) {
+      const stores = w.stores;
+      await w.bus.identity.subscribe([COMMANDS.register.command], (form) =>
+        replying(stores.identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form))),
+      );
+    },
+    async billing(w: Wiring) {
+      const stores = w.stores;
+      w.relay.billing.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
+      w.relay.billing.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
+      await w.bus.billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
+        const kind: Movement = delivery.type === COMMANDS.deposit.command ? 'deposit' : 'withdraw';
+        const reply = COMMANDS[kind];
+        // One write: the movement (or its stored outcome), the inbox record and the reply.
+        stores.billing.write(() => {
+          const outcome = w.services.billing.move(kind, userId, amountCents, idempotencyKey);
+          if (outcome.status >= 400) stores.billing.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
+          // A repeat moves no money and raises no DepositMade / WithdrawalMade: its stored success is answered here.
+          else if (outcome.replayed) stores.billing.send(reply.ok, { userId }, { aggregate: userId });
+        });
       });
-    });
-
-    // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
-    w.relay.order.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
-    await order.subscribe([COMMANDS.order.command], ({ userId, priceCents, idempotencyKey }) =>
-      replying(stores.order, COMMANDS.order.rejected, () => w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId)),
-    );
+    },
+    async order(w: Wiring) {
+      const stores = w.stores;
+      // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
+      w.relay.order.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
+      await w.bus.order.subscribe([COMMANDS.order.command], ({ userId, priceCents, idempotencyKey }) =>
+        replying(stores.order, COMMANDS.order.rejected, () => w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId)),
+      );
+    },
   },
 };

@@ -1,16 +1,19 @@
-import type { Wiring } from '../wiring.js';
+import type { ServiceName, Side, Wiring } from '../wiring.js';
 import { accountOpening } from './account-opening.js';
 import { commands } from './commands.js';
 import { orderOutcome } from './order-outcome.js';
 import { payment } from './payment.js';
 import { recipient } from './recipient.js';
 
-/** Makes every link the way the variant declares it. */
-export async function wireLinks(w: Wiring): Promise<void> {
-  const { links } = w.variant;
-  await recipient[links.recipient](w);
-  await accountOpening[links.accountOpening](w);
-  await payment[links.payment](w);
-  await orderOutcome[links.orderOutcome](w);
-  await commands[w.variant.commands](w);
+/** Every link as the variant declares it, as the sides each service plays in it. */
+export function linkSides(variant: Wiring['variant']): Partial<Record<ServiceName, Side>>[] {
+  const { links } = variant;
+  return [recipient[links.recipient], accountOpening[links.accountOpening], payment[links.payment], orderOutcome[links.orderOutcome], commands[variant.commands]];
+}
+
+/** Makes every link the way the variant declares it, wiring only the sides of the services this process runs. */
+export async function wireLinks(w: Wiring, local: readonly ServiceName[]): Promise<void> {
+  for (const sides of linkSides(w.variant)) {
+    for (const service of local) await sides[service]?.(w);
+  }
 }

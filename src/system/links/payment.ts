@@ -6,28 +6,35 @@ import type { Link } from '../wiring.js';
 
 /** Order → Billing: charging an order. */
 export const payment: Link<'rest' | 'event'> = {
-  rest(w) {
-    w.ports.ordering.requestPayment = async (order) => {
-      // Not through the outbox: a question whose answer settles the order. Billing charges a payment id
-      // once, so asking again is safe; a call cut off leaves the order pending for the recovery pass.
-      const answer = await w.http.order.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
-      if (answer.status === 201) return { status: 'succeeded' };
-      if (answer.status === 422) return { status: 'failed', reason: answer.body.message };
-      throw upstreamError('billing', answer);
-    };
+  rest: {
+    order(w) {
+      w.ports.ordering.requestPayment = async (order) => {
+        // Not through the outbox: a question whose answer settles the order. Billing charges a payment id
+        // once, so asking again is safe; a call cut off leaves the order pending for the recovery pass.
+        const answer = await w.http.order.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
+        if (answer.status === 201) return { status: 'succeeded' };
+        if (answer.status === 422) return { status: 'failed', reason: answer.body.message };
+        throw upstreamError('billing', answer);
+      };
+    },
   },
-  async event(w) {
-    const style = w.variant.events;
-    w.relay.order.route('OrderPlaced', (order: Order) => events.paymentRequest(style, order));
-    w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(style, p));
-    await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
-      // A read (thin events): it changes nothing, so it needs no outbox; if order is away the delivery is nacked and redelivered.
-      const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
-      w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
-    });
-    await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
-      const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
-      await w.flows.order.settle(events.paymentIdOf(e), outcome);
-    });
+  event: {
+    async billing(w) {
+      const style = w.variant.events;
+      w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(style, p));
+      await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
+        // A read (thin events): it changes nothing, so it needs no outbox; if order is away the delivery is nacked and redelivered.
+        const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
+        w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
+      });
+    },
+    async order(w) {
+      const style = w.variant.events;
+      w.relay.order.route('OrderPlaced', (order: Order) => events.paymentRequest(style, order));
+      await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
+        const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
+        await w.flows.order.settle(events.paymentIdOf(e), outcome);
+      });
+    },
   },
 };

@@ -4,23 +4,27 @@ import type { Link } from '../wiring.js';
 
 /** Notification → Identity: who a user is, asked each time or kept as a copy. */
 export const recipient: Link<'rest' | 'copy'> = {
-  rest(w) {
-    w.ports.notification.recipient = async (userId) => {
-      try {
-        return await w.http.notification.expect('identity', 'GET', `/users/${userId}`);
-      } catch (error) {
-        // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
-        if (error instanceof AppError) return undefined;
-        throw error;
-      }
-    };
+  rest: {
+    notification(w) {
+      w.ports.notification.recipient = async (userId) => {
+        try {
+          return await w.http.notification.expect('identity', 'GET', `/users/${userId}`);
+        } catch (error) {
+          // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
+          if (error instanceof AppError) return undefined;
+          throw error;
+        }
+      };
+    },
   },
-  async copy(w) {
-    // The copy and whatever waited for it are written together.
-    await w.bus.notification.subscribe(['UserCreated'], (user: User) => {
-      w.services.notification.keepProfile(user);
-    });
-    // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.
-    w.ports.notification.recipient = async (userId) => w.services.notification.profile(userId);
+  copy: {
+    async notification(w) {
+      // The copy and whatever waited for it are written together.
+      await w.bus.notification.subscribe(['UserCreated'], (user: User) => {
+        w.services.notification.keepProfile(user);
+      });
+      // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.
+      w.ports.notification.recipient = async (userId) => w.services.notification.profile(userId);
+    },
   },
 };

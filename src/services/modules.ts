@@ -1,0 +1,10 @@
+import type { ServiceName } from '../system/wiring.js';
+import billing from './billing/module.js';
+import gateway from './gateway/module.js';
+import identity from './identity/module.js';
+import type { ServiceModule } from './module.js';
+import notification from './notification/module.js';
+import order from './ordering/module.js';
+
+/** Every service of the order system: adding one is adding its module here. */
+export const MODULES: Record<ServiceName, ServiceModule> = { gateway, identity, billing, order, notification };

@@ -1,0 +1,22 @@
+import { defineService } from '../module.js';
+import { OrderFlow, type OrderingPorts } from './order-flow.js';
+import { orderingApp } from './ordering-routes.js';
+import { orderingSchema, OrderingService } from './ordering-service.js';
+
+/** Order: places orders, has them paid and tells how they ended. */
+export default defineService({
+  name: 'order',
+  schema: orderingSchema,
+  create(ctx) {
+    const service = new OrderingService(ctx.store);
+    const ports: OrderingPorts = {};
+    return { service, ports, flow: new OrderFlow(service, ports, ctx.note) };
+  },
+  expose(parts, w) {
+    w.services.ordering = parts.service;
+    w.ports.ordering = parts.ports;
+    w.flows.order = parts.flow;
+  },
+  app: (parts, ctx) => orderingApp(parts.service, parts.flow, ...ctx.edge),
+  recovery: (parts, ctx) => ({ order: { service: parts.service, flow: parts.flow, http: ctx.http } }),
+});

@@ -1,0 +1,67 @@
+import type { Transport } from '../broker/transport.js';
+import type { Hop, Recorder } from '../tracing/recorder.js';
+import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
+import type { ServiceNode } from './service-node.js';
+import type { ServiceName } from './wiring.js';
+
+/** How often a service process passes its new hops on to the harness. */
+const FLUSH_MS = 20;
+
+/**
+ * Connects a service process to the harness that started it (`--processes`), over the IPC channel
+ * Node gives a forked process: passes every hop on, answers status and fault requests, and says
+ * when a recovery pass did something. Does nothing in a process nobody forked (a container).
+ */
+export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorder: Recorder, transport: Transport): { ready(url: string): void; close(): void } {
+  const send = process.send?.bind(process);
+  if (!send) return { ready() {}, close() {} };
+  const tell = (message: ProcessMessage) => {
+    if (process.connected) send(message);
+  };
+  let batch: Hop[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    tell({ kind: 'hops', hops: batch });
+    batch = [];
+  };
+  recorder.onHop((hop) => batch.push(hop));
+  const timer = setInterval(flush, FLUSH_MS);
+  node.recovery.onPass((counts) => tell({ kind: 'recovery', counts }));
+
+  const handle = async (request: HarnessRequest): Promise<unknown> => {
+    switch (request.kind) {
+      case 'status': {
+        const status: ProcessStatus = { waiting: node.waiting(), inFlight: recorder.inFlight, pending: await transport.pending(), groups: transport.groups(), recovery: node.recovery.totals };
+        return status;
+      }
+      case 'stop-service':
+        return node.stopService(service);
+      case 'start-service':
+        return node.startService(service);
+      case 'latency':
+        return node.setLatency(service, request.ms);
+      case 'recover':
+        return node.recovery.run(request.options);
+    }
+  };
+  const onMessage = (request: HarnessRequest) => {
+    if (!request || typeof request !== 'object' || typeof request.id !== 'number') return;
+    handle(request).then(
+      (result) => {
+        // Every hop recorded before the answer reaches the harness before it.
+        flush();
+        tell({ kind: 'answer', id: request.id, result });
+      },
+      (error: Error) => tell({ kind: 'answer', id: request.id, error: error.message }),
+    );
+  };
+  process.on('message', onMessage);
+  return {
+    ready: (url) => tell({ kind: 'ready', service, url }),
+    close() {
+      clearInterval(timer);
+      flush();
+      process.off('message', onMessage);
+    },
+  };
+}

@@ -1,0 +1,269 @@
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AmqpTransport } from '../broker/amqp-transport.js';
+import { MemoryTransport } from '../broker/memory-transport.js';
+import type { Transport } from '../broker/transport.js';
+import { sleep } from '../core/duration.js';
+import { AppError } from '../core/errors.js';
+import { configuredTokens } from '../core/tokens.js';
+import { lockDataDir } from '../storage/data-dir-lock.js';
+import { Recorder } from '../tracing/recorder.js';
+import { usesBroker, type Variant } from '../variants/variant.js';
+import { tracked, type RunningSystem, type StoppableService } from './boot.js';
+import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
+import { planProcesses, type Replicas } from './process-plan.js';
+import type { Recovery, RecoveryCounts } from './recovery.js';
+import { SERVICES, type ServiceName } from './wiring.js';
+
+/** How to boot a variant as one OS process per service (and replica). */
+export interface ProcessBootOptions {
+  variant: Variant;
+  /** RabbitMQ URL; needed by every style that sends messages between services. */
+  broker?: string;
+  /** Keep the databases (and the broker namespace) here; temporary otherwise. */
+  dataDir?: string;
+  gatewayPort?: number;
+  replicas?: Replicas;
+  /** Record hops (default true). */
+  tracing?: boolean;
+  /** How long the processes may take to start. */
+  startTimeoutMs?: number;
+}
+
+const BIN = fileURLToPath(new URL('../../bin/orderctl', import.meta.url));
+const STOP_MS = 20_000;
+
+/** A port nobody listens on now (the process that takes it binds it a moment later). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+type Totals = RecoveryCounts & { passes: number };
+/** A request to a process, before it gets its id. */
+type Ask = HarnessRequest extends infer R ? (R extends HarnessRequest ? Omit<R, 'id'> : never) : never;
+
+interface Child {
+  service: ServiceName;
+  worker: Worker;
+  exited: boolean;
+  /** The last lines it wrote, to say why it could not start. */
+  output: string[];
+  status?: ProcessStatus;
+}
+
+/** Boots `variant` with every service in a process of its own (replicas sharing its port), and collects their hops. */
+export function bootProcesses(options: ProcessBootOptions): Promise<RunningSystem> {
+  return tracked(() => start(options));
+}
+
+async function start(options: ProcessBootOptions): Promise<RunningSystem> {
+  const { variant } = options;
+  const broker = usesBroker(variant) ? options.broker : undefined;
+  if (usesBroker(variant) && !broker) {
+    throw new AppError('USAGE', `--processes with ${variant.name}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`);
+  }
+  const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'orderctl-'));
+  await mkdir(dataDir, { recursive: true });
+  const unlock = options.dataDir ? lockDataDir(dataDir) : () => {};
+  // Identity and the gateway read the same key: ORDERCTL_JWT_SECRET when set, else jwt.key in the shared data dir.
+  const tokens = configuredTokens(dataDir);
+  const namespace = options.dataDir ? `processes-${variant.name}` : `run-${randomBytes(4).toString('hex')}`;
+  let admin: Transport = new MemoryTransport();
+  if (broker) {
+    const { AmqpTransport } = await import('../broker/amqp-transport.js');
+    admin = await AmqpTransport.connect(broker, { namespace, shared: !options.dataDir });
+  }
+  const ports = new Map<ServiceName, number>();
+  for (const service of SERVICES) ports.set(service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : await freePort());
+  const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
+  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: !options.dataDir, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, replicas: options.replicas ?? {} });
+
+  const recorder = new Recorder(options.tracing ?? true);
+  const children: Child[] = [];
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; child: Child }>();
+  const passListeners: ((counts: RecoveryCounts) => void)[] = [];
+  let nextId = 1;
+  let closing: Promise<void> | undefined;
+
+  const ask = <T>(child: Child, request: Ask): Promise<T> => {
+    if (child.exited) return Promise.reject(new AppError('UPSTREAM_FAILED', `${child.service} (pid ${child.worker.process.pid}) has exited`));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, child });
+      child.worker.send({ ...request, id } as HarnessRequest);
+    });
+  };
+  const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
+
+  const ready = new Map<Worker, Promise<void>>();
+  for (const planned of plan) {
+    for (let replica = 1; replica <= planned.replicas; replica++) {
+      cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
+      const worker = cluster.fork({ ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
+      const child: Child = { service: planned.service, worker, exited: false, output: [] };
+      children.push(child);
+      const keep = (chunk: Buffer) => {
+        child.output.push(...chunk.toString().split('\n').filter(Boolean));
+        child.output.splice(0, Math.max(0, child.output.length - 20));
+      };
+      worker.process.stdout?.on('data', keep);
+      worker.process.stderr?.on('data', keep);
+      ready.set(
+        worker,
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: ProcessMessage) => {
+            if (message.kind === 'ready') resolve();
+            else if (message.kind === 'hops') recorder.ingest(message.hops);
+            else if (message.kind === 'recovery') for (const listener of passListeners) listener(message.counts);
+            else if (message.kind === 'answer') {
+              const pending = waiting.get(message.id);
+              waiting.delete(message.id);
+              if (message.error) pending?.reject(new AppError('UPSTREAM_FAILED', `${child.service}: ${message.error}`));
+              else pending?.resolve(message.result);
+            }
+          });
+          worker.on('exit', (code, signal) => {
+            child.exited = true;
+            for (const [id, pending] of waiting) if (pending.child === child) (waiting.delete(id), pending.reject(new AppError('UPSTREAM_FAILED', `${child.service} exited`)));
+            reject(new AppError('UPSTREAM_FAILED', `${child.service} stopped while starting (${signal ?? `exit code ${code}`}): ${child.output.slice(-5).join(' | ') || 'no output'}`));
+          });
+        }),
+      );
+    }
+  }
+
+  const stopChildren = async () => {
+    // The gateway first, so nothing new comes in while the others finish what they hold.
+    for (const group of [live('gateway'), live().filter((c) => c.service !== 'gateway')]) {
+      await Promise.all(
+        group.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exited) return resolve();
+              const force = setTimeout(() => child.worker.process.kill('SIGKILL'), STOP_MS);
+              child.worker.once('exit', () => (clearTimeout(force), resolve()));
+              child.worker.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    }
+  };
+  const cleanup = async () => {
+    await stopChildren();
+    const groups = [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
+    if (broker && !options.dataDir) await (admin as AmqpTransport).discard(groups).catch(() => {});
+    else await admin.close();
+    unlock();
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const limitMs = options.startTimeoutMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('UPSTREAM_FAILED', `the service processes did not start within ${limitMs / 1000} s`)), limitMs);
+    });
+    await Promise.race([Promise.all(ready.values()), timeout]);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const statuses = async (): Promise<ProcessStatus[]> =>
+    Promise.all(
+      live().map(async (child) => {
+        child.status = await ask<ProcessStatus>(child, { kind: 'status' });
+        return child.status;
+      }),
+    );
+  async function settle(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (Date.now() < deadline && !closing) {
+      const all = await statuses().catch(() => undefined);
+      quiet = all && all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0) ? quiet + 1 : 0;
+      if (quiet >= 3) return true;
+      await sleep(5);
+    }
+    return false;
+  }
+  const sum = (all: Partial<Totals>[]): Totals => {
+    const total: Totals = { ordersSettled: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, passes: 0 };
+    for (const counts of all) for (const key of Object.keys(total) as (keyof Totals)[]) total[key] += counts[key] ?? 0;
+    return total;
+  };
+  const recovery: Recovery = {
+    async run(runOptions = {}) {
+      const { passes: _passes, ...counts } = sum(await Promise.all(live().map((child) => ask<RecoveryCounts>(child, { kind: 'recover', options: runOptions }))));
+      return counts;
+    },
+    get totals() {
+      return sum(children.map((c) => c.status?.recovery ?? {}));
+    },
+    onPass: (listener) => void passListeners.push(listener),
+  };
+  const everyReplica = (name: ServiceName, request: Ask) => Promise.all(live(name).map((child) => ask(child, request)));
+  const down = new Set<StoppableService>();
+  const transport: Transport = {
+    kind: admin.kind,
+    publish: (message) => admin.publish(message),
+    subscribe: (group, types, handler, subscribeOptions) => admin.subscribe(group, types, handler, subscribeOptions),
+    request: (message, requestOptions) => admin.request(message, requestOptions),
+    parked: (group) => admin.parked(group),
+    replay: (group, ids) => admin.replay(group, ids),
+    groups: () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))],
+    pending: async () => (await statuses()).reduce((n, s) => n + s.pending, 0),
+    close: async () => {},
+  };
+  const urls = Object.fromEntries(SERVICES.map((s) => [s, url(s)])) as Record<ServiceName, string>;
+  await statuses();
+  return {
+    variant,
+    gatewayUrl: urls.gateway,
+    urls,
+    recorder,
+    transport,
+    tokens,
+    dataDir,
+    settle: (timeoutMs) => (closing ? Promise.resolve(false) : settle(timeoutMs)),
+    async stopService(name) {
+      await everyReplica(name, { kind: 'stop-service' });
+      down.add(name);
+    },
+    async startService(name) {
+      await everyReplica(name, { kind: 'start-service' });
+      down.delete(name);
+    },
+    setLatency(name, ms) {
+      void everyReplica(name, { kind: 'latency', ms }).catch(() => {});
+    },
+    stopped: () => [...down],
+    recovery,
+    close: () =>
+      (closing ??= (async () => {
+        await settleQuietly();
+        await cleanup();
+      })()),
+    processes: () => children.map((c) => ({ service: c.service, pid: c.worker.process.pid!, alive: !c.exited })),
+  };
+
+  async function settleQuietly() {
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline) {
+      const all = await statuses().catch(() => undefined);
+      if (!all || all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0)) return;
+      await sleep(10);
+    }
+  }
+}

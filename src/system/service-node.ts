@@ -1,0 +1,197 @@
+import type { Express, RequestHandler } from 'express';
+import type { Server } from 'node:http';
+import { OutboxRelay } from '../broker/outbox-relay.js';
+import { ServiceBus } from '../broker/service-bus.js';
+import type { Transport } from '../broker/transport.js';
+import { sleep } from '../core/duration.js';
+import type { Tokens } from '../core/tokens.js';
+import { inboundHops } from '../http/inbound-hops.js';
+import { closeServer, listen } from '../http/service-app.js';
+import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
+import type { ModuleContext } from '../services/module.js';
+import { MODULES } from '../services/modules.js';
+import { openDatabase } from '../storage/database.js';
+import { Store } from '../storage/store.js';
+import { currentTrace } from '../tracing/context.js';
+import type { Recorder } from '../tracing/recorder.js';
+import type { Variant } from '../variants/variant.js';
+import { InFlight } from './in-flight.js';
+import { wireLinks } from './links/index.js';
+import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
+import { SERVICES, type ServiceName, type StoreOwner, type Wiring } from './wiring.js';
+
+/** How to start the services one process runs. */
+export interface NodeOptions {
+  variant: Variant;
+  /** The services this process runs; the others are reached at their address in `directory`. */
+  services: readonly ServiceName[];
+  transport: Transport;
+  recorder: Recorder;
+  tokens: Tokens;
+  /** Where the databases are (one SQLite file per service). */
+  dataDir: string;
+  /** Addresses of the services run elsewhere; those of the local ones are added as they listen. */
+  directory?: ServiceDirectory;
+  /** Port of each local service; any free port when absent. */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** Host the services listen on (default 127.0.0.1). */
+  host?: string;
+  /** Whether outbox rows claimed by an earlier process are released at once (only when no other process can share these databases). */
+  releaseClaims?: boolean;
+  commandTimeoutMs?: number;
+  recovery?: RecoveryOptions;
+}
+
+/** The services one process runs, listening, wired and relaying. */
+export interface ServiceNode {
+  /** Base URL of every service this node knows, local or not. */
+  urls: Record<ServiceName, string>;
+  /** Rows waiting in the outboxes of the local services. */
+  waiting(): number;
+  stopService(name: ServiceName): Promise<void>;
+  startService(name: ServiceName): Promise<void>;
+  setLatency(name: ServiceName, ms: number): void;
+  stopped(): ServiceName[];
+  recovery: RecoveryPass;
+  /** Drains from the outside in: the gateway, then (after `beforeServices`) consumers, relays and the services, then the stores. */
+  close(beforeServices?: () => Promise<void>): Promise<void>;
+}
+
+/** How long shutdown waits for requests and handlers in flight before it drops what is left. */
+export const DRAIN_MS = 10_000;
+
+/** Opens the stores, wires the variant's links for the local services and starts their servers. */
+export async function startNode(options: NodeOptions): Promise<ServiceNode> {
+  const { variant, transport, recorder, tokens } = options;
+  const local = SERVICES.filter((name) => options.services.includes(name));
+  const modules = local.map((name) => MODULES[name]);
+  const directory: ServiceDirectory = options.directory ?? new Map();
+  const agent = serviceAgent();
+  const stores = new Map<ServiceName, Store>();
+  const closeStores = () => {
+    for (const store of stores.values()) store.close();
+  };
+  try {
+    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true })));
+  } catch (error) {
+    closeStores();
+    await agent.close();
+    throw error;
+  }
+
+  const requests = new InFlight();
+  const latency = new Map<ServiceName, number>();
+  const slow =
+    (name: ServiceName): RequestHandler =>
+    async (_req, _res, next) => {
+      const ms = latency.get(name);
+      if (ms) await sleep(ms);
+      next();
+    };
+  const note = (service: ServiceName) => (label: string) => {
+    const trace = currentTrace();
+    if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
+  };
+  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent)]));
+  const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
+  const relays = new Map<ServiceName, OutboxRelay>();
+  for (const module of modules) {
+    if (module.outbox !== false) relays.set(module.name, new OutboxRelay(stores.get(module.name)!, bus.get(module.name)!, undefined, http.get(module.name)!));
+  }
+  const contexts = new Map<ServiceName, ModuleContext>(
+    modules.map((module) => [
+      module.name,
+      {
+        store: stores.get(module.name)!,
+        note: note(module.name),
+        tokens,
+        http: http.get(module.name)!,
+        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, slow(module.name)],
+      },
+    ]),
+  );
+
+  // Only the local services' entries are filled: a link's side touches only its own service's.
+  const w = {
+    variant,
+    services: {},
+    flows: {},
+    ports: {},
+    http: Object.fromEntries(http),
+    bus: Object.fromEntries(bus),
+    stores: Object.fromEntries([...stores].filter(([name]) => relays.has(name))),
+    relay: Object.fromEntries(relays),
+    commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+  } as unknown as Wiring;
+  const parts = new Map(modules.map((module) => [module.name, module.create(contexts.get(module.name)!)]));
+  for (const module of modules) module.expose(parts.get(module.name), w);
+
+  const recoveryDeps: RecoveryDeps = { stores: [...stores].filter(([name]) => name !== 'gateway').map(([, store]) => store), recorder };
+  for (const module of modules) Object.assign(recoveryDeps, module.recovery?.(parts.get(module.name), contexts.get(module.name)!));
+  const recovery = new RecoveryPass(recoveryDeps, options.recovery);
+
+  const servers = new Map<ServiceName, Server>();
+  const apps = new Map<ServiceName, Express>();
+  const cleanup = async (beforeServices: () => Promise<void>) => {
+    const gateway = servers.get('gateway');
+    if (gateway) await closeServer(gateway, DRAIN_MS);
+    await beforeServices();
+    await recovery.stop();
+    // Consumers finish what they hold while the services they may call are still up; then the relays stop.
+    await Promise.all([...bus.values()].map((b) => b.close()));
+    await Promise.all([...relays.values()].map((r) => r.stop()));
+    await Promise.all([...servers].filter(([name]) => name !== 'gateway').map(([, server]) => closeServer(server, DRAIN_MS)));
+    await requests.idle(DRAIN_MS);
+    await agent.close();
+    await transport.close();
+    closeStores();
+  };
+
+  try {
+    await wireLinks(w, local);
+    for (const relay of relays.values()) relay.start();
+    for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, w));
+    for (const name of local) {
+      const { server, url } = await listen(apps.get(name)!, options.ports?.[name] ?? 0, { host: options.host });
+      servers.set(name, server);
+      directory.set(name, url);
+    }
+    recovery.start();
+  } catch (error) {
+    await cleanup(async () => {});
+    throw error;
+  }
+
+  const down = new Set<ServiceName>();
+  let closing: Promise<void> | undefined;
+  return {
+    urls: Object.fromEntries(directory) as Record<ServiceName, string>,
+    waiting: () => [...stores.values()].reduce((n, store) => n + store.waiting(), 0),
+    async stopService(name) {
+      if (down.has(name) || !servers.has(name)) return;
+      down.add(name);
+      await closeServer(servers.get(name)!, DRAIN_MS);
+      await relays.get(name)?.stop();
+      await bus.get(name)!.close();
+    },
+    async startService(name) {
+      if (!down.has(name)) return;
+      const port = Number(new URL(directory.get(name)!).port);
+      servers.set(name, (await listen(apps.get(name)!, port, { host: options.host })).server);
+      relays.get(name)?.start();
+      await bus.get(name)!.resume();
+      down.delete(name);
+    },
+    setLatency(name, ms) {
+      latency.set(name, ms);
+      const b = bus.get(name);
+      if (b) b.latencyMs = ms;
+    },
+    stopped: () => [...down],
+    recovery,
+    close: (beforeServices = async () => {}) => (closing ??= cleanup(beforeServices)),
+  };
+}
+
+/** The stores a node opened, by service, for tests that look inside. */
+export type StoreOf = Record<StoreOwner, Store>;
