@@ -47,7 +47,7 @@ export const processesOption = () =>
   new Option('--processes', 'start every service as its own OS process on loopback (styles with events need --broker: RabbitMQ carries them between processes)');
 
 export const replicasOption = () =>
-  new Option('--replicas <list>', 'with --processes: that many processes of a service, sharing its port and its queues, e.g. billing=3,notification=2').argParser((text: string) => {
+  new Option('--replicas <list>', 'that many processes of a service (implies --processes), sharing its port and its queues, e.g. billing=3,notification=2').implies({ processes: true }).argParser((text: string) => {
     try {
       return parseReplicas(text);
     } catch (error) {

@@ -120,11 +120,15 @@ Examples:
         }
       });
       const fields = { ...facts, admin: admin.url };
-      if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls });
+      const processes = system.processes?.();
+      if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls, ...(processes ? { processes, namespace: system.namespace } : {}) });
       else {
         log.info('started', `${chalk.bold(variant.name)} is running (${variant.summary}) on ${broker}.`);
         log.info('started', `Gateway: ${chalk.cyan(`${system.gatewayUrl}/api/v1`)}`);
-        for (const [name, url] of Object.entries(system.urls)) if (name !== 'gateway') log.info('started', chalk.dim(`  ${name.padEnd(13)} ${url}`));
+        for (const [name, url] of Object.entries(system.urls)) {
+          const pids = processes?.filter((p) => p.service === name).map((p) => p.pid);
+          if (name !== 'gateway' || pids) log.info('started', chalk.dim(`  ${name.padEnd(13)} ${url}${pids ? `  (pid ${pids.join(', ')})` : ''}`));
+        }
         log.info('started', chalk.dim(`Admin:     ${admin.url} (orderctl parked --admin ${admin.url})`));
         if (kept) log.info('started', chalk.dim(`Broker namespace: ${kept} (kept across restarts)`));
         log.info('started', chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));

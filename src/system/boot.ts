@@ -53,6 +53,8 @@ export interface RunningSystem {
   stopped(): StoppableService[];
   /** The recovery pass: what it did so far (`totals`), one pass now (`run`), every pass that did something (`onPass`). */
   recovery: Recovery;
+  /** With `--processes` over RabbitMQ: the namespace its queues are named in (`orderctl.<namespace>.…`). */
+  namespace?: string;
   /** With `--processes`: the OS process of each service replica (for faults that kill one). */
   processes?(): { service: ServiceName; pid: number; alive: boolean }[];
   close(): Promise<void>;

@@ -255,6 +255,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         await settleQuietly();
         await cleanup();
       })()),
+    ...(broker ? { namespace } : {}),
     processes: () => children.map((c) => ({ service: c.service, pid: c.worker.process.pid!, alive: !c.exited })),
   };
 

@@ -7,11 +7,11 @@ import { scenarioDiagrams, type ActionDiagram } from '../../src/diagrams/scenari
 import { PARTICIPANTS } from '../../src/diagrams/sequence-diagram.js';
 import { loadScenarios, pickScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
-import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import type { RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
 import { diagramArrows } from '../support/diagram-arrows.js';
 import { arrange, referenceFlows } from '../support/reference-flows.js';
-import { transports, variantsOnBrokers } from '../support/transports.js';
+import { placements, variantsPlaced } from '../support/transports.js';
 
 /** Golden diagrams: `UPDATE_GOLDEN=1 npx vitest run test/e2e/diagrams.test.ts` writes them anew (from the in-process broker). */
 export const GOLDEN = join(import.meta.dirname, '../golden');
@@ -25,13 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => renderer?.close());
 
-describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [variant.name, transport.name, variant, transport] as const))(
-  'diagrams of %s over the %s',
-  (name, transportName, variant, transport) => {
+describe.each(variantsPlaced(variants).map(({ variant, placement }) => [variant.name, placement.name, variant, placement] as const))(
+  'diagrams of %s, %s',
+  (name, placementName, variant, placement) => {
     let system: RunningSystem;
     const drawn = new Map<string, ActionDiagram[]>();
     beforeAll(async () => {
-      system = await bootSystem({ variant, transport: await transport.make() });
+      system = await placement.boot(variant);
       for (const scenario of scenarios) {
         const result = await runScenario(system, scenario);
         expect(result.passed).toBe(true);
@@ -43,7 +43,7 @@ describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [varia
     test.each(DRAWN)('%s: the same text as the golden files, run after run', (scenario) => {
       const dir = join(GOLDEN, name, scenario);
       const diagrams = drawn.get(scenario)!;
-      if (update && transportName === transports[0].name) {
+      if (update && placementName === placements[0].name) {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         for (const d of diagrams) writeFileSync(join(dir, `${d.name}.mmd`), d.mermaid);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
-import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import type { RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
-import { variantsOnBrokers } from '../support/transports.js';
+import { variantsPlaced } from '../support/transports.js';
 
 const scenarios = await loadScenarios();
 
-describe.each(variantsOnBrokers(variants).map(({ variant, transport }) => [variant.name, transport.name, variant, transport] as const))('every scenario on %s over the %s', (_v, _t, variant, transport) => {
+describe.each(variantsPlaced(variants).map(({ variant, placement }) => [variant.name, placement.name, variant, placement] as const))('every scenario on %s, %s', (_v, _t, variant, placement) => {
   let system: RunningSystem;
   beforeAll(async () => {
-    system = await bootSystem({ variant, transport: await transport.make() });
+    system = await placement.boot(variant);
   });
   afterAll(() => system.close());
 

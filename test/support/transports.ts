@@ -1,6 +1,9 @@
 import { AmqpTransport } from '../../src/broker/amqp-transport.js';
 import { MemoryTransport } from '../../src/broker/memory-transport.js';
 import type { Transport } from '../../src/broker/transport.js';
+import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import { bootProcesses } from '../../src/system/process-system.js';
+import { usesBroker, type Variant } from '../../src/variants/variant.js';
 import { rabbitmqUrl } from './rabbitmq.js';
 
 /** The brokers every broker-dependent end-to-end test runs on: the in-process one and a real RabbitMQ. */
@@ -12,3 +15,18 @@ export const transports: { name: string; make: () => Promise<Transport> }[] = [
 /** Every variant on every broker, except http on RabbitMQ: it never touches a broker. */
 export const variantsOnBrokers = <V extends { name: string }>(variants: readonly V[]) =>
   transports.flatMap((t) => variants.filter((v) => t.name === transports[0].name || v.name !== 'http').map((v) => ({ variant: v, transport: t })));
+
+/** Where a system runs in a test: one process on either broker, or one OS process per service over RabbitMQ. */
+export interface Placement {
+  name: string;
+  boot(variant: Variant): Promise<RunningSystem>;
+}
+
+export const placements: Placement[] = [
+  ...transports.map((t) => ({ name: t.name, boot: async (variant: Variant) => bootSystem({ variant, transport: await t.make() }) })),
+  { name: 'processes over RabbitMQ', boot: async (variant: Variant) => bootProcesses({ variant, broker: await rabbitmqUrl() }) },
+];
+
+/** Every variant in every placement, except http on RabbitMQ in one process (it never touches a broker; across processes it runs without one). */
+export const variantsPlaced = (variants: readonly Variant[]) =>
+  placements.flatMap((p) => variants.filter((v) => p.name !== 'RabbitMQ' || usesBroker(v)).map((variant) => ({ variant, placement: p })));

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { loadScenarios, pickScenarios } from '../../src/scenarios/load.js';
+import { runScenario } from '../../src/scenarios/runner.js';
+import { bootProcesses } from '../../src/system/process-system.js';
+import { findVariant } from '../../src/variants/index.js';
+import { usesBroker } from '../../src/variants/variant.js';
+import { cli, privateTmp, startCli } from '../support/cli.js';
+import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
+import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
+
+const run = promisify(execFile);
+const [crowd] = pickScenarios(await loadScenarios(), ['concurrent-orders']);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Consumers RabbitMQ counts on each queue of a namespace. */
+async function consumersOf(namespace: string): Promise<Record<string, number>> {
+  const { stdout } = await run('rabbitmqctl', ['-q', '--no-table-headers', 'list_queues', 'name', 'consumers']);
+  return Object.fromEntries(
+    stdout
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([name]) => name?.startsWith(`orderctl.${namespace}.`))
+      .map(([name, n]) => [name.slice(`orderctl.${namespace}.`.length), Number(n)]),
+  );
+}
+
+describe('replicas: several processes of a service, one address and the same queues', () => {
+  test.each(['hybrid', 'event-notification', 'http'])('%s with billing×3 and notification×2: fifty customers racing keep every cent, every order ends final and is told once', async (name) => {
+    const variant = findVariant(name);
+    const system = await bootProcesses({ variant, broker: await rabbitmqUrl(), replicas: { billing: 3, notification: 2 } });
+    try {
+      expect(system.processes!().filter((p) => p.service === 'billing')).toHaveLength(3);
+      expect(system.processes!().filter((p) => p.service === 'notification')).toHaveLength(2);
+      const result = await runScenario(system, crowd);
+      expect(result.steps.filter((s) => !s.passed).map((s) => s.problems)).toEqual([]);
+      if (usesBroker(variant)) {
+        const consumers = await consumersOf(system.namespace!);
+        // Competing consumers: every billing queue is consumed by the three billing processes.
+        const billingQueues = Object.entries(consumers).filter(([queue]) => queue.startsWith('billing.'));
+        expect(billingQueues.length).toBeGreaterThan(0);
+        for (const [queue, n] of billingQueues) expect(n, queue).toBe(3);
+      }
+    } finally {
+      await system.close();
+    }
+  });
+});
+
+describe('a replica killed with SIGKILL under load: the others finish its work', () => {
+  test.each(['http', 'event-notification', 'event-collaboration', 'hybrid'])('%s, billing×2 and notification×2, one of each killed', async (name) => {
+    const system = await bootProcesses({ variant: findVariant(name), broker: await rabbitmqUrl(), replicas: { billing: 2, notification: 2 } });
+    try {
+      const gateway = `${system.gatewayUrl}/api/v1`;
+      const users = await prepareUsers(gateway, 8, 100_00);
+      const orders: LoadOrder[] = Array.from({ length: 64 }, (_, i) => ({ user: users[i % 8], key: randomUUID(), priceCents: [500, 1000, 2000, 4000][i % 4], answers: [] }));
+      const inFlight = Promise.all(orders.map((o) => placeOrder(gateway, o)));
+      while (orders.filter((o) => o.answers.length > 0).length < 8) await new Promise((r) => setTimeout(r, 1));
+      const victims = ['billing', 'notification'].map((service) => system.processes!().find((p) => p.service === service)!);
+      for (const victim of victims) process.kill(victim.pid, 'SIGKILL');
+      await inFlight;
+      // A client that got no answer, or a 5xx from the replica that died under it, asks again with its Idempotency-Key.
+      await Promise.all(orders.filter((o) => typeof o.answers.at(-1) !== 'number' || (o.answers.at(-1) as number) >= 500).map((o) => placeOrder(gateway, o)));
+      const result = await checkAfterFault(gateway, users, orders);
+      expect(result.problems).toEqual([]);
+      expect(result.final).toBe(orders.length);
+      expect(system.processes!().filter((p) => !p.alive).map((p) => p.service).sort()).toEqual(['billing', 'notification']);
+    } finally {
+      await system.close();
+    }
+  });
+});
+
+describe('serve --processes shuts every child down', () => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, no process left, every port closed, no queue left on the broker, no temp files', async (signal) => {
+    const tmp = privateTmp();
+    const serve = startCli(['serve', '--variant=hybrid', '--processes', '--replicas', 'billing=2', '--broker', await rabbitmqUrl(), '--port', '0', '--admin-port', '0', '--json-logs'], { TMPDIR: tmp });
+    const deadline = Date.now() + 60_000;
+    while (!serve.stdout().includes('"event":"started"')) {
+      if (Date.now() > deadline || serve.child.exitCode !== null) throw new Error(`serve did not start: ${serve.stdout()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
+    const pids = (started.processes as { pid: number }[]).map((p) => p.pid);
+    expect(pids).toHaveLength(6);
+    expect(pids.every(alive)).toBe(true);
+    const health = (await fetch(`${started.gateway}/health`).then((r) => r.json())) as { services: unknown };
+    expect(health.services).toEqual({ identity: 'ok', billing: 'ok', order: 'ok', notification: 'ok' });
+    expect(await queuesNamed(`orderctl.${started.namespace}.`)).not.toEqual([]);
+    // Ctrl-C in a terminal reaches the whole process group; a service manager's SIGTERM only the parent.
+    if (signal === 'SIGINT') for (const pid of [serve.child.pid!, ...pids]) process.kill(pid, 'SIGINT');
+    else serve.child.kill('SIGTERM');
+    const { code, stderr } = await serve.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+    for (const url of Object.values(started.services as Record<string, string>)) expect(await fetch(url).then(() => 'open', () => 'closed')).toBe('closed');
+    expect(await queuesNamed(`orderctl.${started.namespace}.`)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('a style with events refuses --processes without a broker, in one line', async () => {
+    const { code, stderr } = await cli(['run', '--variant=hybrid', '--processes', '--no-report']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('orderctl: --processes with hybrid: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)');
+  });
+});
