@@ -10,8 +10,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # System packages the tests use: Chromium renders diagrams and opens the HTML reports; tmux is the
-# terminal the walk test types into. Installed from Debian's packages when missing.
+# terminal the walk test types into; docker-compose validates docker-compose.yml (no Docker engine
+# needed). Installed from Debian's packages when missing.
 missing=()
+command -v docker-compose >/dev/null || missing+=(docker-compose)
 [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] || command -v chromium >/dev/null || missing+=(chromium)
 command -v tmux >/dev/null || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,51 @@
+import { stringify } from 'yaml';
+import { planProcesses, type Deployment } from '../system/process-plan.js';
+import { SERVICES } from '../system/wiring.js';
+
+/** The port every service listens on inside its container. */
+export const CONTAINER_PORT = 8080;
+
+/** The deployment docker-compose.yml describes: each service a container named after it, RabbitMQ as `rabbitmq`. */
+export const composeDeployment: Deployment = {
+  variant: '${ORDERCTL_VARIANT:-hybrid}',
+  broker: 'amqp://guest:guest@rabbitmq:5672',
+  namespace: '${ORDERCTL_VARIANT:-hybrid}',
+  host: '0.0.0.0',
+  port: () => CONTAINER_PORT,
+  url: (service) => `http://${service}:${CONTAINER_PORT}`,
+  dataDir: '/data',
+  replicas: {},
+};
+
+const HEADER = `# Written by \`npm run compose\` (scripts/compose.ts) from the same plan \`orderctl serve --processes\`
+# starts, so a container runs exactly the command a --processes child runs. Do not edit by hand.
+#
+#   ORDERCTL_JWT_SECRET=$(openssl rand -hex 32) ORDERCTL_VARIANT=hybrid docker compose up --build
+#   docker compose up --scale billing=3 --scale notification=2     # replicas: competing consumers, DNS round-robin
+#   curl localhost:8080/api/v1/health
+`;
+
+/** docker-compose.yml as text. */
+export function composeFile(): string {
+  const services: Record<string, unknown> = {
+    rabbitmq: {
+      image: 'rabbitmq:3.13-management',
+      healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], interval: '5s', timeout: '5s', retries: 20 },
+    },
+  };
+  for (const planned of planProcesses(composeDeployment)) {
+    const signs = planned.service === 'identity' || planned.service === 'gateway';
+    services[planned.service] = {
+      build: '.',
+      image: 'orderctl:latest',
+      command: planned.args,
+      ...(signs ? { environment: { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } } : {}),
+      volumes: [`${planned.service}-data:/data`],
+      depends_on: { rabbitmq: { condition: 'service_healthy' } },
+      ...(planned.service === 'gateway' ? { ports: [`\${ORDERCTL_PORT:-8080}:${CONTAINER_PORT}`] } : {}),
+      restart: 'unless-stopped',
+    };
+  }
+  const volumes = Object.fromEntries(SERVICES.map((s) => [`${s}-data`, {}]));
+  return HEADER + stringify({ version: '3.8', services, volumes }, { lineWidth: 0 });
+}
