@@ -8,8 +8,10 @@ import { ApiClient } from '../scenarios/api-client.js';
 import { checkInvariants } from '../scenarios/invariants.js';
 import type { RunContext, UserState } from '../scenarios/run-context.js';
 import { bootSystem, closeAllSystems, type RunningSystem } from '../system/boot.js';
+import { bootProcesses } from '../system/process-system.js';
+import { startHopChain } from './hop-chain.js';
 import { findVariant } from '../variants/index.js';
-import type { FromChild, SutStats, Target, ToChild } from './bench-protocol.js';
+import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
 import { orderTimings } from './order-timings.js';
 
 const DEPOSIT = 1_000_000;
@@ -18,7 +20,8 @@ const send = (message: FromChild) => {
 };
 
 let system: RunningSystem | undefined;
-let baseline: Server | undefined;
+let baseline: { close(): Promise<void> } | undefined;
+let costsAtLoad: ProcessCost[] = [];
 let users: UserState[] = [];
 let api: ApiClient | undefined;
 let cpuAtLoad = process.cpuUsage();
@@ -51,23 +54,34 @@ async function prepare(url: string, count: number): Promise<UserState[]> {
 
 async function start(target: Target, count: number): Promise<void> {
   if (target.kind === 'variant') {
-    system = await bootSystem({ variant: findVariant(target.variant), transport: await openTransport(target.broker), tracing: target.tracing });
+    const variant = findVariant(target.variant);
+    system = target.processes
+      ? await bootProcesses({ variant, broker: target.broker, replicas: target.processes.replicas, tracing: target.tracing })
+      : await bootSystem({ variant, transport: await openTransport(target.broker), tracing: target.tracing });
     users = await prepare(system.gatewayUrl, count);
     await system.settle();
     send({ type: 'ready', url: system.gatewayUrl, path: '/api/v1/ordering/orders', users: users.map((u) => ({ token: u.token! })) });
     return;
   }
+  if (target.kind === 'hop-chain') {
+    const chain = await startHopChain(target.hops);
+    baseline = chain;
+    // Posted exactly like an order (JSON body, bearer token), which the chain passes on without reading.
+    send({ type: 'ready', url: chain.url, path: '/', users: [{ token: 'floor' }] });
+    return;
+  }
   if (target.kind === 'express-hello') {
     const app = express();
     app.get('/', (_req, res) => void res.send('hello'));
-    const started = await listen(app);
-    baseline = started.server;
-    send({ type: 'ready', url: started.url, path: '/', users: [] });
+    const { server, url } = await listen(app);
+    baseline = { close: () => closeServer(server) };
+    send({ type: 'ready', url, path: '/', users: [] });
     return;
   }
-  baseline = createServer((_req, res) => res.end('hello'));
-  await new Promise<void>((resolve) => baseline!.listen(0, '127.0.0.1', resolve));
-  const address = baseline.address() as { port: number };
+  const server: Server = createServer((_req, res) => res.end('hello'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseline = { close: () => closeServer(server) };
+  const address = server.address() as { port: number };
   send({ type: 'ready', url: `http://127.0.0.1:${address.port}`, path: '/', users: [] });
 }
 
@@ -75,6 +89,10 @@ async function collect(): Promise<SutStats> {
   await system?.settle(30_000);
   const cpu = process.cpuUsage(cpuAtLoad);
   const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (system?.processCosts) {
+    const before = new Map(costsAtLoad.map((c) => [c.pid, c.cpuSeconds]));
+    stats.processes = (await system.processCosts()).map((c) => ({ ...c, cpuSeconds: Math.round((c.cpuSeconds - (before.get(c.pid) ?? 0)) * 100) / 100, rssMb: Math.round(c.rssMb) }));
+  }
   if (system) {
     if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart);
     const ctx: RunContext = { api: api!, variant: system.variant.name, runId: 'bench', users: new Map(users.map((u) => [u.alias, u])), orders: new Map(), crowds: 0 };
@@ -90,7 +108,7 @@ function shutdown(code: number): Promise<never> {
   return (exiting ??= (async () => {
     const failsafe = setTimeout(() => process.exit(code || 1), 8_000);
     failsafe.unref();
-    await Promise.allSettled([closeAllSystems(), baseline ? closeServer(baseline) : undefined]);
+    await Promise.allSettled([closeAllSystems(), baseline?.close()]);
     process.exit(code);
   })());
 }
@@ -105,6 +123,7 @@ process.on('message', (message: ToChild) => {
     if (message.type === 'start') await start(message.target, message.users);
     else if (message.type === 'load-started') {
       cpuAtLoad = process.cpuUsage();
+      costsAtLoad = (await system?.processCosts?.()) ?? [];
       loadStart = performance.timeOrigin + performance.now();
     } else if (message.type === 'collect') send({ type: 'stats', stats: await collect() });
     else await shutdown(0);

@@ -50,8 +50,17 @@ export function benchDocument(report: BenchReport): Block[] {
     ...chartFor(TABLES.throughput),
     {
       kind: 'table',
-      head: ['variant', 'accepted orders/s', 'completed orders/s', '× express hello-world req/s', '× node:http hello-world req/s', 'tracing on / off', 'non-2xx, errors, timeouts'],
-      rows: report.runs.map((r) => [variantName(r), rate(r.summary.load.acceptedPerSecond), orDash(r.summary.completedPerSecond, whole), times(r.ratios.toExpressHello), times(r.ratios.toNodeHttpHello), times(r.ratios.tracingOnToOff), failures(r.summary.load)]),
+      head: ['variant', 'accepted orders/s', 'completed orders/s', '× the floor', '× express hello-world req/s', '× node:http hello-world req/s', 'tracing on / off', 'non-2xx, errors, timeouts'],
+      rows: report.runs.map((r) => [
+        variantName(r),
+        rate(r.summary.load.acceptedPerSecond),
+        orDash(r.summary.completedPerSecond, whole),
+        r.ratios.toFloor ? times(r.ratios.toFloor) : '–',
+        times(r.ratios.toExpressHello),
+        times(r.ratios.toNodeHttpHello),
+        times(r.ratios.tracingOnToOff),
+        failures(r.summary.load),
+      ]),
     },
     { kind: 'heading', text: TABLES.latency },
     ...chartFor(TABLES.latency),
@@ -119,7 +128,8 @@ export function benchDocument(report: BenchReport): Block[] {
       },
     );
   }
-  const { expressHello, nodeHttpHello } = report.baselines;
+  blocks.push(...processBlocks(report));
+  const { expressHello, nodeHttpHello, floor } = report.baselines;
   blocks.push(
     { kind: 'heading', text: 'Baselines' },
     {
@@ -128,15 +138,22 @@ export function benchDocument(report: BenchReport): Block[] {
       rows: [
         ['express hello-world', rate(expressHello.summary.answeredPerSecond), ms(expressHello.summary.p50), ms(expressHello.summary.p99), rate(expressHello.summary.samples)],
         ['node:http hello-world', rate(nodeHttpHello.summary.answeredPerSecond), ms(nodeHttpHello.summary.p50), ms(nodeHttpHello.summary.p99), rate(nodeHttpHello.summary.samples)],
+        ...(floor ? [[`the floor: ${floor.hops} bare express hops`, rate(floor.summary.answeredPerSecond), ms(floor.summary.p50), ms(floor.summary.p99), rate(floor.summary.samples)]] : []),
       ],
     },
+    ...(floor
+      ? [{ kind: 'paragraph' as const, text: `The floor is what the hops alone cost: ${floor.hops} express servers in a row (as many HTTP exchanges as one order of the http style makes, counted on a probe order), each passing the order's JSON body on over undici and the answer back, with no validation, database, tokens or recording. "× the floor" is a variant's accepted orders/s over the floor's requests/s of the same round.` }]
+      : []),
     { kind: 'heading', text: 'Consistency after the load' },
     {
       kind: 'list',
-      items: report.runs.flatMap((r) =>
+      items: [
+        ...report.runs.map((r) => ({ name: variantName(r), repeats: r.repeats })),
+        ...(report.processes ?? []).map((p) => ({ name: `${p.variant}${p.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}, one process per service, billing×${p.billingReplicas}`, repeats: p.repeats })),
+      ].flatMap((r) =>
         r.repeats.map((x, i) => {
           const c = x.sut.consistency;
-          const which = `${variantName(r)}${r.repeats.length > 1 ? ` [${i + 1}]` : ''}`;
+          const which = `${r.name}${r.repeats.length > 1 ? ` [${i + 1}]` : ''}`;
           return c?.ok === false ? { text: `${which}: NOT consistent: ${c.problems.join('; ')} (${c.summary})`, bad: true } : { text: `${which}: consistent (${c?.summary ?? 'not checked'})` };
         }),
       ),
@@ -144,4 +161,32 @@ export function benchDocument(report: BenchReport): Block[] {
     { kind: 'paragraph', text: 'Every repeat\'s own figures are in report.json; each chart\'s spec is next to its picture as <name>.vl.json (open it in any Vega-Lite editor).' },
   );
   return blocks;
+}
+
+const SERVICE_ORDER = ['gateway', 'identity', 'billing', 'order', 'notification'];
+
+/** `--processes`: each variant in one process and in one process per service, billing ×1/×2/×3, side by side. */
+function processBlocks(report: BenchReport): Block[] {
+  const scaled = report.processes ?? [];
+  if (!scaled.length) return [];
+  const rows: string[][] = [];
+  for (const variant of [...new Set(scaled.map((p) => p.variant))]) {
+    const broker = scaled.find((p) => p.variant === variant)!.broker;
+    const inProcess = report.runs.find((r) => r.variant === variant && r.broker === broker);
+    if (inProcess) {
+      rows.push([runName(inProcess), 'one process', rate(inProcess.summary.load.acceptedPerSecond), ms(inProcess.summary.load.p99), inProcess.ratios.toFloor ? times(inProcess.ratios.toFloor) : '–', `all ${orDash(inProcess.cpuMsPerOrder, (n) => n.toFixed(2))}`]);
+    }
+    for (const p of scaled.filter((x) => x.variant === variant)) {
+      const cpu = SERVICE_ORDER.filter((s) => p.cpuMsPerOrder[s]).map((s) => `${s} ${formatSpread(p.cpuMsPerOrder[s], (n) => n.toFixed(2))}`);
+      rows.push([`${variant}${p.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}`, `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
+    }
+  }
+  return [
+    { kind: 'heading', text: 'One process per service' },
+    {
+      kind: 'paragraph',
+      text: 'The same load on each variant in one process and with every service in an OS process of its own (events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit.',
+    },
+    { kind: 'table', head: ['variant', 'placement', 'accepted orders/s', 'p99 ms', '× the floor', 'CPU ms per order'], rows },
+  ];
 }

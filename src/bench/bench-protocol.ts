@@ -1,8 +1,19 @@
-/** What the bench loads: a variant of the order system, or a hello-world baseline. */
+import type { Replicas } from '../system/process-plan.js';
+
+/** What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline, or a chain of bare hops (the floor). */
 export type Target =
-  | { kind: 'variant'; variant: string; broker?: string; tracing: boolean }
+  | { kind: 'variant'; variant: string; broker?: string; tracing: boolean; processes?: { replicas: Replicas } }
   | { kind: 'express-hello' }
-  | { kind: 'http-hello' };
+  | { kind: 'http-hello' }
+  | { kind: 'hop-chain'; hops: number };
+
+/** What one service process spent during the load. */
+export interface ProcessCost {
+  service: string;
+  pid: number;
+  cpuSeconds: number;
+  rssMb: number;
+}
 
 /** A prepared customer: a token to order with. */
 export interface BenchUser {
@@ -32,6 +43,8 @@ export interface SutStats {
     messagesPerOrder: number;
   };
   consistency?: { ok: boolean; problems: string[]; summary: string };
+  /** With one process per service: what each spent during the load. */
+  processes?: ProcessCost[];
 }
 
 /** Parent to child. */

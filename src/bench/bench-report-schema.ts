@@ -50,6 +50,7 @@ const sut = z.object({
   peakRssMb: z.number(),
   orders: orders.optional(),
   consistency: z.object({ ok: z.boolean(), problems: z.array(z.string()), summary: z.string() }).optional(),
+  processes: z.array(z.object({ service: z.string(), pid: z.number(), cpuSeconds: z.number(), rssMb: z.number() })).optional(),
 });
 
 const baseline = z.object({ repeats: z.array(load), summary: loadSummary });
@@ -73,7 +74,12 @@ export const benchReportSchema = z.object({
     /** The open loop's cap on unanswered requests (and connections). */
     maxInFlight: z.number(),
   }),
-  baselines: z.object({ expressHello: baseline, nodeHttpHello: baseline }),
+  baselines: z.object({
+    expressHello: baseline,
+    nodeHttpHello: baseline,
+    /** The floor: as many bare express hops in a row as an http order makes, each passing the body on over undici. */
+    floor: baseline.extend({ hops: z.number().int() }).optional(),
+  }),
   runs: z.array(
     z.object({
       variant: z.string(),
@@ -94,7 +100,9 @@ export const benchReportSchema = z.object({
         peakRssMb: spread,
       }),
       /** Per repeat: this run's accepted orders/s over the baseline's req/s of the same repeat, and over itself with tracing off. */
-      ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread }),
+      ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread, toFloor: spread.optional() }),
+      /** CPU milliseconds the system spent per accepted order (all services in one process). */
+      cpuMsPerOrder: spread.optional(),
       halfLoad: z
         .object({
           rate: z.number(),
@@ -107,6 +115,21 @@ export const benchReportSchema = z.object({
       steps: z.array(z.object({ rate: z.number(), repeats: z.array(load), summary: loadSummary })).optional(),
     }),
   ),
+  /** `--processes`: each variant with one OS process per service, billing ×1, ×2, ×3. */
+  processes: z
+    .array(
+      z.object({
+        variant: z.string(),
+        broker: z.enum(['in-process', 'rabbitmq']),
+        billingReplicas: z.number().int(),
+        repeats: z.array(z.object({ load, sut })),
+        summary: loadSummary,
+        toFloor: spread.optional(),
+        /** CPU milliseconds per accepted order, per service (its replicas together). */
+        cpuMsPerOrder: z.record(z.string(), spread),
+      }),
+    )
+    .optional(),
   /** Neutral comparisons in plain words; `withinSpread` is null when there was one measurement each (nothing to judge by). */
   comparisons: z.array(z.object({ topic: z.string(), text: z.string(), ratio: spread.optional(), withinSpread: z.boolean().nullable() })),
   consistent: z.boolean(),

@@ -9,6 +9,7 @@ import type { LoadResult } from './load-result.js';
 import { runOpenLoop } from './open-loop.js';
 import { ratioSpread, spread, summarizeLoads } from './summaries.js';
 import { startSut, type Stoppable } from './sut.js';
+import { httpOrderHops } from './floor-hops.js';
 
 /** What to bench. */
 export interface BenchOptions {
@@ -26,6 +27,8 @@ export interface BenchOptions {
   loadSteps?: number[];
   /** RabbitMQ URL: event variants then run on it and on the in-process broker. */
   broker?: string;
+  /** Also run each variant with one OS process per service (over `broker`), billing ×1, ×2 and ×3. */
+  processes?: boolean;
   command: string;
   version: string;
   /** Stops the bench between and during loads. */
@@ -116,19 +119,64 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     }));
   });
 
+  interface Scaled {
+    variant: string;
+    broker?: string;
+    billing: number;
+    label: string;
+    target: Target;
+    repeats: { load: LoadResult; sut: SutStats }[];
+  }
+  const scaled: Scaled[] = options.processes
+    ? options.variants.flatMap((variant) =>
+        [1, 2, 3].map((billing) => {
+          const broker = usesBroker(variant) ? options.broker : undefined;
+          return { variant: variant.name, broker, billing, label: `${variant.name}, one process per service, billing×${billing}`, target: { kind: 'variant', variant: variant.name, broker, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
+        }),
+      )
+    : [];
+
+  checkpoint();
+  listener.phase('counting the hops of an http order (for the floor)', 0);
+  const hops = await httpOrderHops();
   const express: LoadResult[] = [];
   const nodeHttp: LoadResult[] = [];
+  const floor: LoadResult[] = [];
   for (let r = 1; r <= options.repeat; r++) {
     express.push((await measure(`express hello-world${of(r)}`, { kind: 'express-hello' }, { kind: 'closed' })).result);
     nodeHttp.push((await measure(`node:http hello-world${of(r)}`, { kind: 'http-hello' }, { kind: 'closed' })).result);
+    floor.push((await measure(`floor: ${hops} bare express hops${of(r)}`, { kind: 'hop-chain', hops }, mainPlan)).result);
     for (const p of planned) {
       const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan);
       const untraced = await measure(`${p.label}, tracing off${of(r)}`, p.target(false), mainPlan);
       p.repeats.push({ load: traced.result, sut: traced.stats, tracingOff: untraced.result });
     }
+    for (const p of scaled) {
+      const run = await measure(`${p.label}${of(r)}`, p.target, mainPlan);
+      p.repeats.push({ load: run.result, sut: run.stats });
+    }
   }
+  const floorAnswered = floor.map((l) => l.answeredPerSecond);
+  const ordersOf = (load: LoadResult) => Math.max(1, load.acceptedPerSecond * options.durationSeconds);
 
-  const runs: BenchRun[] = planned.map((p) => runOf(p.variant, p.broker, p.repeats, express, nodeHttp));
+  const runs: BenchRun[] = planned.map((p) => ({
+    ...runOf(p.variant, p.broker, p.repeats, express, nodeHttp),
+    cpuMsPerOrder: spread(p.repeats.map((x) => (x.sut.cpuSeconds * 1000) / ordersOf(x.load))),
+  }));
+  for (const run of runs) run.ratios.toFloor = ratioSpread(run.repeats.map((x) => x.load.acceptedPerSecond), floorAnswered);
+  const processes: NonNullable<BenchReport['processes']> = scaled.map((p) => {
+    const services = [...new Set(p.repeats.flatMap((x) => (x.sut.processes ?? []).map((c) => c.service)))];
+    const perService = (service: string) => spread(p.repeats.map((x) => ((x.sut.processes ?? []).filter((c) => c.service === service).reduce((n, c) => n + c.cpuSeconds, 0) * 1000) / ordersOf(x.load)));
+    return {
+      variant: p.variant,
+      broker: p.broker ? 'rabbitmq' : 'in-process',
+      billingReplicas: p.billing,
+      repeats: p.repeats,
+      summary: summarizeLoads(p.repeats.map((x) => x.load)),
+      toFloor: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), floorAnswered),
+      cpuMsPerOrder: Object.fromEntries(services.map((service) => [service, perService(service)])),
+    };
+  });
   // Hybrid answers before it has finished: how long does an order take to its notification when the system is not saturated?
   if (!options.rate) {
     for (const run of runs.filter((x) => x.variant === 'hybrid')) {
@@ -174,10 +222,15 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       loadSteps: options.loadSteps,
       maxInFlight: inFlightCap,
     },
-    baselines: { expressHello: { repeats: express, summary: summarizeLoads(express) }, nodeHttpHello: { repeats: nodeHttp, summary: summarizeLoads(nodeHttp) } },
+    baselines: {
+      expressHello: { repeats: express, summary: summarizeLoads(express) },
+      nodeHttpHello: { repeats: nodeHttp, summary: summarizeLoads(nodeHttp) },
+      floor: { hops, repeats: floor, summary: summarizeLoads(floor) },
+    },
     runs,
+    ...(processes.length ? { processes } : {}),
     comparisons: [],
-    consistent: runs.every((r) => r.repeats.every((x) => x.sut.consistency?.ok !== false)),
+    consistent: [...runs, ...processes].every((r) => r.repeats.every((x) => x.sut.consistency?.ok !== false)),
   };
   report.comparisons = compareRuns(report);
   return report;

@@ -9,6 +9,7 @@ import { timestamp } from '../report/run-report.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, selectVariants } from './options.js';
 import { maskUrl } from '../broker/broker-url.js';
+import { usesBroker } from '../variants/variant.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface BenchCliOptions {
@@ -21,6 +22,7 @@ interface BenchCliOptions {
   rate?: number;
   loadSteps?: number[];
   broker?: string;
+  processes?: boolean;
   reportDir: string;
   render: boolean;
   json?: boolean;
@@ -84,6 +86,7 @@ export function benchCommand(): Command {
       ),
     )
     .addOption(brokerOption())
+    .addOption(new Option('--processes', 'also run each variant with one OS process per service (events over --broker), billing ×1, ×2 and ×3, next to the in-process run'))
     .option('--report-dir <dir>', 'write the report into <dir>/bench-<time>/', 'reports')
     .option('--no-render', 'write the charts as Vega-Lite specs (.vl.json) only, no SVG pictures')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
@@ -99,10 +102,14 @@ Ctrl-C (or SIGTERM/SIGHUP) stops the load and every system under test, removes t
 Examples:
   $ orderctl bench --variants=all --duration=10 --connections=32 --repeat 3
   $ orderctl bench --variants=hybrid,http --duration=5 --repeat 3 --load-steps 200,400,800
-  $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672`,
+  $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672
+  $ orderctl bench --variants=all --processes --broker amqp://guest:guest@127.0.0.1:5672 --duration 5`,
     )
     .action(async (options: BenchCliOptions) => {
       const variants = options.variants.split(',').flatMap((name) => selectVariants(name.trim()));
+      if (options.processes && !options.broker && variants.some(usesBroker)) {
+        throw new CliError('--processes: the styles with events need a broker between processes; add --broker amqp://guest:guest@127.0.0.1:5672', EXIT.usage);
+      }
       const out = options.json ? process.stderr : process.stdout;
       const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
       const listener = progress(process.stderr.isTTY ? process.stderr : out);
@@ -122,6 +129,7 @@ Examples:
               rate: options.rate,
               loadSteps: options.loadSteps,
               broker: options.broker,
+              processes: options.processes,
               command: commandLine(process.argv.slice(2)),
               version,
               signal: abort.signal,

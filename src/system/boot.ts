@@ -57,6 +57,8 @@ export interface RunningSystem {
   namespace?: string;
   /** With `--processes`: the OS process of each service replica (for faults that kill one). */
   processes?(): { service: ServiceName; pid: number; alive: boolean }[];
+  /** With `--processes`: CPU seconds used so far and resident memory of each live service process. */
+  processCosts?(): Promise<{ service: ServiceName; pid: number; cpuSeconds: number; rssMb: number }[]>;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,9 @@ export interface ProcessStatus {
   /** Its consumer groups. */
   groups: string[];
   recovery: RecoveryCounts & { passes: number };
+  /** CPU time the process used so far (user + system), and its resident memory now. */
+  cpuSeconds: number;
+  rssMb: number;
 }
 
 /** Harness → service process, over the IPC channel of a process it started. */

@@ -31,7 +31,16 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
   const handle = async (request: HarnessRequest): Promise<unknown> => {
     switch (request.kind) {
       case 'status': {
-        const status: ProcessStatus = { waiting: node.waiting(), inFlight: recorder.inFlight, pending: await transport.pending(), groups: transport.groups(), recovery: node.recovery.totals };
+        const cpu = process.cpuUsage();
+        const status: ProcessStatus = {
+          waiting: node.waiting(),
+          inFlight: recorder.inFlight,
+          pending: await transport.pending(),
+          groups: transport.groups(),
+          recovery: node.recovery.totals,
+          cpuSeconds: (cpu.user + cpu.system) / 1e6,
+          rssMb: process.memoryUsage.rss() / 2 ** 20,
+        };
         return status;
       }
       case 'stop-service':

@@ -256,6 +256,10 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         await cleanup();
       })()),
     ...(broker ? { namespace } : {}),
+    processCosts: async () =>
+      Promise.all(live().map(async (child) => ({ service: child.service, pid: child.worker.process.pid!, ...(await ask<ProcessStatus>(child, { kind: 'status' })) }))).then((all) =>
+        all.map(({ service, pid, cpuSeconds, rssMb }) => ({ service, pid, cpuSeconds, rssMb })),
+      ),
     processes: () => children.map((c) => ({ service: c.service, pid: c.worker.process.pid!, alive: !c.exited })),
   };
 

@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { benchReportSchema } from '../../src/bench/bench-report-schema.js';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { cli, privateTmp } from '../support/cli.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 const reportDir = (stderr: string) => /Report: (\S+)report\.html/.exec(stderr)![1];
 
@@ -95,3 +96,29 @@ test('bad bench options are refused in one line with exit 2', async () => {
     expect(stderr.trim().split('\n')[0]).toMatch(/error: option .* argument .* is invalid\. --\S+ must be/);
   }
 });
+
+test('bench --processes: each variant in one process and with one process per service, billing ×1/×2/×3, next to the floor', async () => {
+  const reports = privateTmp();
+  const args = ['bench', '--variants=hybrid', '--processes', '--broker', await rabbitmqUrl(), '--duration=1', '--warmup=0', '--connections=4', '--users=8', '--no-render', '--report-dir', reports, '--json'];
+  const { code, stdout, stderr } = await cli(args, {}, 600_000);
+  expect(stderr).not.toContain('orderctl:');
+  expect(code).toBe(0);
+  const report = benchReportSchema.parse(JSON.parse(stdout));
+  expect(report.baselines.floor).toMatchObject({ hops: 5 });
+  expect(report.baselines.floor!.summary.answeredPerSecond.median).toBeGreaterThan(0);
+  for (const run of report.runs) expect(run.ratios.toFloor?.median).toBeGreaterThan(0);
+  expect(report.processes!.map((p) => [p.variant, p.broker, p.billingReplicas])).toEqual([1, 2, 3].map((n) => ['hybrid', 'rabbitmq', n]));
+  for (const p of report.processes!) {
+    expect(p.repeats[0].sut.consistency?.ok).toBe(true);
+    expect(p.repeats[0].sut.processes!.filter((c) => c.service === 'billing')).toHaveLength(p.billingReplicas);
+    expect(Object.keys(p.cpuMsPerOrder).sort()).toEqual(['billing', 'gateway', 'identity', 'notification', 'order']);
+    expect(p.cpuMsPerOrder.gateway.median).toBeGreaterThan(0);
+    expect(p.summary.acceptedPerSecond.median).toBeGreaterThan(0);
+  }
+  expect(report.consistent).toBe(true);
+  const markdown = readFileSync(join(reportDir(stderr), 'report.md'), 'utf8');
+  expect(markdown).toContain('## One process per service');
+  expect(markdown).toMatch(/\| hybrid on RabbitMQ \| one process per service, billing×3 \| \d+/);
+  expect(markdown).toContain('the floor: 5 bare express hops');
+  rmSync(reports, { recursive: true });
+}, 660_000);
