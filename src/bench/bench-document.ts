@@ -185,7 +185,7 @@ function processBlocks(report: BenchReport): Block[] {
     { kind: 'heading', text: 'One process per service' },
     {
       kind: 'paragraph',
-      text: 'The same load on each variant in one process and with every service in an OS process of its own (events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit.',
+      text: 'The same load on each variant in one process and with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit.',
     },
     { kind: 'table', head: ['variant', 'placement', 'accepted orders/s', 'p99 ms', '× the floor', 'CPU ms per order'], rows },
   ];

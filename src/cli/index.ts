@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = reportError(error);
-    // A process the harness forked (--processes) keeps its IPC channel open: let go so it can end.
-    if (process.connected) process.disconnect();
+    // A process the harness forked (--processes) keeps its IPC channel open: end it with its code (stderr, a pipe, is written synchronously).
+    if (process.connected) process.exit();
   }
 }

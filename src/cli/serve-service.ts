@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
@@ -26,6 +26,9 @@ export interface ServiceOptions {
   peers?: string;
   jsonLogs?: boolean;
   pidFile?: string;
+  processes?: boolean;
+  replicas?: unknown;
+  adminPort?: number;
 }
 
 /** `gateway=http://gateway:8080,billing=http://billing:8080` → a directory of the other services. */
@@ -53,16 +56,35 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
   if (usesBroker(variant) && !options.broker) {
     throw new CliError(`${variant.name} sends messages between services: across processes they need a broker; give --broker amqp://… (the embedded one lives inside one process)`, EXIT.usage);
   }
+  if (options.processes || options.replicas || options.adminPort !== undefined) {
+    throw new CliError('--service runs one process of one service: --processes, --replicas and --admin-port belong to a serve of the whole system', EXIT.usage);
+  }
   const signsOrChecks = service === 'identity' || service === 'gateway';
-  if (signsOrChecks && !process.env.ORDERCTL_JWT_SECRET && !options.dataDir) {
+  if (signsOrChecks && !process.env.ORDERCTL_JWT_SECRET) {
     throw new CliError(`${service} ${service === 'identity' ? 'signs' : 'checks'} access tokens: set ORDERCTL_JWT_SECRET to the same secret in identity and the gateway`, EXIT.usage);
   }
   const peers = parsePeers(options.peers, service);
+  const unknown = SERVICES.filter((name) => name !== service && !peers.has(name));
+  if (unknown.length) log.warn('peers-missing', `no address for ${unknown.join(', ')} (--peers): calls to ${unknown.length > 1 ? 'them' : 'it'} will fail`, { missing: unknown });
+  if (options.dataDir) await mkdir(resolve(options.dataDir), { recursive: true });
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), `orderctl-${service}-`));
+  const removeTemp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
+  const broker = describeBroker(options.broker, usesBroker(variant));
+  // Started by a harness (--processes): it stops us with SIGTERM, gateway first; a Ctrl-C reaching the whole
+  // process group must not stop us out of that order. (A worker whose harness dies is ended by Node's cluster module.)
+  const harnessed = process.connected;
+  if (harnessed) for (const signal of ['SIGINT', 'SIGHUP'] as const) process.on(signal, () => {});
   const { node, bridge, stopped } = await closingOnInterrupt(
     (line) => log.info('stopping', line.trim()),
     async (track) => {
-      const transport = await openTransport(options.broker, variant, { namespace: options.namespace ?? variant.name, ...(options.sharedNamespace ? { shared: true } : {}) });
+      const transport = await openTransport(options.broker, variant, { namespace: options.namespace ?? variant.name, ...(options.sharedNamespace ? { shared: true } : {}) }).catch(async (error) => {
+        await removeTemp();
+        throw error;
+      });
+      transport.watch?.((change) => {
+        if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): events wait in the outbox until it is back`, { detail: change.detail });
+        else log.info('broker-regained', `${broker} is back`);
+      });
       const recorder = new Recorder(true);
       const node = await startNode({
         variant,
@@ -78,29 +100,27 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
         releaseClaims: false,
       }).catch(async (error) => {
         await transport.close();
+        await removeTemp();
         const inUse = (error as { code?: string }).code === 'EADDRINUSE';
         throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port`) : error;
       });
-      track({ close: () => node.close() });
+      track({ close: () => node.close().then(removeTemp) });
       const bridge = bridgeToHarness(service, node, recorder, transport);
       if (options.pidFile) await writeFile(options.pidFile, `${process.pid}\n`);
-      return { node, bridge, stopped: untilStopped() };
+      return { node, bridge, stopped: untilStopped(harnessed ? ['SIGTERM'] : undefined) };
     },
   );
   const url = node.urls[service];
-  log.info('started', `${service} of ${variant.name} is running on ${url} (broker: ${describeBroker(options.broker, usesBroker(variant))})`, { service, variant: variant.name, url, pid: process.pid });
+  log.info('started', `${service} of ${variant.name} is running on ${url} (broker: ${broker})`, { service, variant: variant.name, url, pid: process.pid });
   bridge.ready(url);
   node.recovery.onPass((counts) => log.info('recovery', `recovery: ${JSON.stringify(counts)}`, { ...counts }));
-  // The harness that forked this process went away (killed): nobody will stop us, so stop.
-  const orphaned = new Promise<string>((resolve) => process.once('disconnect', () => resolve('the harness went away')));
-  const reason = await Promise.race([stopped, orphaned]);
-  // Ctrl-C reaches every process of the terminal's group, and the harness then asks again with SIGTERM:
-  // a second signal must not cut the drain short (a container runtime's own deadline ends in SIGKILL).
+  const reason = await stopped;
+  // A second signal must not cut the drain short (a container runtime's own deadline ends in SIGKILL).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
   log.info('stopping', `${reason}: shutting down…`, { reason });
   await node.close();
   bridge.close();
-  if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  await removeTemp();
   if (options.pidFile) await rm(options.pidFile, { force: true });
   log.info('stopped', `${service} stopped`);
   process.disconnect?.();

@@ -87,7 +87,18 @@ Examples:
       // failure after boot (admin port taken, pid file not writable) closes what was started.
       const { system, admin, facts, stopped } = await closingOnInterrupt(say, async (track) => {
         const booting = options.processes
-          ? bootProcesses({ variant, broker: options.broker, dataDir, gatewayPort: options.port, replicas: options.replicas })
+          ? bootProcesses({
+              variant,
+              broker: options.broker,
+              dataDir,
+              gatewayPort: options.port,
+              replicas: options.replicas,
+              namespace,
+              // As a container runtime would: a process that dies unasked is started again, and the log says so.
+              restart: true,
+              onExit: ({ service, pid, reason, restarted }) =>
+                log.warn('process-exited', `the ${service} process (pid ${pid}) ended unasked (${reason})${restarted ? ': starting it again' : ''}`, { service, pid, reason, restarted }),
+            })
           : openTransport(options.broker, variant, { dataDir, namespace }).then((transport) => {
               transport.watch?.((change) => {
                 if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });

@@ -2,19 +2,19 @@ import { closeAllSystems } from '../system/boot.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const EXIT_CODE: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-type Signal = (typeof SIGNALS)[number];
+export type Signal = (typeof SIGNALS)[number];
 
-/** Resolves at the first SIGINT, SIGTERM or SIGHUP (the terminal went away); `cancel()` stops listening. */
-function firstSignal(): { signal: Promise<Signal>; cancel(): void } {
+/** Resolves at the first of `signals` (by default SIGINT, SIGTERM or SIGHUP: the terminal went away); `cancel()` stops listening. */
+function firstSignal(signals: readonly Signal[] = SIGNALS): { signal: Promise<Signal>; cancel(): void } {
   let cancel = () => {};
   const signal = new Promise<Signal>((resolve) => {
     // Listeners stay until `cancel()`: a library that re-raises a signal it thinks nobody else handles (signal-exit) must see them.
-    const handlers = SIGNALS.map((name) => {
+    const handlers = signals.map((name) => {
       const handler = () => resolve(name);
       process.on(name, handler);
       return handler;
     });
-    cancel = () => SIGNALS.forEach((name, i) => process.off(name, handlers[i]));
+    cancel = () => signals.forEach((name, i) => process.off(name, handlers[i]));
   });
   return { signal, cancel };
 }
@@ -29,8 +29,8 @@ export function untilSignal(): Promise<Signal> {
  * Resolves at the first SIGINT, SIGTERM or SIGHUP, or, when npm started us (`npx orderctl …`), once
  * npm is gone: npm does not pass a signal on to its child, so `kill` of npm would otherwise leave us running.
  */
-export function untilStopped(): Promise<Signal | 'parent exited'> {
-  const { signal, cancel } = firstSignal();
+export function untilStopped(signals: readonly Signal[] = SIGNALS): Promise<Signal | 'parent exited'> {
+  const { signal, cancel } = firstSignal(signals);
   const parent = process.ppid;
   let watch: NodeJS.Timeout | undefined;
   const orphaned = new Promise<'parent exited'>((resolve) => {

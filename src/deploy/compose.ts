@@ -39,7 +39,7 @@ export function composeFile(): string {
       build: '.',
       image: 'orderctl:latest',
       command: planned.args,
-      ...(signs ? { environment: { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } } : {}),
+      environment: { ...planned.env, ...(signs ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}) },
       volumes: [`${planned.service}-data:/data`],
       depends_on: { rabbitmq: { condition: 'service_healthy' } },
       ...(planned.service === 'gateway' ? { ports: [`\${ORDERCTL_PORT:-8080}:${CONTAINER_PORT}`] } : {}),

@@ -47,8 +47,8 @@ export interface RunningSystem {
   stopService(name: StoppableService): Promise<void>;
   /** Brings a stopped service back on the same port; it picks up what waited for it. */
   startService(name: StoppableService): Promise<void>;
-  /** Delays every request and every delivery a service handles by `ms` (0 removes it). */
-  setLatency(name: StoppableService, ms: number): void;
+  /** Delays every request and every delivery a service handles by `ms` (0 removes it); resolves once every process of it was told. */
+  setLatency(name: StoppableService, ms: number): Promise<void>;
   /** Services stopped now. */
   stopped(): StoppableService[];
   /** The recovery pass: what it did so far (`totals`), one pass now (`run`), every pass that did something (`onPass`). */
@@ -148,7 +148,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     settle: (timeoutMs) => (closing ? Promise.resolve(false) : settle(timeoutMs)),
     stopService: (name) => node.stopService(name),
     startService: (name) => node.startService(name),
-    setLatency: (name, ms) => node.setLatency(name, ms),
+    setLatency: async (name, ms) => node.setLatency(name, ms),
     stopped: () => node.stopped() as StoppableService[],
     recovery: node.recovery,
     close: () =>

@@ -25,6 +25,8 @@ export interface PlannedService {
   replicas: number;
   /** Arguments of `orderctl` (the same in a container's command and in a `--processes` child). */
   args: string[];
+  /** Its environment: the broker URL goes here rather than on the command line, where `ps` would show its password. */
+  env: Record<string, string>;
 }
 
 /**
@@ -40,7 +42,7 @@ export function planProcesses(d: Deployment): PlannedService[] {
       'serve',
       '--service', service,
       '--variant', d.variant,
-      ...(d.broker ? ['--broker', d.broker, '--namespace', d.namespace] : []),
+      ...(d.broker ? ['--namespace', d.namespace] : []),
       ...(d.broker && d.sharedNamespace ? ['--shared-namespace'] : []),
       '--host', d.host,
       '--port', String(d.port(service)),
@@ -48,6 +50,7 @@ export function planProcesses(d: Deployment): PlannedService[] {
       '--peers', peers,
       '--json-logs',
     ],
+    env: d.broker ? { ORDERCTL_BROKER: d.broker } : ({} as Record<string, string>),
   }));
 }
 

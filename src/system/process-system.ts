@@ -10,13 +10,14 @@ import { MemoryTransport } from '../broker/memory-transport.js';
 import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
-import { configuredTokens } from '../core/tokens.js';
+import { persistentKey, Tokens } from '../core/tokens.js';
+import { defaultNamespace } from '../broker/open-transport.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem, type StoppableService } from './boot.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
-import { planProcesses, type Replicas } from './process-plan.js';
+import { planProcesses, type PlannedService, type Replicas } from './process-plan.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 
@@ -33,10 +34,18 @@ export interface ProcessBootOptions {
   tracing?: boolean;
   /** How long the processes may take to start. */
   startTimeoutMs?: number;
+  /** RabbitMQ namespace to keep (default with `dataDir`: the one `serve` uses for that data dir; without: a throwaway one). */
+  namespace?: string;
+  /** Start a process again when it dies unasked (what serve does, as a container runtime would); off for runs and tests. */
+  restart?: boolean;
+  /** Hears when a process dies unasked, and whether it is started again. */
+  onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
 }
 
 const BIN = fileURLToPath(new URL('../../bin/orderctl', import.meta.url));
 const STOP_MS = 20_000;
+/** How long the harness waits for a process to answer a request (status, a fault) before it counts it as stuck. */
+const ANSWER_MS = 10_000;
 
 /** A port nobody listens on now (the process that takes it binds it a moment later). */
 async function freePort(): Promise<number> {
@@ -72,20 +81,32 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     throw new AppError('USAGE', `--processes with ${variant.name}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`);
   }
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'orderctl-'));
-  await mkdir(dataDir, { recursive: true });
-  const unlock = options.dataDir ? lockDataDir(dataDir) : () => {};
-  // Identity and the gateway read the same key: ORDERCTL_JWT_SECRET when set, else jwt.key in the shared data dir.
-  const tokens = configuredTokens(dataDir);
-  const namespace = options.dataDir ? `processes-${variant.name}` : `run-${randomBytes(4).toString('hex')}`;
+  let unlock = () => {};
   let admin: Transport = new MemoryTransport();
-  if (broker) {
-    const { AmqpTransport } = await import('../broker/amqp-transport.js');
-    admin = await AmqpTransport.connect(broker, { namespace, shared: !options.dataDir });
+  const removeTemp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
+  // A kept namespace for a kept data dir (the one a one-process serve of it uses); a throwaway one shared by the processes otherwise.
+  const namespace = options.namespace ?? (options.dataDir ? defaultNamespace(variant, dataDir) : `run-${randomBytes(4).toString('hex')}`);
+  const shared = !options.namespace && !options.dataDir;
+  let secret: string;
+  try {
+    await mkdir(dataDir, { recursive: true });
+    if (options.dataDir) unlock = lockDataDir(dataDir);
+    // Identity signs and the gateway checks tokens with one secret, handed to both in their environment.
+    secret = process.env.ORDERCTL_JWT_SECRET || Buffer.from(persistentKey(dataDir)).toString('base64');
+    if (broker) {
+      const { AmqpTransport } = await import('../broker/amqp-transport.js');
+      admin = await AmqpTransport.connect(broker, { namespace, shared });
+    }
+  } catch (error) {
+    unlock();
+    await removeTemp();
+    throw error;
   }
+  const tokens = new Tokens(secret);
   const ports = new Map<ServiceName, number>();
   for (const service of SERVICES) ports.set(service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : await freePort());
   const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
-  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: !options.dataDir, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, replicas: options.replicas ?? {} });
+  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, replicas: options.replicas ?? {} });
 
   const recorder = new Recorder(options.tracing ?? true);
   const children: Child[] = [];
@@ -98,50 +119,65 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     if (child.exited) return Promise.reject(new AppError('UPSTREAM_FAILED', `${child.service} (pid ${child.worker.process.pid}) has exited`));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, child });
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new AppError('UPSTREAM_TIMEOUT', `${child.service} (pid ${child.worker.process.pid}) did not answer within ${ANSWER_MS / 1000} s`));
+      }, ANSWER_MS);
+      const settle = <A extends unknown[]>(done: (...args: A) => void) => (...args: A) => {
+        clearTimeout(timer);
+        done(...args);
+      };
+      waiting.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), child });
       child.worker.send({ ...request, id } as HarnessRequest);
     });
   };
   const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
 
-  const ready = new Map<Worker, Promise<void>>();
-  for (const planned of plan) {
-    for (let replica = 1; replica <= planned.replicas; replica++) {
-      cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
-      const worker = cluster.fork({ ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
-      const child: Child = { service: planned.service, worker, exited: false, output: [] };
-      children.push(child);
-      const keep = (chunk: Buffer) => {
-        child.output.push(...chunk.toString().split('\n').filter(Boolean));
-        child.output.splice(0, Math.max(0, child.output.length - 20));
-      };
-      worker.process.stdout?.on('data', keep);
-      worker.process.stderr?.on('data', keep);
-      ready.set(
-        worker,
-        new Promise<void>((resolve, reject) => {
-          worker.on('message', (message: ProcessMessage) => {
-            if (message.kind === 'ready') resolve();
-            else if (message.kind === 'hops') recorder.ingest(message.hops);
-            else if (message.kind === 'recovery') for (const listener of passListeners) listener(message.counts);
-            else if (message.kind === 'answer') {
-              const pending = waiting.get(message.id);
-              waiting.delete(message.id);
-              if (message.error) pending?.reject(new AppError('UPSTREAM_FAILED', `${child.service}: ${message.error}`));
-              else pending?.resolve(message.result);
-            }
-          });
-          worker.on('exit', (code, signal) => {
-            child.exited = true;
-            for (const [id, pending] of waiting) if (pending.child === child) (waiting.delete(id), pending.reject(new AppError('UPSTREAM_FAILED', `${child.service} exited`)));
-            reject(new AppError('UPSTREAM_FAILED', `${child.service} stopped while starting (${signal ?? `exit code ${code}`}): ${child.output.slice(-5).join(' | ') || 'no output'}`));
-          });
-        }),
-      );
-    }
-  }
+  /** Forks one process of a planned service; resolves once it serves, rejects if it dies first. */
+  const spawn = (planned: PlannedService, replica: number): Promise<void> => {
+    cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
+    const signs = planned.service === 'identity' || planned.service === 'gateway';
+    const worker = cluster.fork({ ...planned.env, ...(signs ? { ORDERCTL_JWT_SECRET: secret } : {}), ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
+    const child: Child = { service: planned.service, worker, exited: false, output: [] };
+    children.push(child);
+    const keep = (chunk: Buffer) => {
+      child.output.push(...chunk.toString().split('\n').filter(Boolean));
+      child.output.splice(0, Math.max(0, child.output.length - 20));
+    };
+    worker.process.stdout?.on('data', keep);
+    worker.process.stderr?.on('data', keep);
+    let serving = false;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ProcessMessage) => {
+        if (message.kind === 'ready') {
+          serving = true;
+          resolve();
+        } else if (message.kind === 'hops') recorder.ingest(message.hops);
+        else if (message.kind === 'recovery') for (const listener of passListeners) listener(message.counts);
+        else if (message.kind === 'answer') {
+          const pending = waiting.get(message.id);
+          waiting.delete(message.id);
+          if (message.error) pending?.reject(new AppError('UPSTREAM_FAILED', `${child.service}: ${message.error}`));
+          else pending?.resolve(message.result);
+        }
+      });
+      worker.on('exit', (code, signal) => {
+        child.exited = true;
+        for (const [id, pending] of waiting) if (pending.child === child) (waiting.delete(id), pending.reject(new AppError('UPSTREAM_FAILED', `${child.service} exited`)));
+        const reason = signal ?? `exit code ${code}`;
+        if (!serving) return reject(new AppError('UPSTREAM_FAILED', `${child.service} stopped while starting (${reason}): ${child.output.slice(-5).join(' | ') || 'no output'}`));
+        if (stopping) return;
+        const restarted = !!options.restart;
+        options.onExit?.({ service: child.service, pid: worker.process.pid!, reason, restarted });
+        if (restarted) spawn(planned, replica).catch(() => {});
+      });
+    });
+  };
+  const starting = plan.flatMap((planned) => Array.from({ length: planned.replicas }, (_, i) => spawn(planned, i + 1)));
 
+  let stopping = false;
   const stopChildren = async () => {
+    stopping = true;
     // The gateway first, so nothing new comes in while the others finish what they hold.
     for (const group of [live('gateway'), live().filter((c) => c.service !== 'gateway')]) {
       await Promise.all(
@@ -163,7 +199,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     if (broker && !options.dataDir) await (admin as AmqpTransport).discard(groups).catch(() => {});
     else await admin.close();
     unlock();
-    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    await removeTemp();
   };
 
   const limitMs = options.startTimeoutMs ?? 60_000;
@@ -172,7 +208,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AppError('UPSTREAM_FAILED', `the service processes did not start within ${limitMs / 1000} s`)), limitMs);
     });
-    await Promise.race([Promise.all(ready.values()), timeout]);
+    await Promise.race([Promise.all(starting), timeout]);
   } catch (error) {
     await cleanup();
     throw error;
@@ -245,8 +281,8 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
       await everyReplica(name, { kind: 'start-service' });
       down.delete(name);
     },
-    setLatency(name, ms) {
-      void everyReplica(name, { kind: 'latency', ms }).catch(() => {});
+    async setLatency(name, ms) {
+      await everyReplica(name, { kind: 'latency', ms });
     },
     stopped: () => [...down],
     recovery,

@@ -202,7 +202,7 @@ export async function walk(options: WalkOptions): Promise<void> {
             say(chalk.red('Latency must be a number of milliseconds, 0 or more.'));
             continue;
           }
-          system!.setLatency(service, ms);
+          await system!.setLatency(service, ms);
         }
         if (choice === 'start') {
           await system!.settle(15_000);

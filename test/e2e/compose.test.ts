@@ -28,6 +28,8 @@ test('docker-compose config accepts it; each service runs the command a --proces
   for (const planned of expected) {
     const service = resolved.services[planned.service];
     expect(service.command, planned.service).toEqual(planned.args);
+    // The broker URL travels in the environment, as for a --processes child (not on the command line, where ps shows it).
+    expect(service.environment?.ORDERCTL_BROKER, planned.service).toBe('amqp://guest:guest@rabbitmq:5672');
     // The same options as a --processes child of the same style, in the same order; only addresses and folders differ.
     expect(flags(service.command)).toEqual(flags(loopback.find((p) => p.service === planned.service)!.args));
   }

@@ -62,10 +62,10 @@ describe.each(transports.map((t) => [t.name, t] as const))('thin events: the ord
     const token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken;
     expect((await api.send('deposit', 'POST', '/billing/account/deposit', { token, body: { amount: 100 } })).status).toBe(204);
     // Notification hears of the outcome late, and by then the order service is down.
-    system.setLatency('notification', 400);
+    await system.setLatency('notification', 400);
     expect((await api.send('order', 'POST', '/ordering/orders', { token, body: { price: 30 } })).status).toBe(201);
     await system.stopService('order');
-    system.setLatency('notification', 0);
+    await system.setLatency('notification', 0);
     // Longer than every redelivery would take before the outcome was parked.
     await sleep(2_000);
     expect(await system.transport.parked('notification.OrderCreated.OrderFailed')).toEqual([]);

@@ -36,7 +36,7 @@ async function consumersOf(namespace: string): Promise<Record<string, number>> {
 }
 
 describe('replicas: several processes of a service, one address and the same queues', () => {
-  test.each(['hybrid', 'event-notification', 'http'])('%s with billing×3 and notification×2: fifty customers racing keep every cent, every order ends final and is told once', async (name) => {
+  test.each(['hybrid', 'http'])('%s with billing×3 and notification×2: fifty customers racing keep every cent, every order ends final and is told once', async (name) => {
     const variant = findVariant(name);
     const system = await bootProcesses({ variant, broker: await rabbitmqUrl(), replicas: { billing: 3, notification: 2 } });
     try {
@@ -58,7 +58,7 @@ describe('replicas: several processes of a service, one address and the same que
 });
 
 describe('a replica killed with SIGKILL under load: the others finish its work', () => {
-  test.each(['http', 'event-notification', 'event-collaboration', 'hybrid'])('%s, billing×2 and notification×2, one of each killed', async (name) => {
+  test.each(['http', 'event-collaboration'])('%s, billing×2 and notification×2, one of each killed', async (name) => {
     const system = await bootProcesses({ variant: findVariant(name), broker: await rabbitmqUrl(), replicas: { billing: 2, notification: 2 } });
     try {
       const gateway = `${system.gatewayUrl}/api/v1`;
@@ -108,6 +108,52 @@ describe('serve --processes shuts every child down', () => {
     expect(await queuesNamed(`orderctl.${started.namespace}.`)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true });
+  });
+
+  test('a process that dies unasked is logged and started again; the system serves on', async () => {
+    const tmp = privateTmp();
+    const serve = startCli(['serve', '--variant=http', '--processes', '--port', '0', '--admin-port', '0', '--json-logs'], { TMPDIR: tmp });
+    while (!serve.stdout().includes('"event":"started"')) {
+      if (serve.child.exitCode !== null) throw new Error(`serve did not start: ${serve.stdout()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
+    const billing = (started.processes as { service: string; pid: number }[]).find((p) => p.service === 'billing')!;
+    process.kill(billing.pid, 'SIGKILL');
+    while (!serve.stdout().includes('"event":"process-exited"')) await new Promise((r) => setTimeout(r, 50));
+    const exited = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"process-exited"'))!);
+    expect(exited).toMatchObject({ service: 'billing', pid: billing.pid, reason: 'SIGKILL', restarted: true });
+    let health: { services?: Record<string, string> } = {};
+    for (let i = 0; i < 200 && health.services?.billing !== 'ok'; i++) {
+      health = (await fetch(`${started.gateway}/health`).then((r) => r.json())) as typeof health;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(health.services?.billing).toBe('ok');
+    serve.child.kill('SIGTERM');
+    expect((await serve.done).code).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('a broker that cannot be reached stops the boot in one line and leaves no folder behind', async () => {
+    const tmp = privateTmp();
+    const { code, stderr } = await cli(['run', '--variant=hybrid', '--processes', '--broker', 'amqp://guest:guest@127.0.0.1:1', '--no-report'], { TMPDIR: tmp });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^orderctl: cannot reach RabbitMQ at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
+  test('serve --service: identity and the gateway need ORDERCTL_JWT_SECRET; --replicas belongs to the whole system', async () => {
+    const env = { ORDERCTL_JWT_SECRET: '' };
+    const identity = await cli(['serve', '--service', 'identity', '--variant=http', '--port', '0'], env);
+    expect(identity.code).toBe(2);
+    expect(identity.stderr.trim()).toBe('orderctl: identity signs access tokens: set ORDERCTL_JWT_SECRET to the same secret in identity and the gateway');
+    const replicas = await cli(['serve', '--service', 'billing', '--variant=http', '--replicas', 'billing=2'], env);
+    expect(replicas.code).toBe(2);
+    expect(replicas.stderr).toContain('--processes, --replicas and --admin-port belong to a serve of the whole system');
+    const unknown = await cli(['serve', '--service', 'stock', '--variant=http'], env);
+    expect(unknown.stderr.trim()).toBe('orderctl: --service must be one of gateway, identity, billing, order, notification, not "stock"');
   });
 
   test('a style with events refuses --processes without a broker, in one line', async () => {

@@ -1,10 +1,11 @@
 import { screen } from '@inquirer/testing/vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { terminalAsker } from '../../src/walk/asker.js';
 import { walk } from '../../src/walk/walk.js';
 import { cli, privateTmp } from '../support/cli.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 const key = async (name: string, times = 1) => {
   for (let i = 0; i < times; i++) screen.keypress(name);
@@ -100,4 +101,23 @@ test('latency added to an event consumer shows on the delivery it slowed', async
   const delivered = /Broker ~▶ Billing\s+UserCreated\s+event delivered\s+([\d.]+) ms/.exec(stdout);
   expect(delivered, stdout).not.toBeNull();
   expect(Number(delivered![1])).toBeGreaterThanOrEqual(120);
+});
+
+describe('walk with one process per service (--processes, over RabbitMQ)', () => {
+  test('stopping notification stops its process\'s port and consumers; once started again it notifies once', async () => {
+    const { code, stdout } = await cli(['walk', '--variant=hybrid', '--processes', '--broker', await rabbitmqUrl(), '--script', script(ORDER_WITH_NOTIFICATION_DOWN)]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/→ 202 .*"status":"pending"/);
+    expect(stdout).toMatch(/What had waited for notification ran now:\n.*Broker ~▶ Notification\s+OrderCreated/);
+    expect(stdout).toMatch(/→ 200 \[\{.*Your order for 600\.00\$ has been successfully processed/);
+  });
+
+  test('latency added to a consumer in its own process shows on the delivery it slowed', async () => {
+    const lines = ['latency', 'billing', '120', 'register', 'dave', 'quit'];
+    const { code, stdout } = await cli(['walk', '--variant=event-collaboration', '--processes', '--broker', await rabbitmqUrl(), '--script', script(lines.join('\n'))]);
+    expect(code).toBe(0);
+    const delivered = /Broker ~▶ Billing\s+UserCreated\s+event delivered\s+([\d.]+) ms/.exec(stdout);
+    expect(delivered, stdout).not.toBeNull();
+    expect(Number(delivered![1])).toBeGreaterThanOrEqual(120);
+  });
 });
