@@ -18,8 +18,14 @@ export async function startHopChain(hops: number): Promise<{ url: string; close(
     const downstream = next;
     app.post('/', async (req, res) => {
       if (!downstream) return void res.status(201).json({ ...req.body, hop: i });
-      const answer = await request(downstream, { method: 'POST', body: JSON.stringify(req.body), headers: { 'content-type': 'application/json' }, dispatcher: agent });
-      res.status(answer.statusCode).json(await answer.body.json());
+      try {
+        const answer = await request(downstream, { method: 'POST', body: JSON.stringify(req.body), headers: { 'content-type': 'application/json' }, dispatcher: agent });
+        // Parsed and written again, as a service does with the answer of the one it called.
+        res.status(answer.statusCode).json(JSON.parse(await answer.body.text()));
+      } catch {
+        // The next hop went away (the chain is closing at the end of a load): a 502, as a service would answer.
+        res.status(502).json({ code: 502, error: 'BAD_GATEWAY', message: 'the next hop did not answer' });
+      }
     });
     const started = await listen(app);
     servers.unshift(started);

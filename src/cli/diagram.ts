@@ -10,7 +10,7 @@ import { runScenario } from '../scenarios/runner.js';
 import { launchSystem, type Placement } from '../system/launch.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, checkPlacement, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface DiagramOptions extends Placement {
@@ -39,6 +39,7 @@ export function diagramCommand(): Command {
     .addOption(replicasOption())
     .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
     .action(async (options: DiagramOptions) => {
+      checkPlacement(options, selectVariants(options.variant));
       const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       const renderer = options.render ? await openRenderer() : undefined;

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
 import { parseReplicas } from '../system/process-plan.js';
 import { findVariant, variants } from '../variants/index.js';
-import type { Variant } from '../variants/variant.js';
+import { usesBroker, type Variant } from '../variants/variant.js';
 
 /** `--variant <name>`: one of the four styles, or `all` where `allowAll`; required unless it has a fallback or is `optional`. */
 export function variantOption(allowAll: boolean, fallback?: string, required = true): Option {
@@ -42,6 +42,14 @@ export const brokerOption = () =>
       if (!isBrokerUrl(url)) throw new InvalidArgumentError(`must be an amqp:// or amqps:// URL, not "${maskUrl(url)}"`);
       return url;
     });
+
+/** Refuses, before anything boots, one process per service for styles with events without a broker to carry them. */
+export function checkPlacement(placement: { processes?: boolean; broker?: string }, chosen: Variant[]): void {
+  const needing = chosen.filter(usesBroker).map((v) => v.name);
+  if (placement.processes && !placement.broker && needing.length) {
+    throw new AppError('USAGE', `--processes with ${needing.join(', ')}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`);
+  }
+}
 
 export const processesOption = () =>
   new Option('--processes', 'start every service as its own OS process on loopback (styles with events need --broker: RabbitMQ carries them between processes)');

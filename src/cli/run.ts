@@ -9,7 +9,7 @@ import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { brokerOption, dataDirOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, checkPlacement, dataDirOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { describePlacement } from '../system/launch.js';
@@ -121,6 +121,7 @@ export function runCommand(): Command {
     )
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);
+      checkPlacement(options, variants);
       const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
       const out = options.json ? process.stderr : process.stdout;
       const say = (line: string) => out.write(`${line}\n`);

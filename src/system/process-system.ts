@@ -11,7 +11,6 @@ import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { persistentKey, Tokens } from '../core/tokens.js';
-import { defaultNamespace } from '../broker/open-transport.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
@@ -34,7 +33,7 @@ export interface ProcessBootOptions {
   tracing?: boolean;
   /** How long the processes may take to start. */
   startTimeoutMs?: number;
-  /** RabbitMQ namespace to keep (default with `dataDir`: the one `serve` uses for that data dir; without: a throwaway one). */
+  /** RabbitMQ namespace to keep across restarts (serve on a data dir); a throwaway one, deleted on close, when absent. */
   namespace?: string;
   /** Start a process again when it dies unasked (what serve does, as a container runtime would); off for runs and tests. */
   restart?: boolean;
@@ -84,9 +83,9 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   let unlock = () => {};
   let admin: Transport = new MemoryTransport();
   const removeTemp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
-  // A kept namespace for a kept data dir (the one a one-process serve of it uses); a throwaway one shared by the processes otherwise.
-  const namespace = options.namespace ?? (options.dataDir ? defaultNamespace(variant, dataDir) : `run-${randomBytes(4).toString('hex')}`);
-  const shared = !options.namespace && !options.dataDir;
+  // A namespace given is kept (serve on a data dir gives the one it would use in one process); else a throwaway one, shared by the processes.
+  const namespace = options.namespace ?? `run-${randomBytes(4).toString('hex')}`;
+  const shared = !options.namespace;
   let secret: string;
   try {
     await mkdir(dataDir, { recursive: true });
@@ -196,7 +195,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const cleanup = async () => {
     await stopChildren();
     const groups = [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
-    if (broker && !options.dataDir) await (admin as AmqpTransport).discard(groups).catch(() => {});
+    if (broker && shared) await (admin as AmqpTransport).discard(groups).catch(() => {});
     else await admin.close();
     unlock();
     await removeTemp();

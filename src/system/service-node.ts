@@ -18,7 +18,7 @@ import type { Variant } from '../variants/variant.js';
 import { InFlight } from './in-flight.js';
 import { wireLinks } from './links/index.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
-import { SERVICES, type ServiceName, type StoreOwner, type Wiring } from './wiring.js';
+import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
 
 /** How to start the services one process runs. */
 export interface NodeOptions {
@@ -58,7 +58,7 @@ export interface ServiceNode {
 }
 
 /** How long shutdown waits for requests and handlers in flight before it drops what is left. */
-export const DRAIN_MS = 10_000;
+const DRAIN_MS = 10_000;
 
 /** Opens the stores, wires the variant's links for the local services and starts their servers. */
 export async function startNode(options: NodeOptions): Promise<ServiceNode> {
@@ -192,6 +192,3 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     close: (beforeServices = async () => {}) => (closing ??= cleanup(beforeServices)),
   };
 }
-
-/** The stores a node opened, by service, for tests that look inside. */
-export type StoreOf = Record<StoreOwner, Store>;
