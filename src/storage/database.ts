@@ -46,19 +46,40 @@ export interface OpenOptions {
   releaseClaims?: boolean;
 }
 
+/**
+ * Switches to WAL. On a fresh file that needs an exclusive lock, and SQLite answers "database is locked"
+ * at once, without waiting, when another process opening the same file holds it: try again for up to 5 s.
+ */
+function walMode(db: Db): void {
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let tried = 0; ; tried++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || tried >= 500) throw error;
+      Atomics.wait(wait, 0, 0, 10);
+    }
+  }
+}
+
 /** Opens (or creates) `<dir>/<service>.sqlite` in WAL mode and applies the service's schema and the messaging tables. */
 export function openDatabase(dir: string, service: string, schema: string, options: OpenOptions = {}): Db {
   const db = new Database(join(dir, `${service}.sqlite`));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // Replicas of a service open its file at the same moment: each waits for the other's lock rather than failing.
   db.pragma('busy_timeout = 5000');
+  walMode(db);
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.exec(schema + messagingSchema);
-  const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
-  for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
-  db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
-  // Alone on a data dir, claims still held were held by a process that ended (crashed mid-send), so
-  // nobody is sending those rows now. Released, they go out at once, not when the lease ends.
-  if (options.releaseClaims ?? true) db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
+  // Schema and migrations in one IMMEDIATE transaction, so two replicas never both add the same column.
+  db.transaction(() => {
+    db.exec(schema + messagingSchema);
+    const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
+    for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
+    db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
+    // Alone on a data dir, claims still held were held by a process that ended (crashed mid-send), so
+    // nobody is sending those rows now. Released, they go out at once, not when the lease ends.
+    if (options.releaseClaims ?? true) db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
+  }).immediate();
   return db;
 }
