@@ -2,13 +2,12 @@
 // prepares customers, and after the load reports its CPU, memory and what its recording says.
 import express from 'express';
 import { createServer, type Server } from 'node:http';
-import { openTransport } from '../broker/open-transport.js';
 import { closeServer, listen } from '../http/service-app.js';
 import { ApiClient } from '../scenarios/api-client.js';
 import { checkInvariants } from '../scenarios/invariants.js';
 import type { RunContext, UserState } from '../scenarios/run-context.js';
-import { bootSystem, closeAllSystems, type RunningSystem } from '../system/boot.js';
-import { bootProcesses } from '../system/process-system.js';
+import { closeAllSystems, type RunningSystem } from '../system/boot.js';
+import { launchSystem } from '../system/launch.js';
 import { startHopChain } from './hop-chain.js';
 import { findVariant } from '../variants/index.js';
 import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
@@ -55,9 +54,7 @@ async function prepare(url: string, count: number): Promise<UserState[]> {
 async function start(target: Target, count: number): Promise<void> {
   if (target.kind === 'variant') {
     const variant = findVariant(target.variant);
-    system = target.processes
-      ? await bootProcesses({ variant, broker: target.broker, replicas: target.processes.replicas, tracing: target.tracing })
-      : await bootSystem({ variant, transport: await openTransport(target.broker), tracing: target.tracing });
+    system = await launchSystem(variant, { broker: target.broker, processes: !!target.processes, replicas: target.processes?.replicas }, { tracing: target.tracing });
     users = await prepare(system.gatewayUrl, count);
     await system.settle();
     send({ type: 'ready', url: system.gatewayUrl, path: '/api/v1/ordering/orders', users: users.map((u) => ({ token: u.token! })) });

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { isBrokerUrl, maskUrl } from '../broker/broker-url.js';
 import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
-import { parseReplicas } from '../system/process-plan.js';
+import { brokerNeeded, parseReplicas } from '../system/process-plan.js';
 import { findVariant, variants } from '../variants/index.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 
@@ -47,7 +47,7 @@ export const brokerOption = () =>
 export function checkPlacement(placement: { processes?: boolean; broker?: string }, chosen: Variant[]): void {
   const needing = chosen.filter(usesBroker).map((v) => v.name);
   if (placement.processes && !placement.broker && needing.length) {
-    throw new AppError('USAGE', `--processes with ${needing.join(', ')}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`);
+    throw new AppError('USAGE', brokerNeeded(needing));
   }
 }
 

@@ -6,6 +6,7 @@ import { openTransport } from '../broker/open-transport.js';
 import { configuredTokens } from '../core/tokens.js';
 import type { ServiceDirectory } from '../http/service-client.js';
 import { bridgeToHarness } from '../system/process-bridge.js';
+import { handlesTokens } from '../system/process-plan.js';
 import { startNode } from '../system/service-node.js';
 import { SERVICES, type ServiceName } from '../system/wiring.js';
 import { Recorder } from '../tracing/recorder.js';
@@ -59,8 +60,7 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
   if (options.processes || options.replicas || options.adminPort !== undefined) {
     throw new CliError('--service runs one process of one service: --processes, --replicas and --admin-port belong to a serve of the whole system', EXIT.usage);
   }
-  const signsOrChecks = service === 'identity' || service === 'gateway';
-  if (signsOrChecks && !process.env.ORDERCTL_JWT_SECRET) {
+  if (handlesTokens(service) && !process.env.ORDERCTL_JWT_SECRET) {
     throw new CliError(`${service} ${service === 'identity' ? 'signs' : 'checks'} access tokens: set ORDERCTL_JWT_SECRET to the same secret in identity and the gateway`, EXIT.usage);
   }
   const peers = parsePeers(options.peers, service);

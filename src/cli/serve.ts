@@ -10,12 +10,11 @@ import type { Replicas } from '../system/process-plan.js';
 import { SERVICES } from '../system/wiring.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, dataDirOption, parsePort, selectVariants, variantOption } from './options.js';
+import { brokerOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, variantOption } from './options.js';
 import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
-import { processesOption, replicasOption } from './options.js';
 
 /** What each recovery count means, for the log line. */
 const RECOVERY_WORDS = {
@@ -55,7 +54,7 @@ export function serveCommand(): Command {
     .option('--pid-file <file>', 'write the process id here once serving (removed on stop): `kill $(cat FILE)` stops it')
     .option('--namespace <name>', 'RabbitMQ namespace whose queues are kept across restarts (default with --data-dir: serve-<variant>-<hash of the data dir>; without: a throwaway one)')
     .option('--service <name>', `run this one service alone (what a container runs): ${SERVICES.join(', ')}`)
-    .option('--peers <list>', 'with --service: where the others are, e.g. gateway=http://gateway:8080,billing=http://billing:8080', process.env.ORDERCTL_PEERS)
+    .addOption(new Option('--peers <list>', 'with --service: where the others are, e.g. gateway=http://gateway:8080,billing=http://billing:8080').env('ORDERCTL_PEERS'))
     .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
     .addOption(new Option('--shared-namespace', 'with --service: the namespace is throwaway and shared; the harness that started the processes deletes it').hideHelp())
     .addOption(processesOption())

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { planProcesses, type Deployment } from '../system/process-plan.js';
+import { handlesTokens, planProcesses, type Deployment } from '../system/process-plan.js';
 import { SERVICES } from '../system/wiring.js';
 
 /** The port every service listens on inside its container. */
@@ -34,12 +34,11 @@ export function composeFile(): string {
     },
   };
   for (const planned of planProcesses(composeDeployment)) {
-    const signs = planned.service === 'identity' || planned.service === 'gateway';
     services[planned.service] = {
       build: '.',
       image: 'orderctl:latest',
       command: planned.args,
-      environment: { ...planned.env, ...(signs ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}) },
+      environment: { ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}) },
       volumes: [`${planned.service}-data:/data`],
       depends_on: { rabbitmq: { condition: 'service_healthy' } },
       ...(planned.service === 'gateway' ? { ports: [`\${ORDERCTL_PORT:-8080}:${CONTAINER_PORT}`] } : {}),

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryTransport } from '../broker/memory-transport.js';
 import type { Transport } from '../broker/transport.js';
-import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { configuredTokens, type Tokens } from '../core/tokens.js';
 import type { Recovery, RecoveryOptions } from './recovery.js';
+import { untilQuiet } from './quiet.js';
 import { startNode, type ServiceNode } from './service-node.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import type { Variant } from '../variants/variant.js';
@@ -126,16 +126,8 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
 
   let closed = false;
   let closing: Promise<void> | undefined;
-  async function settle(timeoutMs = 10_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (Date.now() < deadline && !closed) {
-      quiet = node.waiting() === 0 && recorder.inFlight === 0 && (await transport.pending()) === 0 ? quiet + 1 : 0;
-      if (quiet >= 3) return true;
-      await sleep(5);
-    }
-    return false;
-  }
+  const settle = (timeoutMs = 10_000) =>
+    untilQuiet(async () => node.waiting() === 0 && recorder.inFlight === 0 && (await transport.pending()) === 0, timeoutMs, () => closed);
 
   return {
     variant,

@@ -19,7 +19,7 @@ export async function launchSystem(variant: Variant, placement: Placement, optio
   return bootSystem({ ...options, variant, transport: await openTransport(placement.broker, variant) });
 }
 
-/** How a command names where it ran: `RabbitMQ, one process per service (billing×3)`. */
+/** How a command names where it ran: '' in one process, else `one process per service (billing×3)`. */
 export function describePlacement(placement: Placement): string {
   if (!placement.processes) return '';
   const replicas = Object.entries(placement.replicas ?? {}).filter(([, n]) => (n ?? 1) > 1).map(([s, n]) => `${s}×${n}`);

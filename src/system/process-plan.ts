@@ -1,5 +1,12 @@
 import { SERVICES, type ServiceName } from './wiring.js';
 
+/** Identity signs access tokens and the gateway checks them: both need the one secret. */
+export const handlesTokens = (service: ServiceName) => service === 'identity' || service === 'gateway';
+
+/** Why styles with events cannot run as separate processes without a broker, in one line. */
+export const brokerNeeded = (variants: string[]) =>
+  `--processes with ${variants.join(', ')}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`;
+
 /** How many processes of each service (1 unless given). */
 export type Replicas = Partial<Record<ServiceName, number>>;
 

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import type { AmqpTransport } from '../broker/amqp-transport.js';
 import { MemoryTransport } from '../broker/memory-transport.js';
 import type { Transport } from '../broker/transport.js';
-import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { persistentKey, Tokens } from '../core/tokens.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
@@ -16,7 +15,8 @@ import { Recorder } from '../tracing/recorder.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem, type StoppableService } from './boot.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
-import { planProcesses, type PlannedService, type Replicas } from './process-plan.js';
+import { brokerNeeded, handlesTokens, planProcesses, type PlannedService, type Replicas } from './process-plan.js';
+import { untilQuiet } from './quiet.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 
@@ -46,13 +46,25 @@ const STOP_MS = 20_000;
 /** How long the harness waits for a process to answer a request (status, a fault) before it counts it as stuck. */
 const ANSWER_MS = 10_000;
 
-/** A port nobody listens on now (the process that takes it binds it a moment later). */
+/**
+ * A port nobody listens on now, for a process to bind a moment later. Taken below the kernel's range of
+ * ephemeral ports, so that no outgoing connection (to the broker, between services) can be given it meanwhile.
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').then((text) => Number(text.trim().split(/\s+/)[0]), () => 32_768);
+  const low = 10_000;
+  const high = Math.max(low + 1_000, range) - 1;
+  for (;;) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    const server = createServer();
+    const bound = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => done(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((done) => server.close(() => done()));
+    return port;
+  }
 }
 
 type Totals = RecoveryCounts & { passes: number };
@@ -76,9 +88,7 @@ export function bootProcesses(options: ProcessBootOptions): Promise<RunningSyste
 async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const { variant } = options;
   const broker = usesBroker(variant) ? options.broker : undefined;
-  if (usesBroker(variant) && !broker) {
-    throw new AppError('USAGE', `--processes with ${variant.name}: messages between processes need a broker; add --broker amqp://guest:guest@127.0.0.1:5672 (the embedded one lives inside one process)`);
-  }
+  if (usesBroker(variant) && !broker) throw new AppError('USAGE', brokerNeeded([variant.name]));
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'orderctl-'));
   let unlock = () => {};
   let admin: Transport = new MemoryTransport();
@@ -130,13 +140,14 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
       child.worker.send({ ...request, id } as HarnessRequest);
     });
   };
+  /** The consumer groups the processes reported in their last status. */
+  const knownGroups = () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
   const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
 
   /** Forks one process of a planned service; resolves once it serves, rejects if it dies first. */
   const spawn = (planned: PlannedService, replica: number): Promise<void> => {
     cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
-    const signs = planned.service === 'identity' || planned.service === 'gateway';
-    const worker = cluster.fork({ ...planned.env, ...(signs ? { ORDERCTL_JWT_SECRET: secret } : {}), ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
+    const worker = cluster.fork({ ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}), ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
     const child: Child = { service: planned.service, worker, exited: false, output: [] };
     children.push(child);
     const keep = (chunk: Buffer) => {
@@ -194,8 +205,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   };
   const cleanup = async () => {
     await stopChildren();
-    const groups = [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
-    if (broker && shared) await (admin as AmqpTransport).discard(groups).catch(() => {});
+    if (broker && shared) await (admin as AmqpTransport).discard(knownGroups()).catch(() => {});
     else await admin.close();
     unlock();
     await removeTemp();
@@ -222,17 +232,10 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         return child.status;
       }),
     );
-  async function settle(timeoutMs = 10_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (Date.now() < deadline && !closing) {
-      const all = await statuses().catch(() => undefined);
-      quiet = all && all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0) ? quiet + 1 : 0;
-      if (quiet >= 3) return true;
-      await sleep(5);
-    }
-    return false;
-  }
+  const isQuiet = async () => {
+    const all = await statuses().catch(() => undefined);
+    return !!all && all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0);
+  };
   const sum = (all: Partial<Totals>[]): Totals => {
     const total: Totals = { ordersSettled: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, passes: 0 };
     for (const counts of all) for (const key of Object.keys(total) as (keyof Totals)[]) total[key] += counts[key] ?? 0;
@@ -257,7 +260,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     request: (message, requestOptions) => admin.request(message, requestOptions),
     parked: (group) => admin.parked(group),
     replay: (group, ids) => admin.replay(group, ids),
-    groups: () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))],
+    groups: knownGroups,
     pending: async () => (await statuses()).reduce((n, s) => n + s.pending, 0),
     close: async () => {},
   };
@@ -271,7 +274,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     transport,
     tokens,
     dataDir,
-    settle: (timeoutMs) => (closing ? Promise.resolve(false) : settle(timeoutMs)),
+    settle: (timeoutMs = 10_000) => (closing ? Promise.resolve(false) : untilQuiet(isQuiet, timeoutMs, () => !!closing)),
     async stopService(name) {
       await everyReplica(name, { kind: 'stop-service' });
       down.add(name);
@@ -287,23 +290,17 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     recovery,
     close: () =>
       (closing ??= (async () => {
-        await settleQuietly();
+        await untilQuiet(isQuiet, 2_000, () => stopping, 1);
         await cleanup();
       })()),
     ...(broker ? { namespace } : {}),
-    processCosts: async () =>
-      Promise.all(live().map(async (child) => ({ service: child.service, pid: child.worker.process.pid!, ...(await ask<ProcessStatus>(child, { kind: 'status' })) }))).then((all) =>
-        all.map(({ service, pid, cpuSeconds, rssMb }) => ({ service, pid, cpuSeconds, rssMb })),
+    processCosts: () =>
+      Promise.all(
+        live().map(async (child) => {
+          const { cpuSeconds, rssMb } = await ask<ProcessStatus>(child, { kind: 'status' });
+          return { service: child.service, pid: child.worker.process.pid!, cpuSeconds, rssMb };
+        }),
       ),
     processes: () => children.map((c) => ({ service: c.service, pid: c.worker.process.pid!, alive: !c.exited })),
   };
-
-  async function settleQuietly() {
-    const deadline = Date.now() + 2_000;
-    while (Date.now() < deadline) {
-      const all = await statuses().catch(() => undefined);
-      if (!all || all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0)) return;
-      await sleep(10);
-    }
-  }
 }
