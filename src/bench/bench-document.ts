@@ -149,7 +149,7 @@ export function benchDocument(report: BenchReport): Block[] {
       kind: 'list',
       items: [
         ...report.runs.map((r) => ({ name: variantName(r), repeats: r.repeats })),
-        ...(report.processes ?? []).map((p) => ({ name: `${p.variant}${p.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}, one process per service, billing×${p.billingReplicas}`, repeats: p.repeats })),
+        ...(report.processes ?? []).map((p) => ({ name: `${runName(p)}, one process per service, billing×${p.billingReplicas}`, repeats: p.repeats })),
       ].flatMap((r) =>
         r.repeats.map((x, i) => {
           const c = x.sut.consistency;
@@ -178,7 +178,7 @@ function processBlocks(report: BenchReport): Block[] {
     }
     for (const p of scaled.filter((x) => x.variant === variant)) {
       const cpu = SERVICE_ORDER.filter((s) => p.cpuMsPerOrder[s]).map((s) => `${s} ${formatSpread(p.cpuMsPerOrder[s], (n) => n.toFixed(2))}`);
-      rows.push([`${variant}${p.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}`, `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
+      rows.push([runName(p), `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
     }
   }
   return [

@@ -118,7 +118,7 @@ test('bench --processes: each variant in one process and with one process per se
   expect(report.consistent).toBe(true);
   const markdown = readFileSync(join(reportDir(stderr), 'report.md'), 'utf8');
   expect(markdown).toContain('## One process per service');
-  expect(markdown).toMatch(/\| hybrid on RabbitMQ \| one process per service, billing×3 \| \d+/);
+  expect(markdown).toMatch(/\| hybrid \(RabbitMQ\) \| one process per service, billing×3 \| \d+/);
   expect(markdown).toContain('the floor: 5 bare express hops');
   rmSync(reports, { recursive: true });
 }, 660_000);
