@@ -132,7 +132,7 @@ export class OutboxRelay implements OutboxReader {
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const claimed = this.store.ready(BATCH).filter((row) => this.store.claim(row.seq, this.owner, LEASE_MS));
+      const claimed = this.store.claimReady(BATCH, this.owner, LEASE_MS);
       if (claimed.length === 0) return;
       await Promise.all(claimed.map((row) => this.send(row)));
     }

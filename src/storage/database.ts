@@ -1,8 +1,15 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { maskUrl } from '../broker/broker-url.js';
+import { AppError } from '../core/errors.js';
+import { PostgresDb, postgresSchema } from './postgres-db.js';
+import type { SqlDb } from './sql-db.js';
+import { SqliteDb } from './sqlite-db.js';
 
-/** A service's own SQLite database. */
-export type Db = Database.Database;
+/** A service's own database. */
+export type Db = SqlDb;
+
+/** Where services keep their data: a SQLite file each in a directory, or a schema each in one PostgreSQL database. */
+export type StorePlace = { kind: 'sqlite'; dir: string } | { kind: 'postgres'; url: string; prefix: string };
 
 /**
  * Every service's messaging tables: what waits to leave (events, replies and calls, in the
@@ -46,40 +53,55 @@ export interface OpenOptions {
   releaseClaims?: boolean;
 }
 
-/**
- * Switches to WAL. On a fresh file that needs an exclusive lock, and SQLite answers "database is locked"
- * at once, without waiting, when another process opening the same file holds it: try again for up to 5 s.
- */
-function walMode(db: Db): void {
-  const wait = new Int32Array(new SharedArrayBuffer(4));
-  for (let tried = 0; ; tried++) {
-    try {
-      db.pragma('journal_mode = WAL');
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || tried >= 500) throw error;
-      Atomics.wait(wait, 0, 0, 10);
-    }
+/** The PostgreSQL schema of `service` under `prefix` (a namespace: letters, digits and `_` only). */
+export function schemaName(prefix: string, service: string): string {
+  const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return (prefix ? `${clean(prefix)}_${clean(service)}` : clean(service)).slice(0, 63);
+}
+
+function connect(place: StorePlace, service: string): SqlDb {
+  if (place.kind === 'sqlite') return new SqliteDb(join(place.dir, `${service}.sqlite`));
+  try {
+    return new PostgresDb(place.url, schemaName(place.prefix, service));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('USAGE', `cannot open ${service}'s database in PostgreSQL (${maskUrl(place.url)}): ${(error as Error).message.trim()}`);
   }
 }
 
-/** Opens (or creates) `<dir>/<service>.sqlite` in WAL mode and applies the service's schema and the messaging tables. */
-export function openDatabase(dir: string, service: string, schema: string, options: OpenOptions = {}): Db {
-  const db = new Database(join(dir, `${service}.sqlite`));
-  // Replicas of a service open its file at the same moment: each waits for the other's lock rather than failing.
-  db.pragma('busy_timeout = 5000');
-  walMode(db);
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  // Schema and migrations in one IMMEDIATE transaction, so two replicas never both add the same column.
-  db.transaction(() => {
-    db.exec(schema + messagingSchema);
-    const present = new Set((db.pragma('table_info(outbox)') as { name: string }[]).map((c) => c.name));
-    for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
+/**
+ * Opens (or creates) a service's database — `<dir>/<service>.sqlite` in WAL mode, or its schema in
+ * PostgreSQL — and applies the service's schema and the messaging tables.
+ */
+export function openDatabase(where: string | StorePlace, service: string, schema: string, options: OpenOptions = {}): Db {
+  const place: StorePlace = typeof where === 'string' ? { kind: 'sqlite', dir: where } : where;
+  const db = connect(place, service);
+  // Schema and migrations in one exclusive transaction, so two replicas never both add the same column.
+  db.exclusive(() => {
+    if (db instanceof SqliteDb) {
+      db.exec(schema + messagingSchema);
+      const present = db.columns('outbox');
+      for (const [column, type] of Object.entries(outboxColumns)) if (!present.has(column)) db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
+    } else {
+      db.exec(postgresSchema(schema + messagingSchema));
+      for (const [column, type] of Object.entries(outboxColumns)) db.exec(postgresSchema(`ALTER TABLE outbox ADD COLUMN IF NOT EXISTS ${column} ${type}`));
+      db.exec(`CREATE OR REPLACE FUNCTION now_utc() RETURNS text LANGUAGE sql VOLATILE
+               AS $$ SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$`);
+    }
     db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
     // Alone on a data dir, claims still held were held by a process that ended (crashed mid-send), so
     // nobody is sending those rows now. Released, they go out at once, not when the lease ends.
     if (options.releaseClaims ?? true) db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');
-  }).immediate();
+  });
   return db;
+}
+
+/** Drops the schemas of a throwaway namespace (a run's, a test's); what is not there is skipped. */
+export function dropSchemas(url: string, prefix: string, services: readonly string[]): void {
+  const db = new PostgresDb(url, 'public');
+  try {
+    for (const service of services) db.exec(`DROP SCHEMA IF EXISTS "${schemaName(prefix, service)}" CASCADE`);
+  } finally {
+    db.close();
+  }
 }

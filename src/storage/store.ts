@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { HEADERS } from '../broker/transport.js';
 import { AppError } from '../core/errors.js';
 import { currentTrace, formatTraceparent } from '../tracing/context.js';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
+import type { SqlStatement } from './sql-db.js';
 
 /** Thrown when a message this consumer already handled comes again: the bus acks it and does nothing. */
 export class AlreadyProcessed extends Error {
@@ -44,7 +44,7 @@ export interface OutgoingOptions {
   correlationId?: string;
 }
 
-const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
+const NOW = 'now_utc()';
 const COLUMNS = 'seq, message_id, event, kind, aggregate, payload, headers, attempts';
 
 type RawRow = { seq: number; message_id: string; event: string; kind: OutboxKind; aggregate: string; payload: string; headers: string; attempts: number };
@@ -75,17 +75,25 @@ export class Store {
   private reader?: OutboxReader;
   private raised = false;
   private readonly statements;
-  private readonly prepared = new Map<string, Statement>();
+  private readonly prepared = new Map<string, SqlStatement>();
   private closed = false;
 
   constructor(readonly db: Db) {
     this.statements = {
-      processed: db.prepare(`INSERT OR IGNORE INTO inbox (consumer, message_id, processed_at) VALUES (?, ?, ${NOW})`),
+      processed: db.prepare(`INSERT INTO inbox (consumer, message_id, processed_at) VALUES (?, ?, ${NOW}) ON CONFLICT DO NOTHING`),
       enqueue: db.prepare(`INSERT INTO outbox (message_id, event, kind, aggregate, payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ${NOW})`),
       next: db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY seq LIMIT ?`),
       // The head of each aggregate, when nobody holds it and its retry is due: one row per aggregate in flight, in seq order.
       ready: db.prepare(`SELECT ${COLUMNS} FROM outbox o WHERE o.claimed_until <= ? AND o.next_attempt_at <= ?
                          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.aggregate = o.aggregate AND p.seq < o.seq) ORDER BY o.seq LIMIT ?`),
+      // PostgreSQL: the same rows, claimed in one statement; rows another sender is claiming are skipped, not waited for.
+      claimReady:
+        db.dialect === 'postgres'
+          ? db.prepare(`UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE claimed_until <= ? AND seq IN (
+                          SELECT o.seq FROM outbox o WHERE o.claimed_until <= ? AND o.next_attempt_at <= ?
+                          AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.aggregate = o.aggregate AND p.seq < o.seq)
+                          ORDER BY o.seq LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING ${COLUMNS}`)
+          : undefined,
       ofAggregate: db.prepare(`SELECT ${COLUMNS}, claimed_until FROM outbox WHERE aggregate = ? ORDER BY seq`),
       claim: db.prepare('UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE seq = ? AND claimed_until <= ?'),
       failed: db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = 0, attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?'),
@@ -97,7 +105,7 @@ export class Store {
   }
 
   /** The prepared statement for `sql`, compiled once per store. */
-  sql(sql: string): Statement {
+  sql(sql: string): SqlStatement {
     this.open();
     let statement = this.prepared.get(sql);
     if (!statement) {
@@ -122,16 +130,14 @@ export class Store {
     if (this.db.inTransaction) return fn();
     const delivery = currentTrace()?.delivery;
     let recording = false;
-    this.raised = false;
-    const result = this.db
-      .transaction(() => {
-        if (delivery && !delivery.recorded) {
-          if (this.statements.processed.run(delivery.consumer, delivery.messageId).changes === 0) throw new AlreadyProcessed(delivery.messageId);
-          recording = true;
-        }
-        return fn();
-      })
-      .immediate();
+    const result = this.db.transaction(() => {
+      this.raised = false;
+      if (delivery && !delivery.recorded) {
+        if (this.statements.processed.run(delivery.consumer, delivery.messageId).changes === 0) throw new AlreadyProcessed(delivery.messageId);
+        recording = true;
+      }
+      return fn();
+    });
     if (recording && delivery) delivery.recorded = true;
     if (this.raised) {
       this.raised = false;
@@ -143,7 +149,7 @@ export class Store {
   /** Runs `fn` inside the current write so that, when it throws, what it wrote is undone and the rest of the write stays. */
   savepoint<T>(fn: () => T): T {
     if (!this.db.inTransaction) throw new Error('savepoint() outside a write');
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn);
   }
 
   /** Records a domain event in the outbox, inside the current write; nobody wanting it, nothing is stored. */
@@ -180,6 +186,14 @@ export class Store {
   ready(limit: number, now = Date.now()): OutboxRow[] {
     if (this.closed) return [];
     return (this.statements.ready.all(now, now, limit) as RawRow[]).map(toRow);
+  }
+
+  /** Claims for `leaseMs` the rows a sender may take now (see `ready`), oldest first; none that another sender holds. */
+  claimReady(limit: number, owner: string, leaseMs: number, now = Date.now()): OutboxRow[] {
+    if (this.closed) return [];
+    const { claimReady } = this.statements;
+    if (!claimReady) return this.db.transaction(() => this.ready(limit, now).filter((row) => this.claim(row.seq, owner, leaseMs, now)));
+    return (claimReady.all(owner, now + leaseMs, now, now, now, limit) as RawRow[]).map(toRow).sort((a, b) => a.seq - b.seq);
   }
 
   /** The rows of one aggregate, oldest first, with whether someone holds them now. */

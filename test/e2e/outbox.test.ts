@@ -92,7 +92,7 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     const row = source.db.transaction(() => {
       new BillingService(source).deposit('u1', 700);
       return source.outbox(1)[0];
-    })();
+    });
     await waitFor(() => applied.length === 1 && source.waiting() === 0);
     // The relay died after the broker confirmed but before it removed the row: the row is back.
     source.db

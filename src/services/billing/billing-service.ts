@@ -101,9 +101,9 @@ export class BillingService {
   ) {
     this.statements = {
       debit: this.store.sql(
-        `UPDATE accounts SET amount_cents = amount_cents - ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ? AND amount_cents >= ?`,
+        `UPDATE accounts SET amount_cents = amount_cents - ?, updated_at = now_utc() WHERE user_id = ? AND amount_cents >= ?`,
       ),
-      ledger: this.store.sql(`INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`),
+      ledger: this.store.sql(`INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) VALUES (?, ?, ?, ?, now_utc())`),
     };
   }
 
@@ -120,8 +120,8 @@ export class BillingService {
   openAccount(userId: string): Account {
     return this.store.write(() => {
       this.store
-        .sql(`INSERT OR IGNORE INTO accounts (user_id, amount_cents, created_at, updated_at)
-                  VALUES (?, 0, strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .sql(`INSERT INTO accounts (user_id, amount_cents, created_at, updated_at)
+                  VALUES (?, 0, now_utc(), now_utc()) ON CONFLICT DO NOTHING`)
         .run(userId);
       this.note('account opened');
       return this.account(userId);
@@ -154,7 +154,7 @@ export class BillingService {
       if (!current) throw notFound(NO_ACCOUNT);
       if (current.amountCents + cents > MAX_BALANCE_CENTS) throw new AppError('UNPROCESSABLE', 'the balance would exceed the largest amount an account can hold');
       this.store
-        .sql(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE user_id = ?`)
+        .sql(`UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = now_utc() WHERE user_id = ?`)
         .run(cents, userId);
       this.statements.ledger.run(userId, 'deposit', cents, null);
       this.store.raise('DepositMade', { userId, amountCents: cents });
@@ -192,7 +192,7 @@ export class BillingService {
       }
       if (key) {
         this.store
-          .sql(`INSERT INTO idempotency_keys (user_id, key, fingerprint, status, message, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+          .sql(`INSERT INTO idempotency_keys (user_id, key, fingerprint, status, message, created_at) VALUES (?, ?, ?, ?, ?, now_utc())`)
           .run(userId, key, fingerprint, outcome.status, outcome.message ?? null);
       }
       return { ...outcome, replayed: false };
@@ -221,7 +221,7 @@ export class BillingService {
         ? { id: paymentId, userId, amountCents: cents, status: 'succeeded' }
         : { id: paymentId, userId, amountCents: cents, status: 'failed', reason: result.reason };
       this.store
-        .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, now_utc())`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
       this.store.raise('PaymentSettled', payment);
       this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);

@@ -33,7 +33,7 @@ CREATE INDEX IF NOT EXISTS revoked_tokens_by_expiry ON revoked_tokens (expires_a
 export function storedRevocations(db: Db): RevocationList {
   const statements = {
     purge: db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?'),
-    insert: db.prepare('INSERT OR REPLACE INTO revoked_tokens (jti, expires_at) VALUES (?, ?)'),
+    insert: db.prepare('INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO UPDATE SET expires_at = excluded.expires_at'),
     find: db.prepare('SELECT 1 FROM revoked_tokens WHERE jti = ?'),
   };
   statements.purge.run(nowSeconds());
@@ -42,7 +42,7 @@ export function storedRevocations(db: Db): RevocationList {
       db.transaction(() => {
         statements.purge.run(nowSeconds());
         statements.insert.run(jti, Math.ceil(exp));
-      }).immediate();
+      });
     },
     has: (jti) => statements.find.get(jti) !== undefined,
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conflict, notFound, unauthorized } from '../../core/errors.js';
 import type { Tokens } from '../../core/tokens.js';
 import { emailField, text } from '../../http/validate.js';
+import { isUniqueViolation } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -78,13 +79,12 @@ export class IdentityService {
     try {
       this.store.write(() => {
         this.store
-          .sql(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at)
-                    VALUES (@id, @email, @password_hash, @first_name, @last_name, @phone, datetime('now'))`)
-          .run(row);
+          .sql(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+          .run(row.id, row.email, row.password_hash, row.first_name, row.last_name, row.phone, new Date().toISOString().slice(0, 19).replace('T', ' '));
         this.store.raise('UserRegistered', user);
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict('email is already registered');
+      if (isUniqueViolation(error)) throw conflict('email is already registered');
       throw error;
     }
     return user;

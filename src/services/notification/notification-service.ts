@@ -109,7 +109,7 @@ export class NotificationService {
       const sent = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row | undefined;
       if (sent) return { notification: toNotification(sent) };
       this.store
-        .sql(`INSERT OR IGNORE INTO waiting_notifications (order_id, user_id, facts, created_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .sql(`INSERT INTO waiting_notifications (order_id, user_id, facts, created_at) VALUES (?, ?, ?, now_utc()) ON CONFLICT DO NOTHING`)
         .run(facts.orderId, facts.userId, JSON.stringify(facts));
       return {};
     });
@@ -123,7 +123,7 @@ export class NotificationService {
   awaitDetails(orderId: string): void {
     this.store.write(() => {
       if (this.store.sql('SELECT 1 FROM notifications WHERE order_id = ?').get(orderId)) return;
-      this.store.sql(`INSERT OR IGNORE INTO waiting_details (order_id, created_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ'))`).run(orderId);
+      this.store.sql(`INSERT INTO waiting_details (order_id, created_at) VALUES (?, now_utc()) ON CONFLICT DO NOTHING`).run(orderId);
     });
   }
 
@@ -158,8 +158,8 @@ export class NotificationService {
   notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
     return this.store.write(() => {
       const changes = this.store
-        .sql(`INSERT OR IGNORE INTO notifications (id, user_id, order_id, email, message, created_at)
-                  VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))`)
+        .sql(`INSERT INTO notifications (id, user_id, order_id, email, message, created_at)
+                  VALUES (?, ?, ?, ?, ?, now_utc()) ON CONFLICT DO NOTHING`)
         .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
       this.store.sql('DELETE FROM waiting_notifications WHERE order_id = ?').run(facts.orderId);
       const row = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;

@@ -63,7 +63,7 @@ const toOrder = (row: OrderRow): Order => ({
   updatedAt: row.updated_at,
 });
 
-const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ')`;
+const NOW = `now_utc()`;
 
 /**
  * Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced
@@ -104,7 +104,7 @@ export class OrderingService {
   }
 
   private wait(orderId: string, correlationId: string): void {
-    this.store.sql('INSERT OR IGNORE INTO order_waiters (order_id, correlation_id) VALUES (?, ?)').run(orderId, correlationId);
+    this.store.sql('INSERT INTO order_waiters (order_id, correlation_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(orderId, correlationId);
   }
 
   /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */

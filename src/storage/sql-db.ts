@@ -1,0 +1,40 @@
+/** A statement prepared once; parameters are positional (`?`). */
+export interface SqlStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** Which engine keeps a service's data. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * A service's own database, SQLite or PostgreSQL, behind one synchronous interface: a write is one
+ * transaction that no other work of the process interleaves with, on either engine. SQL is written
+ * once, in the subset both understand; `now_utc()` (ISO-8601 text, ms) and `rowid` (insertion
+ * order) exist on both.
+ */
+export interface SqlDb {
+  readonly dialect: Dialect;
+  /** Where the data is, for messages: a file, or schema and database. */
+  readonly location: string;
+  readonly inTransaction: boolean;
+  prepare(sql: string): SqlStatement;
+  /** Runs statements without parameters (a schema). */
+  exec(sql: string): void;
+  /**
+   * Runs `fn` in one transaction that sees the others as if they ran one after another (SQLite
+   * IMMEDIATE, PostgreSQL SERIALIZABLE, tried again when PostgreSQL finds a conflict). Inside a
+   * transaction, a savepoint: when `fn` throws, what it wrote is undone and the rest stays.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Runs `fn` in a transaction that no other process opening this database runs at the same time (schema and migrations). */
+  exclusive<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Whether a write failed on a unique key (the same email, the same id), on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { MemoryTransport } from '../../src/broker/memory-transport.js';
+import { OutboxRelay } from '../../src/broker/outbox-relay.js';
+import { ServiceBus } from '../../src/broker/service-bus.js';
+import type { Transport } from '../../src/broker/transport.js';
+import { sleep } from '../../src/core/duration.js';
+import { billingSchema, BillingService, MAX_BALANCE_CENTS, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
+import { openDatabase, type StorePlace } from '../../src/storage/database.js';
+import { AlreadyProcessed, Store } from '../../src/storage/store.js';
+import { newSpanId, newTraceId, withTrace } from '../../src/tracing/context.js';
+import { Recorder } from '../../src/tracing/recorder.js';
+import { forwarding } from '../support/forwarding-transport.js';
+
+/** A fresh place for a test's databases, and how to remove it. */
+export interface TestPlace {
+  place: StorePlace;
+  remove(): void;
+}
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+const WORKER = join(import.meta.dirname, '../support/store-worker.ts');
+/** Runs a job of test/support/store-worker.ts in its own process, as a replica of a service runs. */
+const worker = async (job: string, place: StorePlace, ...args: string[]) =>
+  (await run(process.execPath, ['--import', 'tsx', WORKER, job, JSON.stringify(place), ...args], { cwd: ROOT })).stdout;
+
+const effectsSchema = 'CREATE TABLE IF NOT EXISTS effects (id INTEGER PRIMARY KEY AUTOINCREMENT, note TEXT NOT NULL);';
+
+/**
+ * What every store keeps, on every engine: money never overdrawn by processes racing on an account,
+ * a delivery recorded once even when its first write rolled back, outbox rows claimed by one sender
+ * each, idempotency keys answering once, a schema that replicas can open at the same moment.
+ */
+export function storeContract(name: string, fresh: () => TestPlace): void {
+  describe(`the store on ${name}`, () => {
+    let at: TestPlace;
+    let billingStore: Store;
+    let billing: BillingService;
+    beforeEach(() => {
+      at = fresh();
+      billingStore = new Store(openDatabase(at.place, 'billing', billingSchema));
+      billing = new BillingService(billingStore);
+    });
+    afterEach(() => {
+      billingStore.close();
+      at.remove();
+    });
+    const ledgerSum = (userId: string) =>
+      (billingStore.db.prepare('SELECT COALESCE(SUM(delta_cents), 0) AS s FROM ledger WHERE user_id = ?').get(userId) as { s: number }).s;
+
+    test('a fresh account holds 0 and opening it twice changes nothing', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 500);
+      expect(billing.openAccount('u1').amountCents).toBe(500);
+    });
+
+    test('a withdrawal beyond the balance is declined as a result, not an exception, and changes nothing', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 1000);
+      expect(billing.withdraw('u1', 1001)).toEqual({ ok: false, reason: NOT_ENOUGH_MONEY });
+      expect(billing.withdraw('nobody', 1)).toEqual({ ok: false, reason: NO_ACCOUNT });
+      expect(billing.account('u1').amountCents).toBe(1000);
+      expect(ledgerSum('u1')).toBe(1000);
+    });
+
+    test('a deposit that would overflow the balance is refused with a 422 and changes nothing; the largest balance is kept exact', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', MAX_BALANCE_CENTS - 10);
+      expect(() => billing.deposit('u1', 11)).toThrow(expect.objectContaining({ status: 422 }));
+      expect(billing.account('u1').amountCents).toBe(MAX_BALANCE_CENTS - 10);
+      expect(ledgerSum('u1')).toBe(MAX_BALANCE_CENTS - 10);
+    });
+
+    test('a payment asked for twice is charged once', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 1000);
+      const first = billing.pay('p1', 'u1', 600);
+      const again = billing.pay('p1', 'u1', 600);
+      expect(first.status).toBe('succeeded');
+      expect(again).toEqual(first);
+      expect(billing.account('u1').amountCents).toBe(400);
+      expect(() => billing.pay('p1', 'u1', 1)).toThrow(/other terms/);
+    });
+
+    test('an idempotency key answers its first outcome again without moving money, and refuses another body with a 422', () => {
+      billing.openAccount('u1');
+      expect(billing.move('deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: false });
+      expect(billing.move('deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: true });
+      expect(billing.move('withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: false });
+      expect(billing.move('withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: true });
+      expect(billing.move('deposit', 'u1', 1, 'k1')).toMatchObject({ status: 422, replayed: false });
+      expect(billing.account('u1').amountCents).toBe(700);
+      expect(ledgerSum('u1')).toBe(700);
+    });
+
+    test('processes racing on the same account never overdraw it and the ledger matches the balance', async () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 3_000);
+      const racers = await Promise.all([1, 2, 3].map(() => worker('withdraw', at.place, 'u1', '1500', '1')));
+      expect(racers.reduce((sum, taken) => sum + Number(taken), 0)).toBe(3_000);
+      expect(billing.account('u1').amountCents).toBe(0);
+      expect(ledgerSum('u1')).toBe(0);
+    }, 120_000);
+
+    test('replicas opening one fresh database in the same moment all succeed (schema and migrations are one transaction)', async () => {
+      for (let round = 0; round < 3; round++) {
+        const other = fresh();
+        try {
+          const start = Date.now() + 2_000;
+          const opened = await Promise.allSettled([1, 2, 3, 4].map(() => worker('open', other.place, String(start))));
+          const errors = opened.flatMap((o) => (o.status === 'rejected' ? [String(o.reason.stderr || o.reason.message).split('\n').filter((l) => /Error/.test(l)).join(' | ')] : []));
+          expect(errors).toEqual([]);
+          const db = openDatabase(other.place, 'billing', billingSchema, { releaseClaims: false });
+          expect(db.prepare('SELECT kind, aggregate, claimed_until, attempts, next_attempt_at FROM outbox').all()).toEqual([]);
+          db.close();
+        } finally {
+          other.remove();
+        }
+      }
+    }, 120_000);
+
+    test('processes claiming one outbox at once take every row exactly once', async () => {
+      billingStore.attach({ wants: () => true, kick: () => {} });
+      for (let n = 0; n < 200; n++) billingStore.write(() => billingStore.raise('Moved', { n }, { aggregate: `a${n}` }));
+      const claimed = (await Promise.all(['r1', 'r2', 'r3'].map((owner) => worker('claim', at.place, owner)))).map((out) => JSON.parse(out) as number[]);
+      const all = claimed.flat();
+      expect(all).toHaveLength(200);
+      expect(new Set(all).size).toBe(200);
+      expect(billingStore.waiting()).toBe(0);
+    }, 120_000);
+  });
+
+  describe(`the inbox and outbox on ${name}`, () => {
+    let at: TestPlace;
+    let store: Store;
+    beforeEach(() => {
+      at = fresh();
+      store = new Store(openDatabase(at.place, 'unit', effectsSchema));
+    });
+    afterEach(() => {
+      store.close();
+      at.remove();
+    });
+    /** Handles one delivery of message `id`: its writes run inside the delivery's context, as the service bus runs them. */
+    const deliver = <T>(id: string, work: () => T): T =>
+      withTrace({ service: 'unit', traceId: newTraceId(), spanId: newSpanId(), delivery: { consumer: 'unit.Test', messageId: id, recorded: false } }, work);
+    const effects = () => (store.db.prepare('SELECT COUNT(*) AS n FROM effects').get() as { n: number }).n;
+
+    test('a delivery whose first write rolled back is still recorded by its next write, so its redelivery is a duplicate', () => {
+      deliver('m-1', () => {
+        expect(() =>
+          store.write(() => {
+            store.sql("INSERT INTO effects (note) VALUES ('undone')").run();
+            throw new Error('refused');
+          }),
+        ).toThrow('refused');
+        store.write(() => store.sql("INSERT INTO effects (note) VALUES ('done')").run());
+      });
+      expect(effects()).toBe(1);
+      // The broker delivers the same message again: the inbox must recognise it.
+      expect(() => deliver('m-1', () => store.write(() => store.sql("INSERT INTO effects (note) VALUES ('again')").run()))).toThrow(AlreadyProcessed);
+      expect(effects()).toBe(1);
+    });
+
+    test('a savepoint that throws undoes its own writes and keeps the rest of the write', () => {
+      store.write(() => {
+        store.sql("INSERT INTO effects (note) VALUES ('kept')").run();
+        expect(() =>
+          store.savepoint(() => {
+            store.sql("INSERT INTO effects (note) VALUES ('undone')").run();
+            throw new Error('refused');
+          }),
+        ).toThrow('refused');
+      });
+      expect(store.db.prepare('SELECT note FROM effects').all()).toEqual([{ note: 'kept' }]);
+    });
+
+    test('two relays on one outbox send every row once, one at a time per aggregate, in order', async () => {
+      const transport = new MemoryTransport();
+      const seen: { id: string; aggregate: string; n: number }[] = [];
+      let inFlight = 0;
+      let overlap = false;
+      const busy = new Set<string>();
+      const slow: Transport = {
+        ...forwarding(transport),
+        publish: async (message) => {
+          const { aggregate } = message.data as { aggregate: string };
+          if (busy.has(aggregate)) overlap = true;
+          busy.add(aggregate);
+          inFlight++;
+          await sleep(2);
+          inFlight--;
+          busy.delete(aggregate);
+          await transport.publish(message);
+        },
+      };
+      await transport.subscribe('listener', ['Moved'], async (d) => void seen.push({ id: d.id, ...(d.data as { aggregate: string; n: number }) }));
+      const relays = [1, 2].map(() => {
+        const relay = new OutboxRelay(store, new ServiceBus('unit', slow, new Recorder()), 20);
+        relay.route('Moved', (p) => ({ type: 'Moved', data: p }));
+        return relay;
+      });
+      for (let n = 0; n < 40; n++) store.write(() => store.raise('Moved', { aggregate: `a${n % 4}`, n }, { aggregate: `a${n % 4}` }));
+      relays.forEach((r) => r.start());
+      const deadline = Date.now() + 10_000;
+      while ((store.waiting() > 0 || seen.length < 40) && Date.now() < deadline) await sleep(10);
+      await Promise.all(relays.map((r) => r.stop()));
+      await transport.close();
+      expect(new Set(seen.map((s) => s.id)).size).toBe(40);
+      expect(seen).toHaveLength(40);
+      expect(overlap).toBe(false);
+      expect(inFlight).toBe(0);
+      for (const a of ['a0', 'a1', 'a2', 'a3']) {
+        const ns = seen.filter((s) => s.aggregate === a).map((s) => s.n);
+        expect(ns).toEqual([...ns].sort((x, y) => x - y));
+      }
+    });
+
+    test('inbox records older than the retention window are pruned, newer ones stay', () => {
+      store.db.prepare("INSERT INTO inbox (consumer, message_id, processed_at) VALUES ('c', 'old', '2000-01-01T00:00:00.000Z')").run();
+      deliver('new', () => store.write(() => store.sql("INSERT INTO effects (note) VALUES ('new')").run()));
+      expect(store.pruneInbox(7 * 24 * 3_600_000)).toBe(1);
+      expect((store.db.prepare('SELECT message_id FROM inbox').all() as { message_id: string }[]).map((r) => r.message_id)).toEqual(['new']);
+    });
+  });
+}

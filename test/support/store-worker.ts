@@ -1,0 +1,41 @@
+// Runs in its own process, as a replica of a service does, against a store place given as JSON:
+//   open <place> <at>                 opens billing's database at the moment `at` (epoch ms)
+//   withdraw <place> <user> <n> <c>   takes c cents n times, by withdrawals and payments in turn; prints how many succeeded
+//   claim <place> <owner>             claims and publishes outbox rows until none is left; prints the seqs it claimed
+import { billingSchema, BillingService } from '../../src/services/billing/billing-service.js';
+import { openDatabase, type StorePlace } from '../../src/storage/database.js';
+import { Store } from '../../src/storage/store.js';
+
+const [job, placeJson, ...args] = process.argv.slice(2);
+const place = JSON.parse(placeJson) as StorePlace;
+
+if (job === 'open') {
+  while (Date.now() < Number(args[0]));
+  openDatabase(place, 'billing', billingSchema, { releaseClaims: false }).close();
+} else if (job === 'withdraw') {
+  const [userId, times, cents] = args;
+  const store = new Store(openDatabase(place, 'billing', billingSchema, { releaseClaims: false }));
+  const billing = new BillingService(store);
+  let taken = 0;
+  for (let i = 0; i < Number(times); i++) {
+    const paymentId = `${process.pid}-${i}`;
+    if (i % 2 === 0 ? billing.withdraw(userId, Number(cents)).ok : billing.pay(paymentId, userId, Number(cents)).status === 'succeeded') taken++;
+  }
+  store.close();
+  process.stdout.write(String(taken));
+} else if (job === 'claim') {
+  const store = new Store(openDatabase(place, 'billing', billingSchema, { releaseClaims: false }));
+  const claimed: number[] = [];
+  for (;;) {
+    const rows = store.claimReady(3, args[0], 30_000);
+    if (rows.length === 0 && store.waiting() === 0) break;
+    for (const row of rows) {
+      claimed.push(row.seq);
+      store.published(row.seq);
+    }
+  }
+  store.close();
+  process.stdout.write(JSON.stringify(claimed));
+} else {
+  throw new Error(`unknown job ${job}`);
+}
