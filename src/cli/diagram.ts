@@ -10,7 +10,7 @@ import { runScenario } from '../scenarios/runner.js';
 import { launchSystem, type Placement } from '../system/launch.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, checkPlacement, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, checkPlacement, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface DiagramOptions extends Placement {
@@ -36,6 +36,7 @@ export function diagramCommand(): Command {
     .option('--timings', 'add each hop\'s duration to its arrow')
     .addOption(brokerOption())
     .addOption(processesOption())
+    .addOption(storeOption())
     .addOption(replicasOption())
     .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
     .action(async (options: DiagramOptions) => {

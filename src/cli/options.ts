@@ -51,6 +51,15 @@ export function checkPlacement(placement: { processes?: boolean; broker?: string
   }
 }
 
+/** `--store postgres://…`: each service's data in its own schema of that PostgreSQL database instead of SQLite files. */
+export const storeOption = () =>
+  new Option('--store <url>', "keep each service's data in its own schema of this PostgreSQL database, created on first use, e.g. postgres://postgres@127.0.0.1:5432/orderctl (default: a SQLite file per service)")
+    .env('ORDERCTL_STORE')
+    .argParser((url: string) => {
+      if (!/^postgres(ql)?:\/\/[^/]/.test(url)) throw new InvalidArgumentError(`must be a postgres:// URL such as postgres://postgres@127.0.0.1:5432/orderctl, not "${maskUrl(url)}"`);
+      return url;
+    });
+
 export const processesOption = () =>
   new Option('--processes', 'start every service as its own OS process on loopback (styles with events need --broker: RabbitMQ carries them between processes)');
 

@@ -9,7 +9,7 @@ import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { brokerOption, checkPlacement, dataDirOption, processesOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { describePlacement } from '../system/launch.js';
@@ -25,6 +25,7 @@ interface RunOptions {
   quiet?: boolean;
   dataDir?: string;
   broker?: string;
+  store?: string;
   report: boolean;
   reportDir: string;
   render: boolean;
@@ -106,6 +107,7 @@ export function runCommand(): Command {
     .addOption(dataDirOption())
     .addOption(brokerOption())
     .addOption(processesOption())
+    .addOption(storeOption())
     .addOption(replicasOption())
     .option('--report-dir <dir>', 'write the report (recording, diagrams, summary.md, index.html) into a new folder here', 'reports')
     .option('--no-report', 'write no report')

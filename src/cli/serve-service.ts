@@ -22,6 +22,7 @@ export interface ServiceOptions {
   host: string;
   dataDir?: string;
   broker?: string;
+  store?: string;
   namespace?: string;
   sharedNamespace?: boolean;
   peers?: string;
@@ -93,6 +94,8 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
         recorder,
         tokens: configuredTokens(dataDir),
         dataDir,
+        // The schema prefix is the namespace, as the broker's queues are named in it.
+        ...(options.store ? { store: { url: options.store, prefix: options.namespace ?? variant.name } } : {}),
         directory: peers,
         ports: { [service]: options.port },
         host: options.host,

@@ -2,7 +2,8 @@ import chalk from 'chalk';
 import { Command, Option } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeBroker } from '../broker/broker-url.js';
+import { describeBroker, maskUrl } from '../broker/broker-url.js';
+import { schemaName } from '../storage/database.js';
 import { defaultNamespace, openTransport } from '../broker/open-transport.js';
 import { bootSystem, type RunningSystem } from '../system/boot.js';
 import { bootProcesses } from '../system/process-system.js';
@@ -10,7 +11,7 @@ import type { Replicas } from '../system/process-plan.js';
 import { SERVICES } from '../system/wiring.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, storeOption, variantOption } from './options.js';
 import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
@@ -31,6 +32,7 @@ interface ServeOptions {
   port: number;
   dataDir?: string;
   broker?: string;
+  store?: string;
   jsonLogs?: boolean;
   pidFile?: string;
   namespace?: string;
@@ -50,9 +52,10 @@ export function serveCommand(): Command {
     .option('--port <port>', 'gateway port (0 = any free port)', parsePort, 8080)
     .addOption(dataDirOption())
     .addOption(brokerOption())
+    .addOption(storeOption())
     .option('--json-logs', 'log one JSON object per line (start, broker lost/regained, stop) instead of text')
     .option('--pid-file <file>', 'write the process id here once serving (removed on stop): `kill $(cat FILE)` stops it')
-    .option('--namespace <name>', 'RabbitMQ namespace whose queues are kept across restarts (default with --data-dir: serve-<variant>-<hash of the data dir>; without: a throwaway one)')
+    .option('--namespace <name>', 'RabbitMQ namespace whose queues (and, with --store, PostgreSQL schemas <namespace>_<service>) are kept across restarts (default with --data-dir: serve-<variant>-<hash of the data dir>; without: throwaway ones; with --service: the variant)')
     .option('--service <name>', `run this one service alone (what a container runs): ${SERVICES.join(', ')}`)
     .addOption(new Option('--peers <list>', 'with --service: where the others are, e.g. gateway=http://gateway:8080,billing=http://billing:8080').env('ORDERCTL_PEERS'))
     .option('--host <address>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1')
@@ -69,6 +72,7 @@ Examples:
   $ orderctl serve --variant=hybrid --data-dir ./data --pid-file serve.pid --json-logs > serve.log &
   $ kill $(cat serve.pid)           # stops it cleanly (SIGTERM): ports closed, broker drained, files kept in ./data
   $ orderctl serve --variant=hybrid --processes --replicas billing=3 --broker amqp://guest:guest@127.0.0.1:5672
+  $ orderctl serve --variant=hybrid --store postgres://postgres@127.0.0.1:5432/orderctl --namespace shop
   $ ORDERCTL_JWT_SECRET=… orderctl serve --service billing --variant=hybrid --broker amqp://… --peers order=http://order:8080 --host 0.0.0.0`,
     )
     .action(async (options: ServeOptions) => {
@@ -79,8 +83,9 @@ Examples:
       const broker = describeBroker(options.broker, usesBroker(variant));
       const dataDir = options.dataDir && resolve(options.dataDir);
       // A system kept across restarts keeps its broker state too: a namespace of its own on RabbitMQ, a journal with the embedded broker.
-      const namespace = options.namespace ?? (dataDir && options.broker ? defaultNamespace(variant, dataDir) : undefined);
+      const namespace = options.namespace ?? (dataDir && (options.broker || options.store) ? defaultNamespace(variant, dataDir) : undefined);
       const kept = usesBroker(variant) && options.broker ? namespace : undefined;
+      const store = options.store && `PostgreSQL ${maskUrl(options.store)}, ${namespace ? `schemas ${schemaName(namespace, '<service>')} (kept across restarts)` : 'throwaway schemas (dropped on exit)'}`;
       const adminPort = options.adminPort ?? (options.port === 0 ? 0 : options.port + 1);
       // Everything up to the moment the stop signal is awaited runs under the interrupt guard, and a
       // failure after boot (admin port taken, pid file not writable) closes what was started.
@@ -89,6 +94,7 @@ Examples:
           ? bootProcesses({
               variant,
               broker: options.broker,
+              store: options.store,
               dataDir,
               gatewayPort: options.port,
               replicas: options.replicas,
@@ -103,13 +109,13 @@ Examples:
                 if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
                 else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
               });
-              return bootSystem({ variant, transport, gatewayPort: options.port, dataDir });
+              return bootSystem({ variant, transport, gatewayPort: options.port, dataDir, ...(options.store ? { store: { url: options.store, namespace } } : {}) });
             });
         const system: RunningSystem = await booting.catch((error) => {
           const inUse = (error as { code?: string }).code === 'EADDRINUSE';
           throw inUse ? new CliError(`port ${options.port} is in use: choose another with --port (0 picks a free one)`) : error;
         });
-        const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), dataDir: system.dataDir, pid: process.pid };
+        const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), ...(store ? { store } : {}), dataDir: system.dataDir, pid: process.pid };
         let admin: Awaited<ReturnType<typeof startAdmin>> | undefined;
         try {
           admin = await startAdmin(system, adminPort, facts).catch((error) => {
@@ -141,7 +147,7 @@ Examples:
         }
         log.info('started', chalk.dim(`Admin:     ${admin.url} (orderctl parked --admin ${admin.url})`));
         if (kept) log.info('started', chalk.dim(`Broker namespace: ${kept} (kept across restarts)`));
-        log.info('started', chalk.dim(`Databases: ${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`));
+        log.info('started', chalk.dim(`Databases: ${store || `${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`}`));
         log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);
       }
       system.recovery.onPass((counts) => {

@@ -4,7 +4,7 @@ import { scriptAsker, terminalAsker } from '../walk/asker.js';
 import { walk } from '../walk/walk.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { Placement } from '../system/launch.js';
-import { brokerOption, processesOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
+import { brokerOption, processesOption, storeOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 export function walkCommand(): Command {
@@ -16,6 +16,7 @@ export function walkCommand(): Command {
     .option('--out <dir>', 'where diagrams of actions go', 'reports/walk')
     .addOption(brokerOption())
     .addOption(processesOption())
+    .addOption(storeOption())
     .addOption(replicasOption())
     .addHelpText('after', '\nExamples:\n  $ orderctl walk\n  $ orderctl walk --variant=hybrid\n  $ orderctl walk --variant=hybrid --processes --broker amqp://guest:guest@127.0.0.1:5672\n  $ orderctl walk --variant=http --script walkthrough.txt')
     .action(async (options: Placement & { variant?: string; script?: string; scenariosDir: string; out: string }) => {
@@ -27,6 +28,6 @@ export function walkCommand(): Command {
         throw new CliError(`cannot read the script ${options.script}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'it is a folder' : error.message}`, EXIT.usage);
       }));
       const asker = script !== undefined ? scriptAsker(script, say) : terminalAsker();
-      await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, processes: options.processes, replicas: options.replicas, scenariosDir: options.scenariosDir, outDir: options.out, track }));
+      await closingOnInterrupt(say, (track) => walk({ asker, say, variant: options.variant, broker: options.broker, store: options.store, processes: options.processes, replicas: options.replicas, scenariosDir: options.scenariosDir, outDir: options.out, track }));
     });
 }

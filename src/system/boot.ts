@@ -10,6 +10,7 @@ import { configuredTokens, type Tokens } from '../core/tokens.js';
 import type { Recovery, RecoveryOptions } from './recovery.js';
 import { untilQuiet } from './quiet.js';
 import { startNode, type ServiceNode } from './service-node.js';
+import { storeSchemas, type StoreOption } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import type { Variant } from '../variants/variant.js';
 
@@ -20,6 +21,8 @@ export interface BootOptions {
   transport?: Transport;
   /** Keep the databases here; a temporary directory (removed on close) when absent. */
   dataDir?: string;
+  /** Keep the services' data in PostgreSQL: schemas `<namespace>_<service>`, kept; without a namespace, throwaway ones dropped on close. */
+  store?: StoreOption;
   /** Gateway port; ephemeral when absent. */
   gatewayPort?: number;
   /** Record hops (default true). */
@@ -107,6 +110,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const transport = options.transport ?? new MemoryTransport();
   let unlock: (() => void) | undefined;
   const removeTemp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
+  const store = options.store && storeSchemas(options.store);
   let node: ServiceNode;
   let tokens: Tokens;
   try {
@@ -115,11 +119,12 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       unlock = lockDataDir(options.dataDir);
     }
     tokens = configuredTokens(dataDir);
-    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, dataDir, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery });
+    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery });
   } catch (error) {
     await transport.close();
     unlock?.();
     await removeTemp();
+    store?.drop();
     if (error instanceof AppError || (error as { code?: string }).code === 'EADDRINUSE') throw error;
     throw new AppError('USAGE', `cannot keep the databases in ${dataDir}: ${(error as Error).message}`);
   }
@@ -151,6 +156,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
           });
           unlock?.();
           await removeTemp();
+          store?.drop();
         } finally {
           closed = true;
         }

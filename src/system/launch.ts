@@ -11,17 +11,21 @@ export interface Placement {
   /** One OS process per service (replica), over `broker`. */
   processes?: boolean;
   replicas?: Replicas;
+  /** PostgreSQL URL: every service keeps its data in a schema there (throwaway ones, dropped on close) instead of SQLite files. */
+  store?: string;
 }
 
 /** Boots `variant` where `placement` says: what run, diagram, walk and bench call. */
 export async function launchSystem(variant: Variant, placement: Placement, options: Omit<BootOptions, 'variant' | 'transport'> = {}): Promise<RunningSystem> {
-  if (placement.processes) return bootProcesses({ variant, broker: placement.broker, dataDir: options.dataDir, gatewayPort: options.gatewayPort, replicas: placement.replicas, tracing: options.tracing });
-  return bootSystem({ ...options, variant, transport: await openTransport(placement.broker, variant) });
+  if (placement.processes) {
+    return bootProcesses({ variant, broker: placement.broker, store: placement.store, dataDir: options.dataDir, gatewayPort: options.gatewayPort, replicas: placement.replicas, tracing: options.tracing });
+  }
+  return bootSystem({ ...options, variant, transport: await openTransport(placement.broker, variant), ...(placement.store ? { store: { url: placement.store } } : {}) });
 }
 
-/** How a command names where it ran: '' in one process, else `one process per service (billing×3)`. */
+/** How a command names where it ran: '' in one process on SQLite, else e.g. `one process per service (billing×3), PostgreSQL`. */
 export function describePlacement(placement: Placement): string {
-  if (!placement.processes) return '';
   const replicas = Object.entries(placement.replicas ?? {}).filter(([, n]) => (n ?? 1) > 1).map(([s, n]) => `${s}×${n}`);
-  return `one process per service${replicas.length ? ` (${replicas.join(', ')})` : ''}`;
+  const processes = placement.processes ? `one process per service${replicas.length ? ` (${replicas.join(', ')})` : ''}` : '';
+  return [processes, placement.store ? 'PostgreSQL' : ''].filter(Boolean).join(', ');
 }

@@ -23,6 +23,8 @@ export interface Deployment {
   /** Base URL at which the others reach `service`. */
   url(service: ServiceName): string;
   dataDir: string;
+  /** PostgreSQL URL (SQLite files in `dataDir` when absent); each service's schema is `<namespace>_<service>`. */
+  store?: string;
   replicas: Replicas;
 }
 
@@ -49,7 +51,7 @@ export function planProcesses(d: Deployment): PlannedService[] {
       'serve',
       '--service', service,
       '--variant', d.variant,
-      ...(d.broker ? ['--namespace', d.namespace] : []),
+      ...(d.broker || d.store ? ['--namespace', d.namespace] : []),
       ...(d.broker && d.sharedNamespace ? ['--shared-namespace'] : []),
       '--host', d.host,
       '--port', String(d.port(service)),
@@ -57,7 +59,8 @@ export function planProcesses(d: Deployment): PlannedService[] {
       '--peers', peers,
       '--json-logs',
     ],
-    env: d.broker ? { ORDERCTL_BROKER: d.broker } : ({} as Record<string, string>),
+    // URLs go in the environment rather than on the command line, where `ps` would show their passwords.
+    env: { ...(d.broker ? { ORDERCTL_BROKER: d.broker } : {}), ...(d.store ? { ORDERCTL_STORE: d.store } : {}) } as Record<string, string>,
   }));
 }
 

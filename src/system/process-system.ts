@@ -18,6 +18,7 @@ import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-me
 import { brokerNeeded, handlesTokens, planProcesses, type PlannedService, type Replicas } from './process-plan.js';
 import { untilQuiet } from './quiet.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
+import { storeSchemas } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 
 /** How to boot a variant as one OS process per service (and replica). */
@@ -27,13 +28,15 @@ export interface ProcessBootOptions {
   broker?: string;
   /** Keep the databases (and the broker namespace) here; temporary otherwise. */
   dataDir?: string;
+  /** PostgreSQL URL: each service keeps its data in schema `<namespace>_<service>` there instead of SQLite (throwaway schemas are dropped on close). */
+  store?: string;
   gatewayPort?: number;
   replicas?: Replicas;
   /** Record hops (default true). */
   tracing?: boolean;
   /** How long the processes may take to start. */
   startTimeoutMs?: number;
-  /** RabbitMQ namespace to keep across restarts (serve on a data dir); a throwaway one, deleted on close, when absent. */
+  /** RabbitMQ namespace (and PostgreSQL schema prefix) to keep across restarts (serve on a data dir); a throwaway one, deleted on close, when absent. */
   namespace?: string;
   /** Start a process again when it dies unasked (what serve does, as a container runtime would); off for runs and tests. */
   restart?: boolean;
@@ -115,7 +118,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const ports = new Map<ServiceName, number>();
   for (const service of SERVICES) ports.set(service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : await freePort());
   const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
-  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, replicas: options.replicas ?? {} });
+  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
 
   const recorder = new Recorder(options.tracing ?? true);
   const children: Child[] = [];
@@ -207,6 +210,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     await stopChildren();
     if (broker && shared) await (admin as AmqpTransport).discard(knownGroups()).catch(() => {});
     else await admin.close();
+    if (options.store && shared) storeSchemas({ url: options.store }, namespace).drop();
     unlock();
     await removeTemp();
   };

@@ -28,8 +28,10 @@ export interface NodeOptions {
   transport: Transport;
   recorder: Recorder;
   tokens: Tokens;
-  /** Where the databases are (one SQLite file per service). */
+  /** Where the SQLite databases are (one file per service), and the tokens' key. */
   dataDir: string;
+  /** PostgreSQL instead of SQLite: each service's schema, named `<prefix>_<service>`, in the database at `url`. */
+  store?: { url: string; prefix: string };
   /** Addresses of the services run elsewhere; those of the local ones are added as they listen. */
   directory?: ServiceDirectory;
   /** Port of each local service; any free port when absent. */
@@ -72,7 +74,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     for (const store of stores.values()) store.close();
   };
   try {
-    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true })));
+    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.store ? { kind: 'postgres', ...options.store } : options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true })));
   } catch (error) {
     closeStores();
     await agent.close();

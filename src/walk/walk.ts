@@ -10,7 +10,7 @@ import { runContext, runStep } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { steps } from '../scenarios/steps.js';
 import type { RunningSystem, StoppableService } from '../system/boot.js';
-import { launchSystem, type Placement } from '../system/launch.js';
+import { describePlacement, launchSystem, type Placement } from '../system/launch.js';
 import type { Hop } from '../tracing/recorder.js';
 import { findVariant, variants } from '../variants/index.js';
 import { usesBroker } from '../variants/variant.js';
@@ -56,7 +56,7 @@ export async function walk(options: WalkOptions): Promise<void> {
   const boot = async (name: string) => {
     await system?.close();
     const variant = findVariant(name);
-    say(chalk.dim(`Booting ${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}…`));
+    say(chalk.dim(`Booting ${variant.name} on ${[describeBroker(options.broker, usesBroker(variant)), describePlacement(options)].filter(Boolean).join(', ')}…`));
     system = await launchSystem(variant, options);
     options.track?.(system);
     ctx = runContext(system);
