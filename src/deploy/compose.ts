@@ -1,14 +1,14 @@
 import { stringify } from 'yaml';
 import { handlesTokens, planProcesses, type Deployment } from '../system/process-plan.js';
-import { SERVICES } from '../system/wiring.js';
 
 /** The port every service listens on inside its container. */
 export const CONTAINER_PORT = 8080;
 
-/** The deployment docker-compose.yml describes: each service a container named after it, RabbitMQ as `rabbitmq`. */
+/** The deployment docker-compose.yml describes: each service a container named after it, RabbitMQ as `rabbitmq`, PostgreSQL as `postgres`. */
 export const composeDeployment: Deployment = {
   variant: '${ORDERCTL_VARIANT:-hybrid}',
   broker: 'amqp://guest:guest@rabbitmq:5672',
+  store: 'postgres://orderctl:orderctl@postgres:5432/orderctl',
   namespace: '${ORDERCTL_VARIANT:-hybrid}',
   host: '0.0.0.0',
   port: () => CONTAINER_PORT,
@@ -23,6 +23,9 @@ const HEADER = `# Written by \`npm run compose\` (scripts/compose.ts) from the s
 #   ORDERCTL_JWT_SECRET=$(openssl rand -hex 32) ORDERCTL_VARIANT=hybrid docker compose up --build
 #   docker compose up --scale billing=3 --scale notification=2     # replicas: competing consumers, DNS round-robin
 #   curl localhost:8080/api/v1/health
+#
+# Each service keeps its data in its own schema (<variant>_<service>) of the database orderctl in
+# the postgres container, created on first use.
 `;
 
 /** docker-compose.yml as text. */
@@ -32,6 +35,12 @@ export function composeFile(): string {
       image: 'rabbitmq:3.13-management',
       healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], interval: '5s', timeout: '5s', retries: 20 },
     },
+    postgres: {
+      image: 'postgres:15',
+      environment: { POSTGRES_USER: 'orderctl', POSTGRES_PASSWORD: 'orderctl', POSTGRES_DB: 'orderctl' },
+      volumes: ['postgres-data:/var/lib/postgresql/data'],
+      healthcheck: { test: ['CMD', 'pg_isready', '-U', 'orderctl', '-d', 'orderctl'], interval: '5s', timeout: '5s', retries: 20 },
+    },
   };
   for (const planned of planProcesses(composeDeployment)) {
     services[planned.service] = {
@@ -39,12 +48,10 @@ export function composeFile(): string {
       image: 'orderctl:latest',
       command: planned.args,
       environment: { ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}) },
-      volumes: [`${planned.service}-data:/data`],
-      depends_on: { rabbitmq: { condition: 'service_healthy' } },
+      depends_on: { rabbitmq: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } },
       ...(planned.service === 'gateway' ? { ports: [`\${ORDERCTL_PORT:-8080}:${CONTAINER_PORT}`] } : {}),
       restart: 'unless-stopped',
     };
   }
-  const volumes = Object.fromEntries(SERVICES.map((s) => [`${s}-data`, {}]));
-  return HEADER + stringify({ version: '3.8', services, volumes }, { lineWidth: 0 });
+  return HEADER + stringify({ version: '3.8', services, volumes: { 'postgres-data': {} } }, { lineWidth: 0 });
 }

@@ -22,7 +22,7 @@ test('docker-compose.yml is the one written from the plan --processes runs (npm 
 test('docker-compose config accepts it; each service runs the command a --processes child runs, and the gateway port is published', async () => {
   const { stdout } = await config({ ORDERCTL_JWT_SECRET: 'a shared secret', ORDERCTL_VARIANT: 'event-collaboration', ORDERCTL_PORT: '9090' });
   const resolved = parse(stdout) as { services: Record<string, { command: string[]; ports?: unknown[]; environment?: Record<string, string> }> };
-  expect(Object.keys(resolved.services).sort()).toEqual([...SERVICES, 'rabbitmq'].sort());
+  expect(Object.keys(resolved.services).sort()).toEqual([...SERVICES, 'postgres', 'rabbitmq'].sort());
   const expected = planProcesses({ ...composeDeployment, variant: 'event-collaboration', namespace: 'event-collaboration' });
   const loopback = planProcesses({ ...composeDeployment, variant: 'event-collaboration', host: '127.0.0.1', url: (s) => `http://127.0.0.1:${SERVICES.indexOf(s) + 40000}`, dataDir: '/tmp/x' });
   for (const planned of expected) {
@@ -30,6 +30,8 @@ test('docker-compose config accepts it; each service runs the command a --proces
     expect(service.command, planned.service).toEqual(planned.args);
     // The broker URL travels in the environment, as for a --processes child (not on the command line, where ps shows it).
     expect(service.environment?.ORDERCTL_BROKER, planned.service).toBe('amqp://guest:guest@rabbitmq:5672');
+    // Each service's data in its schema of the postgres container, as --store gives it to a --processes child.
+    expect(service.environment?.ORDERCTL_STORE, planned.service).toBe('postgres://orderctl:orderctl@postgres:5432/orderctl');
     // The same options as a --processes child of the same style, in the same order; only addresses and folders differ.
     expect(flags(service.command)).toEqual(flags(loopback.find((p) => p.service === planned.service)!.args));
   }

@@ -10,6 +10,7 @@ import { findVariant } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { cli, privateTmp, startCli } from '../support/cli.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
+import { POSTGRES_TEST_URL } from '../support/postgres.js';
 import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
 
 const run = promisify(execFile);
@@ -36,9 +37,13 @@ async function consumersOf(namespace: string): Promise<Record<string, number>> {
 }
 
 describe('replicas: several processes of a service, one address and the same queues', () => {
-  test.each(['hybrid', 'http'])('%s with billing×3 and notification×2: fifty customers racing keep every cent, every order ends final and is told once', async (name) => {
+  test.each([
+    ['hybrid', 'SQLite'],
+    ['http', 'SQLite'],
+    ['hybrid', 'PostgreSQL'],
+  ])('%s on %s with billing×3 and notification×2: fifty customers racing keep every cent, every order ends final and is told once', async (name, store) => {
     const variant = findVariant(name);
-    const system = await bootProcesses({ variant, broker: await rabbitmqUrl(), replicas: { billing: 3, notification: 2 } });
+    const system = await bootProcesses({ variant, broker: await rabbitmqUrl(), replicas: { billing: 3, notification: 2 }, ...(store === 'PostgreSQL' ? { store: POSTGRES_TEST_URL } : {}) });
     try {
       expect(system.processes!().filter((p) => p.service === 'billing')).toHaveLength(3);
       expect(system.processes!().filter((p) => p.service === 'notification')).toHaveLength(2);
@@ -58,8 +63,12 @@ describe('replicas: several processes of a service, one address and the same que
 });
 
 describe('a replica killed with SIGKILL under load: the others finish its work', () => {
-  test.each(['http', 'event-collaboration'])('%s, billing×2 and notification×2, one of each killed', async (name) => {
-    const system = await bootProcesses({ variant: findVariant(name), broker: await rabbitmqUrl(), replicas: { billing: 2, notification: 2 } });
+  test.each([
+    ['http', 'SQLite'],
+    ['event-collaboration', 'SQLite'],
+    ['http', 'PostgreSQL'],
+  ])('%s on %s, billing×2 and notification×2, one of each killed', async (name, store) => {
+    const system = await bootProcesses({ variant: findVariant(name), broker: await rabbitmqUrl(), replicas: { billing: 2, notification: 2 }, ...(store === 'PostgreSQL' ? { store: POSTGRES_TEST_URL } : {}) });
     try {
       const gateway = `${system.gatewayUrl}/api/v1`;
       const users = await prepareUsers(gateway, 8, 100_00);
