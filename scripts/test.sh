@@ -4,15 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
-fi
-
 # System packages the tests use: Chromium renders diagrams and opens the HTML reports; tmux is the
 # terminal the walk test types into; docker-compose validates docker-compose.yml (no Docker engine
-# needed). Installed from Debian's packages when missing.
+# needed); libpq-dev is what pg-native (the PostgreSQL store) builds against at npm ci. Installed from
+# Debian's packages when missing, before npm ci.
 missing=()
+command -v pg_config >/dev/null || missing+=(libpq-dev)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] || command -v chromium >/dev/null || missing+=(chromium)
 command -v tmux >/dev/null || missing+=(tmux)
@@ -20,6 +17,31 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} (apt-get)…"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing dependencies (npm ci)…"
+  npm ci --no-audit --no-fund
+fi
+
+# pg-native is optional (npm skips it when libpq is missing): the PostgreSQL tests need it.
+if ! node -e "require('pg-native')" 2>/dev/null; then
+  echo "pg-native did not load: installing dependencies again (npm ci) now that libpq-dev is there…"
+  npm ci --no-audit --no-fund
+  node -e "require('pg-native')" || { echo "pg-native still does not load; see the npm ci output above." >&2; exit 1; }
+fi
+
+# The PostgreSQL tests talk to the server on 127.0.0.1:5432 (trust auth); start it when it is down.
+pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+if ! pg_up; then
+  if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    echo "PostgreSQL is not running on 127.0.0.1:5432 and no cluster is installed (apt-get install postgresql)." >&2
+    exit 1
+  fi
+  echo "starting PostgreSQL (pg_ctlcluster)…"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 60); do pg_up && break; sleep 1; done
+  pg_up || { echo "PostgreSQL did not come up on 127.0.0.1:5432 within 60 s; see /var/log/postgresql/." >&2; exit 1; }
 fi
 
 # The RabbitMQ tests talk to a real broker on 127.0.0.1:5672 (guest/guest); start it when it is down.

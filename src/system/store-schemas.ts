@@ -12,8 +12,8 @@ export interface StoreOption {
 export interface StoreSchemas {
   url: string;
   prefix: string;
-  /** Drops the schemas when they were throwaway; kept ones stay. */
-  drop(): void;
+  /** Drops the schemas when they were throwaway (kept ones stay); false when the server could not be reached to drop them. */
+  drop(): boolean;
 }
 
 /** A throwaway namespace's name: `run_<hex>`. */
@@ -26,9 +26,15 @@ export function storeSchemas(option: StoreOption, prefix = option.namespace ?? t
     url: option.url,
     prefix,
     drop() {
-      if (dropped) return;
-      dropped = true;
-      dropSchemas(option.url, prefix, SERVICES);
+      if (dropped) return true;
+      try {
+        dropSchemas(option.url, prefix, SERVICES);
+        dropped = true;
+        return true;
+      } catch {
+        // The server is gone (or never was there): what it holds of these schemas stays until someone drops them.
+        return false;
+      }
     },
   };
 }
