@@ -2,6 +2,7 @@
 // never in the user's report: a user gets neutral comparisons, not our verdicts.
 import { spreadOf } from '../core/stats.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
+import { runName } from './comparisons.js';
 
 /** One target against a report: met, not met, or not measured in it (null). */
 export interface TargetVerdict {
@@ -12,7 +13,7 @@ export interface TargetVerdict {
 
 /** Checks the medians of a report against the project's targets (the spread is shown, but the median decides). */
 export function evaluateTargets(report: Pick<BenchReport, 'runs' | 'baselines'>): TargetVerdict[] {
-  const run = (variant: string, broker: BenchRun['broker'] = 'in-process') => report.runs.find((r) => r.variant === variant && r.broker === broker);
+  const run = (variant: string, broker: BenchRun['broker'] = 'in-process') => report.runs.find((r) => r.variant === variant && r.broker === broker && r.store === 'sqlite');
   const out: TargetVerdict[] = [];
   const add = (target: string, ratio: { median: number; min: number; max: number; n: number } | undefined, threshold: number) =>
     out.push(
@@ -27,7 +28,7 @@ export function evaluateTargets(report: Pick<BenchReport, 'runs' | 'baselines'>)
   const accepted = http?.repeats.map((x) => x.load.acceptedPerSecond);
   const pairs = completed && accepted ? completed.flatMap((c, i) => (accepted[i] ? [c / accepted[i]] : [])) : [];
   add('hybrid completed orders/s ≥ 1.5 × http orders/s', pairs.length ? spreadOf(pairs) : undefined, 1.5);
-  for (const r of report.runs) add(`${r.variant}${r.broker === 'rabbitmq' ? ' on RabbitMQ' : ''}: tracing on ≥ 0.9 × tracing off`, r.ratios.tracingOnToOff, 0.9);
+  for (const r of report.runs) add(`${runName(r)}: tracing on ≥ 0.9 × tracing off`, r.ratios.tracingOnToOff, 0.9);
   const half = hybrid?.halfLoad;
   out.push(half ? { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: half.toNotificationP99.median <= 50, detail: `${half.toNotificationP99.median} ms (n=${half.toNotificationP99.n}) at ${half.rate}/s` } : { target: 'hybrid p99 to notification ≤ 50 ms at half its saturation', met: null, detail: 'not measured' });
   return out;

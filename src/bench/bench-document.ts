@@ -171,14 +171,16 @@ function processBlocks(report: BenchReport): Block[] {
   if (!scaled.length) return [];
   const rows: string[][] = [];
   for (const variant of [...new Set(scaled.map((p) => p.variant))]) {
-    const broker = scaled.find((p) => p.variant === variant)!.broker;
-    const inProcess = report.runs.find((r) => r.variant === variant && r.broker === broker);
-    if (inProcess) {
-      rows.push([runName(inProcess), 'one process', rate(inProcess.summary.load.acceptedPerSecond), ms(inProcess.summary.load.p99), inProcess.ratios.toFloor ? times(inProcess.ratios.toFloor) : '–', `all ${orDash(inProcess.cpuMsPerOrder, (n) => n.toFixed(2))}`]);
-    }
-    for (const p of scaled.filter((x) => x.variant === variant)) {
-      const cpu = SERVICE_ORDER.filter((s) => p.cpuMsPerOrder[s]).map((s) => `${s} ${formatSpread(p.cpuMsPerOrder[s], (n) => n.toFixed(2))}`);
-      rows.push([runName(p), `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
+    for (const store of [...new Set(scaled.filter((p) => p.variant === variant).map((p) => p.store))]) {
+      const broker = scaled.find((p) => p.variant === variant)!.broker;
+      const inProcess = report.runs.find((r) => r.variant === variant && r.broker === broker && r.store === store);
+      if (inProcess) {
+        rows.push([runName(inProcess), 'one process', rate(inProcess.summary.load.acceptedPerSecond), ms(inProcess.summary.load.p99), inProcess.ratios.toFloor ? times(inProcess.ratios.toFloor) : '–', `all ${orDash(inProcess.cpuMsPerOrder, (n) => n.toFixed(2))}`]);
+      }
+      for (const p of scaled.filter((x) => x.variant === variant && x.store === store)) {
+        const cpu = SERVICE_ORDER.filter((s) => p.cpuMsPerOrder[s]).map((s) => `${s} ${formatSpread(p.cpuMsPerOrder[s], (n) => n.toFixed(2))}`);
+        rows.push([runName(p), `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
+      }
     }
   }
   return [

@@ -2,7 +2,7 @@ import type { Replicas } from '../system/process-plan.js';
 
 /** What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline, or a chain of bare hops (the floor). */
 export type Target =
-  | { kind: 'variant'; variant: string; broker?: string; tracing: boolean; processes?: { replicas: Replicas } }
+  | { kind: 'variant'; variant: string; broker?: string; store?: string; tracing: boolean; processes?: { replicas: Replicas } }
   | { kind: 'express-hello' }
   | { kind: 'http-hello' }
   | { kind: 'hop-chain'; hops: number };

@@ -84,6 +84,8 @@ export const benchReportSchema = z.object({
     z.object({
       variant: z.string(),
       broker: z.enum(['in-process', 'rabbitmq']),
+      /** Where the services kept their data (reports before PostgreSQL: SQLite). */
+      store: z.enum(['sqlite', 'postgres']).default('sqlite'),
       /** Every repeat: the traced load, what the system reported after it, and the same load with tracing off. */
       repeats: z.array(z.object({ load, sut, tracingOff: load })),
       summary: z.object({
@@ -121,6 +123,7 @@ export const benchReportSchema = z.object({
       z.object({
         variant: z.string(),
         broker: z.enum(['in-process', 'rabbitmq']),
+        store: z.enum(['sqlite', 'postgres']).default('sqlite'),
         billingReplicas: z.number().int(),
         repeats: z.array(z.object({ load, sut })),
         summary: loadSummary,

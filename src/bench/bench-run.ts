@@ -29,6 +29,8 @@ export interface BenchOptions {
   broker?: string;
   /** Also run each variant with one OS process per service (over `broker`), billing ×1, ×2 and ×3. */
   processes?: boolean;
+  /** PostgreSQL URL: every run is repeated with the services' data there, next to the run on SQLite. */
+  store?: string;
   command: string;
   version: string;
   /** Stops the bench between and during loads. */
@@ -101,27 +103,34 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   const of = (r: number) => (options.repeat > 1 ? ` [${r}/${options.repeat}]` : '');
   const mainPlan: Plan = options.rate ? { kind: 'open', rate: options.rate } : { kind: 'closed' };
 
+  const stores: (string | undefined)[] = options.store ? [undefined, options.store] : [undefined];
+  const onStore = (store?: string) => (store ? ' on PostgreSQL' : '');
   interface Planned {
     variant: string;
     broker?: string;
+    store?: string;
     label: string;
     target: (tracing: boolean) => Target;
     repeats: BenchRun['repeats'];
   }
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
   const planned: Planned[] = options.variants.flatMap((variant) => {
-    return (usesBroker(variant) ? brokers : [undefined]).map((broker) => ({
-      variant: variant.name,
-      broker,
-      label: `${variant.name}${broker ? ' on RabbitMQ' : ''}`,
-      target: (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, tracing }),
-      repeats: [],
-    }));
+    return stores.flatMap((store) =>
+      (usesBroker(variant) ? brokers : [undefined]).map((broker) => ({
+        variant: variant.name,
+        broker,
+        store,
+        label: `${variant.name}${broker ? ' on RabbitMQ' : ''}${onStore(store)}`,
+        target: (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, store, tracing }),
+        repeats: [],
+      })),
+    );
   });
 
   interface Scaled {
     variant: string;
     broker?: string;
+    store?: string;
     billing: number;
     label: string;
     target: Target;
@@ -129,10 +138,13 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   }
   const scaled: Scaled[] = options.processes
     ? options.variants.flatMap((variant) =>
-        [1, 2, 3].map((billing) => {
-          const broker = usesBroker(variant) ? options.broker : undefined;
-          return { variant: variant.name, broker, billing, label: `${variant.name}, one process per service, billing×${billing}`, target: { kind: 'variant', variant: variant.name, broker, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
-        }),
+        stores.flatMap((store) =>
+          [1, 2, 3].map((billing) => {
+            const broker = usesBroker(variant) ? options.broker : undefined;
+            const label = `${variant.name}${onStore(store)}, one process per service, billing×${billing}`;
+            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variant.name, broker, store, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
+          }),
+        ),
       )
     : [];
 
@@ -160,7 +172,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   const ordersOf = (load: LoadResult) => Math.max(1, load.acceptedPerSecond * options.durationSeconds);
 
   const runs: BenchRun[] = planned.map((p) => ({
-    ...runOf(p.variant, p.broker, p.repeats, express, nodeHttp),
+    ...runOf(p.variant, p.broker, p.store, p.repeats, express, nodeHttp),
     cpuMsPerOrder: spread(p.repeats.map((x) => (x.sut.cpuSeconds * 1000) / ordersOf(x.load))),
   }));
   for (const run of runs) run.ratios.toFloor = ratioSpread(run.repeats.map((x) => x.load.acceptedPerSecond), floorAnswered);
@@ -170,6 +182,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     return {
       variant: p.variant,
       broker: p.broker ? 'rabbitmq' : 'in-process',
+      store: p.store ? 'postgres' : 'sqlite',
       billingReplicas: p.billing,
       repeats: p.repeats,
       summary: summarizeLoads(p.repeats.map((x) => x.load)),
@@ -237,13 +250,14 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
 }
 
 /** One variant on one broker: its repeats, summed up, and related to the baselines of the same rounds. */
-function runOf(variant: string, broker: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
+function runOf(variant: string, broker: string | undefined, store: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
   const accepted = repeats.map((x) => x.load.acceptedPerSecond);
   const orders = repeats.flatMap((x) => (x.sut.orders ? [x.sut.orders] : []));
   const ordersSpread = (pick: (o: (typeof orders)[number]) => number) => (orders.length ? spread(orders.map(pick)) : undefined);
   return {
     variant,
     broker: broker ? 'rabbitmq' : 'in-process',
+    store: store ? 'postgres' : 'sqlite',
     repeats,
     summary: {
       load: summarizeLoads(repeats.map((x) => x.load)),

@@ -12,8 +12,11 @@ export interface Comparison {
   withinSpread: boolean | null;
 }
 
-/** `http` or `hybrid (RabbitMQ)`: a run as the report names it. */
-export const runName = (r: Pick<BenchRun, 'variant' | 'broker'>) => `${r.variant}${r.broker === 'rabbitmq' ? ' (RabbitMQ)' : ''}`;
+/** `http`, `hybrid (RabbitMQ)` or `hybrid (RabbitMQ, PostgreSQL)`: a run as the report names it. */
+export const runName = (r: Pick<BenchRun, 'variant' | 'broker'> & { store?: BenchRun['store'] }) => {
+  const where = [r.broker === 'rabbitmq' ? 'RabbitMQ' : '', r.store === 'postgres' ? 'PostgreSQL' : ''].filter(Boolean);
+  return `${r.variant}${where.length ? ` (${where.join(', ')})` : ''}`;
+};
 
 const x = (s: Spread) => (s.n > 1 ? `${s.median.toFixed(2)}× (n=${s.n}, ${s.min.toFixed(2)}–${s.max.toFixed(2)})` : `${s.median.toFixed(2)}× (n=${s.n})`);
 const num = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -50,11 +53,15 @@ export function compareRuns(report: Pick<BenchReport, 'runs'>): Comparison[] {
   const byP99 = [...report.runs].sort((a, b) => a.summary.load.p99.median - b.summary.load.p99.median);
   for (let i = 0; i + 1 < byP99.length; i++) out.push(compare('client p99 latency', runName(byP99[i]), p99(byP99[i]), runName(byP99[i + 1]), p99(byP99[i + 1]), 'ms p99'));
   for (const rabbit of report.runs.filter((r) => r.broker === 'rabbitmq')) {
-    const local = report.runs.find((r) => r.variant === rabbit.variant && r.broker === 'in-process');
+    const local = report.runs.find((r) => r.variant === rabbit.variant && r.broker === 'in-process' && r.store === rabbit.store);
     if (local) out.push(compare('RabbitMQ against the in-process broker', runName(rabbit), accepted(rabbit), runName(local), accepted(local), 'orders/s'));
   }
-  const hybrid = report.runs.find((r) => r.variant === 'hybrid' && r.broker === 'in-process');
-  const http = report.runs.find((r) => r.variant === 'http');
+  for (const postgres of report.runs.filter((r) => r.store === 'postgres')) {
+    const sqlite = report.runs.find((r) => r.variant === postgres.variant && r.broker === postgres.broker && r.store === 'sqlite');
+    if (sqlite) out.push(compare('PostgreSQL against SQLite', runName(postgres), accepted(postgres), runName(sqlite), accepted(sqlite), 'orders/s'));
+  }
+  const hybrid = report.runs.find((r) => r.variant === 'hybrid' && r.broker === 'in-process' && r.store === 'sqlite');
+  const http = report.runs.find((r) => r.variant === 'http' && r.store === 'sqlite');
   if (hybrid && http && hybrid.repeats.every((x) => x.sut.orders)) {
     out.push(compare('hybrid completed against http accepted', 'hybrid completed', hybrid.repeats.map((x) => x.sut.orders!.completedPerSecond), 'http accepted', accepted(http), 'orders/s'));
   }

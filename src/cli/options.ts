@@ -52,8 +52,8 @@ export function checkPlacement(placement: { processes?: boolean; broker?: string
 }
 
 /** `--store postgres://…`: each service's data in its own schema of that PostgreSQL database instead of SQLite files. */
-export const storeOption = () =>
-  new Option('--store <url>', "keep each service's data in its own schema of this PostgreSQL database, created on first use, e.g. postgres://postgres@127.0.0.1:5432/orderctl (default: a SQLite file per service)")
+export const storeOption = (description = "keep each service's data in its own schema of this PostgreSQL database, created on first use, e.g. postgres://postgres@127.0.0.1:5432/orderctl (default: a SQLite file per service)") =>
+  new Option('--store <url>', description)
     .env('ORDERCTL_STORE')
     .argParser((url: string) => {
       if (!/^postgres(ql)?:\/\/[^/]/.test(url)) throw new InvalidArgumentError(`must be a postgres:// URL such as postgres://postgres@127.0.0.1:5432/orderctl, not "${maskUrl(url)}"`);

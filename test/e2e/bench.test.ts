@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { benchReportSchema } from '../../src/bench/bench-report-schema.js';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { cli, privateTmp } from '../support/cli.js';
+import { POSTGRES_TEST_URL } from '../support/postgres.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 const reportDir = (stderr: string) => /Report: (\S+)report\.html/.exec(stderr)![1];
@@ -71,17 +72,25 @@ test('a short bench of two variants, repeated twice, with load steps: its JSON f
   rmSync(reports, { recursive: true });
 }, 660_000);
 
-test('an open-loop bench at a stated rate reports offered, sent and answered rates, and --no-render writes specs only', async () => {
+test('an open-loop bench at a stated rate reports offered, sent and answered rates, on SQLite and on PostgreSQL, and --no-render writes specs only', async () => {
   const reports = privateTmp();
-  const { code, stdout, stderr } = await cli(['bench', '--variants=http', '--duration=1', '--warmup=0', '--connections=2', '--users=4', '--rate=20', '--no-render', '--report-dir', reports, '--json'], {}, 300_000);
+  const args = ['bench', '--variants=http', '--duration=1', '--warmup=0', '--connections=2', '--users=4', '--rate=20', '--store', POSTGRES_TEST_URL, '--no-render', '--report-dir', reports, '--json'];
+  const { code, stdout, stderr } = await cli(args, {}, 300_000);
   expect(stderr).not.toContain('orderctl:');
   expect(code).toBe(0);
   const report = benchReportSchema.parse(JSON.parse(stdout));
   expect(report.settings).toMatchObject({ rate: 20, repeat: 1 });
-  const [http] = report.runs;
-  expect(http.repeats[0].load).toMatchObject({ mode: 'open', offeredPerSecond: 20 });
-  expect(http.repeats[0].load.samples).toBeGreaterThan(0);
-  expect(http.halfLoad).toBeUndefined();
+  expect(report.runs.map((r) => [r.variant, r.store])).toEqual([
+    ['http', 'sqlite'],
+    ['http', 'postgres'],
+  ]);
+  for (const http of report.runs) {
+    expect(http.repeats[0].load).toMatchObject({ mode: 'open', offeredPerSecond: 20 });
+    expect(http.repeats[0].load.samples).toBeGreaterThan(0);
+    expect(http.repeats[0].sut.consistency?.ok).toBe(true);
+    expect(http.halfLoad).toBeUndefined();
+  }
+  expect(report.comparisons.find((c) => c.topic === 'PostgreSQL against SQLite')?.text).toContain('http (PostgreSQL)');
   const dir = reportDir(stderr);
   expect(readdirSync(dir).filter((f) => f.endsWith('.svg'))).toEqual([]);
   expect(JSON.parse(readFileSync(join(dir, 'orders.vl.json'), 'utf8')).layer[0].encoding.y.scale).toMatchObject({ zero: true });
