@@ -9,6 +9,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
 COPY scenarios ./scenarios
+COPY variants ./variants
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -20,6 +21,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/scenarios ./scenarios
+COPY --from=build /app/variants ./variants
 RUN mkdir /data && chown node:node /data
 VOLUME /data
 USER node

@@ -10,6 +10,7 @@ import { closeAllSystems, type RunningSystem } from '../system/boot.js';
 import { launchSystem } from '../system/launch.js';
 import { startHopChain } from './hop-chain.js';
 import { findVariant } from '../variants/index.js';
+import { traitsOf } from '../variants/variant.js';
 import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
 import { orderTimings } from './order-timings.js';
 
@@ -92,7 +93,7 @@ async function collect(): Promise<SutStats> {
   }
   if (system) {
     if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart);
-    const ctx: RunContext = { api: api!, variant: system.variant.name, runId: 'bench', users: new Map(users.map((u) => [u.alias, u])), orders: new Map(), crowds: 0 };
+    const ctx: RunContext = { api: api!, variant: system.variant.name, traits: traitsOf(system.variant), runId: 'bench', users: new Map(users.map((u) => [u.alias, u])), orders: new Map(), crowds: 0 };
     const checked = await checkInvariants(ctx, ['money-conserved', 'orders-final', 'one-notification-per-order']);
     stats.consistency = { ok: (checked.problems ?? []).length === 0, problems: checked.problems ?? [], summary: checked.summary ?? '' };
   }

@@ -86,6 +86,8 @@ export const benchReportSchema = z.object({
       broker: z.enum(['in-process', 'rabbitmq']),
       /** Where the services kept their data (reports before PostgreSQL: SQLite). */
       store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /** What the style declares, in words (`answers-orders-later`, `all-rest`): what the report compares it by. */
+      traits: z.array(z.string()).default([]),
       /** Every repeat: the traced load, what the system reported after it, and the same load with tracing off. */
       repeats: z.array(z.object({ load, sut, tracingOff: load })),
       summary: z.object({

@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { median } from '../core/stats.js';
-import { usesBroker, type Variant } from '../variants/variant.js';
+import { variantRef } from '../variants/index.js';
+import { traitsOf, usesBroker, type Variant } from '../variants/variant.js';
 import type { Percentiles, SutStats, Target } from './bench-protocol.js';
 import type { BenchReport, BenchRun } from './bench-report-schema.js';
 import { runClosedLoop } from './closed-loop.js';
@@ -106,7 +107,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   const stores: (string | undefined)[] = options.store ? [undefined, options.store] : [undefined];
   const onStore = (store?: string) => (store ? ' on PostgreSQL' : '');
   interface Planned {
-    variant: string;
+    variant: Variant;
     broker?: string;
     store?: string;
     label: string;
@@ -117,11 +118,11 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   const planned: Planned[] = options.variants.flatMap((variant) => {
     return stores.flatMap((store) =>
       (usesBroker(variant) ? brokers : [undefined]).map((broker) => ({
-        variant: variant.name,
+        variant,
         broker,
         store,
         label: `${variant.name}${broker ? ' on RabbitMQ' : ''}${onStore(store)}`,
-        target: (tracing: boolean): Target => ({ kind: 'variant', variant: variant.name, broker, store, tracing }),
+        target: (tracing: boolean): Target => ({ kind: 'variant', variant: variantRef(variant), broker, store, tracing }),
         repeats: [],
       })),
     );
@@ -142,7 +143,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
           [1, 2, 3].map((billing) => {
             const broker = usesBroker(variant) ? options.broker : undefined;
             const label = `${variant.name}${onStore(store)}, one process per service, billing×${billing}`;
-            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variant.name, broker, store, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
+            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
           }),
         ),
       )
@@ -192,7 +193,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   });
   // Hybrid answers before it has finished: how long does an order take to its notification when the system is not saturated?
   if (!options.rate) {
-    for (const run of runs.filter((x) => x.variant === 'hybrid')) {
+    for (const run of runs.filter((x) => x.traits.includes('answers-orders-later'))) {
       const p = planned[runs.indexOf(run)];
       const rate = Math.max(1, Math.round(run.summary.load.acceptedPerSecond.median / 2));
       const repeats: NonNullable<BenchRun['halfLoad']>['repeats'] = [];
@@ -250,14 +251,15 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
 }
 
 /** One variant on one broker: its repeats, summed up, and related to the baselines of the same rounds. */
-function runOf(variant: string, broker: string | undefined, store: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
+function runOf(variant: Variant, broker: string | undefined, store: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
   const accepted = repeats.map((x) => x.load.acceptedPerSecond);
   const orders = repeats.flatMap((x) => (x.sut.orders ? [x.sut.orders] : []));
   const ordersSpread = (pick: (o: (typeof orders)[number]) => number) => (orders.length ? spread(orders.map(pick)) : undefined);
   return {
-    variant,
+    variant: variant.name,
     broker: broker ? 'rabbitmq' : 'in-process',
     store: store ? 'postgres' : 'sqlite',
+    traits: traitsOf(variant),
     repeats,
     summary: {
       load: summarizeLoads(repeats.map((x) => x.load)),

@@ -41,8 +41,9 @@ export function compare(topic: string, aName: string, a: number[], bName: string
 
 /**
  * The comparisons a reader needs, without verdicts: the runs in order of accepted orders/s and of client p99
- * (each next to the one after it), each event variant over RabbitMQ against the in-process broker, hybrid's completed
- * orders/s against http's accepted, and the recorder's cost (tracing on against off).
+ * (each next to the one after it), each event variant over RabbitMQ against the in-process broker, PostgreSQL against
+ * SQLite, the completed orders/s of a style that answers orders later against the all-REST style's accepted, and the
+ * recorder's cost (tracing on against off).
  */
 export function compareRuns(report: Pick<BenchReport, 'runs'>): Comparison[] {
   const out: Comparison[] = [];
@@ -60,10 +61,11 @@ export function compareRuns(report: Pick<BenchReport, 'runs'>): Comparison[] {
     const sqlite = report.runs.find((r) => r.variant === postgres.variant && r.broker === postgres.broker && r.store === 'sqlite');
     if (sqlite) out.push(compare('PostgreSQL against SQLite', runName(postgres), accepted(postgres), runName(sqlite), accepted(sqlite), 'orders/s'));
   }
-  const hybrid = report.runs.find((r) => r.variant === 'hybrid' && r.broker === 'in-process' && r.store === 'sqlite');
-  const http = report.runs.find((r) => r.variant === 'http' && r.store === 'sqlite');
-  if (hybrid && http && hybrid.repeats.every((x) => x.sut.orders)) {
-    out.push(compare('hybrid completed against http accepted', 'hybrid completed', hybrid.repeats.map((x) => x.sut.orders!.completedPerSecond), 'http accepted', accepted(http), 'orders/s'));
+  // A style that answers orders later is compared by the orders it completed with the all-REST style's answered ones.
+  const rest = report.runs.find((r) => r.traits.includes('all-rest') && r.store === 'sqlite');
+  for (const later of report.runs.filter((r) => r.traits.includes('answers-orders-later') && r.broker === 'in-process' && r.store === 'sqlite')) {
+    if (!rest || !later.repeats.every((x) => x.sut.orders)) continue;
+    out.push(compare(`${later.variant} completed against ${rest.variant} accepted`, `${later.variant} completed`, later.repeats.map((x) => x.sut.orders!.completedPerSecond), `${rest.variant} accepted`, accepted(rest), 'orders/s'));
   }
   for (const run of report.runs) out.push(compare('tracing on against off', `${runName(run)} tracing on`, accepted(run), 'tracing off', run.repeats.map((x) => x.tracingOff.acceptedPerSecond), 'orders/s'));
   return out;

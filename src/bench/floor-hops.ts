@@ -1,11 +1,14 @@
 import { MemoryTransport } from '../broker/memory-transport.js';
 import { ApiClient } from '../scenarios/api-client.js';
 import { bootSystem } from '../system/boot.js';
-import { findVariant } from '../variants/index.js';
+import { variants } from '../variants/index.js';
+import { TRAITS } from '../variants/variant.js';
 
-/** How many HTTP exchanges one order of the http style makes, client's included: counted on a probe order, not assumed. */
+/** How many HTTP exchanges one order of the all-REST style makes, client's included: counted on a probe order, not assumed. */
 export async function httpOrderHops(): Promise<number> {
-  const system = await bootSystem({ variant: findVariant('http'), transport: new MemoryTransport() });
+  const allRest = variants.find(TRAITS['all-rest']);
+  if (!allRest) throw new Error('no built-in style has every link REST: the floor is measured on one');
+  const system = await bootSystem({ variant: allRest, transport: new MemoryTransport() });
   try {
     const api = new ApiClient(system.gatewayUrl);
     const credentials = { email: 'floor@example.test', password: 'floor-password' };

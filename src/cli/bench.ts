@@ -7,7 +7,7 @@ import { benchMarkdown, writeBenchFiles } from '../bench/bench-files.js';
 import { runBench, type BenchListener } from '../bench/bench-run.js';
 import { timestamp } from '../report/run-report.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, selectVariants, storeOption } from './options.js';
+import { brokerOption, variantsDirOption, selectVariants, storeOption } from './options.js';
 import { maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { closingOnInterrupt } from './shutdown.js';
@@ -86,6 +86,7 @@ export function benchCommand(): Command {
         v.split(',').map((r) => positive('--load-steps', LIMITS.rate)(r.trim())),
       ),
     )
+    .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(storeOption('also run every variant with each service keeping its data in its own schema of this PostgreSQL database, next to the run on SQLite files, e.g. postgres://postgres@127.0.0.1:5432/orderctl'))
     .addOption(new Option('--processes', 'also run each variant with one OS process per service (events over --broker), billing ×1, ×2 and ×3, next to the in-process run'))

@@ -10,7 +10,7 @@ import { runScenario } from '../scenarios/runner.js';
 import { launchSystem, type Placement } from '../system/launch.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, checkPlacement, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, variantsDirOption, checkPlacement, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface DiagramOptions extends Placement {
@@ -34,6 +34,7 @@ export function diagramCommand(): Command {
     .addOption(new Option('--format <format>', 'picture format besides the .mmd text').choices(['svg', 'png']).default('svg'))
     .option('--no-render', 'write only the Mermaid text (no Chromium needed)')
     .option('--timings', 'add each hop\'s duration to its arrow')
+    .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(processesOption())
     .addOption(storeOption())

@@ -83,3 +83,10 @@ export function formatFailures(results: VariantResult[]): string {
   });
   return ['', chalk.red.bold('What did not hold'), ...lines].join('\n');
 }
+
+/** Columns padded to their widest cell, the head in bold: a table for a terminal. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(visible(h).length, ...rows.map((r) => visible(r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join('  ').trimEnd();
+  return [chalk.bold(line(head)), ...rows.map(line)].join('\n');
+}

@@ -8,12 +8,14 @@ import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
 import { serveCommand } from './serve.js';
 import { walkCommand } from './walk.js';
+import { variantsCommand } from './variants.js';
+import { addVariantsDir, variants } from '../variants/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('orderctl')
-    .description('Boot one online-shop order system in four interaction styles, run scenarios against it, and see what really flowed.')
+    .description('Boot one online-shop order system in interchangeable interaction styles, run scenarios against it, and see what really flowed.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -24,10 +26,15 @@ export function buildProgram(): Command {
     .addCommand(benchCommand())
     .addCommand(walkCommand())
     .addCommand(parkedCommand())
+    .addCommand(variantsCommand())
+    .hook('preAction', (_program, command) => {
+      const dir = command.opts().variantsDir as string | undefined;
+      if (dir) addVariantsDir(dir);
+    })
     .addHelpText(
       'after',
       `
-Variants: http, event-notification, event-collaboration, hybrid (see README.md).
+Variants: ${variants.map((v) => v.name).join(', ')}, or a style file of your own (orderctl variants; see README.md).
 Exit codes: 0 all expectations held, 1 an expectation failed, 2 usage error, 3 could not run.
 
 Examples:

@@ -3,26 +3,31 @@ import { isBrokerUrl, maskUrl } from '../broker/broker-url.js';
 import { AppError } from '../core/errors.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/load.js';
 import { brokerNeeded, parseReplicas } from '../system/process-plan.js';
-import { findVariant, variants } from '../variants/index.js';
+import { findVariant, knownVariants, variants } from '../variants/index.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 
-/** `--variant <name>`: one of the four styles, or `all` where `allowAll`; required unless it has a fallback or is `optional`. */
+/** `--variant <name>`: a built-in style, a style file, or `all` where `allowAll`; required unless it has a fallback or is `optional`. */
 export function variantOption(allowAll: boolean, fallback?: string, required = true): Option {
   const names = variants.map((v) => v.name);
-  const option = new Option('--variant <name>', 'interaction style to boot').choices(allowAll ? [...names, 'all'] : names);
+  const option = new Option('--variant <name>', `interaction style to boot: ${[...names, ...(allowAll ? ['all'] : [])].join(', ')}, a style of --variants-dir, or a style file such as ./my-style.yaml`);
   if (fallback) return option.default(fallback);
   if (required) return option.makeOptionMandatory();
   option.description += ' (asked for when left out)';
   return option;
 }
 
+/** The styles `--variant` names: one, or `all` (the built-in ones and those of --variants-dir). */
 export function selectVariants(name: string): Variant[] {
   try {
-    return name === 'all' ? [...variants] : [findVariant(name)];
+    return name === 'all' ? knownVariants() : [findVariant(name)];
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('USAGE', (error as Error).message);
   }
 }
+
+/** `--variants-dir DIR`: style files of the user's, added to the built-in ones (read before the command runs). */
+export const variantsDirOption = () => new Option('--variants-dir <dir>', 'also offer the styles declared in the *.yaml files of this directory (see variants/ for the built-in ones)');
 
 export const dataDirOption = () => new Option('--data-dir <dir>', 'keep the SQLite databases in this directory (default: a temporary one, removed on exit)');
 

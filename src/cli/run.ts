@@ -9,7 +9,7 @@ import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { brokerOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { describePlacement } from '../system/launch.js';
@@ -105,6 +105,7 @@ export function runCommand(): Command {
     .addOption(new Option('--scenario <name>', 'run only this scenario (repeatable)').argParser((v: string, acc: string[]) => [...acc, v]).default([], 'all'))
     .addOption(scenariosDirOption())
     .addOption(dataDirOption())
+    .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(processesOption())
     .addOption(storeOption())

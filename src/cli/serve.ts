@@ -11,7 +11,7 @@ import type { Replicas } from '../system/process-plan.js';
 import { SERVICES } from '../system/wiring.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
-import { brokerOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, storeOption, variantOption } from './options.js';
+import { brokerOption, variantsDirOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, storeOption, variantOption } from './options.js';
 import { startAdmin } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
@@ -51,6 +51,7 @@ export function serveCommand(): Command {
     .addOption(variantOption(false, 'hybrid'))
     .option('--port <port>', 'gateway port (0 = any free port)', parsePort, 8080)
     .addOption(dataDirOption())
+    .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(storeOption())
     .option('--json-logs', 'log one JSON object per line (start, broker lost/regained, stop) instead of text')

@@ -4,7 +4,7 @@ import { scriptAsker, terminalAsker } from '../walk/asker.js';
 import { walk } from '../walk/walk.js';
 import { CliError, EXIT } from './cli-error.js';
 import type { Placement } from '../system/launch.js';
-import { brokerOption, processesOption, storeOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
+import { brokerOption, variantsDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 export function walkCommand(): Command {
@@ -14,6 +14,7 @@ export function walkCommand(): Command {
     .option('--script <file>', 'play the answers from a file, one per line, instead of asking (for CI and demos)')
     .addOption(scenariosDirOption())
     .option('--out <dir>', 'where diagrams of actions go', 'reports/walk')
+    .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(processesOption())
     .addOption(storeOption())

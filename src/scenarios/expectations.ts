@@ -1,8 +1,8 @@
 import type { Expectation } from './scenario-schema.js';
 
-/** The expectation of a step for one variant: its `except` entry when it has one, else `expect`. */
-export function expectationFor(expect: Expectation | undefined, except: Record<string, Expectation> | undefined, variant: string): Expectation {
-  return except?.[variant] ?? expect ?? {};
+/** The expectation of a step for one style: its `except` entry by name, else by one of its traits, else `expect`. */
+export function expectationFor(expect: Expectation | undefined, except: Record<string, Expectation> | undefined, variant: string, traits: readonly string[] = []): Expectation {
+  return except?.[variant] ?? traits.map((t) => except?.[t]).find(Boolean) ?? expect ?? {};
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
-import { variants } from '../variants/index.js';
+import { knownVariants } from '../variants/index.js';
+import { TRAITS } from '../variants/variant.js';
 import { closest } from './closest.js';
 import { ACTION_NAMES, actions, BODY_FIELDS, EXPECTATION_KEYS, scenarioHeader, stepFields, type ActionName, type Expectation, type Scenario, type Step } from './scenario-schema.js';
 
@@ -50,9 +51,9 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number): S
   if (mistakes.length) {
     throw fail(file, `${where} (${action}): ${mistakes.join('; ')}; an expectation names ${EXPECTATION_KEYS.join(', ')} or a field of the answer (${BODY_FIELDS.join(', ')})`);
   }
-  const names = variants.map((v) => v.name);
+  const names = [...Object.keys(TRAITS), ...knownVariants().map((v) => v.name)];
   const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !names.includes(name));
-  if (unknown.length) throw fail(file, `${where} (${action}): except: unknown variant ${unknown.join(', ')} (known: ${names.join(', ')})`);
+  if (unknown.length) throw fail(file, `${where} (${action}): except: ${unknown.join(', ')} is neither a trait nor a style (known: ${names.join(', ')})`);
   return { action, args: args.data, ...fields.data };
 }
 

@@ -18,6 +18,8 @@ export interface UserState {
 export interface RunContext {
   api: ApiClient;
   variant: string;
+  /** What the style declares, in words (`answers-orders-later`): a step's `except` may name one. */
+  traits: readonly string[];
   runId: string;
   users: Map<string, UserState>;
   /** Order names used in the scenario -> order ids. */

@@ -5,6 +5,7 @@ import type { Recorder } from '../tracing/recorder.js';
 import type { RunningSystem } from '../system/boot.js';
 import { ApiClient } from './api-client.js';
 import { check, describe, expectationFor } from './expectations.js';
+import { traitsOf } from '../variants/variant.js';
 import type { RunContext } from './run-context.js';
 import type { Scenario, Step } from './scenario-schema.js';
 import { steps } from './steps.js';
@@ -54,7 +55,7 @@ export function countHops(recorder: Recorder, traceIds: string[]): { http: numbe
 /** Runs one step: its action (again and again while `eventually` allows), checked against the variant's expectation. Hop counts are filled in later. */
 export async function runStep(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
   const { perform, title } = steps[step.action];
-  const expectation = expectationFor(step.expect, step.except, ctx.variant);
+  const expectation = expectationFor(step.expect, step.except, ctx.variant, ctx.traits);
   const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
   const firstAction = ctx.api.actions.length;
   const stepStart = performance.now();
@@ -96,6 +97,7 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
 export const runContext = (system: RunningSystem, api = new ApiClient(system.gatewayUrl)): RunContext => ({
   api,
   variant: system.variant.name,
+  traits: traitsOf(system.variant),
   runId: randomBytes(4).toString('hex'),
   users: new Map(),
   orders: new Map(),

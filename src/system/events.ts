@@ -1,6 +1,7 @@
 import type { User } from '../services/identity/identity-service.js';
 import type { Payment } from '../services/billing/billing-service.js';
 import type { Order } from '../services/ordering/ordering-service.js';
+import { eventName, type Variant } from '../variants/variant.js';
 
 /** What an event carries: `thin` = ids (consumers call the owner back), `full` = the state consumers need. */
 export type EventStyle = 'thin' | 'full';
@@ -22,19 +23,19 @@ export const events = {
     style === 'thin'
       ? { type: 'PaymentRequired', data: { orderId: order.id } }
       : { type: 'CreatePayment', data: { paymentId: order.id, userId: order.userId, amountCents: order.priceCents } },
-  paymentSettled: (style: EventStyle, payment: Payment): { type: string; data: PaymentSettled } => ({
-    type: payment.status === 'succeeded' ? 'PaymentCreated' : 'PaymentFailed',
+  paymentSettled: (variant: Pick<Variant, 'events' | 'names'>, payment: Payment): { type: string; data: PaymentSettled } => ({
+    type: eventName(variant, payment.status === 'succeeded' ? 'PaymentCreated' : 'PaymentFailed'),
     data:
-      style === 'thin'
+      variant.events === 'thin'
         ? { orderId: payment.id, ...(payment.reason ? { reason: payment.reason } : {}) }
         : { paymentId: payment.id, userId: payment.userId, amountCents: payment.amountCents, ...(payment.reason ? { reason: payment.reason } : {}) },
   }),
   paymentIdOf: (e: PaymentSettled): string => ('orderId' in e ? e.orderId : e.paymentId),
-  orderSettled: (style: EventStyle, order: Order): { type: string; data: OrderSettled } => {
+  orderSettled: (variant: Pick<Variant, 'events' | 'names'>, order: Order): { type: string; data: OrderSettled } => {
     const { id, updatedAt: _updated, ...rest } = order;
     return {
-      type: order.status === 'succeeded' ? 'OrderCreated' : 'OrderFailed',
-      data: style === 'thin' ? { orderId: id, ...(order.reason ? { reason: order.reason } : {}) } : { orderId: id, ...rest },
+      type: eventName(variant, order.status === 'succeeded' ? 'OrderCreated' : 'OrderFailed'),
+      data: variant.events === 'thin' ? { orderId: id, ...(order.reason ? { reason: order.reason } : {}) } : { orderId: id, ...rest },
     };
   },
 } as const;

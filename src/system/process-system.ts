@@ -12,6 +12,7 @@ import { AppError } from '../core/errors.js';
 import { persistentKey, Tokens } from '../core/tokens.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
+import { variantRef } from '../variants/index.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem, type StoppableService } from './boot.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
@@ -118,7 +119,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const ports = new Map<ServiceName, number>();
   for (const service of SERVICES) ports.set(service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : await freePort());
   const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
-  const plan = planProcesses({ variant: variant.name, broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
+  const plan = planProcesses({ variant: variantRef(variant), broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
 
   const recorder = new Recorder(options.tracing ?? true);
   const children: Child[] = [];

@@ -3,6 +3,27 @@ import type { EventStyle } from '../system/events.js';
 /** How one link between two services is made: a synchronous REST call or an event on the broker. */
 export type LinkStyle = 'rest' | 'event';
 
+/** The links between services a style declares, by name. */
+export const LINKS = ['accountOpening', 'payment', 'orderOutcome', 'recipient'] as const;
+export type LinkName = (typeof LINKS)[number];
+
+/** The events a style may give another name (its own vocabulary); consumers subscribe to the style's names. */
+export const RENAMABLE_EVENTS = ['UserCreated', 'PaymentCreated', 'PaymentFailed', 'OrderCreated', 'OrderFailed'] as const;
+export type RenamableEvent = (typeof RENAMABLE_EVENTS)[number];
+
+/**
+ * A step of a reference flow: `from => to METHOD /path` (an HTTP request), `from ~> Broker Type` (a
+ * message put on the broker), `Broker ~~ to Type` (its delivery); `{ par }` holds branches that run
+ * at the same time, each in its own order.
+ */
+export type FlowItem = string | { par: string[][] };
+
+/** The hops a recorded registration and order placement must show, in order. */
+export interface ReferenceFlows {
+  registration: FlowItem[];
+  order: FlowItem[];
+}
+
 /** The whole shape of an interaction style: which link is REST, which is an event, who keeps copies. */
 export interface Variant {
   name: string;
@@ -22,27 +43,72 @@ export interface Variant {
     /** Notification → Identity: who the user is; `copy` = notification keeps its own copy from UserCreated. */
     recipient: 'rest' | 'copy';
   };
+  /** Events this style calls by another name (e.g. OrderCreated: OrderCompleted). */
+  names?: Partial<Record<RenamableEvent, string>>;
+  /** The hops its registration and order placement make (checked against every recorded run). */
+  flows?: ReferenceFlows;
+  /** Where it was declared: the YAML file (built-in ones are under variants/). */
+  source?: string;
+  /** Place among the built-in styles when they are listed and compared. */
+  order?: number;
 }
 
 /**
  * Checks that a variant's choices fit together and returns it. Every combination it accepts keeps
  * the exactly-once promise (each link's REST follow-up leaves through the outbox, each event
  * consumer writes once with its inbox record): test/e2e/exactly-once-combinations.test.ts boots
- * every accepted combination with every message delivered twice.
+ * every accepted combination with every message delivered twice. A refusal names the field and why.
  */
 export function defineVariant(variant: Variant): Variant {
-  const { commands, links, events } = variant;
-  const problems: string[] = [];
-  const eventLinks = [links.accountOpening, links.payment, links.orderOutcome];
-  if (commands === 'broker' && eventLinks.includes('rest')) problems.push('commands over the broker need every link to be an event');
-  if (links.recipient === 'copy' && links.accountOpening !== 'event') problems.push('a copy of users needs UserCreated events');
-  if (links.recipient === 'copy' && events === 'thin') problems.push('thin events carry no user to copy');
+  const problems = variantProblems(variant).map(({ field, reason }) => `${field}: ${reason}`);
   if (problems.length) throw new Error(`variant ${variant.name}: ${problems.join('; ')}`);
   return Object.freeze(variant);
+}
+
+/** What does not fit together in a declaration, field by field. */
+export function variantProblems(variant: Variant): { field: string; reason: string }[] {
+  const { commands, links, events } = variant;
+  const problems: { field: string; reason: string }[] = [];
+  const restLinks = (['accountOpening', 'payment', 'orderOutcome'] as const).filter((l) => links[l] === 'rest');
+  if (commands === 'broker' && restLinks.length) {
+    problems.push({ field: 'commands', reason: `commands over the broker need every link to be an event (links.${restLinks[0]} is rest): the gateway waits for the reply event of a chain that a REST link would answer elsewhere` });
+  }
+  if (links.recipient === 'copy' && links.accountOpening !== 'event') problems.push({ field: 'links.recipient', reason: 'a copy of users needs UserCreated events (links.accountOpening: event)' });
+  if (links.recipient === 'copy' && events === 'thin') problems.push({ field: 'links.recipient', reason: 'thin events carry no user to copy (events: full)' });
+  const names = Object.entries(variant.names ?? {});
+  const taken = new Set<string>();
+  for (const [from, to] of names) {
+    if (taken.has(to!) || ((RENAMABLE_EVENTS as readonly string[]).includes(to!) && to !== from && !(variant.names ?? {})[to as RenamableEvent])) {
+      problems.push({ field: `names.${from}`, reason: `${to} is already the name of another event: two events of one name could not be told apart` });
+    }
+    taken.add(to!);
+  }
+  return problems;
 }
 
 /** Does this style put anything on the broker? (`http` never does, so it needs none.) */
 export function usesBroker(variant: Variant): boolean {
   const { commands, links } = variant;
   return commands === 'broker' || [links.accountOpening, links.payment, links.orderOutcome].includes('event') || links.recipient === 'copy';
+}
+
+/** Is a client's order answered before it is settled (202, then the outcome comes later)? */
+export function answersOrdersLater(variant: Variant): boolean {
+  return variant.commands === 'rest' && variant.links.payment === 'event';
+}
+
+/** What a scenario's `except` may name instead of a style: a trait of the declaration, in words. */
+export const TRAITS = {
+  /** The client's order is answered 202 before it is settled; the outcome comes later. */
+  'answers-orders-later': answersOrdersLater,
+  /** Every call is synchronous REST, nothing goes through a broker (the http style). */
+  'all-rest': (variant: Variant) => variant.commands === 'rest' && !usesBroker(variant),
+} satisfies Record<string, (variant: Variant) => boolean>;
+
+/** The traits a style has. */
+export const traitsOf = (variant: Variant): string[] => Object.entries(TRAITS).filter(([, has]) => has(variant)).map(([trait]) => trait);
+
+/** The name this style gives an event. */
+export function eventName(variant: Pick<Variant, 'names'>, event: RenamableEvent): string {
+  return variant.names?.[event] ?? event;
 }

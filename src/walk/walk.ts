@@ -12,7 +12,7 @@ import { steps } from '../scenarios/steps.js';
 import type { RunningSystem, StoppableService } from '../system/boot.js';
 import { describePlacement, launchSystem, type Placement } from '../system/launch.js';
 import type { Hop } from '../tracing/recorder.js';
-import { findVariant, variants } from '../variants/index.js';
+import { findVariant, knownVariants } from '../variants/index.js';
 import { usesBroker } from '../variants/variant.js';
 import { ScriptEnded, type Asker, type Choice } from './asker.js';
 import { hopList } from './hop-list.js';
@@ -160,7 +160,7 @@ export async function walk(options: WalkOptions): Promise<void> {
     say(`Picture: ${file}`);
   };
 
-  const styleChoices = variants.map((v) => ({ value: v.name, name: v.name, description: v.summary }));
+  const styleChoices = knownVariants().map((v) => ({ value: v.name, name: v.name, description: v.summary }));
   const menu: Choice<Menu>[] = [
     { value: 'step', name: 'Next step of a scenario' },
     { value: 'register', name: 'Register a user' },

@@ -30,7 +30,7 @@ test('a short bench of two variants, repeated twice, with load steps: its JSON f
     for (const repeat of run.repeats) {
       expect(repeat.sut.consistency?.ok).toBe(true);
       expect(repeat.sut.orders!.completed).toBeGreaterThan(0);
-      expect(repeat.sut.orders!.httpPerOrder).toBe(run.variant === 'http' ? 5 : 2);
+      expect(repeat.sut.orders!.httpPerOrder).toBe(run.traits.includes('all-rest') ? 5 : 2);
       expect(repeat.load.mode).toBe('closed');
     }
     expect(run.steps!.map((s) => s.rate)).toEqual([20, 40]);
@@ -39,7 +39,7 @@ test('a short bench of two variants, repeated twice, with load steps: its JSON f
       expect(step.repeats.every((l) => l.mode === 'open' && l.offeredPerSecond === step.rate && l.sentPerSecond > 0)).toBe(true);
     }
   }
-  expect(report.runs.find((r) => r.variant === 'hybrid')!.halfLoad!.repeats).toHaveLength(2);
+  expect(report.runs.find((r) => r.traits.includes('answers-orders-later'))!.halfLoad!.repeats).toHaveLength(2);
   expect(report.comparisons.map((c) => c.topic)).toEqual(expect.arrayContaining(['accepted orders/s', 'hybrid completed against http accepted', 'tracing on against off']));
   expect(report).not.toHaveProperty('targets');
 

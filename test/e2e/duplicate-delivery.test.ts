@@ -3,12 +3,13 @@ import { loadScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
+import { usesBroker } from '../../src/variants/variant.js';
 import { crashingAfterCommit } from '../support/crashing-transport.js';
 import { duplicating } from '../support/duplicating-transport.js';
 import { transports } from '../support/transports.js';
 
 const scenarios = await loadScenarios();
-const eventVariants = variants.filter((v) => v.name !== 'http');
+const eventVariants = variants.filter(usesBroker);
 
 describe.each(transports.flatMap((t) => eventVariants.map((v) => [v.name, t.name, v, t] as const)))(
   'every message delivered twice, and every handler crashed once after its commit: %s on the %s',

@@ -10,7 +10,7 @@ import { runScenario } from '../../src/scenarios/runner.js';
 import type { RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
 import { diagramArrows } from '../support/diagram-arrows.js';
-import { arrange, referenceFlows } from '../support/reference-flows.js';
+import { arrange } from '../support/reference-flows.js';
 import { placements, variantsPlaced } from '../support/transports.js';
 
 // Every scenario on every style in every placement, one boot each; the diagrams of two of them are
@@ -65,8 +65,8 @@ describe.each(variantsPlaced(variants).map(({ variant, placement }) => [variant.
     test('registration and order placement are drawn hop by hop as the reference flow says', () => {
       const [register, , , , order] = drawn.get('happy-path')!;
       for (const [diagram, flow] of [
-        [register, referenceFlows[name].registration],
-        [order, referenceFlows[name].order],
+        [register, variant.flows!.registration],
+        [order, variant.flows!.order],
       ] as const) {
         const arrows = diagramArrows(diagram.mermaid);
         expect(arrows).toEqual(arrange(flow, arrows));

@@ -14,8 +14,8 @@ export const transports: { name: string; make: () => Promise<Transport> }[] = [
 ];
 
 /** Every variant on every broker, except http on RabbitMQ: it never touches a broker. */
-export const variantsOnBrokers = <V extends { name: string }>(variants: readonly V[]) =>
-  transports.flatMap((t) => variants.filter((v) => t.name === transports[0].name || v.name !== 'http').map((v) => ({ variant: v, transport: t })));
+export const variantsOnBrokers = <V extends Variant>(variants: readonly V[]) =>
+  transports.flatMap((t) => variants.filter((v) => t.name === transports[0].name || usesBroker(v)).map((v) => ({ variant: v, transport: t })));
 
 /** Where a system runs in a test: one process on either broker, or one OS process per service over RabbitMQ, on SQLite or PostgreSQL. */
 export interface Placement {

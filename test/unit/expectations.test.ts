@@ -14,6 +14,10 @@ describe('expectations', () => {
   test('a variant listed under except gets its own expectation instead', () => {
     expect(expectationFor({ answer: 201 }, { hybrid: { answer: 202 } }, 'hybrid')).toEqual({ answer: 202 });
     expect(expectationFor({ answer: 201 }, { hybrid: { answer: 202 } }, 'http')).toEqual({ answer: 201 });
+    // A trait of the style's declaration stands for every style that has it; a style's own name comes first.
+    expect(expectationFor({ answer: 201 }, { 'answers-orders-later': { answer: 202 } }, 'mine', ['answers-orders-later'])).toEqual({ answer: 202 });
+    expect(expectationFor({ answer: 201 }, { 'answers-orders-later': { answer: 202 } }, 'mine', [])).toEqual({ answer: 201 });
+    expect(expectationFor({ answer: 201 }, { 'answers-orders-later': { answer: 202 }, mine: { answer: 200 } }, 'mine', ['answers-orders-later'])).toEqual({ answer: 200 });
   });
 
   test('check reports each key that did not hold, and shows only what it checked', () => {

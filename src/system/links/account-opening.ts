@@ -1,5 +1,6 @@
 import type { User } from '../../services/identity/identity-service.js';
 import { events, type UserCreated } from '../events.js';
+import { eventName } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
 /** Identity → Billing: the account of a new user. */
@@ -14,10 +15,10 @@ export const accountOpening: Link<'rest' | 'event'> = {
   },
   event: {
     identity(w) {
-      w.relay.identity.route('UserRegistered', (user: User) => ({ type: 'UserCreated', data: events.userCreated(w.variant.events, user) }));
+      w.relay.identity.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
     },
     async billing(w) {
-      await w.bus.billing.subscribe(['UserCreated'], (e: UserCreated) => {
+      await w.bus.billing.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
         w.services.billing.openAccount(events.userIdOf(e));
       });
     },

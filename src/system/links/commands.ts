@@ -33,7 +33,7 @@ export const commands: Link<'rest' | 'broker'> = {
   },
   broker: {
     gateway(w: Wiring) {
-      w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant.events === 'thin', w.commandTimeoutMs);
+      w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant, w.commandTimeoutMs);
     },
     async identity(w: Wiring) {
       const stores = w.stores;

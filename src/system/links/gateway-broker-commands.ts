@@ -4,6 +4,7 @@ import type { Message } from '../../broker/transport.js';
 import type { ServiceClient } from '../../http/service-client.js';
 import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
+import { eventName, RENAMABLE_EVENTS, type RenamableEvent, type Variant } from '../../variants/variant.js';
 
 /**
  * Command and reply event types of the broker-based variants. An order is answered by its
@@ -35,7 +36,11 @@ const failure = (reply: Message): Reply => {
   return { status: code, body: errorBody(code, message) };
 };
 
-const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
+/** The commands and replies as a style names them (its `names` may rename UserCreated, OrderCreated, OrderFailed). */
+export function commandsOf(variant: Pick<Variant, 'names'>): typeof COMMANDS {
+  const named = (type: string) => ((RENAMABLE_EVENTS as readonly string[]).includes(type) ? eventName(variant, type as RenamableEvent) : type);
+  return Object.fromEntries(Object.entries(COMMANDS).map(([kind, types]) => [kind, Object.fromEntries(Object.entries(types).map(([k, t]) => [k, named(t)]))])) as unknown as typeof COMMANDS;
+}
 
 /**
  * Commands as events on the broker; the gateway holds the client's request open until the
@@ -44,7 +49,10 @@ const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMM
  * it publishes directly (no outbox): a command lost before the broker took it is a 504 the client
  * retries with its Idempotency-Key, and the owner answers a repeat from what it stored.
  */
-export function brokerCommands(bus: ServiceBus, http: ServiceClient, thinEvents: boolean, timeoutMs: number): GatewayCommands {
+export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pick<Variant, 'names' | 'events'>, timeoutMs: number): GatewayCommands {
+  const COMMANDS = commandsOf(variant);
+  const thinEvents = variant.events === 'thin';
+  const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
   const send = (kind: keyof typeof COMMANDS, data: unknown) => bus.request<any>(COMMANDS[kind].command, data, repliesTo(kind), timeoutMs);
   return {
     async register(form) {

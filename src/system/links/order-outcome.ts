@@ -1,6 +1,7 @@
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { OrderFacts } from '../../services/notification/notification-service.js';
 import { events, type OrderSettled } from '../events.js';
+import { eventName } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
 const factsOf = (order: Omit<Order, 'id' | 'updatedAt'> & { orderId: string }): OrderFacts => ({
@@ -26,7 +27,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
   },
   event: {
     order(w) {
-      w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(w.variant.events, order));
+      w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(w.variant, order));
     },
     async notification(w) {
       // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
@@ -37,7 +38,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
           (o: Order) => factsOf({ ...o, orderId: o.id }),
           () => undefined,
         );
-      await w.bus.notification.subscribe(['OrderCreated', 'OrderFailed'], async (e: OrderSettled) => {
+      await w.bus.notification.subscribe([eventName(w.variant, 'OrderCreated'), eventName(w.variant, 'OrderFailed')], async (e: OrderSettled) => {
         if ('userId' in e) await w.flows.notification.orderSettled(factsOf(e));
         else await w.flows.notification.orderSettledById(e.orderId);
       });

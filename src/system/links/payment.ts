@@ -2,6 +2,7 @@ import { upstreamError } from '../../http/service-client.js';
 import type { Payment } from '../../services/billing/billing-service.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import { events, type PaymentSettled } from '../events.js';
+import { eventName } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
 /** Order → Billing: charging an order. */
@@ -21,7 +22,7 @@ export const payment: Link<'rest' | 'event'> = {
   event: {
     async billing(w) {
       const style = w.variant.events;
-      w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(style, p));
+      w.relay.billing.route('PaymentSettled', (p: Payment) => events.paymentSettled(w.variant, p));
       await w.bus.billing.subscribe([style === 'thin' ? 'PaymentRequired' : 'CreatePayment'], async (e) => {
         // A read (thin events): it changes nothing, so it needs no outbox; if order is away the delivery is nacked and redelivered.
         const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
@@ -31,8 +32,9 @@ export const payment: Link<'rest' | 'event'> = {
     async order(w) {
       const style = w.variant.events;
       w.relay.order.route('OrderPlaced', (order: Order) => events.paymentRequest(style, order));
-      await w.bus.order.subscribe(['PaymentCreated', 'PaymentFailed'], async (e: PaymentSettled, delivery) => {
-        const outcome = delivery.type === 'PaymentCreated' ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
+      const succeeded = eventName(w.variant, 'PaymentCreated');
+      await w.bus.order.subscribe([succeeded, eventName(w.variant, 'PaymentFailed')], async (e: PaymentSettled, delivery) => {
+        const outcome = delivery.type === succeeded ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
         await w.flows.order.settle(events.paymentIdOf(e), outcome);
       });
     },

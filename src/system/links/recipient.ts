@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.js';
 import type { User } from '../../services/identity/identity-service.js';
+import { eventName } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
 /** Notification → Identity: who a user is, asked each time or kept as a copy. */
@@ -20,7 +21,7 @@ export const recipient: Link<'rest' | 'copy'> = {
   copy: {
     async notification(w) {
       // The copy and whatever waited for it are written together.
-      await w.bus.notification.subscribe(['UserCreated'], (user: User) => {
+      await w.bus.notification.subscribe([eventName(w.variant, 'UserCreated')], (user: User) => {
         w.services.notification.keepProfile(user);
       });
       // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.

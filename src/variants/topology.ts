@@ -1,0 +1,69 @@
+import { eventName, type Variant } from './variant.js';
+
+/** One line of a topology: who reaches whom, by REST (`=>`) or through the broker (`~>`), and with what. */
+interface Edge {
+  from: string;
+  to: string;
+  by: 'rest' | 'broker';
+  what: string;
+}
+
+/** Which service reaches which in a style, by REST or through the broker, read off its declaration. */
+export function topologyEdges(variant: Variant): Edge[] {
+  const { commands, events, links } = variant;
+  const thin = events === 'thin';
+  const edges: Edge[] = [{ from: 'Client', to: 'Gateway', by: 'rest', what: '/api/v1' }];
+  const rest = (from: string, to: string, what: string) => edges.push({ from, to, by: 'rest', what });
+  const event = (from: string, to: string[], what: string) => {
+    edges.push({ from, to: 'Broker', by: 'broker', what });
+    for (const consumer of to) edges.push({ from: 'Broker', to: consumer, by: 'broker', what });
+  };
+  if (commands === 'rest') {
+    rest('Gateway', 'Identity', 'register, login, profile');
+    rest('Gateway', 'Billing', 'account, deposit, withdraw');
+    rest('Gateway', 'Order', 'orders');
+  } else {
+    event('Gateway', ['Identity', 'Billing', 'Order'], 'commands');
+    edges.push({ from: 'Broker', to: 'Gateway', by: 'broker', what: 'replies' });
+    rest('Gateway', 'Identity', 'login, profile');
+    rest('Gateway', 'Billing', 'account');
+    rest('Gateway', 'Order', 'orders');
+  }
+  rest('Gateway', 'Notification', 'notifications');
+  const userCreated = eventName(variant, 'UserCreated');
+  const copies = links.recipient === 'copy' ? ['Notification'] : [];
+  if (links.accountOpening === 'rest') rest('Identity', 'Billing', 'PUT /accounts');
+  else event('Identity', ['Billing', ...copies], userCreated);
+  if (links.payment === 'rest') rest('Order', 'Billing', 'POST /payments');
+  else {
+    event('Order', ['Billing'], thin ? 'PaymentRequired' : 'CreatePayment');
+    event('Billing', ['Order'], `${eventName(variant, 'PaymentCreated')} / ${eventName(variant, 'PaymentFailed')}`);
+    if (thin) rest('Billing', 'Order', 'GET /orders');
+  }
+  if (links.orderOutcome === 'rest') rest('Order', 'Notification', 'POST /notifications');
+  else {
+    event('Order', ['Notification'], `${eventName(variant, 'OrderCreated')} / ${eventName(variant, 'OrderFailed')}`);
+    if (thin) rest('Notification', 'Order', 'GET /orders');
+  }
+  if (links.recipient === 'rest') rest('Notification', 'Identity', 'GET /users');
+  return edges;
+}
+
+/** The topology as a Mermaid flowchart: solid arrows are REST calls, dotted ones go through the broker. */
+export function topologyFlowchart(variant: Variant): string {
+  const edges = topologyEdges(variant);
+  const merged = new Map<string, Edge>();
+  for (const edge of edges) {
+    const key = `${edge.from}|${edge.to}|${edge.by}`;
+    const seen = merged.get(key);
+    if (seen) seen.what = seen.what.split(', ').includes(edge.what) ? seen.what : `${seen.what}, ${edge.what}`;
+    else merged.set(key, { ...edge });
+  }
+  const used = new Set(edges.flatMap((e) => [e.from, e.to]));
+  const lines = ['flowchart LR'];
+  for (const node of ['Client', 'Gateway', 'Identity', 'Billing', 'Order', 'Notification', 'Broker']) {
+    if (used.has(node)) lines.push(node === 'Broker' ? `  Broker[(Broker)]` : `  ${node}[${node}]`);
+  }
+  for (const e of merged.values()) lines.push(`  ${e.from} ${e.by === 'rest' ? '-->' : '-.->'}|"${e.what}"| ${e.to}`);
+  return `${lines.join('\n')}\n`;
+}
