@@ -8,6 +8,7 @@ import { closingOnInterrupt } from './shutdown.js';
 import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
+import { topologyFlowchart } from '../variants/topology.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
@@ -150,7 +151,7 @@ export function runCommand(): Command {
           if (verbose) say(`${v.name}: warm-up run, ${held}/${warm.length} scenarios held (its figures are discarded)`);
         },
         variantFinished: (r, system, actions) => {
-          runs.push({ result: r, recorder: system.recorder, actions });
+          runs.push({ result: r, recorder: system.recorder, actions, topology: topologyFlowchart(system.variant) });
           if (!options.json) say(formatVariantEnd(r));
         },
       };

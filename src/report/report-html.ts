@@ -56,7 +56,15 @@ function figure(variant: string, scenario: ScenarioOutcome, diagram: ActionDiagr
 ${body}</figure>`;
 }
 
-function panel(result: VariantResult, diagrams: Record<string, ActionDiagram[]>, picture?: 'svg'): string {
+/** The style's topology at the top of its tab: solid arrows REST, dotted ones through the broker. */
+function topologyFigure(variant: string, mermaid: string, picture?: 'svg'): string {
+  const base = `${variant}/topology`;
+  const body = picture ? `<div class="pic"><a href="${escape(base)}.${picture}" title="open the picture"><img src="${escape(base)}.${picture}" alt="${escape(`${variant}: topology`)}"></a></div>` : `<pre>${escape(mermaid)}</pre>`;
+  return `<section id="${slug(variant, 'topology')}"><h3>Topology</h3><figure class="fig"><figcaption>Who reaches whom in ${escape(variant)}: solid arrows are REST calls, dotted ones go through the broker<a class="src" href="${escape(base)}.mmd">Mermaid source</a></figcaption>
+${body}</figure></section>`;
+}
+
+function panel(result: VariantResult, diagrams: Record<string, ActionDiagram[]>, picture?: 'svg', topology?: string): string {
   const v = result.variant;
   const nav = result.scenarios.map((s) => `<a href="#${slug(v, s.name)}"><span class="${s.passed ? 'ok' : 'bad'}">${s.passed ? '✓' : '✗'}</span> ${escape(s.name)}</a>`).join('');
   const sections = result.scenarios.map((s) => {
@@ -69,11 +77,17 @@ function panel(result: VariantResult, diagrams: Record<string, ActionDiagram[]>,
 <details${open}><summary>${escape(outcomeCell(s))} · ${drawn.length} diagram${drawn.length === 1 ? '' : 's'}${escape(from)}</summary>
 ${figs}</details></section>`;
   });
-  return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${sections.join('\n')}\n</div>`;
+  return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${topology ? `${topologyFigure(v, topology, picture)}\n` : ''}${sections.join('\n')}\n</div>`;
 }
 
 /** The run as one page: what did not hold, the outcome and per-action tables, then one tab per variant with every client action's diagram at its natural size. */
-export function reportHtml(results: VariantResult[], diagrams: Record<string, Record<string, ActionDiagram[]>>, meta: { broker: string; date: string }, picture?: 'svg'): string {
+export function reportHtml(
+  results: VariantResult[],
+  diagrams: Record<string, Record<string, ActionDiagram[]>>,
+  meta: { broker: string; date: string },
+  picture?: 'svg',
+  topologies: Record<string, string> = {},
+): string {
   const variants = results.map((r) => r.variant);
   const scenarios = results[0]?.scenarios ?? [];
   const passed = results.every((r) => r.passed);
@@ -129,7 +143,7 @@ ${ranking.length ? `<h3 id="side-by-side">Side by side</h3><p class="dim">${esca
 <p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : 'No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).'}</p>
 <div class="tabs">
 ${tabs.join('\n')}
-${results.map((r) => panel(r, diagrams[r.variant] ?? {}, picture)).join('\n')}
+${results.map((r) => panel(r, diagrams[r.variant] ?? {}, picture, topologies[r.variant])).join('\n')}
 </div>
 <script>${SCRIPT}</script>
 </body></html>

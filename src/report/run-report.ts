@@ -14,6 +14,8 @@ export interface VariantRun {
   result: VariantResult;
   recorder: Recorder;
   actions?: ClientAction[];
+  /** The style's topology as a Mermaid flowchart (who reaches whom, by REST or through the broker). */
+  topology?: string;
 }
 
 /** What was written, for the closing lines. */
@@ -43,9 +45,14 @@ export async function writeRunReport(
   await mkdir(dir, { recursive: true });
   const pictures = renderer && new PictureCache(renderer, onRendered);
   const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
+  const topologies: Record<string, string> = {};
   let count = 0;
-  for (const { result, recorder, actions } of runs) {
+  for (const { result, recorder, actions, topology } of runs) {
     diagrams[result.variant] = {};
+    if (topology) {
+      topologies[result.variant] = topology;
+      await writeDiagrams(join(dir, result.variant), [{ name: 'topology', title: `${result.variant}: who reaches whom`, mermaid: topology, index: 0 }], pictures);
+    }
     for (const scenario of result.scenarios) {
       const drawn = scenarioDiagrams(scenario, recorder, {}, actions);
       diagrams[result.variant][scenario.name] = drawn;
@@ -62,6 +69,6 @@ export async function writeRunReport(
   await writeFile(join(dir, 'recording.json'), JSON.stringify({ ...meta, variants: recording }));
   const results = runs.map((r) => r.result);
   await writeFile(join(dir, 'summary.md'), summaryMarkdown(results, meta));
-  await writeFile(join(dir, 'index.html'), reportHtml(results, diagrams, meta, pictures ? 'svg' : undefined));
+  await writeFile(join(dir, 'index.html'), reportHtml(results, diagrams, meta, pictures ? 'svg' : undefined, topologies));
   return { dir, diagrams: count, rendered: pictures?.rendered ?? 0, renderMs: pictures?.ms ?? 0 };
 }

@@ -1,4 +1,4 @@
-import type { Variant } from '../variants/variant.js';
+import { eventName, type Variant } from '../variants/variant.js';
 
 /** The kinds of client action the walk explains. */
 export type ActionKind = 'register' | 'login' | 'deposit' | 'withdraw' | 'order' | 'read';
@@ -37,9 +37,13 @@ export function styleNote(variant: Variant, kind: ActionKind): string {
         : links.payment === 'rest'
           ? 'The gateway forwards the order to Order over REST, and the whole chain runs while you wait.'
           : 'Order stores the order as pending and answers 202 at once; the rest happens after, and you poll the order to learn how it ended.';
+      const told =
+        links.orderOutcome === 'rest'
+          ? 'then, right after the commit and while you wait, Notification (POST /notifications), which asks Identity who you are: a slow one delays your answer; a stopped one no longer fails a paid order, the call waits in Order\'s outbox and is made when Notification is back.'
+          : `then announces ${eventName(variant, 'OrderCreated')} or ${eventName(variant, 'OrderFailed')} and answers you at once; Notification consumes the event after your answer${links.recipient === 'rest' ? ' and asks Identity who you are' : ', from its own copy of the user'}, so a slow or stopped Notification never delays or fails your order.`;
       const payment =
         links.payment === 'rest'
-          ? 'Order calls Billing (POST /payments) — a stopped Billing fails your order — then, right after the commit and while you wait, Notification (POST /notifications), which asks Identity who you are: a slow one delays your answer; a stopped one no longer fails a paid order, the call waits in Order\'s outbox and is made when Notification is back.'
+          ? `Order calls Billing (POST /payments) — a stopped Billing fails your order — ${told}`
           : thin
             ? 'Order announces PaymentRequired with only the id; Billing calls Order back for the amount, then announces PaymentCreated or PaymentFailed; Notification calls Order and Identity back for the details.'
             : 'Order announces CreatePayment with everything Billing needs; Billing answers with PaymentCreated or PaymentFailed; Notification writes the message from its own copy of the user — nobody calls anybody.';
