@@ -112,6 +112,25 @@ export function benchDocument(report: BenchReport): Block[] {
         }),
       },
     );
+    const probed = halves.filter((r) => r.halfLoad!.toClient);
+    if (probed.length) {
+      const every = probed[0].halfLoad!.toClient!.pollEveryMs;
+      blocks.push(
+        { kind: 'heading', text: 'When the client learns the outcome: push against polling' },
+        {
+          kind: 'paragraph',
+          text: `During each half load, one more client placed orders one at a time and, after each 202, learned the final status both ways at once: reading the order every ${every} ms, and (where the style pushes) on the order's event stream. Times run from its POST to the final status it saw; the median and p99 are per repeat, with their spread over the repeats.`,
+        },
+        {
+          kind: 'table',
+          head: ['variant', 'orders probed', 'by push p50 ms', 'by push p99 ms', `polling every ${every} ms p50 ms`, 'p99 ms', 'reads per order'],
+          rows: probed.map((r) => {
+            const c = r.halfLoad!.toClient!;
+            return [variantName(r), String(c.orders), c.pushP50 ? ms(c.pushP50) : 'no push', c.pushP99 ? ms(c.pushP99) : '–', ms(c.pollP50), ms(c.pollP99), formatSpread(c.readsPerOrder, (n) => n.toFixed(1))];
+          }),
+        },
+      );
+    }
   }
   const stepped = report.runs.filter((r) => r.steps?.length);
   if (stepped.length) {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 const percentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() });
 /** A figure measured n times: median and spread (min–max). */
 const spread = z.object({ n: z.number().int(), median: z.number(), min: z.number(), max: z.number() });
+/** The probe of one client next to a half load: see src/bench/client-probe.ts. */
+const clientProbe = z.object({ orders: z.number(), pollEveryMs: z.number(), pollMs: percentiles, readsPerOrder: z.number(), pushMs: percentiles.optional() });
 
 /** One load, as the client saw it (see src/bench/load-result.ts). */
 const load = z.object({
@@ -110,10 +112,14 @@ export const benchReportSchema = z.object({
       halfLoad: z
         .object({
           rate: z.number(),
-          repeats: z.array(z.object({ load, toNotificationMs: percentiles })),
+          repeats: z.array(z.object({ load, toNotificationMs: percentiles, client: clientProbe.optional() })),
           summary: loadSummary,
           toNotificationP50: spread,
           toNotificationP99: spread,
+          /** One client next to the load, learning each of its orders' outcome by polling every `pollEveryMs` and by push. */
+          toClient: z
+            .object({ pollEveryMs: z.number(), orders: z.number(), pollP50: spread, pollP99: spread, readsPerOrder: spread, pushP50: spread.optional(), pushP99: spread.optional() })
+            .optional(),
         })
         .optional(),
       steps: z.array(z.object({ rate: z.number(), repeats: z.array(load), summary: loadSummary })).optional(),

@@ -10,6 +10,7 @@ import type { LoadResult } from './load-result.js';
 import { runOpenLoop } from './open-loop.js';
 import { ratioSpread, spread, summarizeLoads } from './summaries.js';
 import { startSut, type Stoppable } from './sut.js';
+import { probeClient, type ClientProbe } from './client-probe.js';
 import { httpOrderHops } from './floor-hops.js';
 
 /** What to bench. */
@@ -58,6 +59,8 @@ export class BenchInterrupted extends Error {
 /** Most requests an open loop keeps unanswered at once (and most connections it opens). */
 export const MAX_IN_FLIGHT_CAP = 512;
 const ZERO: Percentiles = { p50: 0, p90: 0, p99: 0, max: 0 };
+/** How often the probe's polling client reads its order: a client polling twice a second would learn later still. */
+const POLL_EVERY_MS = 100;
 
 /** A load: closed loop (saturation) or open loop at a rate. */
 type Plan = { kind: 'closed' } | { kind: 'open'; rate: number };
@@ -79,7 +82,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     plan.kind === 'closed'
       ? runClosedLoop(url, path, users, { connections: options.connections, durationSeconds: seconds, signal: options.signal }, listener.tick)
       : runOpenLoop(url, path, users, { rate: plan.rate, durationSeconds: seconds, maxInFlight: maxInFlightFor(plan.rate, options.connections), signal: options.signal }, listener.tick);
-  const measure = async (name: string, target: Target, plan: Plan): Promise<{ result: LoadResult; stats: SutStats }> => {
+  const measure = async (name: string, target: Target, plan: Plan, probe?: { push: boolean }): Promise<{ result: LoadResult; stats: SutStats; probe?: ClientProbe }> => {
     checkpoint();
     listener.phase(`${name}: preparing`, 0);
     const sut = await startSut(target, target.kind === 'variant' ? options.users : 0, options.track);
@@ -92,11 +95,14 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       checkpoint();
       listener.phase(name, options.durationSeconds);
       sut.loadStarted();
+      // Next to the load, one more client learns its orders' outcomes by polling and by push.
+      const probing = probe && probeClient(sut.url, sut.users[0].token, { seconds: options.durationSeconds, pollEveryMs: POLL_EVERY_MS, push: probe.push, signal: options.signal });
       const result = await load(sut.url, sut.path, sut.users, plan, options.durationSeconds);
+      const probed = await probing;
       checkpoint();
       const offered = plan.kind === 'open' ? `${plan.rate}/s offered, ${result.sentPerSecond}/s sent, ` : '';
       listener.phaseDone(name, `${offered}${result.acceptedPerSecond} accepted/s, p99 ${result.latencyMs.p99} ms (${result.samples} answers)`);
-      return { result, stats: await sut.collect() };
+      return { result, stats: await sut.collect(), ...(probed ? { probe: probed } : {}) };
     } finally {
       await sut.stop();
     }
@@ -198,15 +204,28 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       const rate = Math.max(1, Math.round(run.summary.load.acceptedPerSecond.median / 2));
       const repeats: NonNullable<BenchRun['halfLoad']>['repeats'] = [];
       for (let r = 1; r <= options.repeat; r++) {
-        const half = await measure(`${p.label} at half its saturation (${rate}/s)${of(r)}`, p.target(true), { kind: 'open', rate });
-        repeats.push({ load: half.result, toNotificationMs: half.stats.orders?.toNotificationMs ?? ZERO });
+        const half = await measure(`${p.label} at half its saturation (${rate}/s)${of(r)}`, p.target(true), { kind: 'open', rate }, { push: run.traits.includes('pushes-order-status') });
+        repeats.push({ load: half.result, toNotificationMs: half.stats.orders?.toNotificationMs ?? ZERO, ...(half.probe ? { client: half.probe } : {}) });
       }
+      const probes = repeats.flatMap((x) => (x.client ? [x.client] : []));
       run.halfLoad = {
         rate,
         repeats,
         summary: summarizeLoads(repeats.map((x) => x.load)),
         toNotificationP50: spread(repeats.map((x) => x.toNotificationMs.p50)),
         toNotificationP99: spread(repeats.map((x) => x.toNotificationMs.p99)),
+        ...(probes.length
+          ? {
+              toClient: {
+                pollEveryMs: POLL_EVERY_MS,
+                orders: probes.reduce((n, x) => n + x.orders, 0),
+                pollP50: spread(probes.map((x) => x.pollMs.p50)),
+                pollP99: spread(probes.map((x) => x.pollMs.p99)),
+                readsPerOrder: spread(probes.map((x) => x.readsPerOrder)),
+                ...(probes.every((x) => x.pushMs) ? { pushP50: spread(probes.map((x) => x.pushMs!.p50)), pushP99: spread(probes.map((x) => x.pushMs!.p99)) } : {}),
+              },
+            }
+          : {}),
       };
     }
   }

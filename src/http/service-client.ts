@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { AppError, codeForStatus } from '../core/errors.js';
 import { currentTrace, formatTraceparent, newSpanId, newTraceId } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
+import type { CallPolicy } from './call-policy.js';
 
 /** Where each service listens: name -> base URL. */
 export type ServiceDirectory = Map<string, string>;
@@ -29,9 +30,17 @@ export class ServiceClient {
     private readonly recorder: Recorder,
     private readonly agent: Dispatcher,
     private readonly timeoutMs = 10_000,
+    /** The style's resilience on calls to some services (a link's timeout, retries, breaker). */
+    private readonly policies: Partial<Record<string, CallPolicy>> = {},
   ) {}
 
-  async call<T = any>(to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+  /** Calls `to`, under the link's policy when the style declares one; every attempt is a recorded hop. */
+  call<T = any>(to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+    const policy = this.policies[to];
+    return policy ? policy.execute((signal) => this.once<T>(to, method, path, body, signal)) : this.once<T>(to, method, path, body);
+  }
+
+  private async once<T>(to: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<ServiceResponse<T>> {
     const base = this.directory.get(to);
     if (!base) throw new AppError('UPSTREAM_FAILED', `service ${to} is not running`);
     const trace = currentTrace();
@@ -49,6 +58,7 @@ export class ServiceClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.agent,
+        signal,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
@@ -56,7 +66,7 @@ export class ServiceClient {
       text = await response.body.text();
       hop.end({ status });
     } catch (error) {
-      const timedOut = /Timeout/.test((error as Error).name) || /TIMEOUT/.test((error as { code?: string }).code ?? '');
+      const timedOut = /Timeout/.test((error as Error).name) || /TIMEOUT/.test((error as { code?: string }).code ?? '') || signal?.aborted === true;
       hop.end({ outcome: timedOut ? 'timeout' : 'unreachable' });
       throw timedOut
         ? new AppError('UPSTREAM_TIMEOUT', `${to} did not answer ${method} ${path} within ${this.timeoutMs} ms`)

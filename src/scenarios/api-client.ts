@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { formatTraceparent, newSpanId, newTraceId } from '../tracing/context.js';
 
 /** One request the client made: what kind of action, its trace, its answer and how long it took. */
@@ -51,4 +52,56 @@ export class ApiClient {
     this.actions.push({ kind, traceId, status: response.status, ms });
     return { status: response.status, body: parsed, ms, traceId };
   }
+
+  /**
+   * Subscribes to a server-sent event stream and reads it until `done` says an event is the last one
+   * wanted (or the server ends the stream); the answer's body is that event's data. A stream that is not
+   * one (a 404, say) is answered like `send` answers it.
+   */
+  async watch(kind: string, path: string, request: ApiRequest, done: (event: StreamEvent) => boolean, timeoutMs = 30_000): Promise<ApiResponse & { events: StreamEvent[] }> {
+    const traceId = newTraceId();
+    const headers: Record<string, string> = { traceparent: formatTraceparent(traceId, newSpanId()), accept: 'text/event-stream', ...request.headers };
+    if (request.token) headers.authorization = `Bearer ${request.token}`;
+    const started = performance.now();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no final event within ${timeoutMs} ms`)), timeoutMs);
+    const events: StreamEvent[] = [];
+    try {
+      const response = await fetch(`${this.baseUrl}/api/v1${path}`, { headers, signal: abort.signal });
+      let body: unknown;
+      if (!response.headers.get('content-type')?.startsWith('text/event-stream') || !response.body) {
+        const text = await response.text();
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = text;
+        }
+      } else {
+        const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+        for (;;) {
+          const { value, done: ended } = await reader.read();
+          if (ended) break;
+          const event: StreamEvent = { event: value.event ?? 'message', data: JSON.parse(value.data) };
+          events.push(event);
+          body = event.data;
+          if (done(event)) {
+            await reader.cancel();
+            break;
+          }
+        }
+      }
+      const ms = performance.now() - started;
+      this.actions.push({ kind, traceId, status: response.status, ms });
+      return { status: response.status, body, ms, traceId, events };
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+}
+
+/** One server-sent event: its name and its data (JSON). */
+export interface StreamEvent {
+  event: string;
+  data: any;
 }

@@ -50,7 +50,7 @@ export const actions = {
   order: z.object({ user: alias, price: money, name: alias.optional(), 'idempotency-key': z.string().optional() }),
   balance: userRef,
   orders: userRef,
-  'order-status': z.object({ user: alias, order: alias }),
+  'order-status': z.object({ user: alias, order: alias, wait: z.literal('push').optional() }),
   notifications: userRef,
   request,
   crowd: z.object({ users: z.number().int().min(1).max(500), deposit: money, orders: z.number().int().min(1).max(100), prices: z.array(money).min(1) }),

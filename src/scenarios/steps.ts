@@ -59,10 +59,15 @@ async function order(ctx: RunContext, args: { user: string; price: number; name?
 const read = (kind: string, path: string) => (ctx: RunContext, args: { user: string }) =>
   ctx.api.send(kind, 'GET', path, { token: asUser(ctx, args.user).token });
 
-async function orderStatus(ctx: RunContext, args: { user: string; order: string }): Promise<Outcome> {
+async function orderStatus(ctx: RunContext, args: { user: string; order: string; wait?: 'push' }): Promise<Outcome> {
   const id = ctx.orders.get(args.order);
   if (!id) throw new Error(`no order named "${args.order}" was placed earlier in this scenario`);
-  return ctx.api.send('order-status', 'GET', `/ordering/orders/${id}`, { token: asUser(ctx, args.user).token });
+  const token = asUser(ctx, args.user).token;
+  // Where the style pushes, wait for the final status on the order's event stream; elsewhere read it (and poll with `eventually`).
+  if (args.wait === 'push' && ctx.traits.includes('pushes-order-status')) {
+    return ctx.api.watch('order-push', `/ordering/orders/${id}/events`, { token }, (e) => e.event !== 'status' || e.data?.status !== 'pending');
+  }
+  return ctx.api.send('order-status', 'GET', `/ordering/orders/${id}`, { token });
 }
 
 async function probeToken(ctx: RunContext, kind: string | undefined, user: UserState | undefined): Promise<string | undefined> {
@@ -136,7 +141,7 @@ export const steps: Record<ActionName, { perform: Perform; title: (args: any) =>
   order: { perform: order, title: (a) => `order for ${a.price} by ${a.user}${a.name ? ` (${a.name})` : ''}` },
   balance: { perform: read('balance', '/billing/account'), title: (a) => `balance of ${a.user}` },
   orders: { perform: read('orders', '/ordering/orders'), title: (a) => `orders of ${a.user}` },
-  'order-status': { perform: orderStatus, title: (a) => `order ${a.order} of ${a.user}` },
+  'order-status': { perform: orderStatus, title: (a) => `order ${a.order} of ${a.user}${a.wait === 'push' ? ' (by push where the style pushes)' : ''}` },
   notifications: { perform: read('notifications', '/notifications'), title: (a) => `notifications of ${a.user}` },
   request: {
     perform: request,

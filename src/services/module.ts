@@ -39,6 +39,8 @@ export interface ServiceModule<Parts = any> {
   app(parts: Parts, ctx: ModuleContext, w: Wiring): Express;
   /** Its share of the recovery pass. */
   recovery?(parts: Parts, ctx: ModuleContext): Partial<RecoveryDeps>;
+  /** Ends what would hold its server open at shutdown (long-lived streams), before the server closes. */
+  close?(parts: Parts): void;
 }
 
 /** Declares a service module (typed by its parts). */

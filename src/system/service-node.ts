@@ -10,6 +10,8 @@ import { closeServer, listen } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
+import { callPolicy } from '../http/call-policy.js';
+import { LINK_CALLS, LINKS } from '../variants/variant.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
@@ -94,7 +96,16 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     const trace = currentTrace();
     if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
   };
-  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent)]));
+  // A REST link's calls run under the resilience the style declares for it (timeout, retries, breaker).
+  const policies = (name: ServiceName) =>
+    Object.fromEntries(
+      LINKS.flatMap((link) => {
+        const spec = variant.resilience?.[link];
+        const { from, to } = LINK_CALLS[link];
+        return spec && from === name && variant.links[link] === 'rest' ? [[to, callPolicy(spec, from, to, recorder)]] : [];
+      }),
+    );
+  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, policies(name))]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
   const relays = new Map<ServiceName, OutboxRelay>();
   for (const module of modules) {
@@ -135,6 +146,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const servers = new Map<ServiceName, Server>();
   const apps = new Map<ServiceName, Express>();
   const cleanup = async (beforeServices: () => Promise<void>) => {
+    for (const module of modules) module.close?.(parts.get(module.name));
     const gateway = servers.get('gateway');
     if (gateway) await closeServer(gateway, DRAIN_MS);
     await beforeServices();

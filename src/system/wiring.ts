@@ -3,6 +3,7 @@ import type { ServiceBus } from '../broker/service-bus.js';
 import type { ServiceClient } from '../http/service-client.js';
 import type { BillingService } from '../services/billing/billing-service.js';
 import type { GatewayCommands } from '../services/gateway/gateway-commands.js';
+import type { OrderPush } from '../services/gateway/order-push.js';
 import type { IdentityPorts, RegistrationFlow } from '../services/identity/identity-flow.js';
 import type { IdentityService } from '../services/identity/identity-service.js';
 import type { NotificationFlow, NotificationPorts } from '../services/notification/notification-flow.js';
@@ -28,7 +29,7 @@ export interface Wiring {
   services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService };
   flows: { registration: RegistrationFlow; order: OrderFlow; notification: NotificationFlow };
   /** Filled by the links: how each service reaches the others. */
-  ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands };
+  ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands; push: OrderPush };
   http: Record<ServiceName, ServiceClient>;
   bus: Record<ServiceName, ServiceBus>;
   /** Each service's store: a link that answers a command writes its reply there, in the transaction of the delivery. */

@@ -2,10 +2,27 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { RENAMABLE_EVENTS, variantProblems, type Variant } from './variant.js';
 
 const link = z.enum(['rest', 'event']);
+const duration = (what: string, max: number) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    try {
+      const ms = parseDuration(value);
+      if (ms > 0 && ms <= max) return ms;
+      ctx.addIssue({ code: 'custom', message: `${what} from 1 ms to ${max / 1000} s` });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+    return z.NEVER;
+  });
+const resilience = z.strictObject({
+  timeout: duration('a timeout', 60_000).optional(),
+  retries: z.number().int().min(0).max(5, 'at most 5 retries: more only piles load on a service that is struggling').optional(),
+  breaker: z.strictObject({ failures: z.number().int().min(1).max(100), reset: duration('a reset', 600_000) }).optional(),
+});
 const hop = z.string().regex(/^\S+ (=>|~>|~~) \S+ \S.*$/, 'a hop such as "gateway => identity POST /register" or "order ~> Broker OrderCreated"');
 const flow = z.array(z.union([hop, z.strictObject({ par: z.array(z.array(hop).min(1)).min(2, 'at least two branches run at the same time') })])).min(1);
 
@@ -18,6 +35,8 @@ const variantFile = z.strictObject({
   events: z.enum(['thin', 'full']),
   links: z.strictObject({ accountOpening: link, payment: link, orderOutcome: link, recipient: z.enum(['rest', 'copy']) }),
   flows: z.strictObject({ registration: flow, order: flow }).optional(),
+  push: z.enum(['sse']).optional(),
+  resilience: z.strictObject({ accountOpening: resilience.optional(), payment: resilience.optional(), orderOutcome: resilience.optional(), recipient: resilience.optional() }).optional(),
   names: z.partialRecord(z.enum(RENAMABLE_EVENTS), z.string().regex(/^[A-Z][A-Za-z0-9]{1,59}$/, 'an event name in PascalCase, such as OrderCompleted')).optional(),
 });
 
@@ -46,14 +65,35 @@ export function loadVariantFile(file: string): Variant {
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
     const allowed = (path: PropertyKey[]) =>
-      path.length === 0 ? Object.keys(variantFile.shape) : path[0] === 'links' ? Object.keys(variantFile.shape.links.shape) : path[0] === 'names' ? [...RENAMABLE_EVENTS] : [];
+      path.length === 0
+        ? Object.keys(variantFile.shape)
+        : path[0] === 'links' || (path[0] === 'resilience' && path.length === 1)
+          ? Object.keys(variantFile.shape.links.shape)
+          : path[0] === 'names'
+            ? [...RENAMABLE_EVENTS]
+            : path[0] === 'resilience' && path.length === 2
+              ? Object.keys(resilience.shape)
+              : path.at(-1) === 'breaker'
+                ? ['failures', 'reset']
+                : [];
     const unknown =
       issue.code === 'unrecognized_keys'
         ? `unknown field ${issue.keys.map((k) => [...issue.path, k].join('.')).join(', ')} (${issue.path[0] === 'names' ? 'events a style can rename' : 'fields here'}: ${allowed(issue.path).join(', ')})`
         : undefined;
     return refuse(unknown ? where(issue.path) : where(issue.path), unknown ?? issue.message);
   }
-  const variant: Variant = { ...parsed.data, source: path };
+  const { resilience: declared, ...rest } = parsed.data;
+  const variant: Variant = {
+    ...rest,
+    ...(declared
+      ? {
+          resilience: Object.fromEntries(
+            Object.entries(declared).map(([link, r]) => [link, { timeoutMs: r?.timeout, retries: r?.retries, ...(r?.breaker ? { breaker: { failures: r.breaker.failures, resetMs: r.breaker.reset } } : {}) }]),
+          ),
+        }
+      : {}),
+    source: path,
+  };
   const [problem] = variantProblems(variant);
   if (problem) refuse(problem.field, problem.reason);
   return Object.freeze(variant);

@@ -24,6 +24,24 @@ export interface ReferenceFlows {
   order: FlowItem[];
 }
 
+/** The resilience of a REST link's calls, in milliseconds and counts. */
+export interface Resilience {
+  /** Give up on one call after this long. */
+  timeoutMs?: number;
+  /** Try a failed call again this many times (every REST link's call is idempotent), with backoff. */
+  retries?: number;
+  /** After `failures` failed calls in a row stop calling for `resetMs`, failing at once; then let one call through to see. */
+  breaker?: { failures: number; resetMs: number };
+}
+
+/** Who calls whom on each link when it is REST (and so whose calls a link's resilience wraps). */
+export const LINK_CALLS: Record<LinkName, { from: string; to: string; call: string }> = {
+  accountOpening: { from: 'identity', to: 'billing', call: 'PUT /accounts/{id}' },
+  payment: { from: 'order', to: 'billing', call: 'POST /payments' },
+  orderOutcome: { from: 'order', to: 'notification', call: 'POST /notifications' },
+  recipient: { from: 'notification', to: 'identity', call: 'GET /users/{id}' },
+};
+
 /** The whole shape of an interaction style: which link is REST, which is an event, who keeps copies. */
 export interface Variant {
   name: string;
@@ -43,6 +61,10 @@ export interface Variant {
     /** Notification → Identity: who the user is; `copy` = notification keeps its own copy from UserCreated. */
     recipient: 'rest' | 'copy';
   };
+  /** `sse`: a client may subscribe to its order through the gateway and is told the final status the moment it is known. */
+  push?: 'sse';
+  /** What a team adds to a REST link's calls: a timeout per call, retries with backoff, a circuit breaker. */
+  resilience?: Partial<Record<LinkName, Resilience>>;
   /** Events this style calls by another name (e.g. OrderCreated: OrderCompleted). */
   names?: Partial<Record<RenamableEvent, string>>;
   /** The hops its registration and order placement make (checked against every recorded run). */
@@ -75,6 +97,12 @@ export function variantProblems(variant: Variant): { field: string; reason: stri
   }
   if (links.recipient === 'copy' && links.accountOpening !== 'event') problems.push({ field: 'links.recipient', reason: 'a copy of users needs UserCreated events (links.accountOpening: event)' });
   if (links.recipient === 'copy' && events === 'thin') problems.push({ field: 'links.recipient', reason: 'thin events carry no user to copy (events: full)' });
+  if (variant.push && !(answersOrdersLater(variant) && links.orderOutcome === 'event')) {
+    problems.push({ field: 'push', reason: 'push tells a client an outcome it was not given at once: it needs orders answered later (commands: rest, links.payment: event) and their outcome as an event (links.orderOutcome: event)' });
+  }
+  for (const link of Object.keys(variant.resilience ?? {}) as LinkName[]) {
+    if (links[link] !== 'rest') problems.push({ field: `resilience.${link}`, reason: `${link} is ${links[link] === 'copy' ? 'a copy' : 'an event'} in this style: timeouts, retries and breakers belong to REST calls` });
+  }
   const names = Object.entries(variant.names ?? {});
   const taken = new Set<string>();
   for (const [from, to] of names) {
@@ -101,6 +129,8 @@ export function answersOrdersLater(variant: Variant): boolean {
 export const TRAITS = {
   /** The client's order is answered 202 before it is settled; the outcome comes later. */
   'answers-orders-later': answersOrdersLater,
+  /** A client may subscribe to its order and is told the final status by push (server-sent events). */
+  'pushes-order-status': (variant: Variant) => variant.push === 'sse',
   /** Every call is synchronous REST, nothing goes through a broker (the http style). */
   'all-rest': (variant: Variant) => variant.commands === 'rest' && !usesBroker(variant),
 } satisfies Record<string, (variant: Variant) => boolean>;

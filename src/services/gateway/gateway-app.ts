@@ -12,6 +12,7 @@ import { MAX_KEY_LENGTH } from '../idempotency.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
 import { healthCheck } from './health.js';
 import { publicModel } from './public-model.js';
+import type { OrderPush } from './order-push.js';
 import { memoryRevocations, type RevocationList } from './revocations.js';
 
 const money = (field: string) => z.object({ [field]: amountSchema });
@@ -35,7 +36,12 @@ export interface GatewayDeps {
   revoked?: RevocationList;
   /** Name of the style, shown by the health endpoint. */
   variant?: string;
+  /** The push service, where the style offers it: `GET /ordering/orders/{id}/events` streams the order's status. */
+  push?: OrderPush;
 }
+
+/** How often an open event stream says it is still there (a comment line), so proxies keep it open. */
+const KEEP_ALIVE_MS = 15_000;
 
 /** A service's error answer relayed as the gateway's own: one error shape whoever answered; a 5xx there is a 502/503/504 here. */
 function relayedError(reply: Reply): AppError | { status: number; body: unknown } {
@@ -47,7 +53,7 @@ function relayedError(reply: Reply): AppError | { status: number; body: unknown 
 }
 
 /** The public API (`/api/v1`), the same in every variant. */
-export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant }: GatewayDeps, ...edge: RequestHandler[]): Express {
+export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant, push }: GatewayDeps, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('gateway', ...edge);
   const health = healthCheck(http, variant);
 
@@ -117,14 +123,53 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     },
     get: async (_req, res) => send(res, await http.call('order', 'GET', `/orders?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.order)),
   });
+  /** The order as its owner may see it: a 404 for an id that is not theirs. */
+  const readOrder = async (id: string, res: Response): Promise<Reply> => {
+    const reply: Reply = UUID.test(id) ? await http.call('order', 'GET', `/orders/${id}`) : { status: 404 };
+    if (reply.status === 404 || (reply.status === 200 && reply.body?.userId !== user(res).userId)) throw notFound('order not found');
+    return reply;
+  };
   route('/ordering/orders/:id', {
-    get: async (req, res) => {
-      const id = String(req.params.id);
-      const reply: Reply = UUID.test(id) ? await http.call('order', 'GET', `/orders/${id}`) : { status: 404 };
-      if (reply.status === 404 || (reply.status === 200 && reply.body?.userId !== user(res).userId)) throw notFound('order not found');
-      send(res, reply, publicModel.order);
-    },
+    get: async (req, res) => send(res, await readOrder(String(req.params.id), res), publicModel.order),
   });
+  if (push) {
+    // Server-sent events: the order's status now, then its final status the moment its outcome event arrives.
+    route('/ordering/orders/:id/events', {
+      get: async (req, res) => {
+        const id = String(req.params.id);
+        let wake = () => {};
+        const stop = push.subscribe(id, () => wake());
+        try {
+          // Subscribed before the first read, so an outcome that arrives in between is not missed.
+          let reply = await readOrder(id, res);
+          if (reply.status !== 200) return send(res, reply);
+          const stream = push.open(res);
+          let closed = false;
+          res.on('close', () => ((closed = true), wake()));
+          const alive = setInterval(() => res.write(': still here\n\n'), KEEP_ALIVE_MS);
+          try {
+            stream.send('status', publicModel.order(reply.body));
+            while (reply.body.status === 'pending' && !closed) {
+              await new Promise<void>((resolve) => (wake = resolve));
+              if (closed) break;
+              reply = await readOrder(id, res).catch((error: Error) => ({ status: 502, body: { message: error.message } }));
+              if (reply.status !== 200) {
+                // The order could not be read now: say so and end; the client polls or subscribes again.
+                stream.send('error', { message: `the order could not be read (${reply.body?.message ?? reply.status}): poll it, or subscribe again` });
+                break;
+              }
+              if (reply.body.status !== 'pending') stream.send('status', publicModel.order(reply.body));
+            }
+          } finally {
+            clearInterval(alive);
+            stream.end();
+          }
+        } finally {
+          stop();
+        }
+      },
+    });
+  }
   route('/notifications', {
     get: async (_req, res) => send(res, await http.call('notification', 'GET', `/notifications?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.notification)),
   });

@@ -1,5 +1,6 @@
 import { defineService } from '../module.js';
 import { gatewayApp } from './gateway-app.js';
+import { OrderPush } from './order-push.js';
 import type { GatewayCommands } from './gateway-commands.js';
 import { revocationSchema, storedRevocations } from './revocations.js';
 
@@ -14,10 +15,13 @@ export default defineService({
   outbox: false,
   create(ctx) {
     const commands: GatewayCommands = { register: notWired, deposit: notWired, withdraw: notWired, placeOrder: notWired };
-    return { commands, revoked: storedRevocations(ctx.store.db) };
+    return { commands, revoked: storedRevocations(ctx.store.db), push: new OrderPush() };
   },
   expose(parts, w) {
     w.ports.gateway = parts.commands;
+    w.ports.push = parts.push;
   },
-  app: (parts, ctx, w) => gatewayApp({ http: ctx.http, commands: { ...w.ports.gateway }, tokens: ctx.tokens, revoked: parts.revoked, variant: w.variant.name }, ...ctx.edge),
+  app: (parts, ctx, w) =>
+    gatewayApp({ http: ctx.http, commands: { ...w.ports.gateway }, tokens: ctx.tokens, revoked: parts.revoked, variant: w.variant.name, push: w.variant.push ? parts.push : undefined }, ...ctx.edge),
+  close: (parts) => parts.push.close(),
 });

@@ -3,12 +3,13 @@ import { accountOpening } from './account-opening.js';
 import { commands } from './commands.js';
 import { orderOutcome } from './order-outcome.js';
 import { payment } from './payment.js';
+import { push } from './push.js';
 import { recipient } from './recipient.js';
 
 /** Every link as the variant declares it, as the sides each service plays in it. */
 export function linkSides(variant: Wiring['variant']): Partial<Record<ServiceName, Side>>[] {
   const { links } = variant;
-  return [recipient[links.recipient], accountOpening[links.accountOpening], payment[links.payment], orderOutcome[links.orderOutcome], commands[variant.commands]];
+  return [recipient[links.recipient], accountOpening[links.accountOpening], payment[links.payment], orderOutcome[links.orderOutcome], commands[variant.commands], push[variant.push ?? 'none']];
 }
 
 /** Makes every link the way the variant declares it, wiring only the sides of the services this process runs. */

@@ -1,0 +1,55 @@
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleAll, isBrokenCircuitError, noop, retry, timeout, TimeoutStrategy, wrap, type IPolicy } from 'cockatiel';
+import { AppError } from '../core/errors.js';
+import { currentTrace } from '../tracing/context.js';
+import type { Recorder } from '../tracing/recorder.js';
+import type { Resilience } from '../variants/variant.js';
+
+/** What a call under a policy answers: a status the policy judges (5xx counts as a failure). */
+interface Answered {
+  status: number;
+}
+
+/** How one service's calls to another are made: once, or under the link's timeout, retries and breaker. */
+export interface CallPolicy {
+  execute<T extends Answered>(call: (signal?: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The policy a style declares for a REST link (cockatiel): a timeout per call, retries with exponential
+ * backoff (50 ms doubling, at most 2 s) around it, and a consecutive-failure breaker around both. A
+ * 5xx answer or no answer counts as a failure. The recording shows each attempt as its own hop, and a
+ * call the open breaker refused as a local hop of the caller (`circuit to billing open: not called`).
+ */
+export function callPolicy(spec: Resilience, from: string, to: string, recorder: Recorder): CallPolicy {
+  const failures = handleAll.orWhenResult((r: unknown) => (r as Answered).status >= 500);
+  const note = (label: string) => {
+    const trace = currentTrace();
+    if (trace) recorder.local(from, trace.traceId, trace.spanId, label);
+  };
+  const layers: IPolicy[] = [];
+  if (spec.retries) layers.push(retry(failures, { maxAttempts: spec.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 2_000 }) }));
+  if (spec.breaker) {
+    const breaker = circuitBreaker(failures, { halfOpenAfter: spec.breaker.resetMs, breaker: new ConsecutiveBreaker(spec.breaker.failures) });
+    breaker.onBreak(() => note(`circuit to ${to} opened after ${spec.breaker!.failures} failures in a row`));
+    breaker.onReset(() => note(`circuit to ${to} closed again`));
+    layers.push(breaker);
+  }
+  if (spec.timeoutMs) layers.push(timeout(spec.timeoutMs, TimeoutStrategy.Aggressive));
+  const policy = layers.length ? wrap(...layers) : noop;
+  return {
+    async execute(call) {
+      try {
+        return await policy.execute(({ signal }) => call(signal));
+      } catch (error) {
+        if (isBrokenCircuitError(error)) {
+          note(`circuit to ${to} open: not called`);
+          throw new AppError('SERVICE_UNAVAILABLE', `${to} is failing: ${from} stopped calling it for ${Math.round(spec.breaker!.resetMs / 1000)} s (circuit open); try again later`);
+        }
+        if ((error as Error).name === 'TaskCancelledError') {
+          throw new AppError('UPSTREAM_TIMEOUT', `${to} did not answer ${from} within ${spec.timeoutMs} ms`);
+        }
+        throw error;
+      }
+    },
+  };
+}
