@@ -1,0 +1,74 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { BUILTIN_VARIANTS_DIR } from '../../src/variants/index.js';
+import { cli, privateTmp } from '../support/cli.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
+
+/** A style of a user's: sync-billing renamed, notification keeping its own copy of users instead of asking identity. */
+function writeOwnStyle(dir: string): string {
+  const text = readFileSync(join(BUILTIN_VARIANTS_DIR, 'sync-billing.yaml'), 'utf8')
+    .replace('name: sync-billing', 'name: my-style')
+    .replace(/^order: \d+\n/m, '')
+    .replace('accountOpening: rest ', 'accountOpening: event')
+    .replace('recipient: rest      ', 'recipient: copy      ')
+    .replace(/\n# The hops[\s\S]*$/, '\n');
+  const file = join(dir, 'my-style.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+test('orderctl variants lists the five built-in styles with their links; show prints a declaration and its topology', async () => {
+  const list = await cli(['variants']);
+  expect(list.code).toBe(0);
+  for (const name of ['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing']) expect(list.stdout).toMatch(new RegExp(`^${name}\\s+(rest|broker)\\s+(thin|full)`, 'm'));
+  expect(list.stdout).toMatch(/^sync-billing\s+rest\s+full\s+rest\s+rest\s+event\s+rest\s+at once$/m);
+  expect(list.stdout).toMatch(/^hybrid\s+rest\s+full\s+event\s+event\s+event\s+copy\s+later \(202\)$/m);
+  const json = JSON.parse((await cli(['variants', '--json'])).stdout);
+  expect(json.map((v: { name: string }) => v.name)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing']);
+  const show = await cli(['variants', 'show', 'sync-billing']);
+  expect(show.code).toBe(0);
+  expect(show.stdout).toContain('# sync-billing: the client learns at once');
+  expect(show.stdout).toContain('Order -->|"POST /payments"| Billing');
+  expect(show.stdout).toContain('Order -.->|"OrderCompleted / OrderFailed"| Broker');
+});
+
+test('a style file of a user\'s runs end to end: every scenario in one process, and with one process per service over RabbitMQ', async () => {
+  const dir = privateTmp();
+  try {
+    const file = writeOwnStyle(dir);
+    const inProcess = await cli(['run', '--variant', file, '--no-report', '--json']);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    const result = JSON.parse(inProcess.stdout);
+    expect(result.variants.map((v: { variant: string; passed: boolean }) => [v.variant, v.passed])).toEqual([['my-style', true]]);
+    const processes = await cli(['run', '--variant', file, '--scenario', 'happy-path', '--processes', '--broker', await rabbitmqUrl(), '--no-report', '--json']);
+    expect(processes.code, processes.stderr).toBe(0);
+    expect(JSON.parse(processes.stdout).passed).toBe(true);
+    // --variants-dir adds it to the built-in ones: `all` is six styles.
+    const listed = JSON.parse((await cli(['variants', '--variants-dir', dir, '--json'])).stdout);
+    expect(listed.map((v: { name: string }) => v.name)).toContain('my-style');
+    const svg = join(dir, 'my-style.svg');
+    const drawn = await cli(['variants', 'show', file, '--svg', svg]);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(readFileSync(svg, 'utf8')).toContain('<svg');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);
+
+test('an unsafe style file is refused before anything boots, in one line naming the field, exit code 2', async () => {
+  const dir = privateTmp();
+  try {
+    const file = join(dir, 'unsafe.yaml');
+    writeFileSync(file, readFileSync(join(BUILTIN_VARIANTS_DIR, 'hybrid.yaml'), 'utf8').replace('commands: rest ', 'commands: broker'));
+    const out = await cli(['run', '--variant', file, '--no-report']);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toContain(`${file}: push: push tells a client an outcome it was not given at once`);
+    const unknown = await cli(['run', '--variant', 'grpc']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown variant "grpc" (choose one of: http, event-notification, event-collaboration, hybrid, sync-billing, all; or give a style file such as ./my-style.yaml)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
