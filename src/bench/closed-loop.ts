@@ -27,13 +27,15 @@ export async function runClosedLoop(url: string, path: string, users: BenchUser[
   let answered = 0;
   const started = Date.now();
   const ticker = setInterval(() => onTick((Date.now() - started) / 1000, answered), 250);
+  let stop = () => {};
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon({ url, connections: options.connections, duration: options.durationSeconds, requests: [autocannonRequest(path, users)], timeout: 10 }, (error, done) =>
         error ? reject(error) : resolve(done),
       );
       instance.on('response', () => answered++);
-      options.signal?.addEventListener('abort', () => instance.stop(), { once: true });
+      stop = () => instance.stop();
+      options.signal?.addEventListener('abort', stop, { once: true });
     });
     const seconds = Math.max(0.001, result.duration);
     const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat?.count ?? 0]));
@@ -54,5 +56,7 @@ export async function runClosedLoop(url: string, path: string, users: BenchUser[
     };
   } finally {
     clearInterval(ticker);
+    // One bench runs many loads on one signal: a listener left behind per load would pile up (and hold its load).
+    options.signal?.removeEventListener('abort', stop);
   }
 }

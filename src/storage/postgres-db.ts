@@ -106,6 +106,9 @@ export class PostgresDb implements SqlDb {
       connectCreating(this.client, url, Client);
       // libpq prints NOTICEs ("schema already exists, skipping") to stderr: keep warnings and errors only.
       this.exec('SET client_min_messages = warning');
+      // The durability SQLite has here (WAL, synchronous=NORMAL): a commit survives the service's process
+      // crashing, not the server's machine losing power. A URL that sets its own options keeps them.
+      if (!new URL(url).searchParams.has('options')) this.exec('SET synchronous_commit = off');
       const quoted = this.client.escapeIdentifier(schema);
       this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}`));
       this.exec(`SET search_path TO ${quoted}`);
