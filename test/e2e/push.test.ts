@@ -72,9 +72,14 @@ test('a gateway shutting down ends the open streams with a last "closing" event,
   const token = await customer(api, 300, 1_000);
   await own.stopService('billing');
   const placed = await api.send('order', 'POST', '/ordering/orders', { token, body: { price: 5 } });
-  const watching = api.watch('order-push', `/ordering/orders/${placed.body.id}/events`, { token }, (e) => e.event === 'closing' || final(e));
-  while (!own.recorder.all().some((h) => h.label.endsWith('/events'))) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 100));
+  let subscribed = () => {};
+  const first = new Promise<void>((resolve) => (subscribed = resolve));
+  const watching = api.watch('order-push', `/ordering/orders/${placed.body.id}/events`, { token }, (e) => {
+    subscribed();
+    return e.event === 'closing' || final(e);
+  });
+  // The stream is open (it said "pending"): now the gateway shuts down under it.
+  await first;
   await own.close();
   const watched = await watching;
   expect(watched.events.map((e) => e.event)).toEqual(['status', 'closing']);

@@ -8,14 +8,16 @@ import type { BenchReport } from '../../src/bench/bench-report-schema.js';
 const spread = (median: number, min = median, max = median, n = 3) => ({ n, median, min, max });
 
 function fakeReport(httpToExpress: number, tracing: number): Pick<BenchReport, 'runs' | 'baselines'> {
-  const run = (variant: string, accepted: number, completed: number) =>
+  const run = (variant: string, accepted: number, completed: number, traits: string[]) =>
     ({
       variant,
       broker: 'in-process',
+      store: 'sqlite',
+      traits,
       repeats: [1, 2, 3].map(() => ({ load: { acceptedPerSecond: accepted }, sut: { orders: { completedPerSecond: completed } } })),
       ratios: { toExpressHello: spread(httpToExpress), toNodeHttpHello: spread(0.01), tracingOnToOff: spread(tracing, tracing - 0.02, tracing + 0.02) },
     }) as unknown as BenchReport['runs'][number];
-  return { runs: [run('http', 400, 400), run('hybrid', 700, 650)], baselines: {} as BenchReport['baselines'] };
+  return { runs: [run('http', 400, 400, ['all-rest']), run('hybrid', 700, 650, ['answers-orders-later'])], baselines: {} as BenchReport['baselines'] };
 }
 
 test('the targets are judged on the median, on both sides of each threshold, and what was not measured says so', () => {

@@ -41,7 +41,7 @@ describe('the built-in styles', () => {
     expect(usesBroker(sync)).toBe(true);
     expect(sync.names).toEqual({ OrderCreated: 'OrderCompleted' });
     expect(topologyFlowchart(sync)).toContain('Order -.->|"OrderCompleted / OrderFailed"| Broker');
-    expect(traitsOf(variants.find((v) => v.name === 'hybrid')!)).toEqual(['answers-orders-later']);
+    expect(traitsOf(variants.find((v) => v.name === 'hybrid')!)).toEqual(['answers-orders-later', 'pushes-order-status']);
     expect(traitsOf(variants.find((v) => v.name === 'http')!)).toEqual(['all-rest']);
   });
 
@@ -69,7 +69,7 @@ describe('a style file of a user', () => {
     ['not YAML', 'name: [unclosed\n', /: line \d+: not valid YAML/],
     ['a list, not a mapping', '- name: x\n', /the file: a style is a mapping of fields/],
     ['a field twice', good + 'name: again\n', /not valid YAML \(Map keys must be unique/],
-    ['an unknown field', good + 'retries: 3\n', /: the file: unknown field retries \(fields here: name, summary, order, commands, events, links, flows, names\)$/],
+    ['an unknown field', good + 'retries: 3\n', /: the file: unknown field retries \(fields here: name, summary, order, commands, events, links, flows, push, resilience, names\)$/],
     ['an unknown link', good.replace('  recipient: copy\n', '  recipient: copy\n  stock: rest\n'), /: links: unknown field links\.stock \(fields here: accountOpening, payment, orderOutcome, recipient\)$/],
     ['a missing field', good.replace(/^events: full\n/m, ''), /: events: /],
     ['a name with spaces', good.replace('name: mine', 'name: My Style'), /: name: lower-case letters, digits and dashes/],
