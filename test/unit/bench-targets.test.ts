@@ -12,6 +12,7 @@ function fakeReport(httpToExpress: number, tracing: number): Pick<BenchReport, '
     ({
       variant,
       broker: 'in-process',
+      store: 'sqlite',
       repeats: [1, 2, 3].map(() => ({ load: { acceptedPerSecond: accepted }, sut: { orders: { completedPerSecond: completed } } })),
       ratios: { toExpressHello: spread(httpToExpress), toNodeHttpHello: spread(0.01), tracingOnToOff: spread(tracing, tracing - 0.02, tracing + 0.02) },
     }) as unknown as BenchReport['runs'][number];
