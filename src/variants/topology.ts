@@ -46,6 +46,7 @@ export function topologyEdges(variant: Variant): Edge[] {
     if (thin) rest('Notification', 'Order', 'GET /orders');
   }
   if (links.recipient === 'rest') rest('Notification', 'Identity', 'GET /users');
+  if (variant.push) edges.push({ from: 'Broker', to: 'Gateway', by: 'broker', what: `${eventName(variant, 'OrderCreated')} / ${eventName(variant, 'OrderFailed')} (push)` });
   return edges;
 }
 

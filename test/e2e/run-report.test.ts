@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
+import { variants } from '../../src/variants/index.js';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { cli, privateTmp } from '../support/cli.js';
 
@@ -58,7 +59,7 @@ describe('the report of a run', () => {
       await expect.poll(() => failures.isVisible()).toBe(true);
       expect((await failures.boundingBox())!.y).toBeLessThan(200);
       const said = (await failures.innerText()).replace(/\s+/g, ' ');
-      for (const variant of ['http', 'event-notification', 'event-collaboration', 'hybrid']) expect(said).toContain(`${variant} › broken › step 2 log in as zoe`);
+      for (const { name } of variants) expect(said).toContain(`${name} › broken › step 2 log in as zoe`);
       expect(said).toContain('expected answer 418');
       expect(said).toContain('seen answer 200');
       expect(said).toContain('problems answer: expected 418, got 200');
@@ -70,8 +71,8 @@ describe('the report of a run', () => {
       for (const variant of ['http', 'hybrid']) {
         await page.click(`label[for=tab-${variant}]`);
         const pictures = await visiblePictures(page);
-        // broken: 3 steps, fine: 4, the crowd's one representative order.
-        expect(pictures).toHaveLength(3 + 4 + 1);
+        // The style's topology; broken: 3 steps, fine: 4, the crowd's one representative order.
+        expect(pictures).toHaveLength(1 + 3 + 4 + 1);
         expect(pictures.filter((p) => !p.drawn)).toEqual([]);
         for (const p of pictures) {
           expect(p.natural).toBeGreaterThan(400);
@@ -84,7 +85,7 @@ describe('the report of a run', () => {
       }
       expect(await page.locator('#http--broken a:text("Mermaid source")').first().getAttribute('href')).toBe('http/broken/01-register.mmd');
 
-      await page.click('#panel-hybrid img >> nth=0');
+      await page.click('#hybrid--broken img >> nth=0');
       await page.waitForURL(/\.svg$/);
       expect(page.url()).toMatch(/hybrid\/broken\/01-register\.svg$/);
     } finally {
