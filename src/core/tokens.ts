@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AppError, unauthorized } from './errors.js';
 
 /** What an access token says about its holder. */
@@ -34,12 +35,23 @@ export class Tokens {
       .sign(this.key);
   }
 
+  /**
+   * Tokens verified here, until they expire: a client sends one token with every request, and checking
+   * its signature again (an HMAC through WebCrypto) was a twentieth of an order's CPU at the gateway. The
+   * same string is the same signature, so nothing is trusted that was not checked; logout is checked apart.
+   */
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: 10_000 });
+
   /** The claims of a valid token; a 401 for an expired, forged or malformed one. */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known && known.exp * 1000 > Date.now()) return known;
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
       if (typeof payload.userId !== 'string' || typeof payload.email !== 'string') throw new Error('claims missing');
-      return { userId: payload.userId, email: payload.email, jti: String(payload.jti), exp: Number(payload.exp) };
+      const claims = { userId: payload.userId, email: payload.email, jti: String(payload.jti), exp: Number(payload.exp) };
+      this.verified.set(token, claims);
+      return claims;
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw unauthorized(expired ? 'access token has expired; log in again' : 'access token is invalid');
