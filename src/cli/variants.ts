@@ -47,7 +47,7 @@ export function variantsCommand(): Command {
       if (options.json) process.stdout.write(`${JSON.stringify({ ...described(variant), flowchart }, null, 2)}\n`);
       else {
         const text = variant.source ? readFileSync(variant.source, 'utf8') : JSON.stringify(variant, null, 2);
-        process.stdout.write(`${text.trimEnd()}\n\nTopology (Mermaid; solid: REST, dotted: through the broker):\n\n${flowchart}`);
+        process.stdout.write(`${text.trimEnd()}\n\nTopology (Mermaid; solid: REST calls, dotted: messages through the broker, producer to consumer):\n\n${flowchart}`);
       }
       if (options.svg) {
         const renderer = await openRenderer().catch((error: Error) => {

@@ -8,32 +8,34 @@ interface Edge {
   what: string;
 }
 
-/** Which service reaches which in a style, by REST or through the broker, read off its declaration. */
+/** Which service reaches which in a style, by REST or through the broker (producer to consumer), read off its declaration. */
 export function topologyEdges(variant: Variant): Edge[] {
   const { commands, events, links } = variant;
   const thin = events === 'thin';
   const edges: Edge[] = [{ from: 'Client', to: 'Gateway', by: 'rest', what: '/api/v1' }];
   const rest = (from: string, to: string, what: string) => edges.push({ from, to, by: 'rest', what });
   const event = (from: string, to: string[], what: string) => {
-    edges.push({ from, to: 'Broker', by: 'broker', what });
-    for (const consumer of to) edges.push({ from: 'Broker', to: consumer, by: 'broker', what });
+    for (const consumer of to) edges.push({ from, to: consumer, by: 'broker', what });
   };
   if (commands === 'rest') {
     rest('Gateway', 'Identity', 'register, login, profile');
     rest('Gateway', 'Billing', 'account, deposit, withdraw');
     rest('Gateway', 'Order', 'orders');
   } else {
-    event('Gateway', ['Identity', 'Billing', 'Order'], 'commands');
-    edges.push({ from: 'Broker', to: 'Gateway', by: 'broker', what: 'replies' });
+    event('Gateway', ['Identity'], 'RegistrationRequested');
+    event('Gateway', ['Billing'], 'DepositRequested / WithdrawRequested');
+    event('Gateway', ['Order'], 'CreateOrder');
+    event('Billing', ['Gateway'], 'replies');
     rest('Gateway', 'Identity', 'login, profile');
     rest('Gateway', 'Billing', 'account');
     rest('Gateway', 'Order', 'orders');
   }
   rest('Gateway', 'Notification', 'notifications');
   const userCreated = eventName(variant, 'UserCreated');
-  const copies = links.recipient === 'copy' ? ['Notification'] : [];
+  const outcome = `${eventName(variant, 'OrderCreated')} / ${eventName(variant, 'OrderFailed')}`;
+  const userConsumers = [...(links.accountOpening === 'event' ? ['Billing'] : []), ...(links.recipient === 'copy' ? ['Notification'] : []), ...(commands === 'broker' ? ['Gateway'] : [])];
   if (links.accountOpening === 'rest') rest('Identity', 'Billing', 'PUT /accounts');
-  else event('Identity', ['Billing', ...copies], userCreated);
+  event('Identity', userConsumers, userCreated);
   if (links.payment === 'rest') rest('Order', 'Billing', 'POST /payments');
   else {
     event('Order', ['Billing'], thin ? 'PaymentRequired' : 'CreatePayment');
@@ -42,15 +44,15 @@ export function topologyEdges(variant: Variant): Edge[] {
   }
   if (links.orderOutcome === 'rest') rest('Order', 'Notification', 'POST /notifications');
   else {
-    event('Order', ['Notification'], `${eventName(variant, 'OrderCreated')} / ${eventName(variant, 'OrderFailed')}`);
+    event('Order', ['Notification', ...(commands === 'broker' ? ['Gateway'] : [])], outcome);
     if (thin) rest('Notification', 'Order', 'GET /orders');
   }
   if (links.recipient === 'rest') rest('Notification', 'Identity', 'GET /users');
-  if (variant.push) edges.push({ from: 'Broker', to: 'Gateway', by: 'broker', what: `${eventName(variant, 'OrderCreated')} / ${eventName(variant, 'OrderFailed')} (push)` });
+  if (variant.push) event('Order', ['Gateway'], `${outcome} (push)`);
   return edges;
 }
 
-/** The topology as a Mermaid flowchart: solid arrows are REST calls, dotted ones go through the broker. */
+/** The topology as a Mermaid flowchart: solid arrows are REST calls, dotted ones messages through the broker, from producer to consumer. */
 export function topologyFlowchart(variant: Variant): string {
   const edges = topologyEdges(variant);
   const merged = new Map<string, Edge>();
@@ -62,9 +64,7 @@ export function topologyFlowchart(variant: Variant): string {
   }
   const used = new Set(edges.flatMap((e) => [e.from, e.to]));
   const lines = ['flowchart LR'];
-  for (const node of ['Client', 'Gateway', 'Identity', 'Billing', 'Order', 'Notification', 'Broker']) {
-    if (used.has(node)) lines.push(node === 'Broker' ? `  Broker[(Broker)]` : `  ${node}[${node}]`);
-  }
+  for (const node of ['Client', 'Gateway', 'Identity', 'Billing', 'Order', 'Notification']) if (used.has(node)) lines.push(`  ${node}[${node}]`);
   for (const e of merged.values()) lines.push(`  ${e.from} ${e.by === 'rest' ? '-->' : '-.->'}|"${e.what}"| ${e.to}`);
   return `${lines.join('\n')}\n`;
 }

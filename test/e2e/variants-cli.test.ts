@@ -30,7 +30,7 @@ test('orderctl variants lists the five built-in styles with their links; show pr
   expect(show.code).toBe(0);
   expect(show.stdout).toContain('# sync-billing: the client learns at once');
   expect(show.stdout).toContain('Order -->|"POST /payments"| Billing');
-  expect(show.stdout).toContain('Order -.->|"OrderCompleted / OrderFailed"| Broker');
+  expect(show.stdout).toContain('Order -.->|"OrderCompleted / OrderFailed"| Notification');
 });
 
 test('a style file of a user\'s runs end to end: every scenario in one process, and with one process per service over RabbitMQ', async () => {

@@ -40,7 +40,7 @@ describe('the built-in styles', () => {
     expect(answersOrdersLater(sync)).toBe(false);
     expect(usesBroker(sync)).toBe(true);
     expect(sync.names).toEqual({ OrderCreated: 'OrderCompleted' });
-    expect(topologyFlowchart(sync)).toContain('Order -.->|"OrderCompleted / OrderFailed"| Broker');
+    expect(topologyFlowchart(sync)).toContain('Order -.->|"OrderCompleted / OrderFailed"| Notification');
     expect(traitsOf(variants.find((v) => v.name === 'hybrid')!)).toEqual(['answers-orders-later', 'pushes-order-status']);
     expect(traitsOf(variants.find((v) => v.name === 'http')!)).toEqual(['all-rest']);
   });
@@ -60,8 +60,9 @@ describe('a style file of a user', () => {
     expect(mine).toMatchObject({ name: 'mine', commands: 'rest', links: { payment: 'rest', orderOutcome: 'event' } });
     const chart = topologyFlowchart(mine);
     expect(chart).toContain('Order -->|"POST /payments"| Billing');
-    expect(chart).toContain('Identity -.->|"UserCreated"| Broker');
-    expect(chart).toContain('Broker -.->|"UserCreated, OrderCreated / OrderFailed"| Notification');
+    expect(chart).toContain('Identity -.->|"UserCreated"| Billing');
+    expect(chart).toContain('Identity -.->|"UserCreated"| Notification');
+    expect(chart).toContain('Order -.->|"OrderCreated / OrderFailed"| Notification');
   });
 
   // Each malformed or unsafe file is refused in one line that names the field and the reason.
