@@ -19,7 +19,7 @@ describe('orderctl as a user runs it', () => {
     expect(result.passed).toBe(true);
     expect(result.variants.map((v: { variant: string }) => v.variant)).toEqual(variants.map((v) => v.name));
     for (const variant of result.variants) {
-      expect(variant.scenarios).toHaveLength(5);
+      expect(variant.scenarios).toHaveLength(6);
       expect(variant.scenarios.every((s: { passed: boolean }) => s.passed)).toBe(true);
       const order = variant.actions.find((a: { kind: string }) => a.kind === 'order');
       expect(order.http).toBeGreaterThanOrEqual(1);
@@ -120,7 +120,7 @@ describe('orderctl as a user runs it', () => {
   test('scenarios lists one line per scenario; --help explains the commands', async () => {
     const list = await cli(['scenarios']);
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split('\n')).toHaveLength(5);
+    expect(list.stdout.trim().split('\n')).toHaveLength(6);
     expect(list.stdout).toContain('happy-path');
     const help = await cli(['--help']);
     expect(help.code).toBe(0);

@@ -87,5 +87,5 @@ test.each(variants.map((v) => v.name))('the order diagram of %s renders to an SV
 });
 
 test('the scenario files cover what the harness promises', () => {
-  expect(scenarios.map((s) => s.name).sort()).toEqual(['bad-input', 'concurrent-orders', 'happy-path', 'insufficient-funds', 'order-right-after-registration']);
+  expect(scenarios.map((s) => s.name).sort()).toEqual(['bad-input', 'concurrent-orders', 'happy-path', 'insufficient-funds', 'order-right-after-registration', 'told-by-push']);
 });
