@@ -2,9 +2,11 @@
 //   open <place> <at>                 opens billing's database at the moment `at` (epoch ms)
 //   withdraw <place> <user> <n> <c>   takes c cents n times, by withdrawals and payments in turn; prints how many succeeded
 //   claim <place> <owner>             claims and publishes outbox rows until none is left; prints the seqs it claimed
+//   reserve <place> <sku> <n>         tries n orders of one <sku> each; prints how many were reserved
 import { billingSchema, BillingService } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type StorePlace } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
+import { stockSchema, StockService } from '../../src/services/stock/stock-service.js';
 
 const [job, placeJson, ...args] = process.argv.slice(2);
 const place = JSON.parse(placeJson) as StorePlace;
@@ -36,6 +38,14 @@ if (job === 'open') {
   }
   store.close();
   process.stdout.write(JSON.stringify(claimed));
+} else if (job === 'reserve') {
+  const [sku, times] = args;
+  const store = new Store(openDatabase(place, 'stock', stockSchema, { releaseClaims: false }));
+  const stock = new StockService(store);
+  let reserved = 0;
+  for (let i = 0; i < Number(times); i++) if (stock.reserve(`${process.pid}-${i}`, [{ sku, quantity: 1 }]).ok) reserved++;
+  store.close();
+  process.stdout.write(String(reserved));
 } else {
   throw new Error(`unknown job ${job}`);
 }

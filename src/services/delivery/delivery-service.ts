@@ -1,0 +1,112 @@
+import { conflict } from '../../core/errors.js';
+import type { Store } from '../../storage/store.js';
+import { noNotes, type Note } from '../note.js';
+
+export const deliverySchema = `
+CREATE TABLE IF NOT EXISTS zones (
+  city TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS couriers (
+  id TEXT PRIMARY KEY,
+  busy_with TEXT UNIQUE
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  order_id TEXT PRIMARY KEY,
+  city TEXT NOT NULL,
+  street TEXT NOT NULL,
+  courier_id TEXT,
+  state TEXT NOT NULL CHECK (state IN ('failed', 'delivering', 'received', 'returned')),
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);`;
+
+/** Where an order goes. */
+export interface Address {
+  city: string;
+  street: string;
+}
+
+/** A delivery either started (a courier is on the way) or could not, for a reason a customer can read. */
+export type Dispatch = { ok: true; courier: string } | { ok: false; reason: string };
+
+/** Where deliveries go by default, and how many couriers there are: enough that they are never the limit of the default catalog. */
+export const DEFAULT_ZONES: readonly string[] = ['Amsterdam', 'Berlin', 'Lisbon', 'Paris', 'Vienna'];
+export const DEFAULT_COURIERS = 200;
+
+/**
+ * Delivery zones, couriers and deliveries. A delivery takes a free courier (one conditional statement),
+ * and each step happens once per order however often it is asked.
+ */
+export class DeliveryService {
+  constructor(
+    private readonly store: Store,
+    private readonly note: Note = noNotes,
+  ) {}
+
+  /** Adds zones and couriers that are not there yet (a second load changes nothing). */
+  load(zones: readonly string[], couriers: number): void {
+    this.store.write(() => {
+      for (const city of zones) this.store.sql('INSERT INTO zones (city) VALUES (?) ON CONFLICT DO NOTHING').run(city);
+      for (let n = 1; n <= couriers; n++) this.store.sql('INSERT INTO couriers (id) VALUES (?) ON CONFLICT DO NOTHING').run(`courier-${String(n).padStart(4, '0')}`);
+    });
+  }
+
+  zones(): string[] {
+    return (this.store.sql('SELECT city FROM zones ORDER BY city').all() as { city: string }[]).map((z) => z.city);
+  }
+
+  /** Hands order `orderId` to a free courier, or says why not; asking again answers the first outcome. */
+  start(orderId: string, address: Address): Dispatch {
+    return this.store.write((): Dispatch => {
+      const earlier = this.find(orderId);
+      if (earlier) return earlier.state === 'failed' ? { ok: false, reason: earlier.reason ?? 'not delivered' } : { ok: true, courier: earlier.courier_id! };
+      const inZone = this.store.sql('SELECT 1 AS yes FROM zones WHERE city = ?').get(address.city);
+      let dispatch: Dispatch;
+      if (!inZone) dispatch = { ok: false, reason: `we do not deliver to ${address.city}` };
+      else {
+        const taken = this.store
+          .sql('UPDATE couriers SET busy_with = ? WHERE id = (SELECT id FROM couriers WHERE busy_with IS NULL ORDER BY id LIMIT 1) AND busy_with IS NULL')
+          .run(orderId);
+        const courier = taken.changes === 1 ? (this.store.sql('SELECT id FROM couriers WHERE busy_with = ?').get(orderId) as { id: string }) : undefined;
+        dispatch = courier ? { ok: true, courier: courier.id } : { ok: false, reason: 'no courier is free' };
+      }
+      this.store
+        .sql('INSERT INTO deliveries (order_id, city, street, courier_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, now_utc(), now_utc())')
+        .run(orderId, address.city, address.street, dispatch.ok ? dispatch.courier : null, dispatch.ok ? 'delivering' : 'failed', dispatch.ok ? null : dispatch.reason);
+      this.note(dispatch.ok ? `handed to ${dispatch.courier}` : `delivery refused: ${dispatch.reason}`);
+      return dispatch;
+    });
+  }
+
+  /** The customer confirms receipt: the courier is free again. A 409 when the order is not being delivered. */
+  received(orderId: string): void {
+    this.finish(orderId, 'received', 'received by the customer');
+  }
+
+  /** A return delivery brings the goods back (a compensation); asking again changes nothing. */
+  bringBack(orderId: string): boolean {
+    const delivery = this.find(orderId);
+    if (!delivery || delivery.state !== 'delivering') return delivery?.state === 'returned';
+    this.finish(orderId, 'returned', 'brought back');
+    return true;
+  }
+
+  /** Couriers busy now. */
+  busy(): number {
+    return (this.store.sql('SELECT COUNT(*) AS n FROM couriers WHERE busy_with IS NOT NULL').get() as { n: number }).n;
+  }
+
+  private finish(orderId: string, state: 'received' | 'returned', note: string): void {
+    this.store.write(() => {
+      const moved = this.store.sql("UPDATE deliveries SET state = ?, updated_at = now_utc() WHERE order_id = ? AND state = 'delivering'").run(state, orderId);
+      if (moved.changes === 0) throw conflict(`order ${orderId} is not being delivered`);
+      this.store.sql('UPDATE couriers SET busy_with = NULL WHERE busy_with = ?').run(orderId);
+      this.note(note);
+    });
+  }
+
+  private find(orderId: string) {
+    return this.store.sql('SELECT state, courier_id, reason FROM deliveries WHERE order_id = ?').get(orderId) as { state: string; courier_id: string | null; reason: string | null } | undefined;
+  }
+}

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DeliveryService, deliverySchema } from '../../src/services/delivery/delivery-service.js';
+import { StockService, stockSchema } from '../../src/services/stock/stock-service.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { Store } from '../../src/storage/store.js';
+import type { TestPlace } from './store-contract.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+const WORKER = join(import.meta.dirname, '../support/store-worker.ts');
+
+/** The saga's stock and delivery, on every engine: never sold twice, compensations exactly once. */
+export function sagaPartsContract(name: string, fresh: () => TestPlace): void {
+  describe(`stock and delivery on ${name}`, () => {
+    let at: TestPlace;
+    let stores: Store[];
+    let stock: StockService;
+    let delivery: DeliveryService;
+    beforeEach(() => {
+      at = fresh();
+      stores = [new Store(openDatabase(at.place, 'stock', stockSchema)), new Store(openDatabase(at.place, 'delivery', deliverySchema))];
+      stock = new StockService(stores[0]);
+      delivery = new DeliveryService(stores[1]);
+      stock.load([
+        { sku: 'mug', name: 'A mug', available: 10 },
+        { sku: 'pen', name: 'A pen', available: 2 },
+      ]);
+    });
+    afterEach(() => {
+      for (const store of stores) store.close();
+      at.remove();
+    });
+    const item = (sku: string) => stock.items().find((i) => i.sku === sku)!;
+
+    test('a reservation holds every line or none, and asking again answers the first outcome without moving stock', () => {
+      expect(stock.reserve('o1', [{ sku: 'mug', quantity: 3 }, { sku: 'pen', quantity: 5 }])).toEqual({ ok: false, reason: 'only 2 of pen available, 5 asked' });
+      expect([item('mug'), item('pen')].map((i) => [i.available, i.reserved])).toEqual([[10, 0], [2, 0]]);
+      expect(stock.reserve('o2', [{ sku: 'mug', quantity: 3 }, { sku: 'mug', quantity: 1 }, { sku: 'pen', quantity: 2 }])).toEqual({ ok: true });
+      expect(stock.reserve('o2', [{ sku: 'mug', quantity: 3 }, { sku: 'pen', quantity: 2 }])).toEqual({ ok: true });
+      expect([item('mug'), item('pen')].map((i) => [i.available, i.reserved])).toEqual([[6, 4], [0, 2]]);
+      expect(stock.reserve('o3', [{ sku: 'kettle', quantity: 1 }])).toEqual({ ok: false, reason: 'unknown item kettle' });
+      expect(stock.unbalanced()).toEqual([]);
+    });
+
+    test('release gives back exactly what was held, once; shipped goods come back to the shelf once', () => {
+      stock.reserve('o1', [{ sku: 'mug', quantity: 4 }]);
+      expect(stock.release('o1')).toBe(4);
+      expect(stock.release('o1')).toBe(0);
+      expect(item('mug')).toMatchObject({ available: 10, reserved: 0 });
+      stock.reserve('o2', [{ sku: 'mug', quantity: 2 }]);
+      expect(stock.ship('o2')).toBe(2);
+      expect(stock.release('o2')).toBe(0);
+      expect(item('mug')).toMatchObject({ available: 8, reserved: 0 });
+      expect(stock.restock('o2')).toBe(2);
+      expect(stock.restock('o2')).toBe(0);
+      expect(item('mug')).toMatchObject({ available: 10, reserved: 0 });
+      expect(stock.unbalanced()).toEqual([]);
+    });
+
+    test('processes racing for the last items never sell one twice', async () => {
+      const racers = await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', WORKER, 'reserve', JSON.stringify(at.place), 'mug', '6'], { cwd: ROOT })));
+      expect(racers.reduce((n, r) => n + Number(r.stdout), 0)).toBe(10);
+      expect(item('mug')).toMatchObject({ available: 0, reserved: 10 });
+      expect(stock.unbalanced()).toEqual([]);
+    }, 120_000);
+
+    test('a delivery goes to a zone with a free courier, once; outside the zones or with no courier free it fails with the reason', () => {
+      delivery.load(['Paris', 'Lisbon'], 1);
+      expect(delivery.start('o1', { city: 'Oslo', street: '1 Fjord' })).toEqual({ ok: false, reason: 'we do not deliver to Oslo' });
+      expect(delivery.start('o2', { city: 'Paris', street: '2 Rue' })).toEqual({ ok: true, courier: 'courier-0001' });
+      expect(delivery.start('o2', { city: 'Paris', street: '2 Rue' })).toEqual({ ok: true, courier: 'courier-0001' });
+      expect(delivery.start('o3', { city: 'Lisbon', street: '3 Rua' })).toEqual({ ok: false, reason: 'no courier is free' });
+      expect(delivery.busy()).toBe(1);
+      delivery.received('o2');
+      expect(delivery.busy()).toBe(0);
+      expect(() => delivery.received('o2')).toThrow(expect.objectContaining({ status: 409 }));
+      expect(delivery.start('o4', { city: 'Lisbon', street: '4 Rua' })).toEqual({ ok: true, courier: 'courier-0001' });
+      expect(delivery.bringBack('o4')).toBe(true);
+      expect(delivery.bringBack('o4')).toBe(true);
+      expect(delivery.busy()).toBe(0);
+      expect(delivery.zones()).toEqual(['Lisbon', 'Paris']);
+    });
+  });
+}
