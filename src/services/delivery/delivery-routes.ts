@@ -1,0 +1,26 @@
+import type { Express, RequestHandler } from 'express';
+import { z } from 'zod';
+import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { text, validate } from '../../http/validate.js';
+import type { DeliveryService } from './delivery-service.js';
+
+/** Where an order goes: a city and a street. */
+export const addressSchema = z.strictObject({ city: text({ max: 100 }).min(1, 'must not be empty'), street: text({ max: 200 }).min(1, 'must not be empty') });
+const dispatch = z.object({ orderId: z.string().min(1).max(100), address: addressSchema });
+
+/** Delivery's internal REST API: zones, and the delivery of an order (started, received, brought back). */
+export function deliveryApp(delivery: DeliveryService, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('delivery', ...edge);
+  app.get('/zones', (_req, res) => void res.json(delivery.zones()));
+  app.post('/deliveries', (req, res) => {
+    const { orderId, address } = validate(dispatch, req.body);
+    const outcome = delivery.start(orderId, address);
+    res.status(outcome.ok ? 201 : 422).json(outcome.ok ? { orderId, courier: outcome.courier } : { code: 422, error: 'UNPROCESSABLE', message: outcome.reason });
+  });
+  app.post('/deliveries/:orderId/received', (req, res) => {
+    delivery.received(String(req.params.orderId));
+    res.status(204).end();
+  });
+  app.post('/deliveries/:orderId/return', (req, res) => void res.json({ returned: delivery.bringBack(String(req.params.orderId)) }));
+  return finishServiceApp(app);
+}

@@ -1,0 +1,29 @@
+import type { Express, RequestHandler } from 'express';
+import { z } from 'zod';
+import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { validate } from '../../http/validate.js';
+import type { StockService } from './stock-service.js';
+
+const orderId = z.string().min(1).max(100);
+/** At most 50 lines, each a known shape: an order's items. */
+export const orderLines = z.array(z.strictObject({ sku: z.string().min(1).max(100), quantity: z.number().int().min(1).max(1000) })).min(1).max(50);
+const reservation = z.object({ orderId, lines: orderLines });
+
+/** Stock's internal REST API: the catalog, and what is done with items for an order (each once per order). */
+export function stockApp(stock: StockService, ...edge: RequestHandler[]): Express {
+  const app = createServiceApp('stock', ...edge);
+  app.get('/items', (_req, res) => void res.json(stock.items()));
+  app.post('/reservations', (req, res) => {
+    const { orderId: id, lines } = validate(reservation, req.body);
+    const outcome = stock.reserve(id, lines);
+    res.status(outcome.ok ? 201 : 422).json(outcome.ok ? { orderId: id } : { code: 422, error: 'UNPROCESSABLE', message: outcome.reason });
+  });
+  for (const [path, act] of [
+    ['release', (id: string) => stock.release(id)],
+    ['ship', (id: string) => stock.ship(id)],
+    ['restock', (id: string) => stock.restock(id)],
+  ] as const) {
+    app.post(`/reservations/:orderId/${path}`, (req, res) => void res.json({ moved: act(validate(orderId, req.params.orderId, 'orderId')) }));
+  }
+  return finishServiceApp(app);
+}
