@@ -1,6 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import type { Tokens } from '../core/tokens.js';
 import type { ServiceClient } from '../http/service-client.js';
+import type { Db } from '../storage/database.js';
 import type { Store } from '../storage/store.js';
 import type { RecoveryDeps } from '../system/recovery.js';
 import type { ServiceName, Wiring } from '../system/wiring.js';
@@ -37,6 +38,8 @@ export interface ServiceModule<Parts = any> {
   expose(parts: Parts, w: Wiring): void;
   /** Its HTTP API; called once the links are wired. */
   app(parts: Parts, ctx: ModuleContext, w: Wiring): Express;
+  /** Brings a database made by an earlier version up to `schema` (run when the store opens, with the schema). */
+  migrate?(db: Db): void;
   /** Its share of the recovery pass. */
   recovery?(parts: Parts, ctx: ModuleContext): Partial<RecoveryDeps>;
   /** Ends what would hold its server open at shutdown (long-lived streams), before the server closes. */

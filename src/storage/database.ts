@@ -51,6 +51,8 @@ export interface OpenOptions {
    * share its database: they leave the claims to run out (30 s) instead of taking over a live one.
    */
   releaseClaims?: boolean;
+  /** The service's own migrations of a database made by an earlier version, run with the schema in the same exclusive transaction. */
+  migrate?: (db: Db) => void;
 }
 
 /** The PostgreSQL schema of `service` under `prefix` (a namespace: letters, digits and `_` only). */
@@ -89,6 +91,7 @@ export function openDatabase(where: string | StorePlace, service: string, schema
                AS $$ SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$`);
     }
     db.exec('CREATE INDEX IF NOT EXISTS outbox_by_aggregate ON outbox (aggregate, seq)');
+    options.migrate?.(db);
     // Alone on a data dir, claims still held were held by a process that ended (crashed mid-send), so
     // nobody is sending those rows now. Released, they go out at once, not when the lease ends.
     if (options.releaseClaims ?? true) db.exec('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0');

@@ -76,7 +76,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     for (const store of stores.values()) store.close();
   };
   try {
-    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.store ? { kind: 'postgres', ...options.store } : options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true })));
+    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.store ? { kind: 'postgres', ...options.store } : options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true, migrate: module.migrate })));
   } catch (error) {
     closeStores();
     await agent.close();

@@ -7,7 +7,7 @@ import { OutboxRelay } from '../../src/broker/outbox-relay.js';
 import { ServiceBus } from '../../src/broker/service-bus.js';
 import type { Transport } from '../../src/broker/transport.js';
 import { sleep } from '../../src/core/duration.js';
-import { billingSchema, BillingService, MAX_BALANCE_CENTS, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
+import { billingSchema, BillingService, MAX_BALANCE_CENTS, migrateBilling, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type StorePlace } from '../../src/storage/database.js';
 import { AlreadyProcessed, Store } from '../../src/storage/store.js';
 import { newSpanId, newTraceId, withTrace } from '../../src/tracing/context.js';
@@ -94,6 +94,40 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       expect(billing.move('deposit', 'u1', 1, 'k1')).toMatchObject({ status: 422, replayed: false });
       expect(billing.account('u1').amountCents).toBe(700);
       expect(ledgerSum('u1')).toBe(700);
+    });
+
+    test('a payment taken is refunded once (the saga\'s compensation); a failed one has nothing to give back', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 1000);
+      billing.pay('p1', 'u1', 600);
+      expect(billing.refund('p1')).toEqual({ refunded: true, amountCents: 600 });
+      expect(billing.refund('p1')).toEqual({ refunded: true, amountCents: 600 });
+      expect(billing.account('u1').amountCents).toBe(1000);
+      expect(billing.pay('p2', 'u1', 5000).status).toBe('failed');
+      expect(billing.refund('p2')).toEqual({ refunded: false, amountCents: 0 });
+      expect(billing.refund('nothing')).toEqual({ refunded: false, amountCents: 0 });
+      expect(ledgerSum('u1')).toBe(1000);
+    });
+
+    test('a billing database made before refunds existed gets them when it opens, its ledger kept', () => {
+      const older = fresh();
+      try {
+        const oldSchema = billingSchema.replace(/CHECK \(kind IN \([^)]*\)\)/, "CHECK (kind IN ('deposit', 'withdrawal', 'payment'))").replace(/CREATE TABLE IF NOT EXISTS refunds \([^;]*\);/, '');
+        const oldStore = new Store(openDatabase(older.place, 'billing', oldSchema));
+        const before = new BillingService(oldStore);
+        before.openAccount('u1');
+        before.deposit('u1', 900);
+        before.pay('p1', 'u1', 400);
+        oldStore.close();
+        const db = openDatabase(older.place, 'billing', billingSchema, { migrate: migrateBilling });
+        const after = new BillingService(new Store(db));
+        expect(after.refund('p1')).toEqual({ refunded: true, amountCents: 400 });
+        expect(after.account('u1').amountCents).toBe(900);
+        expect((db.prepare('SELECT kind FROM ledger ORDER BY seq').all() as { kind: string }[]).map((r) => r.kind)).toEqual(['deposit', 'payment', 'refund']);
+        db.close();
+      } finally {
+        older.remove();
+      }
     });
 
     test('processes racing on the same account never overdraw it and the ledger matches the balance', async () => {

@@ -1,7 +1,10 @@
 import { AppError, conflict, notFound } from '../../core/errors.js';
+import type { Db } from '../../storage/database.js';
 import type { Store } from '../../storage/store.js';
 import { keyReused } from '../idempotency.js';
 import { noNotes, type Note } from '../note.js';
+
+const LEDGER_KINDS = `'deposit', 'withdrawal', 'payment', 'refund'`;
 
 export const billingSchema = `
 CREATE TABLE IF NOT EXISTS accounts (
@@ -21,9 +24,15 @@ CREATE TABLE IF NOT EXISTS payments (
 CREATE TABLE IF NOT EXISTS ledger (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'payment')),
+  kind TEXT NOT NULL CHECK (kind IN (${LEDGER_KINDS})),
   delta_cents INTEGER NOT NULL,
   reference TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refunds (
+  payment_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
   created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -35,6 +44,26 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   created_at TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
 );`;
+
+/**
+ * Billing databases made before refunds existed: their ledger's CHECK does not allow the kind 'refund'.
+ * SQLite cannot change a CHECK in place, so the table is rebuilt with its rows; PostgreSQL swaps the constraint.
+ */
+export function migrateBilling(db: Db): void {
+  if (db.dialect === 'sqlite') {
+    const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").get() as { sql: string };
+    if (table.sql.includes("'refund'")) return;
+    db.exec(`CREATE TABLE ledger_migrating (seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN (${LEDGER_KINDS})),
+               delta_cents INTEGER NOT NULL, reference TEXT, created_at TEXT NOT NULL);
+             INSERT INTO ledger_migrating (seq, user_id, kind, delta_cents, reference, created_at) SELECT seq, user_id, kind, delta_cents, reference, created_at FROM ledger;
+             DROP TABLE ledger;
+             ALTER TABLE ledger_migrating RENAME TO ledger;`);
+    return;
+  }
+  const checks = db.prepare("SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'ledger'::regclass AND contype = 'c'").all() as { conname: string; def: string }[];
+  const kind = checks.find((c) => c.def.includes('kind'));
+  if (kind && !kind.def.includes("'refund'")) db.exec(`ALTER TABLE ledger DROP CONSTRAINT "${kind.conname}", ADD CONSTRAINT ledger_kind_check CHECK (kind IN (${LEDGER_KINDS}))`);
+}
 
 /** A deposit or a withdrawal, as a client asks for it. */
 export type Movement = 'deposit' | 'withdraw';
@@ -226,6 +255,25 @@ export class BillingService {
       this.store.raise('PaymentSettled', payment);
       this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);
       return payment;
+    });
+  }
+
+  /**
+   * Gives back a payment that was taken (the saga's compensation), once: asking again answers the same and
+   * moves nothing. A payment that failed or never was has nothing to give back.
+   */
+  refund(paymentId: string): { refunded: boolean; amountCents: number } {
+    return this.store.write(() => {
+      const done = this.store.sql('SELECT amount_cents FROM refunds WHERE payment_id = ?').get(paymentId) as { amount_cents: number } | undefined;
+      if (done) return { refunded: true, amountCents: done.amount_cents };
+      const payment = this.payment(paymentId);
+      if (!payment || payment.status !== 'succeeded') return { refunded: false, amountCents: 0 };
+      this.store.sql('INSERT INTO refunds (payment_id, user_id, amount_cents, created_at) VALUES (?, ?, ?, now_utc())').run(paymentId, payment.userId, payment.amountCents);
+      this.store.sql('UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = now_utc() WHERE user_id = ?').run(payment.amountCents, payment.userId);
+      this.statements.ledger.run(payment.userId, 'refund', payment.amountCents, paymentId);
+      this.store.raise('PaymentRefunded', { paymentId, userId: payment.userId, amountCents: payment.amountCents });
+      this.note('payment refunded');
+      return { refunded: true, amountCents: payment.amountCents };
     });
   }
 
