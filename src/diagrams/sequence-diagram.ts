@@ -8,6 +8,8 @@ export const PARTICIPANTS: readonly (readonly [id: string, name: string])[] = [
   ['billing', 'Billing'],
   ['order', 'Order'],
   ['notification', 'Notification'],
+  ['stock', 'Stock'],
+  ['delivery', 'Delivery'],
   ['Broker', 'Broker'],
 ];
 

@@ -5,6 +5,8 @@ import identity from './identity/module.js';
 import type { ServiceModule } from './module.js';
 import notification from './notification/module.js';
 import order from './ordering/module.js';
+import stock from './stock/module.js';
+import delivery from './delivery/module.js';
 
 /** Every service of the order system: adding one is adding its module here. */
-export const MODULES: Record<ServiceName, ServiceModule> = { gateway, identity, billing, order, notification };
+export const MODULES: Record<ServiceName, ServiceModule> = { gateway, identity, billing, order, notification, stock, delivery };

@@ -10,11 +10,13 @@ import type { NotificationFlow, NotificationPorts } from '../services/notificati
 import type { NotificationService } from '../services/notification/notification-service.js';
 import type { OrderFlow, OrderingPorts } from '../services/ordering/order-flow.js';
 import type { OrderingService } from '../services/ordering/ordering-service.js';
+import type { StockService } from '../services/stock/stock-service.js';
+import type { DeliveryService } from '../services/delivery/delivery-service.js';
 import type { Store } from '../storage/store.js';
 import type { Variant } from '../variants/variant.js';
 
 /** The participants of the order system. */
-export const SERVICES = ['gateway', 'identity', 'billing', 'order', 'notification'] as const;
+export const SERVICES = ['gateway', 'identity', 'billing', 'order', 'notification', 'stock', 'delivery'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Every service but the gateway keeps a database of its own. */
@@ -26,7 +28,7 @@ export type StoreOwner = Exclude<ServiceName, 'gateway'>;
  */
 export interface Wiring {
   variant: Variant;
-  services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService };
+  services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService; stock: StockService; delivery: DeliveryService };
   flows: { registration: RegistrationFlow; order: OrderFlow; notification: NotificationFlow };
   /** Filled by the links: how each service reaches the others. */
   ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands; push: OrderPush };

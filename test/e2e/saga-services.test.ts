@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { closeServer, listen } from '../../src/http/service-app.js';
 import { deliveryApp } from '../../src/services/delivery/delivery-routes.js';
-import { DeliveryService, deliverySchema } from '../../src/services/delivery/delivery-service.js';
+import { DEFAULT_ZONES, DeliveryService, deliverySchema } from '../../src/services/delivery/delivery-service.js';
 import { stockApp } from '../../src/services/stock/stock-routes.js';
 import { DEFAULT_CATALOG, StockService, stockSchema } from '../../src/services/stock/stock-service.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
+import { bootSystem } from '../../src/system/boot.js';
+import { variants } from '../../src/variants/index.js';
 
-// The saga's two new services over real HTTP (not yet wired into a style: see the saga issue).
+// The saga's two new services over real HTTP (running in every style, not yet part of an order's saga).
 const dir = mkdtempSync(join(tmpdir(), 'orderctl-saga-http-'));
 const stores = [new Store(openDatabase(dir, 'stock', stockSchema)), new Store(openDatabase(dir, 'delivery', deliverySchema))];
 const servers: Server[] = [];
@@ -67,4 +69,19 @@ test('delivery: zones, a delivery started or refused with its reason, receipt on
   const again = await post(`${delivery}/deliveries/o1/received`);
   expect(again.status).toBe(409);
   expect(again.body.message).toBe('order o1 is not being delivered');
+});
+
+test('every style runs stock and delivery: the public API shows the catalog and the zones, without a token', async () => {
+  const system = await bootSystem({ variant: variants[0] });
+  try {
+    const items = await fetch(`${system.gatewayUrl}/api/v1/stock/items`);
+    expect(items.status).toBe(200);
+    expect(((await items.json()) as { sku: string }[]).map((i) => i.sku)).toEqual(DEFAULT_CATALOG.map((i) => i.sku));
+    const zones = await fetch(`${system.gatewayUrl}/api/v1/delivery/zones`);
+    expect(await zones.json()).toEqual([...DEFAULT_ZONES].sort());
+    const health = (await (await fetch(`${system.gatewayUrl}/api/v1/health`)).json()) as { services: Record<string, string> };
+    expect(health.services).toMatchObject({ stock: 'ok', delivery: 'ok' });
+  } finally {
+    await system.close();
+  }
 });

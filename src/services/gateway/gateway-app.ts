@@ -170,6 +170,9 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
       },
     });
   }
+  // The saga's catalog and delivery zones: what an order may ask for and where it may go.
+  route('/stock/items', { get: async (_req, res) => send(res, await http.call('stock', 'GET', '/items')) }, false);
+  route('/delivery/zones', { get: async (_req, res) => send(res, await http.call('delivery', 'GET', '/zones')) }, false);
   route('/notifications', {
     get: async (_req, res) => send(res, await http.call('notification', 'GET', `/notifications?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.notification)),
   });

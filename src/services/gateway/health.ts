@@ -3,7 +3,7 @@ import { errorBody } from '../../core/errors.js';
 import type { ServiceClient } from '../../http/service-client.js';
 
 /** The services the public API needs. */
-export const DEPENDENCIES = ['identity', 'billing', 'order', 'notification'] as const;
+export const DEPENDENCIES = ['identity', 'billing', 'order', 'notification', 'stock', 'delivery'] as const;
 
 /** What the gateway's health endpoint answers. */
 export interface HealthReport {
