@@ -1,6 +1,7 @@
 import { formatSpread, type Spread } from '../core/stats.js';
 import { benchCharts, TABLES, type BenchChart } from './bench-charts.js';
 import type { BenchReport, BenchRun, LoadSummary } from './bench-report-schema.js';
+import { SERVICES } from '../system/wiring.js';
 import { runName } from './comparisons.js';
 
 /** One block of the report page: the Markdown and the HTML are both drawn from these. */
@@ -182,7 +183,7 @@ export function benchDocument(report: BenchReport): Block[] {
   return blocks;
 }
 
-const SERVICE_ORDER = ['gateway', 'identity', 'billing', 'order', 'notification'];
+const SERVICE_ORDER: readonly string[] = SERVICES;
 
 /** `--processes`: each variant in one process and in one process per service, billing ×1/×2/×3, side by side. */
 function processBlocks(report: BenchReport): Block[] {

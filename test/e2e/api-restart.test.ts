@@ -46,7 +46,7 @@ test('the health endpoint names the style it runs', async () => {
   try {
     const health = await fetch(`${system.gatewayUrl}/api/v1/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', variant: 'hybrid', services: { identity: 'ok', billing: 'ok', order: 'ok', notification: 'ok' } });
+    expect(await health.json()).toEqual({ status: 'ok', variant: 'hybrid', services: { identity: 'ok', billing: 'ok', order: 'ok', notification: 'ok', stock: 'ok', delivery: 'ok' } });
   } finally {
     await system.close();
   }

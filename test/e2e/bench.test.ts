@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { SERVICES } from '../../src/system/wiring.js';
 import { benchReportSchema } from '../../src/bench/bench-report-schema.js';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { cli, privateTmp } from '../support/cli.js';
@@ -120,7 +121,7 @@ test('bench --processes: each variant in one process and with one process per se
   for (const p of report.processes!) {
     expect(p.repeats[0].sut.consistency?.ok).toBe(true);
     expect(p.repeats[0].sut.processes!.filter((c) => c.service === 'billing')).toHaveLength(p.billingReplicas);
-    expect(Object.keys(p.cpuMsPerOrder).sort()).toEqual(['billing', 'gateway', 'identity', 'notification', 'order']);
+    expect(Object.keys(p.cpuMsPerOrder).sort()).toEqual([...SERVICES].sort());
     expect(p.cpuMsPerOrder.gateway.median).toBeGreaterThan(0);
     expect(p.summary.acceptedPerSecond.median).toBeGreaterThan(0);
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { SERVICES } from '../../src/system/wiring.js';
 import { loadScenarios, pickScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootProcesses } from '../../src/system/process-system.js';
@@ -101,10 +102,11 @@ describe('serve --processes shuts every child down', () => {
     }
     const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
     const pids = (started.processes as { pid: number }[]).map((p) => p.pid);
-    expect(pids).toHaveLength(6);
+    // Every service once, billing twice.
+    expect(pids).toHaveLength(SERVICES.length + 1);
     expect(pids.every(alive)).toBe(true);
     const health = (await fetch(`${started.gateway}/health`).then((r) => r.json())) as { services: unknown };
-    expect(health.services).toEqual({ identity: 'ok', billing: 'ok', order: 'ok', notification: 'ok' });
+    expect(health.services).toEqual({ identity: 'ok', billing: 'ok', order: 'ok', notification: 'ok', stock: 'ok', delivery: 'ok' });
     expect(await queuesNamed(`orderctl.${started.namespace}.`)).not.toEqual([]);
     // Ctrl-C in a terminal reaches the whole process group; a service manager's SIGTERM only the parent.
     if (signal === 'SIGINT') for (const pid of [serve.child.pid!, ...pids]) process.kill(pid, 'SIGINT');
@@ -161,8 +163,8 @@ describe('serve --processes shuts every child down', () => {
     const replicas = await cli(['serve', '--service', 'billing', '--variant=http', '--replicas', 'billing=2'], env);
     expect(replicas.code).toBe(2);
     expect(replicas.stderr).toContain('--processes, --replicas and --admin-port belong to a serve of the whole system');
-    const unknown = await cli(['serve', '--service', 'stock', '--variant=http'], env);
-    expect(unknown.stderr.trim()).toBe('orderctl: --service must be one of gateway, identity, billing, order, notification, not "stock"');
+    const unknown = await cli(['serve', '--service', 'warehouse', '--variant=http'], env);
+    expect(unknown.stderr.trim()).toBe(`orderctl: --service must be one of ${SERVICES.join(', ')}, not "warehouse"`);
   });
 
   test('a style with events refuses --processes without a broker, in one line', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, test } from 'vitest';
+import { SERVICES } from '../../src/system/wiring.js';
 import { PostgresDb } from '../../src/storage/postgres-db.js';
 import { cli, startCli } from '../support/cli.js';
 import { POSTGRES_TEST_URL } from '../support/postgres.js';
@@ -51,7 +52,7 @@ test('serve --store --namespace keeps the data across a restart, in schemas <nam
   expect((await post(gateway, '/identity/register', { email: 'kept@example.com', password: 'password1' })).status).toBeLessThan(300);
   first.child.kill('SIGTERM');
   expect((await first.done).code).toBe(0);
-  expect(schemas()).toEqual(['shop_billing', 'shop_gateway', 'shop_identity', 'shop_notification', 'shop_order']);
+  expect(schemas()).toEqual(SERVICES.map((s) => `shop_${s}`).sort());
 
   const second = startCli(args);
   const again = await gatewayOf(second);
