@@ -1,7 +1,6 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleAll, isBrokenCircuitError, noop, retry, timeout, TimeoutStrategy, wrap, type IPolicy } from 'cockatiel';
 import { AppError } from '../core/errors.js';
-import { currentTrace } from '../tracing/context.js';
-import type { Recorder } from '../tracing/recorder.js';
+import type { Note } from '../services/note.js';
 import type { Resilience } from '../variants/variant.js';
 
 /** What a call under a policy answers: a status the policy judges (5xx counts as a failure). */
@@ -20,12 +19,8 @@ export interface CallPolicy {
  * 5xx answer or no answer counts as a failure. The recording shows each attempt as its own hop, and a
  * call the open breaker refused as a local hop of the caller (`circuit to billing open: not called`).
  */
-export function callPolicy(spec: Resilience, from: string, to: string, recorder: Recorder): CallPolicy {
+export function callPolicy(spec: Resilience, from: string, to: string, note: Note): CallPolicy {
   const failures = handleAll.orWhenResult((r: unknown) => (r as Answered).status >= 500);
-  const note = (label: string) => {
-    const trace = currentTrace();
-    if (trace) recorder.local(from, trace.traceId, trace.spanId, label);
-  };
   const layers: IPolicy[] = [];
   if (spec.retries) layers.push(retry(failures, { maxAttempts: spec.retries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 2_000 }) }));
   if (spec.breaker) {

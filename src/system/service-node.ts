@@ -102,7 +102,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       LINKS.flatMap((link) => {
         const spec = variant.resilience?.[link];
         const { from, to } = LINK_CALLS[link];
-        return spec && from === name && variant.links[link] === 'rest' ? [[to, callPolicy(spec, from, to, recorder)]] : [];
+        return spec && from === name && variant.links[link] === 'rest' ? [[to, callPolicy(spec, from, to, note(name))]] : [];
       }),
     );
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, policies(name))]));

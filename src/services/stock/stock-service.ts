@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -43,13 +43,16 @@ export interface OrderLine {
 /** A reservation either holds every line of an order or none, with a reason a customer can read. */
 export type Reservation = { ok: true } | { ok: false; reason: string };
 
+/** An item as the catalog is loaded: how many there are to begin with. */
+export type CatalogItem = Pick<StockItem, 'sku' | 'name' | 'available'>;
+
 /** The catalog loaded at boot: five items, twenty of each. */
-export const DEFAULT_CATALOG: readonly (StockItem & { quantity?: number })[] = [
-  { sku: 'book', name: 'A book', available: 20, reserved: 0 },
-  { sku: 'lamp', name: 'A desk lamp', available: 20, reserved: 0 },
-  { sku: 'mug', name: 'A mug', available: 20, reserved: 0 },
-  { sku: 'pen', name: 'A fountain pen', available: 20, reserved: 0 },
-  { sku: 'plant', name: 'A potted plant', available: 20, reserved: 0 },
+export const DEFAULT_CATALOG: readonly CatalogItem[] = [
+  { sku: 'book', name: 'A book', available: 20 },
+  { sku: 'lamp', name: 'A desk lamp', available: 20 },
+  { sku: 'mug', name: 'A mug', available: 20 },
+  { sku: 'pen', name: 'A fountain pen', available: 20 },
+  { sku: 'plant', name: 'A potted plant', available: 20 },
 ];
 
 /** A reservation that could not hold, as a result rather than an exception. */
@@ -67,7 +70,7 @@ export class StockService {
   ) {}
 
   /** Adds the items that are not in the catalog yet (a second load changes nothing). */
-  load(items: readonly { sku: string; name: string; available: number }[]): void {
+  load(items: readonly CatalogItem[]): void {
     this.store.write(() => {
       for (const item of items) {
         this.store
@@ -125,8 +128,8 @@ export class StockService {
 
   /** Per item: initial = available + reserved + delivered − returned, or the items where it does not hold. */
   unbalanced(): string[] {
-    const rows = this.store.sql('SELECT sku, initial, available, reserved, delivered, returned FROM items').all() as Record<string, number | string>[];
-    return rows.filter((r) => Number(r.initial) !== Number(r.available) + Number(r.reserved) + Number(r.delivered) - Number(r.returned)).map((r) => String(r.sku));
+    const rows = this.store.sql('SELECT sku, initial, available, reserved, delivered, returned FROM items').all() as { sku: string; initial: number; available: number; reserved: number; delivered: number; returned: number }[];
+    return rows.filter((r) => r.initial !== r.available + r.reserved + r.delivered - r.returned).map((r) => r.sku);
   }
 
   private move(orderId: string, from: string, to: string, change: string, note: string): number {
@@ -139,13 +142,6 @@ export class StockService {
       if (lines.length) this.note(note);
       return lines.reduce((n, l) => n + l.quantity, 0);
     });
-  }
-
-  /** The item, for a 404 on an unknown sku. */
-  item(sku: string): StockItem {
-    const row = this.store.sql('SELECT sku, name, available, reserved FROM items WHERE sku = ?').get(sku) as StockItem | undefined;
-    if (!row) throw notFound(`unknown item ${sku}`);
-    return row;
   }
 }
 
