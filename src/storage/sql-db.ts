@@ -38,3 +38,12 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
+
+/** Adds the columns a table made by an earlier version lacks (a migration), on either engine. */
+export function addMissingColumns(db: SqlDb, table: string, columns: Record<string, string>): void {
+  const present =
+    db.dialect === 'sqlite'
+      ? new Set((db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name))
+      : new Set((db.prepare('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?').all(table) as { name: string }[]).map((c) => c.name));
+  for (const [column, type] of Object.entries(columns)) if (!present.has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}

@@ -1,6 +1,6 @@
 import type { User } from '../services/identity/identity-service.js';
 import type { Payment } from '../services/billing/billing-service.js';
-import type { Order } from '../services/ordering/ordering-service.js';
+import { settledStatus, type Order } from '../services/ordering/ordering-service.js';
 import { eventName, type Variant } from '../variants/variant.js';
 
 /** What an event carries: `thin` = ids (consumers call the owner back), `full` = the state consumers need. */
@@ -34,7 +34,7 @@ export const events = {
   orderSettled: (variant: Pick<Variant, 'events' | 'names'>, order: Order): { type: string; data: OrderSettled } => {
     const { id, updatedAt: _updated, ...rest } = order;
     return {
-      type: eventName(variant, order.status === 'succeeded' ? 'OrderCreated' : 'OrderFailed'),
+      type: eventName(variant, settledStatus(order) === 'succeeded' ? 'OrderCreated' : 'OrderFailed'),
       data: variant.events === 'thin' ? { orderId: id, ...(order.reason ? { reason: order.reason } : {}) } : { orderId: id, ...rest },
     };
   },

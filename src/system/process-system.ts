@@ -242,7 +242,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     return !!all && all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0);
   };
   const sum = (all: Partial<Totals>[]): Totals => {
-    const total: Totals = { ordersSettled: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, passes: 0 };
+    const total: Totals = { ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, passes: 0 };
     for (const counts of all) for (const key of Object.keys(total) as (keyof Totals)[]) total[key] += counts[key] ?? 0;
     return total;
   };

@@ -12,6 +12,8 @@ import type { Recorder } from '../tracing/recorder.js';
 export interface RecoveryCounts {
   /** Pending orders (older than the grace period) driven to their final status. */
   ordersSettled: number;
+  /** Sagas stalled between two steps (older than the grace period) whose next step was asked again. */
+  sagasResumed: number;
   /** Of those, orders whose payment billing had never heard of, so the pass asked billing to charge it (taken or declined). */
   ordersCharged: number;
   /** Pending orders left pending because billing could not be reached: nothing is guessed, the next pass asks again. */
@@ -65,7 +67,7 @@ export interface RecoveryDeps {
   recorder: Recorder;
 }
 
-const zero = (): RecoveryCounts => ({ ordersSettled: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0 });
+const zero = (): RecoveryCounts => ({ ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0 });
 /** `YYYY-MM-DD HH:MM:SS` (UTC), how identity stores creation times. */
 const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const PAGE = 500;
@@ -130,6 +132,7 @@ export class RecoveryPass implements Recovery {
     const counts = zero();
     const before = Date.now() - graceMs;
     if (this.deps.order) await this.orders(this.deps.order, before, counts);
+    if (this.deps.order) await this.sagas(this.deps.order, before, counts);
     if (this.deps.identity) await this.accounts(this.deps.identity, before, full, counts);
     if (this.deps.notification) await this.notifications(this.deps.notification.flow, counts);
     for (const store of this.deps.stores) counts.inboxPruned += store.pruneInbox(this.retentionMs);
@@ -144,6 +147,16 @@ export class RecoveryPass implements Recovery {
     const context = { service, traceId: newTraceId(), spanId: newSpanId() };
     const note = (label: string) => this.deps.recorder.local(service, context.traceId, context.spanId, `recovery: ${label}`);
     return withTrace(context, () => work(note));
+  }
+
+  private async sagas(order: NonNullable<RecoveryDeps['order']>, before: number, counts: RecoveryCounts): Promise<void> {
+    for (const stalled of order.service.stalledSince(new Date(before).toISOString())) {
+      await this.traced('order', async (note) => {
+        const resumed = await order.flow.resume(stalled.id).catch(() => undefined);
+        counts.sagasResumed++;
+        note(`saga ${stalled.id} (${stalled.saga!.state}) asked its next step again${resumed ? `: now ${resumed.saga!.state}` : ', which could not be made now'}`);
+      });
+    }
   }
 
   private async orders(order: NonNullable<RecoveryDeps['order']>, before: number, counts: RecoveryCounts): Promise<void> {

@@ -11,7 +11,7 @@ import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/serv
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
 import { callPolicy } from '../http/call-policy.js';
-import { LINK_CALLS, LINKS } from '../variants/variant.js';
+import { LINK_CALLS, LINKS, linkOf } from '../variants/variant.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
@@ -102,7 +102,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       LINKS.flatMap((link) => {
         const spec = variant.resilience?.[link];
         const { from, to } = LINK_CALLS[link];
-        return spec && from === name && variant.links[link] === 'rest' ? [[to, callPolicy(spec, from, to, note(name))]] : [];
+        return spec && from === name && linkOf(variant, link) === 'rest' ? [[to, callPolicy(spec, from, to, note(name))]] : [];
       }),
     );
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, policies(name))]));

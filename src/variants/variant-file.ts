@@ -33,10 +33,13 @@ const variantFile = z.strictObject({
   order: z.number().int().min(0).max(1000).optional(),
   commands: z.enum(['rest', 'broker']),
   events: z.enum(['thin', 'full']),
-  links: z.strictObject({ accountOpening: link, payment: link, orderOutcome: link, recipient: z.enum(['rest', 'copy']) }),
+  links: z.strictObject({ accountOpening: link, payment: link, orderOutcome: link, recipient: z.enum(['rest', 'copy']), reservation: link.optional(), dispatch: link.optional() }),
+  saga: z.enum(['orchestration', 'choreography']).optional(),
   flows: z.strictObject({ registration: flow, order: flow }).optional(),
   push: z.enum(['sse']).optional(),
-  resilience: z.strictObject({ accountOpening: resilience.optional(), payment: resilience.optional(), orderOutcome: resilience.optional(), recipient: resilience.optional() }).optional(),
+  resilience: z
+    .strictObject({ accountOpening: resilience.optional(), payment: resilience.optional(), orderOutcome: resilience.optional(), recipient: resilience.optional(), reservation: resilience.optional(), dispatch: resilience.optional() })
+    .optional(),
   names: z.partialRecord(z.enum(RENAMABLE_EVENTS), z.string().regex(/^[A-Z][A-Za-z0-9]{1,59}$/, 'an event name in PascalCase, such as OrderCompleted')).optional(),
 });
 

@@ -4,7 +4,7 @@ import type { EventStyle } from '../system/events.js';
 export type LinkStyle = 'rest' | 'event';
 
 /** The links between services a style declares, by name. */
-export const LINKS = ['accountOpening', 'payment', 'orderOutcome', 'recipient'] as const;
+export const LINKS = ['accountOpening', 'payment', 'orderOutcome', 'recipient', 'reservation', 'dispatch'] as const;
 export type LinkName = (typeof LINKS)[number];
 
 /** The events a style may give another name (its own vocabulary); consumers subscribe to the style's names. */
@@ -40,7 +40,22 @@ export const LINK_CALLS: Record<LinkName, { from: string; to: string; call: stri
   payment: { from: 'order', to: 'billing', call: 'POST /payments' },
   orderOutcome: { from: 'order', to: 'notification', call: 'POST /notifications' },
   recipient: { from: 'notification', to: 'identity', call: 'GET /users/{id}' },
+  reservation: { from: 'order', to: 'stock', call: 'POST /reservations' },
+  dispatch: { from: 'order', to: 'delivery', call: 'POST /deliveries' },
 };
+
+/** Who drives the order saga: the order service over the saga links, or nobody (each service reacts to the order-status channel). */
+export type SagaStyle = 'orchestration' | 'choreography';
+
+/** The messages of the choreography's one order-status channel, by the saga state each announces. */
+export const ORDER_STATUS_CHANNEL = {
+  created: 'OrderCreated',
+  paid: 'OrderPaid',
+  reserved: 'OrderReserved',
+  delivering: 'OrderDelivering',
+  done: 'OrderDone',
+  cancelled: 'OrderCancelled',
+} as const;
 
 /** The whole shape of an interaction style: which link is REST, which is an event, who keeps copies. */
 export interface Variant {
@@ -60,7 +75,13 @@ export interface Variant {
     orderOutcome: LinkStyle;
     /** Notification → Identity: who the user is; `copy` = notification keeps its own copy from UserCreated. */
     recipient: 'rest' | 'copy';
+    /** Order → Stock: reserving a paid saga's items, releasing them, shipping them (declared, or as `payment`). */
+    reservation?: LinkStyle;
+    /** Order ⇄ Delivery: handing a reserved saga to a courier, the return delivery, the customer's receipt (declared, or as `payment`). */
+    dispatch?: LinkStyle;
   };
+  /** Who drives the order saga (default: orchestration by the order service). */
+  saga?: SagaStyle;
   /** `sse`: a client may subscribe to its order through the gateway and is told the final status the moment it is known. */
   push?: 'sse';
   /** What a team adds to a REST link's calls: a timeout per call, retries with backoff, a circuit breaker. */
@@ -91,7 +112,7 @@ export function defineVariant(variant: Variant): Variant {
 export function variantProblems(variant: Variant): { field: string; reason: string }[] {
   const { commands, links, events } = variant;
   const problems: { field: string; reason: string }[] = [];
-  const restLinks = (['accountOpening', 'payment', 'orderOutcome'] as const).filter((l) => links[l] === 'rest');
+  const restLinks = (['accountOpening', 'payment', 'orderOutcome', 'reservation', 'dispatch'] as const).filter((l) => linkOf(variant, l) === 'rest');
   if (commands === 'broker' && restLinks.length) {
     problems.push({ field: 'commands', reason: `commands over the broker need every link to be an event (links.${restLinks[0]} is rest): the gateway waits for the reply event of a chain that a REST link would answer elsewhere` });
   }
@@ -100,8 +121,13 @@ export function variantProblems(variant: Variant): { field: string; reason: stri
   if (variant.push && !(answersOrdersLater(variant) && links.orderOutcome === 'event')) {
     problems.push({ field: 'push', reason: 'push tells a client an outcome it was not given at once: it needs orders answered later (commands: rest, links.payment: event) and their outcome as an event (links.orderOutcome: event)' });
   }
+  if (variant.saga === 'choreography') {
+    if (events === 'thin') problems.push({ field: 'saga', reason: 'a choreography has no driver to ask: its events must carry the order (events: full)' });
+    if (links.reservation || links.dispatch) problems.push({ field: `links.${links.reservation ? 'reservation' : 'dispatch'}`, reason: 'a choreography has no saga links: each service reacts to the order-status channel' });
+    if (eventName(variant, 'OrderCreated') === ORDER_STATUS_CHANNEL.created) problems.push({ field: 'names.OrderCreated', reason: 'the order-status channel opens with OrderCreated: give the outcome event another name (e.g. OrderCompleted)' });
+  }
   for (const link of Object.keys(variant.resilience ?? {}) as LinkName[]) {
-    if (links[link] !== 'rest') problems.push({ field: `resilience.${link}`, reason: `${link} is ${links[link] === 'copy' ? 'a copy' : 'an event'} in this style: timeouts, retries and breakers belong to REST calls` });
+    if (linkOf(variant, link) !== 'rest') problems.push({ field: `resilience.${link}`, reason: `${link} is ${linkOf(variant, link) === 'copy' ? 'a copy' : 'an event'} in this style: timeouts, retries and breakers belong to REST calls` });
   }
   const names = Object.entries(variant.names ?? {});
   const taken = new Set<string>();
@@ -114,15 +140,20 @@ export function variantProblems(variant: Variant): { field: string; reason: stri
   return problems;
 }
 
+/** How a link is made in this style: the saga links default to the payment link's way. */
+export function linkOf(variant: Pick<Variant, 'links' | 'saga'>, link: LinkName): LinkStyle | 'copy' {
+  if (link === 'reservation' || link === 'dispatch') return variant.saga === 'choreography' ? 'event' : (variant.links[link] ?? variant.links.payment);
+  return variant.links[link];
+}
+
 /** Does this style put anything on the broker? (`http` never does, so it needs none.) */
 export function usesBroker(variant: Variant): boolean {
-  const { commands, links } = variant;
-  return commands === 'broker' || [links.accountOpening, links.payment, links.orderOutcome].includes('event') || links.recipient === 'copy';
+  return variant.commands === 'broker' || LINKS.some((l) => linkOf(variant, l) !== 'rest');
 }
 
 /** Is a client's order answered before it is settled (202, then the outcome comes later)? */
 export function answersOrdersLater(variant: Variant): boolean {
-  return variant.commands === 'rest' && variant.links.payment === 'event';
+  return variant.commands === 'rest' && (['payment', 'reservation', 'dispatch'] as const).some((l) => linkOf(variant, l) === 'event');
 }
 
 /** What a scenario's `except` may name instead of a style: a trait of the declaration, in words. */

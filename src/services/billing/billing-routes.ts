@@ -9,6 +9,7 @@ import type { BillingService, Movement } from './billing-service.js';
 
 const movement = z.object({ amountCents: centsSchema, idempotencyKey: z.string().min(1).max(MAX_KEY_LENGTH).optional() });
 const missingAccounts = z.object({ userIds: z.array(z.string().min(1).max(100)).max(1000) });
+const refundTerms = z.object({ userId: z.string().min(1), amountCents: centsSchema });
 const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId: z.string().min(1), amountCents: centsSchema });
 
 /** Billing's internal REST API (amounts in integer cents). */
@@ -42,6 +43,11 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
     const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);
     const payment = billing.pay(paymentId, userId, amountCents);
     res.status(payment.status === 'succeeded' ? 201 : 422).json(payment.status === 'succeeded' ? payment : errorBody(422, payment.reason ?? 'payment declined', { payment }));
+  });
+  // The saga's compensation: gives back an order's payment once (or makes sure it is never taken).
+  app.post('/payments/:id/refund', (req, res) => {
+    const terms = validate(refundTerms, req.body);
+    res.json(billing.refund(String(req.params.id), terms));
   });
   return finishServiceApp(app);
 }

@@ -237,8 +237,11 @@ export class BillingService {
     });
   }
 
-  /** Charges a payment once: asking again with the same id returns the first outcome. */
-  pay(paymentId: string, userId: string, cents: number): Payment {
+  /**
+   * Charges a payment once: asking again with the same id returns the first outcome. Raises
+   * PaymentSettled unless `announce` is false (a choreography announces it on its own channel).
+   */
+  pay(paymentId: string, userId: string, cents: number, announce = true): Payment {
     return this.store.write((): Payment => {
       const existing = this.payment(paymentId);
       if (existing) {
@@ -252,7 +255,7 @@ export class BillingService {
       this.store
         .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, now_utc())`)
         .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
-      this.store.raise('PaymentSettled', payment);
+      if (announce) this.store.raise('PaymentSettled', payment);
       this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);
       return payment;
     });
@@ -260,13 +263,21 @@ export class BillingService {
 
   /**
    * Gives back a payment that was taken (the saga's compensation), once: asking again answers the same and
-   * moves nothing. A payment that failed or never was has nothing to give back.
+   * moves nothing. A payment that failed has nothing to give back; one that never was (the order was
+   * cancelled while its payment was on its way) is recorded as declined on the terms given, so the
+   * payment that arrives later takes nothing.
    */
-  refund(paymentId: string): { refunded: boolean; amountCents: number } {
+  refund(paymentId: string, terms?: { userId: string; amountCents: number }): { refunded: boolean; amountCents: number } {
     return this.store.write(() => {
       const done = this.store.sql('SELECT amount_cents FROM refunds WHERE payment_id = ?').get(paymentId) as { amount_cents: number } | undefined;
       if (done) return { refunded: true, amountCents: done.amount_cents };
       const payment = this.payment(paymentId);
+      if (!payment && terms) {
+        this.store
+          .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, 'failed', 'order cancelled', now_utc())`)
+          .run(paymentId, terms.userId, terms.amountCents);
+        this.note('payment called off before it was taken');
+      }
       if (!payment || payment.status !== 'succeeded') return { refunded: false, amountCents: 0 };
       this.store.sql('INSERT INTO refunds (payment_id, user_id, amount_cents, created_at) VALUES (?, ?, ?, now_utc())').run(paymentId, payment.userId, payment.amountCents);
       this.store.sql('UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = now_utc() WHERE user_id = ?').run(payment.amountCents, payment.userId);

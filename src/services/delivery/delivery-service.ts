@@ -1,14 +1,18 @@
 import { conflict } from '../../core/errors.js';
+import type { Db } from '../../storage/database.js';
+import { addMissingColumns } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
 import { noNotes, type Note } from '../note.js';
 
 export const deliverySchema = `
 CREATE TABLE IF NOT EXISTS zones (
-  city TEXT PRIMARY KEY
+  city TEXT PRIMARY KEY,
+  own_couriers INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS couriers (
   id TEXT PRIMARY KEY,
-  busy_with TEXT UNIQUE
+  busy_with TEXT UNIQUE,
+  city TEXT
 );
 CREATE TABLE IF NOT EXISTS deliveries (
   order_id TEXT PRIMARY KEY,
@@ -20,6 +24,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );`;
+
+/** Brings a delivery database made before zones had couriers of their own up to the schema. */
+export function migrateDelivery(db: Db): void {
+  addMissingColumns(db, 'zones', { own_couriers: 'INTEGER NOT NULL DEFAULT 0' });
+  addMissingColumns(db, 'couriers', { city: 'TEXT' });
+}
 
 /** Where an order goes. */
 export interface Address {
@@ -44,7 +54,7 @@ export class DeliveryService {
     private readonly note: Note = noNotes,
   ) {}
 
-  /** Adds zones and couriers that are not there yet (a second load changes nothing). */
+  /** Adds zones served by the shared pool of couriers, and couriers to it, that are not there yet (a second load changes nothing). */
   load(zones: readonly string[], couriers: number): void {
     this.store.write(() => {
       for (const city of zones) this.store.sql('INSERT INTO zones (city) VALUES (?) ON CONFLICT DO NOTHING').run(city);
@@ -52,22 +62,39 @@ export class DeliveryService {
     });
   }
 
+  /** Adds a zone served only by `couriers` couriers of its own (a scenario's scarce zone); a zone already there changes nothing. */
+  addZone(city: string, couriers: number): void {
+    this.store.write(() => {
+      if (this.store.sql('INSERT INTO zones (city, own_couriers) VALUES (?, 1) ON CONFLICT DO NOTHING').run(city).changes === 0) return;
+      for (let n = 1; n <= couriers; n++) this.store.sql('INSERT INTO couriers (id, city) VALUES (?, ?)').run(`${city}-courier-${n}`, city);
+    });
+  }
+
   zones(): string[] {
     return (this.store.sql('SELECT city FROM zones ORDER BY city').all() as { city: string }[]).map((z) => z.city);
   }
 
-  /** Hands order `orderId` to a free courier, or says why not; asking again answers the first outcome. */
+  /** Hands order `orderId` to a free courier, or says why not; asking again answers the first outcome. Raises DeliveryMade with it each time. */
   start(orderId: string, address: Address): Dispatch {
     return this.store.write((): Dispatch => {
+      const dispatch = this.startOnce(orderId, address);
+      this.store.raise('DeliveryMade', { orderId, ...dispatch });
+      return dispatch;
+    });
+  }
+
+  private startOnce(orderId: string, address: Address): Dispatch {
+    {
       const earlier = this.find(orderId);
       if (earlier) return earlier.state === 'failed' ? { ok: false, reason: earlier.reason ?? 'not delivered' } : { ok: true, courier: earlier.courier_id! };
-      const inZone = this.store.sql('SELECT 1 AS yes FROM zones WHERE city = ?').get(address.city);
+      const zone = this.store.sql('SELECT own_couriers FROM zones WHERE city = ?').get(address.city) as { own_couriers: number } | undefined;
       let dispatch: Dispatch;
-      if (!inZone) dispatch = { ok: false, reason: `we do not deliver to ${address.city}` };
+      if (!zone) dispatch = { ok: false, reason: `we do not deliver to ${address.city}` };
       else {
+        const pool = zone.own_couriers ? 'city = ?' : 'city IS NULL AND ? IS NOT NULL';
         const taken = this.store
-          .sql('UPDATE couriers SET busy_with = ? WHERE id = (SELECT id FROM couriers WHERE busy_with IS NULL ORDER BY id LIMIT 1) AND busy_with IS NULL')
-          .run(orderId);
+          .sql(`UPDATE couriers SET busy_with = ? WHERE id = (SELECT id FROM couriers WHERE busy_with IS NULL AND ${pool} ORDER BY id LIMIT 1) AND busy_with IS NULL`)
+          .run(orderId, address.city);
         const courier = taken.changes === 1 ? (this.store.sql('SELECT id FROM couriers WHERE busy_with = ?').get(orderId) as { id: string }) : undefined;
         dispatch = courier ? { ok: true, courier: courier.id } : { ok: false, reason: 'no courier is free' };
       }
@@ -76,20 +103,36 @@ export class DeliveryService {
         .run(orderId, address.city, address.street, dispatch.ok ? dispatch.courier : null, dispatch.ok ? 'delivering' : 'failed', dispatch.ok ? null : dispatch.reason);
       this.note(dispatch.ok ? `handed to ${dispatch.courier}` : `delivery refused: ${dispatch.reason}`);
       return dispatch;
+    }
+  }
+
+  /** The customer confirms receipt: the courier is free again (raises DeliveryReceived). A 409 when the order is not being delivered. */
+  received(orderId: string): void {
+    this.store.write(() => {
+      this.finish(orderId, 'received', 'received by the customer');
+      this.store.raise('DeliveryReceived', { orderId });
     });
   }
 
-  /** The customer confirms receipt: the courier is free again. A 409 when the order is not being delivered. */
-  received(orderId: string): void {
-    this.finish(orderId, 'received', 'received by the customer');
-  }
-
-  /** A return delivery brings the goods back (a compensation); asking again changes nothing. */
+  /**
+   * A return delivery brings the goods back (a compensation; raises GoodsReturned); asking again
+   * changes nothing. Asked before any delivery (the order was cancelled while its delivery was on its
+   * way), it records the order as not to be delivered, so the delivery that arrives later is refused.
+   */
   bringBack(orderId: string): boolean {
-    const delivery = this.find(orderId);
-    if (!delivery || delivery.state !== 'delivering') return delivery?.state === 'returned';
-    this.finish(orderId, 'returned', 'brought back');
-    return true;
+    return this.store.write(() => {
+      const delivery = this.find(orderId);
+      if (!delivery) {
+        this.store
+          .sql(`INSERT INTO deliveries (order_id, city, street, state, reason, created_at, updated_at) VALUES (?, '', '', 'failed', 'order cancelled', now_utc(), now_utc())`)
+          .run(orderId);
+        return false;
+      }
+      if (delivery.state !== 'delivering') return delivery.state === 'returned';
+      this.finish(orderId, 'returned', 'brought back');
+      this.store.raise('GoodsReturned', { orderId });
+      return true;
+    });
   }
 
   /** Couriers busy now. */

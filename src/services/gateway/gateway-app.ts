@@ -7,6 +7,8 @@ import type { TokenClaims, Tokens } from '../../core/tokens.js';
 import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http/service-app.js';
 import type { ServiceClient } from '../../http/service-client.js';
 import { text, validate } from '../../http/validate.js';
+import { addressSchema } from '../delivery/delivery-routes.js';
+import { orderLines } from '../stock/stock-routes.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
 import { MAX_KEY_LENGTH } from '../idempotency.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
@@ -16,6 +18,10 @@ import type { OrderPush } from './order-push.js';
 import { memoryRevocations, type RevocationList } from './revocations.js';
 
 const money = (field: string) => z.object({ [field]: amountSchema });
+/** An order as a client places it: a price, and for the saga its items and address (both or neither). */
+const placement = z
+  .object({ price: amountSchema, items: orderLines.optional(), address: addressSchema.optional() })
+  .refine((p) => (p.items === undefined) === (p.address === undefined), { message: 'an order with items needs an address, and an address needs items', path: ['address'] });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const idempotencyKey = text({ max: MAX_KEY_LENGTH }).min(1, 'must not be empty').optional();
 /** The request's `Idempotency-Key` (deposit, withdraw, order): a repeat with it gets the first outcome, with another body a 422. */
@@ -116,8 +122,8 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   });
   route('/ordering/orders', {
     post: async (req, res) => {
-      const { price } = validate(money('price'), req.body);
-      const reply = await commands.placeOrder(user(res).userId, price, keyOf(req));
+      const { price, items, address } = validate(placement, req.body);
+      const reply = await commands.placeOrder(user(res).userId, price, keyOf(req), items && address ? { items, address } : undefined);
       if (reply.status === 422 && reply.body?.order) reply.body = { ...reply.body, order: publicModel.order(reply.body.order) };
       send(res, reply, publicModel.order, locations.order);
     },
@@ -131,6 +137,19 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   };
   route('/ordering/orders/:id', {
     get: async (req, res) => send(res, await readOrder(String(req.params.id), res), publicModel.order),
+  });
+  // The saga: the customer cancels (202, the order as it stands; it ends cancelled with its compensations), or confirms receipt.
+  route('/ordering/orders/:id/cancel', {
+    post: async (req, res) => {
+      await readOrder(String(req.params.id), res);
+      send(res, await http.call('order', 'POST', `/orders/${req.params.id}/cancel`), publicModel.order);
+    },
+  });
+  route('/delivery/orders/:id/received', {
+    post: async (req, res) => {
+      await readOrder(String(req.params.id), res);
+      send(res, await http.call('delivery', 'POST', `/deliveries/${req.params.id}/received`));
+    },
   });
   if (push) {
     // Server-sent events: the order's status now, then its final status the moment its outcome event arrives.

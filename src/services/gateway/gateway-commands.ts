@@ -1,4 +1,5 @@
 import type { RegistrationForm } from '../identity/identity-service.js';
+import type { SagaRequest } from '../ordering/ordering-service.js';
 
 /** What the gateway relays to the client: a status and an internal body (amounts in cents). */
 export interface Reply {
@@ -11,5 +12,6 @@ export interface GatewayCommands {
   register(form: RegistrationForm): Promise<Reply>;
   deposit(userId: string, amountCents: number, idempotencyKey?: string): Promise<Reply>;
   withdraw(userId: string, amountCents: number, idempotencyKey?: string): Promise<Reply>;
-  placeOrder(userId: string, priceCents: number, idempotencyKey?: string): Promise<Reply>;
+  /** Places an order; with `saga` (items and address) one that runs the saga. */
+  placeOrder(userId: string, priceCents: number, idempotencyKey?: string, saga?: SagaRequest): Promise<Reply>;
 }

@@ -6,8 +6,9 @@ export const publicModel = {
     o && {
       id: o.id,
       price: fromCents(o.priceCents),
-      status: o.status,
+      status: o.saga?.state ?? o.status,
       ...(o.reason ? { reason: o.reason } : {}),
+      ...(o.saga ? { items: o.saga.items, address: o.saga.address, history: o.saga.history } : {}),
       createdAt: o.createdAt,
       updatedAt: o.updatedAt,
     },

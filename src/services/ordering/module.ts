@@ -1,12 +1,13 @@
 import { defineService } from '../module.js';
 import { OrderFlow, type OrderingPorts } from './order-flow.js';
 import { orderingApp } from './ordering-routes.js';
-import { orderingSchema, OrderingService } from './ordering-service.js';
+import { migrateOrdering, orderingSchema, OrderingService } from './ordering-service.js';
 
 /** Order: places orders, has them paid and tells how they ended. */
 export default defineService({
   name: 'order',
   schema: orderingSchema,
+  migrate: migrateOrdering,
   create(ctx) {
     const service = new OrderingService(ctx.store);
     const ports: OrderingPorts = {};

@@ -1,5 +1,10 @@
+import { conflict } from '../../core/errors.js';
 import type { Note } from '../note.js';
-import type { Order, OrderingService, PaymentOutcome } from './ordering-service.js';
+import type { SagaEvent } from './order-saga.js';
+import type { Order, OrderingService, PaymentOutcome, SagaRequest } from './ordering-service.js';
+
+/** How a saga step a participant was asked for ended: done, or refused with a reason a customer can read. */
+export type StepOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Ordering's synchronous follow-ups, where the variant makes a link a REST call (events leave through the outbox). */
 export interface OrderingPorts {
@@ -9,11 +14,26 @@ export interface OrderingPorts {
    * leaves the order pending, and the recovery pass asks billing again (a payment id is charged once).
    */
   requestPayment?(order: Order): Promise<PaymentOutcome>;
-  /** Sends now what settling the order put in the outbox for notification (the call is in the outbox: a failure here is retried by the relay). */
-  orderSettled?(order: Order): Promise<void>;
+  /** Asks stock to reserve a paid saga's items (a question, like the payment: stock reserves an order once). */
+  requestReservation?(order: Order): Promise<StepOutcome>;
+  /** Asks delivery to take a reserved saga's goods (a question, like the payment: delivery starts an order once). */
+  requestDelivery?(order: Order): Promise<StepOutcome>;
+  /** Sends now what a move put in the outbox as REST calls (the calls are in the outbox: a failure here is retried by the relay). */
+  sendNow?(order: Order): Promise<void>;
 }
 
-/** Order placement, the same in every variant: pending, paid or declined, announced. Without a REST payment link it stays pending until a payment outcome arrives. */
+/** The step each saga state asks for next, the port that asks it over REST, and the events its answer makes. */
+const NEXT_STEP = {
+  paid: { ask: 'requestReservation', ok: 'stock reserved', refused: 'reservation failed' },
+  reserved: { ask: 'requestDelivery', ok: 'handed to delivery', refused: 'delivery failed' },
+} as const satisfies Record<string, { ask: keyof OrderingPorts; ok: SagaEvent; refused: SagaEvent }>;
+
+/**
+ * Order placement and the saga's orchestration, the same in every variant. A plain order: pending,
+ * paid or declined, announced. A saga: each step the variant makes a REST call is asked here, one
+ * after the other, while the caller waits; a step made by events is asked by the event its move
+ * raised, and its answer comes back through `advance`.
+ */
 export class OrderFlow {
   constructor(
     private readonly orders: OrderingService,
@@ -22,23 +42,76 @@ export class OrderFlow {
   ) {}
 
   /** Places an order (or finds the one of its idempotency key); `replyTo` is the correlation id of a command waiting for its outcome. */
-  async place(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string): Promise<{ order: Order; created: boolean }> {
-    const { order, created } = this.orders.create(userId, priceCents, idempotencyKey, replyTo);
-    if (created) this.note('order pending');
+  async place(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string, saga?: SagaRequest): Promise<{ order: Order; created: boolean }> {
+    const { order, created } = this.orders.create(userId, priceCents, idempotencyKey, replyTo, saga);
+    if (created) this.note(saga ? 'order created' : 'order pending');
     // Without a REST payment link the outcome comes as an event. A retry of an order still pending
     // (its first payment call failed) asks again: billing charges a payment id once.
     const pay = this.ports.requestPayment;
-    if (!pay || order.status !== 'pending') return { order, created };
-    return { order: (await this.settle(order.id, await pay(order))).order, created };
+    if (pay && order.status === 'pending') await this.settle(order.id, await pay(order));
+    return { order: await this.drive(order.id), created };
   }
 
-  /** Moves a pending order to its outcome (once; `changed` says whether this call did it) and sends what that put in the outbox. */
+  /** Records how the order's payment ended (once; `changed` says whether this call did it) and sends what that put in the outbox. */
   async settle(orderId: string, outcome: PaymentOutcome): Promise<{ order: Order; changed: boolean }> {
     const { order, changed } = this.orders.settle(orderId, outcome);
-    if (changed) {
-      this.note(`order pending → ${order.status}`);
-      await this.ports.orderSettled?.(order);
-    }
+    if (changed) await this.moved(order, order.saga ? undefined : `order pending → ${order.status}`);
     return { order, changed };
+  }
+
+  /** Moves a saga on what a participant reported (once), sends what the move put in the outbox, and asks its next REST step. */
+  async advance(orderId: string, on: SagaEvent, reason?: string): Promise<{ order: Order; changed: boolean }> {
+    const { order, changed } = this.orders.move(orderId, on, reason);
+    if (!changed) return { order, changed };
+    await this.moved(order);
+    return { order: await this.drive(orderId), changed };
+  }
+
+  /** Moves a saga along the way forward up to `state` (a choreography's order hears each status, maybe out of order). */
+  async reach(orderId: string, path: readonly SagaEvent[]): Promise<Order> {
+    let order = this.orders.get(orderId);
+    for (const on of path) order = (await this.advance(orderId, on)).order;
+    return order;
+  }
+
+  /**
+   * Asks the saga's next steps that the variant makes REST calls, one after the other, until one is
+   * made by an event, the saga waits for the customer, or it ends. A call that fails leaves the saga
+   * where it is for the recovery pass (each participant does a step once per order, so asking again is safe).
+   */
+  async drive(orderId: string): Promise<Order> {
+    for (;;) {
+      const order = this.orders.get(orderId);
+      const next = order.saga && NEXT_STEP[order.saga.state as keyof typeof NEXT_STEP];
+      const ask = next && this.ports[next.ask];
+      if (!next || !ask) return order;
+      const outcome = await ask(order);
+      const { order: moved, changed } = this.orders.move(orderId, outcome.ok ? next.ok : next.refused, outcome.ok ? undefined : outcome.reason);
+      if (!changed) return moved;
+      await this.moved(moved);
+    }
+  }
+
+  /** Asks a stalled saga's next step again (the recovery pass): over REST here, or by raising its request event again. */
+  async resume(orderId: string): Promise<Order> {
+    const order = this.orders.get(orderId);
+    const state = order.saga?.state;
+    const pay = this.ports.requestPayment;
+    const next = NEXT_STEP[state as keyof typeof NEXT_STEP];
+    if (state === 'created' && pay) await this.settle(orderId, await pay(order));
+    else if (state === 'created' || (next && !this.ports[next.ask])) this.orders.askAgain(orderId);
+    return this.drive(orderId);
+  }
+
+  /** The customer cancels: a saga not done yet is cancelled at once, with what undoes its steps; 409 otherwise. */
+  async cancel(orderId: string): Promise<Order> {
+    const { order, changed } = await this.advance(orderId, 'customer cancels');
+    if (!changed) throw conflict(order.saga ? `order ${orderId} is already ${order.saga.state}` : `order ${orderId} has no items: only an order of the saga can be cancelled`);
+    return order;
+  }
+
+  private async moved(order: Order, note = order.saga && `order ${order.saga.history.at(-2)?.status ?? 'new'} → ${order.saga.state}`): Promise<void> {
+    if (note) this.note(note);
+    await this.ports.sendNow?.(order);
   }
 }

@@ -4,28 +4,47 @@ import { errorBody } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
 import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
+import { addressSchema } from '../delivery/delivery-routes.js';
+import { orderLines } from '../stock/stock-routes.js';
 import type { OrderFlow } from './order-flow.js';
-import type { OrderingService } from './ordering-service.js';
+import { answerStatus, type Order, type OrderingService } from './ordering-service.js';
 
-const placement = z.object({ userId: z.string().min(1), priceCents: centsSchema, idempotencyKey: z.string().min(1).max(200).optional() });
+/** What an order of the saga adds to a placement: its items and where they go (both, or neither). */
+export const sagaRequest = z.strictObject({ items: orderLines, address: addressSchema });
 
-/** Status of the answer to an order placement: pending (202), succeeded (201) or declined (422). */
-export const placementStatus = (status: string) => (status === 'pending' ? 202 : status === 'succeeded' ? 201 : 422);
+/** An order placement as ordering takes it, over REST or as a CreateOrder command. */
+export const orderCommand = z
+  .object({ userId: z.string().min(1), priceCents: centsSchema, idempotencyKey: z.string().min(1).max(200).optional(), items: orderLines.optional(), address: addressSchema.optional() })
+  .refine((p) => (p.items === undefined) === (p.address === undefined), { message: 'an order with items needs an address, and an address needs items', path: ['address'] });
+
+/** The answer to an order placement: 201 once settled (a saga handed to delivery), 422 declined or cancelled (with the order), else 202. */
+export function placementAnswer(order: Order): { status: number; body: unknown } {
+  const status = answerStatus(order);
+  return { status, body: status === 422 ? errorBody(422, order.reason ?? 'payment failed', { order }) : order };
+}
 
 /** Ordering's internal REST API (prices in integer cents). */
 export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('order', ...edge);
   app.post('/orders', async (req, res) => {
-    const { userId, priceCents, idempotencyKey } = validate(placement, req.body);
-    const { order } = await flow.place(userId, priceCents, idempotencyKey);
-    const status = placementStatus(order.status);
-    res.status(status).json(status === 422 ? errorBody(422, order.reason ?? 'payment failed', { order }) : order);
+    const { userId, priceCents, idempotencyKey, items, address } = validate(orderCommand, req.body);
+    const { order } = await flow.place(userId, priceCents, idempotencyKey, undefined, items && address ? { items, address } : undefined);
+    const answer = placementAnswer(order);
+    res.status(answer.status).json(answer.body);
   });
   app.get('/orders', (req, res) => {
     res.json(orders.list(validate(z.object({ userId: z.string().min(1) }), req.query, 'query').userId));
   });
   app.get('/orders/:id', (req, res) => {
     res.json(orders.get(req.params.id));
+  });
+  app.post('/orders/:id/cancel', async (req, res) => {
+    res.status(202).json(await flow.cancel(orders.get(req.params.id).id));
+  });
+  // Delivery's word that the customer has the goods (the REST side of the dispatch link).
+  app.post('/orders/:id/received', async (req, res) => {
+    await flow.advance(orders.get(req.params.id).id, 'customer confirms receipt');
+    res.status(204).end();
   });
   return finishServiceApp(app);
 }

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.js';
+import type { Db } from '../../storage/database.js';
+import { addMissingColumns } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
 import { currentTrace } from '../../tracing/context.js';
+import type { Address } from '../delivery/delivery-service.js';
 import { keyReused } from '../idempotency.js';
+import type { OrderLine } from '../stock/stock-service.js';
+import { FINAL_STATES, sagaStep, type Compensation, type SagaEvent, type SagaState } from './order-saga.js';
 
 export const orderingSchema = `
 CREATE TABLE IF NOT EXISTS orders (
@@ -14,6 +19,9 @@ CREATE TABLE IF NOT EXISTS orders (
   idempotency_key TEXT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  items TEXT,
+  address TEXT,
+  saga TEXT,
   UNIQUE (user_id, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS orders_by_user ON orders (user_id, created_at);
@@ -22,11 +30,38 @@ CREATE TABLE IF NOT EXISTS order_waiters (
   order_id TEXT NOT NULL,
   correlation_id TEXT NOT NULL,
   PRIMARY KEY (order_id, correlation_id)
+);
+CREATE TABLE IF NOT EXISTS order_history (
+  order_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (order_id, status)
 );`;
+
+/** The saga's columns, added to an orders table made before the saga existed. */
+const SAGA_COLUMNS = { items: 'TEXT', address: 'TEXT', saga: 'TEXT' };
+
+/** Brings an orders table made before the saga up to the schema (new columns, their index). */
+export function migrateOrdering(db: Db): void {
+  addMissingColumns(db, 'orders', SAGA_COLUMNS);
+  db.exec('CREATE INDEX IF NOT EXISTS orders_saga ON orders (saga, updated_at)');
+}
 
 export type OrderStatus = 'pending' | 'succeeded' | 'failed';
 
-/** An order as ordering's internal API shows it. */
+/** What an order of the saga asks for: items and where they go. */
+export interface SagaRequest {
+  items: OrderLine[];
+  address: Address;
+}
+
+/** Where an order's saga stands, with every state it went through. */
+export interface SagaView extends SagaRequest {
+  state: SagaState;
+  history: { status: SagaState; at: string }[];
+}
+
+/** An order as ordering's internal API shows it; `status` is its payment's, `saga` is there for an order with items. */
 export interface Order {
   id: string;
   userId: string;
@@ -35,6 +70,7 @@ export interface Order {
   reason?: string;
   createdAt: string;
   updatedAt: string;
+  saga?: SagaView;
 }
 
 /** How a payment ended, as far as an order cares. */
@@ -51,53 +87,70 @@ interface OrderRow {
   reason: string | null;
   created_at: string;
   updated_at: string;
+  items: string | null;
+  address: string | null;
+  saga: SagaState | null;
 }
-
-const toOrder = (row: OrderRow): Order => ({
-  id: row.id,
-  userId: row.user_id,
-  priceCents: row.price_cents,
-  status: row.status,
-  ...(row.reason ? { reason: row.reason } : {}),
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 const NOW = `now_utc()`;
 
+/** The status a client is answered with: 201 once settled (a saga: handed to delivery), 422 when declined or cancelled, else 202. */
+export function answerStatus(order: Pick<Order, 'status' | 'saga'>): 201 | 202 | 422 {
+  const state = order.saga?.state ?? order.status;
+  if (state === 'succeeded' || state === 'delivering' || state === 'done') return 201;
+  return state === 'failed' || state === 'cancelled' ? 422 : 202;
+}
+
+/** How an order ended, as notification and the outcome events tell it: a saga done succeeded, a saga cancelled failed. */
+export const settledStatus = (order: Pick<Order, 'status' | 'saga'>): OrderStatus =>
+  order.saga ? (order.saga.state === 'done' ? 'succeeded' : order.saga.state === 'cancelled' ? 'failed' : 'pending') : order.status;
+
+/** Is the order at the end of its life (a plain order settled, a saga done or cancelled)? */
+export const isFinal = (order: Order) => (order.saga ? FINAL_STATES.includes(order.saga.state) : order.status !== 'pending');
+
+/** The domain event each compensation raises (its link routes it to a REST call or a message). */
+export const COMPENSATION_EVENTS: Record<Compensation, string> = { refund: 'RefundDue', release: 'ReleaseDue', return: 'ReturnDue' };
+
+/** The domain event raised on entering a state: the next step to ask for, or what follows it. */
+const ENTERED: Partial<Record<SagaState, string>> = { paid: 'StockWanted', reserved: 'DeliveryWanted', delivering: 'ShipDue' };
+
 /**
- * Orders and their one-way lifecycle: pending, then succeeded or failed, once. Raises OrderPlaced
- * and OrderSettled, and OrderAnswerDue (with the request's correlation id) for each request that
- * waits for an answer the OrderSettled event does not carry to it (a repeat with the same key).
+ * Orders and their lifecycles. A plain order is pending, then succeeded or failed, once. An order with
+ * items runs the saga (created, paid, reserved, delivering, done, or cancelled with its compensations):
+ * each move is one conditional write that records the state, its history and what the move sends next
+ * (raised into the outbox with it), so a crash between two steps resumes where it stopped. Raises
+ * OrderPlaced (SagaCreated for a saga), OrderSettled (a plain order settled, a saga final), StockWanted, DeliveryWanted, ShipDue,
+ * RefundDue, ReleaseDue, ReturnDue, CustomerCancelled, and OrderAnswerDue (with a correlation id) for
+ * each request that waits for an answer.
  */
 export class OrderingService {
-
   constructor(private readonly store: Store) {}
 
   /**
-   * Creates a pending order; with an idempotency key already used by this user for the same price,
-   * returns that order instead (another price is a 422). `replyTo` is the correlation id of a
-   * request waiting for the outcome: kept with the order, or, for an order already settled,
-   * answered at once (OrderAnswerDue) from what is stored.
+   * Creates an order (with `saga`, one that runs the saga); with an idempotency key already used by
+   * this user for the same request, returns that order instead (another request is a 422). `replyTo`
+   * is the correlation id of a request waiting for the answer: kept with the order, or, for an order
+   * already answerable, answered at once (OrderAnswerDue) from what is stored.
    */
-  create(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string): { order: Order; created: boolean } {
+  create(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string, saga?: SagaRequest): { order: Order; created: boolean } {
     return this.store.write(() => {
       if (idempotencyKey) {
         const existing = this.store.sql('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
-        if (existing && existing.price_cents !== priceCents) throw keyReused(idempotencyKey);
+        if (existing && (existing.price_cents !== priceCents || existing.items !== json(saga?.items) || existing.address !== json(saga?.address))) throw keyReused(idempotencyKey);
         if (existing) {
-          const order = toOrder(existing);
-          if (replyTo && order.status !== 'pending') this.store.raise('OrderAnswerDue', order, { correlationId: replyTo });
+          const order = this.toOrder(existing);
+          if (replyTo && answerStatus(order) !== 202) this.store.raise('OrderAnswerDue', order, { correlationId: replyTo });
           else if (replyTo) this.wait(order.id, replyTo);
           return { order, created: false };
         }
       }
       const id = randomUUID();
       this.store
-        .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW})`)
-        .run(id, userId, priceCents, idempotencyKey ?? null);
+        .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at, items, address, saga) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW}, ?, ?, ?)`)
+        .run(id, userId, priceCents, idempotencyKey ?? null, json(saga?.items), json(saga?.address), saga ? 'created' : null);
+      if (saga) this.remember(id, 'created');
       const order = this.get(id);
-      this.store.raise('OrderPlaced', order);
+      this.store.raise(saga ? 'SagaCreated' : 'OrderPlaced', order);
       if (replyTo) this.wait(id, replyTo);
       return { order, created: true };
     });
@@ -107,38 +160,114 @@ export class OrderingService {
     this.store.sql('INSERT INTO order_waiters (order_id, correlation_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(orderId, correlationId);
   }
 
-  /** Moves a pending order to its final status; a second outcome for the same order changes nothing. */
+  /** Answers every request waiting for the order, but the one whose work carries `except` (it is answered by the event it raises). */
+  private answerWaiters(order: Order, except?: string): void {
+    const waiters = this.store.sql('SELECT correlation_id FROM order_waiters WHERE order_id = ?').all(order.id) as { correlation_id: string }[];
+    for (const { correlation_id } of waiters) if (correlation_id !== except) this.store.raise('OrderAnswerDue', order, { correlationId: correlation_id });
+    this.store.sql('DELETE FROM order_waiters WHERE order_id = ?').run(order.id);
+  }
+
+  private remember(orderId: string, status: SagaState): void {
+    this.store.sql(`INSERT INTO order_history (order_id, status, at) VALUES (?, ?, ${NOW}) ON CONFLICT DO NOTHING`).run(orderId, status);
+  }
+
+  /**
+   * Records how the order's payment ended, once (a second outcome changes nothing). A plain order
+   * settles with it; a saga moves on (payment taken) or is cancelled (payment failed).
+   */
   settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
     return this.store.write(() => {
       const changed = this.store
         .sql(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
         .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
       const order = this.get(id);
-      if (changed === 1) {
-        this.store.raise('OrderSettled', order);
-        // OrderSettled carries the correlation id of the work that settled it; every other request waiting gets its own answer.
-        const carried = currentTrace()?.correlationId;
-        const waiters = this.store.sql('SELECT correlation_id FROM order_waiters WHERE order_id = ?').all(id) as { correlation_id: string }[];
-        for (const { correlation_id } of waiters) if (correlation_id !== carried) this.store.raise('OrderAnswerDue', order, { correlationId: correlation_id });
-        this.store.sql('DELETE FROM order_waiters WHERE order_id = ?').run(id);
-      }
-      return { order, changed: changed === 1 };
+      if (changed !== 1) return { order, changed: false };
+      if (order.saga) return this.move(id, outcome.status === 'succeeded' ? 'payment taken' : 'payment failed', order.reason);
+      this.store.raise('OrderSettled', order);
+      // OrderSettled carries the correlation id of the work that settled it; every other request waiting gets its own answer.
+      this.answerWaiters(order, currentTrace()?.correlationId);
+      return { order, changed: true };
+    });
+  }
+
+  /**
+   * Moves the order's saga on `on`, when the saga moves that way from where it stands (a late or
+   * repeated event changes nothing), and raises what the new state sends: the next step, the
+   * compensations, the outcome for notification, the answers to waiting requests.
+   */
+  move(id: string, on: SagaEvent, reason?: string): { order: Order; changed: boolean } {
+    return this.store.write(() => {
+      const before = this.get(id);
+      const step = before.saga && sagaStep(before.saga.state, on);
+      if (!step) return { order: before, changed: false };
+      const failed = step.to === 'cancelled';
+      this.store
+        .sql(`UPDATE orders SET saga = ?, reason = COALESCE(?, reason), updated_at = ${NOW} WHERE id = ? AND saga = ?`)
+        .run(step.to, failed ? (reason ?? (on === 'customer cancels' ? 'cancelled by the customer' : on)) : null, id, step.from);
+      this.remember(id, step.to);
+      const order = this.get(id);
+      const entered = ENTERED[step.to];
+      if (entered) this.store.raise(entered, order);
+      if (on === 'customer cancels') this.store.raise('CustomerCancelled', order);
+      for (const compensation of step.compensate ?? []) this.store.raise(COMPENSATION_EVENTS[compensation], order);
+      if (FINAL_STATES.includes(step.to)) this.store.raise('OrderSettled', order);
+      if (answerStatus(order) !== 202) this.answerWaiters(order);
+      return { order, changed: true };
+    });
+  }
+
+  /** Raises again what the saga's current state asks for (the recovery pass, for a saga whose next step went missing). */
+  askAgain(id: string): Order {
+    return this.store.write(() => {
+      const order = this.get(id);
+      const state = order.saga?.state;
+      if (state === 'created') this.store.raise('SagaCreated', order);
+      else if (state && ENTERED[state] && state !== 'delivering') this.store.raise(ENTERED[state]!, order);
+      return order;
     });
   }
 
   get(id: string): Order {
     const row = this.store.sql('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
     if (!row) throw notFound('order not found');
-    return toOrder(row);
+    return this.toOrder(row);
   }
 
   /** Orders still pending that were created before `before` (ISO time), oldest first: what the recovery pass looks at. */
   pendingSince(before: string, limit = 100): Order[] {
-    return (this.store.sql(`SELECT * FROM orders WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?`).all(before, limit) as OrderRow[]).map(toOrder);
+    return this.rows(`SELECT * FROM orders WHERE status = 'pending' AND saga IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`, before, limit);
+  }
+
+  /** Sagas waiting for a step (created, paid, reserved) whose last move was before `before`: stalled between two steps, for the recovery pass. */
+  stalledSince(before: string, limit = 100): Order[] {
+    return this.rows(`SELECT * FROM orders WHERE saga IN ('created', 'paid', 'reserved') AND updated_at < ? ORDER BY updated_at LIMIT ?`, before, limit);
   }
 
   /** A user's orders, newest first. */
   list(userId: string): Order[] {
-    return (this.store.sql('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC, rowid DESC').all(userId) as OrderRow[]).map(toOrder);
+    return this.rows('SELECT * FROM orders WHERE user_id = ? ORDER BY created_at DESC, rowid DESC', userId);
+  }
+
+  private rows(sql: string, ...params: unknown[]): Order[] {
+    return (this.store.sql(sql).all(...params) as OrderRow[]).map((row) => this.toOrder(row));
+  }
+
+  private toOrder(row: OrderRow): Order {
+    const order: Order = {
+      id: row.id,
+      userId: row.user_id,
+      priceCents: row.price_cents,
+      status: row.status,
+      ...(row.reason ? { reason: row.reason } : {}),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    if (row.saga) {
+      const history = this.store.sql('SELECT status, at FROM order_history WHERE order_id = ? ORDER BY at, rowid').all(row.id) as SagaView['history'];
+      order.saga = { state: row.saga, items: JSON.parse(row.items!), address: JSON.parse(row.address!), history };
+    }
+    return order;
   }
 }
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));

@@ -84,9 +84,20 @@ export class StockService {
     return this.store.sql('SELECT sku, name, available, reserved FROM items ORDER BY sku').all() as StockItem[];
   }
 
-  /** Holds every line of order `orderId`, or none; asking again answers the first outcome and moves nothing. */
+  /**
+   * Holds every line of order `orderId`, or none; asking again answers the first outcome and moves
+   * nothing. Raises ReservationMade with the outcome each time it is asked (a repeated question gets its answer again).
+   */
   reserve(orderId: string, lines: readonly OrderLine[]): Reservation {
     return this.store.write((): Reservation => {
+      const outcome = this.reserveOnce(orderId, lines);
+      this.store.raise('ReservationMade', { orderId, ...outcome });
+      return outcome;
+    });
+  }
+
+  private reserveOnce(orderId: string, lines: readonly OrderLine[]): Reservation {
+    {
       const earlier = this.store.sql('SELECT ok, reason FROM reservation_outcomes WHERE order_id = ?').get(orderId) as { ok: number; reason: string | null } | undefined;
       if (earlier) return earlier.ok ? { ok: true } : { ok: false, reason: earlier.reason ?? 'not reserved' };
       let outcome: Reservation = { ok: true };
@@ -108,12 +119,19 @@ export class StockService {
       this.store.sql('INSERT INTO reservation_outcomes (order_id, ok, reason, created_at) VALUES (?, ?, ?, now_utc())').run(orderId, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.reason);
       this.note(outcome.ok ? 'stock reserved' : `reservation refused: ${outcome.reason}`);
       return outcome;
-    });
+    }
   }
 
-  /** Gives back exactly what order `orderId` holds (a compensation); again, nothing more. */
+  /**
+   * Gives back exactly what order `orderId` holds (a compensation); again, nothing more. Asked before
+   * any reservation (the order was cancelled while its reservation was on its way), it records the
+   * refusal, so the reservation that arrives later holds nothing.
+   */
   release(orderId: string): number {
-    return this.move(orderId, 'held', 'released', 'available = available + ?, reserved = reserved - ?', 'stock released');
+    return this.store.write(() => {
+      this.store.sql(`INSERT INTO reservation_outcomes (order_id, ok, reason, created_at) VALUES (?, 0, 'order cancelled', now_utc()) ON CONFLICT DO NOTHING`).run(orderId);
+      return this.move(orderId, 'held', 'released', 'available = available + ?, reserved = reserved - ?', 'stock released');
+    });
   }
 
   /** What order `orderId` holds leaves with the courier. */

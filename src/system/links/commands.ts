@@ -2,6 +2,7 @@ import { AppError, errorBody } from '../../core/errors.js';
 import { validate } from '../../http/validate.js';
 import { brokerCommands, COMMANDS, orderAnswer } from './gateway-broker-commands.js';
 import { restCommands } from './gateway-rest-commands.js';
+import { orderCommand } from '../../services/ordering/ordering-routes.js';
 import { registrationForm } from '../../services/identity/identity-service.js';
 import type { Movement } from '../../services/billing/billing-service.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
@@ -61,8 +62,11 @@ export const commands: Link<'rest' | 'broker'> = {
       const stores = w.stores;
       // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
       w.relay.order.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
-      await w.bus.order.subscribe([COMMANDS.order.command], ({ userId, priceCents, idempotencyKey }) =>
-        replying(stores.order, COMMANDS.order.rejected, () => w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId)),
+      await w.bus.order.subscribe([COMMANDS.order.command], (command) =>
+        replying(stores.order, COMMANDS.order.rejected, () => {
+          const { userId, priceCents, idempotencyKey, items, address } = validate(orderCommand, command);
+          return w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId, items && address ? { items, address } : undefined);
+        }),
       );
     },
   },

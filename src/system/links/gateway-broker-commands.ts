@@ -4,6 +4,7 @@ import type { Message } from '../../broker/transport.js';
 import type { ServiceClient } from '../../http/service-client.js';
 import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
+import { placementAnswer } from '../../services/ordering/ordering-routes.js';
 import { eventName, RENAMABLE_EVENTS, type RenamableEvent, type Variant } from '../../variants/variant.js';
 
 /**
@@ -53,7 +54,7 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pi
   const COMMANDS = commandsOf(variant);
   const thinEvents = variant.events === 'thin';
   const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
-  const send = (kind: keyof typeof COMMANDS, data: unknown) => bus.request<any>(COMMANDS[kind].command, data, repliesTo(kind), timeoutMs);
+  const send = (kind: keyof typeof COMMANDS, data: unknown, replies = repliesTo(kind)) => bus.request<any>(COMMANDS[kind].command, data, replies, timeoutMs);
   return {
     async register(form) {
       const reply = await send('register', form);
@@ -68,8 +69,9 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pi
       const reply = await send('withdraw', { userId, amountCents, idempotencyKey });
       return reply.type === COMMANDS.withdraw.ok ? { status: 204 } : failure(reply);
     },
-    async placeOrder(userId, priceCents, idempotencyKey) {
-      const reply = await send('order', { userId, priceCents, idempotencyKey });
+    async placeOrder(userId, priceCents, idempotencyKey, saga) {
+      // A saga is answered by OrderAnswered once handed to delivery or cancelled, never by an outcome event (that comes when it ends).
+      const reply = await send('order', { userId, priceCents, idempotencyKey, ...saga }, saga ? [COMMANDS.order.answered, COMMANDS.order.rejected] : undefined);
       if (reply.type === COMMANDS.order.rejected) return failure(reply);
       let order;
       if (reply.type === COMMANDS.order.answered) {
@@ -83,7 +85,7 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pi
           ? { id: orderId, userId, priceCents, status, reason: facts.reason, createdAt: reply.time, updatedAt: reply.time }
           : { id: orderId, ...facts, updatedAt: facts.updatedAt ?? reply.time };
       }
-      return order.status === 'succeeded' ? { status: 201, body: order } : { status: 422, body: errorBody(422, order.reason ?? 'payment failed', { order }) };
+      return placementAnswer(order);
     },
   };
 }

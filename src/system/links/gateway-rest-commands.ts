@@ -11,6 +11,6 @@ export function restCommands(http: ServiceClient): GatewayCommands {
     register: (form) => relay('identity', 'POST', '/register', form),
     deposit: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/deposit`, { amountCents, idempotencyKey }),
     withdraw: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents, idempotencyKey }),
-    placeOrder: (userId, priceCents, idempotencyKey) => relay('order', 'POST', '/orders', { userId, priceCents, idempotencyKey }),
+    placeOrder: (userId, priceCents, idempotencyKey, saga) => relay('order', 'POST', '/orders', { userId, priceCents, idempotencyKey, ...saga }),
   };
 }

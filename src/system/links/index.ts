@@ -5,11 +5,15 @@ import { orderOutcome } from './order-outcome.js';
 import { payment } from './payment.js';
 import { push } from './push.js';
 import { recipient } from './recipient.js';
+import { saga } from './choreography.js';
+import { dispatch, reservation } from './saga-steps.js';
+import { linkOf } from '../../variants/variant.js';
 
 /** Every link as the variant declares it, as the sides each service plays in it. */
 export function linkSides(variant: Wiring['variant']): Partial<Record<ServiceName, Side>>[] {
   const { links } = variant;
-  return [recipient[links.recipient], accountOpening[links.accountOpening], payment[links.payment], orderOutcome[links.orderOutcome], commands[variant.commands], push[variant.push ?? 'none']];
+  const steps = variant.saga === 'choreography' ? [saga.choreography] : [reservation[linkOf(variant, 'reservation') as 'rest' | 'event'], dispatch[linkOf(variant, 'dispatch') as 'rest' | 'event']];
+  return [recipient[links.recipient], accountOpening[links.accountOpening], payment[links.payment], orderOutcome[links.orderOutcome], ...steps, commands[variant.commands], push[variant.push ?? 'none']];
 }
 
 /** Makes every link the way the variant declares it, wiring only the sides of the services this process runs. */

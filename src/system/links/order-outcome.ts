@@ -1,4 +1,4 @@
-import type { Order } from '../../services/ordering/ordering-service.js';
+import { settledStatus, type Order } from '../../services/ordering/ordering-service.js';
 import type { OrderFacts } from '../../services/notification/notification-service.js';
 import { events, type OrderSettled } from '../events.js';
 import { eventName } from '../../variants/variant.js';
@@ -8,7 +8,7 @@ const factsOf = (order: Omit<Order, 'id' | 'updatedAt'> & { orderId: string }): 
   orderId: order.orderId,
   userId: order.userId,
   priceCents: order.priceCents,
-  status: order.status as OrderFacts['status'],
+  status: settledStatus(order) as OrderFacts['status'],
   ...(order.reason ? { reason: order.reason } : {}),
 });
 
@@ -19,7 +19,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
       // The call leaves through order's outbox, in the transaction that settled the order (also when a
       // payment event settles it), and notification stores one message per order id however often called.
       w.relay.order.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) }));
-      w.ports.ordering.orderSettled = async (order) => {
+      w.ports.ordering.sendNow = async (order) => {
         // Made at once, as the style promises; when it fails the row stays and the relay retries it.
         await w.relay.order.deliverNow(order.id).catch(() => {});
       };

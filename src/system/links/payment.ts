@@ -4,6 +4,7 @@ import type { Order } from '../../services/ordering/ordering-service.js';
 import { events, type PaymentSettled } from '../events.js';
 import { eventName } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
+import { orderOf } from './saga-steps.js';
 
 /** Order → Billing: charging an order. */
 export const payment: Link<'rest' | 'event'> = {
@@ -17,6 +18,8 @@ export const payment: Link<'rest' | 'event'> = {
         if (answer.status === 422) return { status: 'failed', reason: answer.body.message };
         throw upstreamError('billing', answer);
       };
+      // The saga's refund: through the outbox, made again until billing answers (billing refunds a payment once).
+      w.relay.order.call('RefundDue', (o: Order) => ({ to: 'billing', method: 'POST', path: `/payments/${o.id}/refund`, body: { userId: o.userId, amountCents: o.priceCents } }));
     },
   },
   event: {
@@ -28,10 +31,16 @@ export const payment: Link<'rest' | 'event'> = {
         const charge = style === 'thin' ? await w.http.billing.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
         w.services.billing.pay(charge.paymentId, charge.userId, charge.amountCents);
       });
+      await w.bus.billing.subscribe(['RefundPayment'], async (e: { paymentId: string; userId?: string; amountCents?: number }) => {
+        const terms = e.userId ? { userId: e.userId, amountCents: e.amountCents! } : await orderOf(w, 'billing', { orderId: e.paymentId }).then((o) => ({ userId: o.userId, amountCents: o.priceCents }));
+        w.services.billing.refund(e.paymentId, terms);
+      });
     },
     async order(w) {
       const style = w.variant.events;
-      w.relay.order.route('OrderPlaced', (order: Order) => events.paymentRequest(style, order));
+      // A choreography's saga is paid when billing hears OrderCreated on the order-status channel, not asked here.
+      for (const placed of w.variant.saga === 'choreography' ? ['OrderPlaced'] : ['OrderPlaced', 'SagaCreated']) w.relay.order.route(placed, (order: Order) => events.paymentRequest(style, order));
+      w.relay.order.route('RefundDue', (o: Order) => ({ type: 'RefundPayment', data: style === 'thin' ? { paymentId: o.id } : { paymentId: o.id, userId: o.userId, amountCents: o.priceCents } }));
       const succeeded = eventName(w.variant, 'PaymentCreated');
       await w.bus.order.subscribe([succeeded, eventName(w.variant, 'PaymentFailed')], async (e: PaymentSettled, delivery) => {
         const outcome = delivery.type === succeeded ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };

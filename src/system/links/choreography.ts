@@ -1,0 +1,92 @@
+import type { Address } from '../../services/delivery/delivery-service.js';
+import { HAPPY_PATH, type SagaState } from '../../services/ordering/order-saga.js';
+import type { Order } from '../../services/ordering/ordering-service.js';
+import type { OrderLine } from '../../services/stock/stock-service.js';
+import { ORDER_STATUS_CHANNEL } from '../../variants/variant.js';
+import type { Link, Wiring } from '../wiring.js';
+
+/** What every message of the order-status channel carries: the order as far as the saga needs it (events carry the state). */
+interface StatusMessage {
+  orderId: string;
+  userId: string;
+  priceCents: number;
+  items: OrderLine[];
+  address: Address;
+  /** On OrderCancelled: why, and which step cancelled it (payment, reservation, delivery, or the customer). */
+  reason?: string;
+  step?: 'payment' | 'reservation' | 'delivery' | 'customer';
+}
+
+const CHANNEL = Object.values(ORDER_STATUS_CHANNEL);
+const STATE_OF = Object.fromEntries(Object.entries(ORDER_STATUS_CHANNEL).map(([state, type]) => [type, state])) as Record<string, SagaState>;
+
+const messageOf = (o: Order): StatusMessage => ({ orderId: o.id, userId: o.userId, priceCents: o.priceCents, items: o.saga!.items, address: o.saga!.address });
+
+/** Puts the next status on the channel, in the write of the step that made it (with the delivery's inbox record). */
+function announce(w: Wiring, service: 'billing' | 'stock' | 'delivery', m: StatusMessage, outcome: { ok: true } | { ok: false; reason: string }, next: SagaState, step: StatusMessage['step']): void {
+  const { reason: _r, step: _s, ...order } = m;
+  w.stores[service].send(outcome.ok ? ORDER_STATUS_CHANNEL[next] : ORDER_STATUS_CHANNEL.cancelled, outcome.ok ? order : { ...order, reason: outcome.reason, step }, { aggregate: m.orderId });
+}
+
+/** How far along the way forward a status is (created 0 … done 4). */
+const rank = (state: SagaState) => (state === 'created' ? 0 : HAPPY_PATH.findIndex((p) => p.state === state) + 1);
+
+/**
+ * The saga with no orchestrator: every service publishes its status changes to one order-status
+ * channel and listens on it. Billing charges on OrderCreated, Stock reserves on OrderPaid, Delivery
+ * takes OrderReserved; a refusal is an OrderCancelled, and on OrderCancelled each service undoes its
+ * own part (Billing refunds, Stock releases, Delivery brings the goods back, Stock restocks them).
+ * Order only records what it hears, in order, and announces what the customer does.
+ */
+export const saga: Link<'orchestration' | 'choreography'> = {
+  orchestration: {},
+  choreography: {
+    async order(w) {
+      w.relay.order.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
+      w.relay.order.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
+      await w.bus.order.subscribe(CHANNEL, async (m: StatusMessage, delivery) => {
+        const flow = w.flows.order;
+        const heard = STATE_OF[delivery.type];
+        if (heard === 'created' || m.step === 'customer') return;
+        if (heard !== 'cancelled') {
+          // Statuses from different services may arrive out of order: every step up to the one heard is recorded, in order.
+          await flow.settle(m.orderId, { status: 'succeeded' });
+          await flow.reach(m.orderId, HAPPY_PATH.slice(1, rank(heard)).map((p) => p.on));
+          return;
+        }
+        if (m.step === 'payment') return void (await flow.settle(m.orderId, { status: 'failed', reason: m.reason }));
+        await flow.settle(m.orderId, { status: 'succeeded' });
+        const upTo = m.step === 'reservation' ? 1 : 2;
+        await flow.reach(m.orderId, [...HAPPY_PATH.slice(1, upTo).map((p) => p.on), m.step === 'reservation' ? 'reservation failed' : 'delivery failed']);
+      });
+    },
+    async billing(w) {
+      await w.bus.billing.subscribe([ORDER_STATUS_CHANNEL.created, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+        const billing = w.services.billing;
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void billing.refund(m.orderId, { userId: m.userId, amountCents: m.priceCents });
+        w.stores.billing.write(() => {
+          const payment = billing.pay(m.orderId, m.userId, m.priceCents, false);
+          announce(w, 'billing', m, payment.status === 'succeeded' ? { ok: true } : { ok: false, reason: payment.reason ?? 'payment declined' }, 'paid', 'payment');
+        });
+      });
+    },
+    async stock(w) {
+      await w.bus.stock.subscribe([ORDER_STATUS_CHANNEL.paid, ORDER_STATUS_CHANNEL.delivering, ORDER_STATUS_CHANNEL.cancelled, 'DeliveryReturned'], (m: StatusMessage, delivery) => {
+        const stock = w.services.stock;
+        if (delivery.type === ORDER_STATUS_CHANNEL.delivering) return void stock.ship(m.orderId);
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void stock.release(m.orderId);
+        if (delivery.type === 'DeliveryReturned') return void stock.restock(m.orderId);
+        w.stores.stock.write(() => announce(w, 'stock', m, stock.reserve(m.orderId, m.items), 'reserved', 'reservation'));
+      });
+    },
+    async delivery(w) {
+      w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
+      w.relay.delivery.route('DeliveryReceived', (d: { orderId: string }) => ({ type: ORDER_STATUS_CHANNEL.done, data: d }));
+      await w.bus.delivery.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+        const deliveries = w.services.delivery;
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(m.orderId);
+        w.stores.delivery.write(() => announce(w, 'delivery', m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
+      });
+    },
+  },
+};
