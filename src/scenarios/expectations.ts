@@ -45,6 +45,11 @@ export function check(expectation: Expectation, status: number, body: any): { pr
     } else if (key === 'latest') {
       actual = Array.isArray(body) ? project(body[0], wanted) : undefined;
       ok = matches(actual, wanted);
+    } else if (key === 'history') {
+      // An order's history is matched by its statuses in order (`[created, paid, cancelled]`); a list of such lists means "one of".
+      actual = Array.isArray(body?.history) ? body.history.map((h: { status?: unknown } | undefined) => h?.status) : body?.history;
+      const options = Array.isArray(wanted) && wanted.length > 0 && wanted.every(Array.isArray) ? wanted : [wanted];
+      ok = options.some((option) => matches(actual, option));
     } else if (key === 'message') {
       actual = body?.message;
       ok = typeof actual === 'string' && actual.includes(String(wanted));
@@ -53,15 +58,19 @@ export function check(expectation: Expectation, status: number, body: any): { pr
       ok = matches(actual, wanted);
     }
     seen[key] = actual;
-    if (!ok) problems.push(`${key}: expected ${show(wanted)}, got ${actual === undefined ? 'nothing' : show(actual)}`);
+    const said = (v: unknown) => (key === 'history' && Array.isArray(v) ? path(v) : show(v));
+    if (!ok) problems.push(`${key}: expected ${said(wanted)}, got ${actual === undefined ? 'nothing' : said(actual)}`);
   }
   return { problems, seen };
 }
+
+/** A history as people read it: `created → paid → cancelled`, or its options (`created → cancelled | created → paid → cancelled`). */
+const path = (v: unknown[]): string => (v.length > 0 && v.every(Array.isArray) ? v.map((o) => path(o as unknown[])).join(' | ') : v.map(show).join(' → '));
 
 /** `answer 201, status succeeded`: an expectation or what was seen, for people. */
 export function describe(values: Record<string, unknown>): string {
   return Object.entries(values)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('|') : isObject(v) ? Object.entries(v).map(([ik, iv]) => `${ik} ${show(iv)}`).join(' ') : show(v)}`)
+    .map(([k, v]) => `${k} ${k === 'history' && Array.isArray(v) ? path(v) : Array.isArray(v) ? v.map(show).join('|') : isObject(v) ? Object.entries(v).map(([ik, iv]) => `${ik} ${show(iv)}`).join(' ') : show(v)}`)
     .join(', ');
 }

@@ -6,13 +6,68 @@ import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { knownVariants } from '../variants/index.js';
 import { TRAITS } from '../variants/variant.js';
+import type { ZodIssue } from 'zod';
 import { closest } from './closest.js';
-import { ACTION_NAMES, actions, BODY_FIELDS, EXPECTATION_KEYS, scenarioHeader, stepFields, type ActionName, type Expectation, type Scenario, type Step } from './scenario-schema.js';
+import {
+  ACTION_EXAMPLES,
+  ACTION_NAMES,
+  actions,
+  addressSchema,
+  catalogItem,
+  BODY_FIELDS,
+  DEFAULT_ADDRESS,
+  DEFAULT_CITIES,
+  DEFAULT_ITEMS,
+  EXPECTATION_KEYS,
+  itemsSchema,
+  scenarioHeader,
+  stepFields,
+  zone,
+  type Expectation,
+  type FileAction,
+  type Scenario,
+  type Step,
+} from './scenario-schema.js';
 
 /** The scenarios shipped with orderctl. */
 export const BUILTIN_SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 const fail = (file: string, message: string) => new AppError('USAGE', `${file}: ${message}`);
+
+/** The keys an object of a schema has (for "did you mean"), or none when it is not an object. */
+const keysOf = (schema: unknown): string[] => {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+};
+
+/** The keys known where an unknown key was found: in the file's header, an item of its catalog, a zone, a step's arguments or an address. */
+function knownKeys(path: PropertyKey[], top: unknown): string[] {
+  const last = path.filter((p) => typeof p === 'string').pop();
+  if (last === 'address') return keysOf(addressSchema);
+  if (last === 'catalog') return keysOf(catalogItem);
+  if (last === 'zones') return keysOf(zone);
+  return keysOf(top);
+}
+
+/** Zod's issues in words: `items: give items as …`, `unknown key "itmes" (did you mean "items"?)`, `order: is missing`. */
+function explain(issueList: readonly ZodIssue[], top: unknown, whole: string): string {
+  return issueList
+    .map((i) => {
+      const where = i.path.map((p) => (typeof p === 'number' ? `#${p + 1}` : String(p))).join(' ');
+      if (i.code === 'unrecognized_keys') {
+        const known = knownKeys(i.path, top);
+        return i.keys
+          .map((k) => {
+            const near = closest(k, known);
+            return `${where ? `${where}: ` : ''}unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ''}${known.length ? ` (known: ${known.join(', ')})` : ''}`;
+          })
+          .join('; ');
+      }
+      const message = /received undefined$/.test(i.message) ? 'is missing' : i.message;
+      return `${where || whole} ${message}`;
+    })
+    .join('; ');
+}
 
 /** A key an expectation cannot mean is a mistake (`anwser: 201`), not a body field nobody has: say so when the file loads. */
 function unknownExpectationKeys(expectation: Expectation | undefined): string[] {
@@ -25,24 +80,115 @@ function unknownExpectationKeys(expectation: Expectation | undefined): string[] 
     });
 }
 
-function parseStep(file: string, raw: Record<string, unknown>, index: number): Step {
+/** The items and cities a scenario may name: its own (loaded per run), the shared defaults, and those it declares unknown to the shop. */
+interface Names {
+  items: { own: string[]; all: string[] };
+  cities: { own: string[]; all: string[] };
+}
+
+function namesOf(file: string, header: { catalog: { sku: string }[]; zones: { city: string }[]; 'not-sold': string[]; 'not-served': string[] }): Names {
+  const ownItems = header.catalog.map((i) => i.sku);
+  const ownCities = header.zones.map((z) => z.city);
+  const twice = (list: string[]) => list.filter((n, i) => list.indexOf(n) !== i);
+  const clash = (mine: string[], theirs: readonly string[]) => mine.filter((n) => theirs.includes(n));
+  const problems = [
+    ...twice([...ownItems, ...header['not-sold']]).map((n) => `item "${n}" is named twice in catalog and not-sold`),
+    ...twice([...ownCities, ...header['not-served']]).map((n) => `city "${n}" is named twice in zones and not-served`),
+    ...clash([...ownItems, ...header['not-sold']], DEFAULT_ITEMS).map((n) => `item "${n}" is in the default catalog (${DEFAULT_ITEMS.join(', ')}): give the scenario's own item another name`),
+    ...clash([...ownCities, ...header['not-served']], DEFAULT_CITIES).map((n) => `city "${n}" is a default delivery zone (${DEFAULT_CITIES.join(', ')}): give the scenario's own city another name`),
+  ];
+  if (problems.length) throw fail(file, problems.join('; '));
+  return {
+    items: { own: ownItems, all: [...ownItems, ...DEFAULT_ITEMS, ...header['not-sold']] },
+    cities: { own: ownCities, all: [...ownCities, ...DEFAULT_CITIES, ...header['not-served']] },
+  };
+}
+
+/** Every item and city a step names must be one the scenario knows of: a slip of the keyboard is an error when the file loads, not a refused order when it runs. */
+function unknownNames(names: Names, items: string[], cities: string[]): string[] {
+  const say = (kind: 'item' | 'city', name: string, known: string[], where: string) => {
+    const near = closest(name, known);
+    return `unknown ${kind} "${name}"${near ? ` (did you mean "${near}"?)` : ''}: ${where}`;
+  };
+  return [
+    ...items.filter((i) => !names.items.all.includes(i)).map((i) => say('item', i, names.items.all, `an item is in the scenario's catalog${names.items.own.length ? ` (${names.items.own.join(', ')})` : ''}, the default catalog (${DEFAULT_ITEMS.join(', ')}) or its not-sold list`)),
+    ...cities.filter((c) => !names.cities.all.includes(c)).map((c) => say('city', c, names.cities.all, `a city is one of the scenario's zones${names.cities.own.length ? ` (${names.cities.own.join(', ')})` : ''}, a default zone (${DEFAULT_CITIES.join(', ')}) or in its not-served list`)),
+  ];
+}
+
+/**
+ * The items and cities an expectation names (`items`, `sku`, `city`, at any depth); its short-form
+ * items (`items: { last-lamp: 1 }`) become the list the API answers with, in place.
+ */
+function namesInExpectation(value: unknown, found: { items: string[]; cities: string[]; problems: string[] }): void {
+  if (Array.isArray(value)) {
+    for (const v of value) namesInExpectation(v, found);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const object = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(object)) {
+    if (key === 'items' && v !== null && typeof v === 'object') {
+      const lines = itemsSchema.safeParse(v);
+      if (!lines.success) found.problems.push(`items ${lines.error.issues[0].message}`);
+      else {
+        object.items = lines.data;
+        found.items.push(...lines.data.map((l) => l.sku));
+      }
+    } else if (key === 'sku' && typeof v === 'string') found.items.push(v);
+    else if (key === 'city' && typeof v === 'string') found.cities.push(v);
+    else namesInExpectation(v, found);
+  }
+}
+
+/** The items and cities a step's action names. */
+function namesInArgs(action: FileAction, args: any): { items: string[]; cities: string[] } {
+  switch (action) {
+    case 'order':
+      return { items: (args.items ?? []).map((l: { sku: string }) => l.sku), cities: args.address ? [args.address.city] : [] };
+    case 'race':
+      return { items: [args.sku], cities: args.address ? [args.address.city] : [] };
+    case 'stock':
+      return { items: [args], cities: [] };
+    default:
+      return { items: [], cities: [] };
+  }
+}
+
+function parseStep(file: string, raw: Record<string, unknown>, index: number, names: Names, hasCatalog: boolean): Step {
   const where = `step ${index + 1}`;
   const present = ACTION_NAMES.filter((name) => name in raw);
   if (present.length !== 1) {
     throw fail(file, `${where} must have exactly one action (${ACTION_NAMES.join(', ')}); it has ${present.length ? present.join(', ') : 'none'}`);
   }
-  const action = present[0] as ActionName;
+  const action = present[0];
   const { [action]: argsRaw, ...rest } = raw;
   const args = actions[action].safeParse(argsRaw);
-  if (!args.success) throw fail(file, `${where} (${action}): ${args.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+  if (!args.success) {
+    const example = ACTION_EXAMPLES[action];
+    throw fail(file, `${where} (${action}): ${explain(args.error.issues, actions[action], 'value')}${example ? `; write it as ${example}` : ''}`);
+  }
   const fields = stepFields.strict().safeParse(rest);
-  if (!fields.success) throw fail(file, `${where} (${action}): ${fields.error.issues.map((i) => `${i.path.join('.') || 'keys'} ${i.message}`).join('; ')}`);
+  if (!fields.success) throw fail(file, `${where} (${action}): ${explain(fields.error.issues, stepFields, 'keys')}`);
   if (fields.data.eventually !== undefined) {
     try {
       parseDuration(fields.data.eventually);
     } catch (error) {
       throw fail(file, `${where} (${action}): eventually: ${(error as Error).message}`);
     }
+  }
+  if (action === 'race' && fields.data.eventually !== undefined) {
+    throw fail(file, `${where} (race): a race cannot be run again until it holds (its customers would race twice): leave out eventually; the race waits for each order itself (within, 15s unless given)`);
+  }
+  if (action === 'race' && args.data && (args.data as { within?: string | number }).within !== undefined) {
+    try {
+      parseDuration((args.data as { within: string | number }).within);
+    } catch (error) {
+      throw fail(file, `${where} (race): within: ${(error as Error).message}`);
+    }
+  }
+  if (action === 'check' && (args.data as string[]).includes('stock-balanced') && !hasCatalog) {
+    throw fail(file, `${where} (check): stock-balanced checks the scenario's own catalog, and this scenario has none (the default catalog is shared by every run on the system): add a catalog`);
   }
   const mistakes = [
     ...unknownExpectationKeys(fields.data.expect).map((m) => `expect: ${m}`),
@@ -51,10 +197,19 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number): S
   if (mistakes.length) {
     throw fail(file, `${where} (${action}): ${mistakes.join('; ')}; an expectation names ${EXPECTATION_KEYS.join(', ')} or a field of the answer (${BODY_FIELDS.join(', ')})`);
   }
-  const names = [...Object.keys(TRAITS), ...knownVariants().map((v) => v.name)];
-  const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !names.includes(name));
-  if (unknown.length) throw fail(file, `${where} (${action}): except: ${unknown.join(', ')} is neither a trait nor a style (known: ${names.join(', ')})`);
-  return { action, args: args.data, ...fields.data };
+  const variantNames = [...Object.keys(TRAITS), ...knownVariants().map((v) => v.name)];
+  const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !variantNames.includes(name));
+  if (unknown.length) throw fail(file, `${where} (${action}): except: ${unknown.join(', ')} is neither a trait nor a style (known: ${variantNames.join(', ')})`);
+
+  const named = namesInArgs(action, args.data);
+  const inExpectations = { items: [] as string[], cities: [] as string[], problems: [] as string[] };
+  namesInExpectation([fields.data.expect, ...Object.values(fields.data.except ?? {})], inExpectations);
+  const wrongNames = [...inExpectations.problems, ...unknownNames(names, [...named.items, ...inExpectations.items], [...named.cities, ...inExpectations.cities])];
+  if (wrongNames.length) throw fail(file, `${where} (${action}): ${[...new Set(wrongNames)].join('; ')}`);
+  let data: any = args.data;
+  // An order with items and no address goes to a default zone.
+  if (action === 'order' && data.items && !data.address) data = { ...data, address: { ...DEFAULT_ADDRESS } };
+  return { action, args: data, ...fields.data };
 }
 
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -65,12 +220,21 @@ export async function loadScenario(file: string): Promise<Scenario> {
     throw fail(file, `not readable YAML: ${(error as Error).message}`);
   }
   const header = scenarioHeader.safeParse(doc);
-  if (!header.success) throw fail(file, header.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '));
+  if (!header.success) throw fail(file, explain(header.error.issues, scenarioHeader, 'file:'));
+  const { catalog, zones } = header.data;
+  const names = namesOf(file, header.data);
+  const steps = header.data.steps.map((s, i) => parseStep(file, s, i, names, catalog.length > 0));
+  // The scenario's own items and zones are loaded by a first step of its own, so every way of running steps (run, diagram, walk) loads them.
+  const setup: Step[] = catalog.length || zones.length ? [{ action: 'setup', args: { catalog, zones }, why: "Loads the scenario's own items and delivery zones, under names unique to this run, so that no other run can take them." }] : [];
   return {
     name: basename(file).replace(/\.ya?ml$/, ''),
     title: header.data.title,
     description: header.data.description.trim(),
-    steps: header.data.steps.map((s, i) => parseStep(file, s, i)),
+    catalog,
+    zones,
+    notSold: header.data['not-sold'],
+    notServed: header.data['not-served'],
+    steps: [...setup, ...steps],
     file,
   };
 }

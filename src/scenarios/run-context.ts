@@ -1,5 +1,6 @@
 import { toCents } from '../core/money.js';
 import type { Tokens } from '../core/tokens.js';
+import type { ServiceName } from '../system/wiring.js';
 import type { ApiClient } from './api-client.js';
 
 /** What the runner knows of a user it created. */
@@ -12,6 +13,12 @@ export interface UserState {
   /** Money the system accepted in and out, in cents: the ledger the invariants are checked against. */
   depositedCents: number;
   withdrawnCents: number;
+}
+
+/** An item of the scenario's own catalog as this run loaded it: its name on the system and how many there were at first. */
+export interface OwnItem {
+  sku: string;
+  initial: number;
 }
 
 /** State shared by the steps of one scenario run. */
@@ -29,6 +36,18 @@ export interface RunContext {
   crowds: number;
   /** Set while a crowd runs: its requests are load, not single actions. */
   load?: boolean;
+  /** Each service's base URL (a system orderctl runs): the `setup` step loads the scenario's items and zones through stock's and delivery's internal APIs. */
+  urls?: Partial<Record<ServiceName, string>>;
+  /**
+   * The scenario's own items and cities: the name the file uses -> the name this run gave it on the
+   * system (`last-lamp` -> `last-lamp-1a2b3c4d`), so runs on one system never share them. Names not
+   * in it (the default catalog and zones, `not-sold`, `not-served`) are sent as written.
+   */
+  names?: Map<string, string>;
+  /** The scenario's own catalog as loaded, by the name the file uses (what `stock-balanced` checks). */
+  catalog?: Map<string, OwnItem>;
+  /** How many times a `setup` step ran in this context (a walk may run several scenarios in one). */
+  setups?: number;
 }
 
 /** A step's result before expectations: the answer (or a synthetic one), plus problems found on the way. */
@@ -51,3 +70,26 @@ export function userOf(ctx: RunContext, alias: string): UserState {
 
 /** Cents of an amount the scenario sent (0 for anything that is not a number). */
 export const cents = (amount: unknown) => (typeof amount === 'number' ? toCents(amount) : 0);
+
+/** The name an item or city of the file has on the system in this run. */
+export const onSystem = (ctx: RunContext, name: string) => ctx.names?.get(name) ?? name;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `value` with every name this run gave an item or city replaced by the name the file uses, in every
+ * string and key at any depth: what a step saw reads as the file reads (`only 0 of last-lamp available, 1 asked`).
+ */
+export function inFileNames<T>(ctx: RunContext, value: T): T {
+  if (!ctx.names?.size) return value;
+  const back = new Map([...ctx.names].map(([file, system]) => [system, file]));
+  const pattern = new RegExp([...back.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
+  const rename = (s: string) => s.replace(pattern, (m) => back.get(m) ?? m);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return rename(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [rename(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -6,7 +6,7 @@ import type { RunningSystem } from '../system/boot.js';
 import { ApiClient } from './api-client.js';
 import { check, describe, expectationFor } from './expectations.js';
 import { traitsOf } from '../variants/variant.js';
-import type { RunContext } from './run-context.js';
+import { inFileNames, type RunContext } from './run-context.js';
 import type { Scenario, Step } from './scenario-schema.js';
 import { steps } from './steps.js';
 
@@ -66,13 +66,14 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
   for (;;) {
     attempts++;
     try {
-      const outcome = await perform(ctx, step.args);
+      // What the system answered, in the names the file uses for its own items and cities.
+      const outcome = inFileNames(ctx, await perform(ctx, step.args));
       ({ problems, seen } = check(expectation, outcome.status, outcome.body));
       problems.push(...(outcome.problems ?? []));
       summary = outcome.summary;
       if (!summary && Object.keys(seen).length === 0) seen = { answer: outcome.status };
     } catch (error) {
-      problems = [(error as Error).message];
+      problems = [inFileNames(ctx, (error as Error).message)];
     }
     if (problems.length === 0 || performance.now() >= deadline) break;
     await sleep(RETRY_MS);
@@ -103,6 +104,7 @@ export const runContext = (system: RunningSystem, api = new ApiClient(system.gat
   orders: new Map(),
   tokens: system.tokens,
   crowds: 0,
+  urls: system.urls,
 });
 
 /** Runs one scenario against a running system; `onStep` hears of each step once the system settled and its hops are counted. */
@@ -115,8 +117,10 @@ export async function runScenario(
   const started = performance.now();
   const results: StepResult[] = [];
 
+  // Steps are numbered as in the file: the `setup` step a scenario's catalog and zones become is step 0.
+  const first = scenario.steps[0]?.action === 'setup' ? 0 : 1;
   for (const [index, step] of scenario.steps.entries()) {
-    results.push(await runStep(ctx, step, index + 1));
+    results.push(await runStep(ctx, step, index + first));
     options.onProgress?.(index + 1, scenario.steps.length);
   }
 

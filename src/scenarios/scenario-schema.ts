@@ -5,6 +5,66 @@ const money = z.number();
 const duration = z.union([z.string(), z.number()]);
 const userRef = z.union([alias.transform((user) => ({ user })), z.object({ user: alias })]);
 
+/** An item as a scenario names it: `last-lamp`. */
+export const skuName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an item name like last-lamp (small letters, digits and hyphens)');
+/** A city as a scenario names it: `Tinytown`, `Far Away`. */
+export const cityName = z.string().regex(/^[A-Za-z][A-Za-z .'-]*$/, 'a city name like Tinytown (letters, spaces and hyphens)');
+
+/** The catalog every system loads at boot (`GET /stock/items`), shared by every scenario run on it. */
+export const DEFAULT_ITEMS = ['book', 'lamp', 'mug', 'pen', 'plant'] as const;
+/** The cities every system delivers to (`GET /delivery/zones`), shared by every scenario run on it. */
+export const DEFAULT_CITIES = ['Amsterdam', 'Berlin', 'Lisbon', 'Paris', 'Vienna'] as const;
+/** Where an order with items goes when its step gives no address: a default zone. */
+export const DEFAULT_ADDRESS = { city: 'Amsterdam', street: 'Harness Street 1' } as const;
+const DEFAULT_STREET = DEFAULT_ADDRESS.street;
+
+/** One line of an order: how many of which item. */
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * Items as a scenario writes them: the short form `{ last-lamp: 1, book: 2 }` or the list
+ * `[{ sku: last-lamp, quantity: 1 }]`; both become the list. Quantities are any whole number (a
+ * scenario may send 0 to see it refused); which items exist is checked when the file loads.
+ */
+export const itemsSchema = z.unknown().transform((value, ctx): OrderLine[] => {
+  const wrong = () => {
+    ctx.addIssue({ code: 'custom', message: 'give items as { last-lamp: 1, book: 2 } or as a list of { sku, quantity }' });
+    return z.NEVER;
+  };
+  const quantityOf = (q: unknown, sku: string) => {
+    if (typeof q === 'number' && Number.isInteger(q)) return q;
+    ctx.addIssue({ code: 'custom', message: `the quantity of ${sku} must be a whole number, not ${JSON.stringify(q)}` });
+    return 0;
+  };
+  const skuOf = (s: unknown) => {
+    const parsed = skuName.safeParse(s);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not ${parsed.error.issues[0].message}` });
+    return String(s);
+  };
+  if (Array.isArray(value)) {
+    return value.map((line) => {
+      if (typeof line !== 'object' || line === null || Array.isArray(line)) return wrong();
+      const extra = Object.keys(line).filter((k) => k !== 'sku' && k !== 'quantity');
+      if (extra.length || !('sku' in line) || !('quantity' in line)) {
+        ctx.addIssue({ code: 'custom', message: `a line of items has exactly sku and quantity (this one has ${Object.keys(line).join(', ') || 'nothing'})` });
+        return z.NEVER;
+      }
+      const sku = skuOf(line.sku);
+      return { sku, quantity: quantityOf(line.quantity, sku) };
+    });
+  }
+  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([sku, q]) => ({ sku: skuOf(sku), quantity: quantityOf(q, sku) }));
+  return wrong();
+});
+
+/** Where an order goes: a city (a default zone, one of the scenario's zones or of its `not-served` cities) and a street. */
+export const addressSchema = z.strictObject({ city: cityName, street: z.string().min(1).default(DEFAULT_STREET) });
+export type Address = z.infer<typeof addressSchema>;
+
 /** What a step expects of the answer: `answer` is the HTTP status; other keys are fields of the body. */
 export const expectation = z
   .object({
@@ -24,6 +84,8 @@ export const EXPECTATION_KEYS = ['answer', 'count', 'latest', 'message', 'answer
 export const BODY_FIELDS = [
   'id', 'status', 'price', 'amount', 'reason', 'email', 'firstName', 'lastName', 'phone', 'accessToken',
   'createdAt', 'updatedAt', 'orderId', 'order', 'code', 'error', 'problems', 'users', 'orders',
+  // the order saga: an order's items, address and history; an item of the catalog; how a race ended
+  'items', 'address', 'history', 'sku', 'name', 'available', 'reserved', 'won', 'lost', 'reasons',
 ] as const;
 
 /** A raw request for probing the API with malformed input. */
@@ -37,7 +99,11 @@ const request = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
-/** The actions a step can take; a step has exactly one. */
+/** The invariants a `check` step can ask for. */
+export const INVARIANTS = ['money-conserved', 'orders-final', 'one-notification-per-order', 'stock-balanced', 'sagas-final'] as const;
+export type Invariant = (typeof INVARIANTS)[number];
+
+/** The actions a step of a file can take; a step has exactly one. */
 export const actions = {
   register: z.union([
     alias.transform((user) => ({ user })),
@@ -47,17 +113,48 @@ export const actions = {
   logout: userRef,
   deposit: z.object({ user: alias, amount: money }),
   withdraw: z.object({ user: alias, amount: money }),
-  order: z.object({ user: alias, price: money, name: alias.optional(), 'idempotency-key': z.string().optional() }),
+  /** A plain order (`price`), or one of the saga with `items` (and an `address`, a default one when left out). */
+  order: z.strictObject({ user: alias, price: money, name: alias.optional(), items: itemsSchema.optional(), address: addressSchema.optional(), 'idempotency-key': z.string().optional() }),
   balance: userRef,
   orders: userRef,
   'order-status': z.object({ user: alias, order: alias, wait: z.literal('push').optional() }),
+  /** The customer cancels an order of the saga they named earlier. */
+  cancel: z.strictObject({ user: alias, order: alias }),
+  /** The customer confirms they received the goods of an order. */
+  received: z.strictObject({ user: alias, order: alias }),
+  /** An item of the catalog as `GET /stock/items` shows it: `stock: last-lamp`. */
+  stock: skuName,
   notifications: userRef,
   request,
   crowd: z.object({ users: z.number().int().min(1).max(500), deposit: money, orders: z.number().int().min(1).max(100), prices: z.array(money).min(1) }),
-  check: z.array(z.enum(['money-conserved', 'orders-final', 'one-notification-per-order'])).min(1),
+  /** Many new customers order the same item at the same instant; the step waits until each order got or lost it. */
+  race: z.strictObject({
+    users: z.number().int().min(2).max(200),
+    sku: skuName,
+    quantity: z.number().int().min(1).default(1),
+    deposit: money,
+    price: money,
+    address: addressSchema.optional(),
+    /** How long to wait for the outcome of orders answered later (default 15s). */
+    within: duration.optional(),
+  }),
+  check: z.array(z.enum(INVARIANTS)).min(1),
 } as const;
-export type ActionName = keyof typeof actions;
-export const ACTION_NAMES = Object.keys(actions) as ActionName[];
+
+/** How each action of the saga is written, for the message when a step gets it wrong. */
+export const ACTION_EXAMPLES: Partial<Record<FileAction, string>> = {
+  order: 'order: { user: alice, price: 10, name: first, items: { last-lamp: 1 }, address: { city: Tinytown, street: Main Street 1 } }',
+  cancel: 'cancel: { user: alice, order: first }',
+  received: 'received: { user: alice, order: first }',
+  stock: 'stock: last-lamp',
+  race: 'race: { users: 20, sku: last-lamp, quantity: 1, deposit: 100, price: 10 }',
+};
+
+/** What a step of a file can do. */
+export type FileAction = keyof typeof actions;
+/** Every action a step can have: those of files, and `setup`, the step a scenario's `catalog` and `zones` become. */
+export type ActionName = FileAction | 'setup';
+export const ACTION_NAMES = Object.keys(actions) as FileAction[];
 
 /** One step as written in the file (action key plus common fields). */
 export const stepFields = z.object({
@@ -73,17 +170,44 @@ export const stepFields = z.object({
 /** A parsed step: which action, its arguments, and the common fields. */
 export type Step = z.infer<typeof stepFields> & { action: ActionName; args: any };
 
+/** An item of a scenario's own catalog: its name in the file, what the shop calls it, how many there are at first. */
+export const catalogItem = z.strictObject({ sku: skuName, name: z.string().min(1).max(100).optional(), available: z.number().int().min(0) });
+export type CatalogItem = z.infer<typeof catalogItem>;
+
+/** A delivery zone of a scenario's own: a city and how many couriers serve it (only it). */
+export const zone = z.strictObject({ city: cityName, couriers: z.number().int().min(0) });
+export type Zone = z.infer<typeof zone>;
+
+/** What the `setup` step loads: the scenario's own items and zones. */
+export interface Setup {
+  catalog: CatalogItem[];
+  zones: Zone[];
+}
+
 /** A scenario file. */
 export interface Scenario {
   name: string;
   title: string;
   description: string;
+  /** Items only this scenario orders, loaded before its first step (under names unique to each run). */
+  catalog: CatalogItem[];
+  /** Delivery zones only this scenario uses, loaded before its first step (under names unique to each run). */
+  zones: Zone[];
+  /** Items the shop does not sell (never loaded): ordering one is refused. */
+  notSold: string[];
+  /** Cities nobody delivers to (never loaded): an order there is refused. */
+  notServed: string[];
+  /** The steps; with a catalog or zones, the first is the `setup` step that loads them. */
   steps: Step[];
   file: string;
 }
 
-export const scenarioHeader = z.object({
+export const scenarioHeader = z.strictObject({
   title: z.string().min(1),
   description: z.string().default(''),
+  catalog: z.array(catalogItem).default([]),
+  zones: z.array(zone).default([]),
+  'not-sold': z.array(skuName).default([]),
+  'not-served': z.array(cityName).default([]),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
 });

@@ -35,3 +35,28 @@ describe('expectations', () => {
     expect(check({ answers: [201, 422] }, 200, { answers: { 201: 3, 500: 1 } }).problems).toHaveLength(1);
   });
 });
+
+describe('an order history', () => {
+  const body = { status: 'cancelled', history: [{ status: 'created', at: 't1' }, { status: 'paid', at: 't2' }, { status: 'cancelled', at: 't3' }] };
+
+  test('is matched by its statuses, in order, all of them', () => {
+    expect(check({ history: ['created', 'paid', 'cancelled'] }, 200, body).problems).toEqual([]);
+    expect(check({ history: ['created', 'cancelled'] }, 200, body).problems).toEqual(['history: expected created → cancelled, got created → paid → cancelled']);
+    expect(check({ history: ['created', 'paid', 'reserved', 'cancelled'] }, 200, body).problems).toHaveLength(1);
+    expect(check({ history: ['created'] }, 200, {}).problems).toEqual(['history: expected created, got nothing']);
+  });
+
+  test('a list of histories means one of them', () => {
+    const oneOf = { history: [['created', 'cancelled'], ['created', 'paid', 'cancelled']] };
+    expect(check(oneOf, 200, body).problems).toEqual([]);
+    expect(check({ history: [['created', 'cancelled'], ['created', 'paid', 'reserved', 'cancelled']] }, 200, body).problems).toHaveLength(1);
+    expect(describeValues(oneOf)).toBe('history created → cancelled | created → paid → cancelled');
+    expect(describeValues(check(oneOf, 200, body).seen)).toBe('history created → paid → cancelled');
+  });
+
+  test("an order's items are matched line by line", () => {
+    const order = { items: [{ sku: 'last-lamp', quantity: 1 }, { sku: 'book', quantity: 2 }] };
+    expect(check({ items: [{ sku: 'last-lamp', quantity: 1 }, { sku: 'book', quantity: 2 }] }, 200, order).problems).toEqual([]);
+    expect(check({ items: [{ sku: 'last-lamp', quantity: 1 }] }, 200, order).problems).toHaveLength(1);
+  });
+});
