@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { openRenderer } from '../diagrams/renderer.js';
 import { findVariant, knownVariants } from '../variants/index.js';
 import { topologyFlowchart } from '../variants/topology.js';
-import { answersOrdersLater, usesBroker, type Variant } from '../variants/variant.js';
+import { answersOrdersLater, linkOf, usesBroker, type Variant } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { table } from './format.js';
 import { variantsDirOption } from './options.js';
@@ -15,7 +15,8 @@ const described = (v: Variant) => ({
   summary: v.summary,
   commands: v.commands,
   events: v.events,
-  links: v.links,
+  links: { ...v.links, reservation: linkOf(v, 'reservation'), dispatch: linkOf(v, 'dispatch') },
+  saga: v.saga ?? 'orchestration',
   ...(v.names ? { names: v.names } : {}),
   usesBroker: usesBroker(v),
   ordersAnswered: answersOrdersLater(v) ? 'later (202)' : 'at once',
@@ -31,9 +32,14 @@ export function variantsCommand(): Command {
     .action((options: { json?: boolean }) => {
       const all = knownVariants();
       if (options.json) return void process.stdout.write(`${JSON.stringify(all.map(described), null, 2)}\n`);
-      const rows = all.map((v) => [v.name, v.commands, v.events, v.links.accountOpening, v.links.payment, v.links.orderOutcome, v.links.recipient, answersOrdersLater(v) ? 'later (202)' : 'at once']);
-      process.stdout.write(`${table(['style', 'commands', 'events', 'account opening', 'payment', 'order outcome', 'recipient', 'order answered'], rows)}\n`);
-      process.stdout.write('\nrest: a synchronous REST call; event: through the broker; copy: notification keeps its own copy of users.\n`orderctl variants show NAME` prints a style\'s declaration and its topology.\n');
+      const saga = (v: Variant) => (v.saga === 'choreography' ? 'choreography' : `${linkOf(v, 'reservation')}/${linkOf(v, 'dispatch')}`);
+      const rows = all.map((v) => [v.name, v.commands, v.events, v.links.accountOpening, v.links.payment, v.links.orderOutcome, v.links.recipient, saga(v), answersOrdersLater(v) ? 'later (202)' : 'at once']);
+      process.stdout.write(`${table(['style', 'commands', 'events', 'account opening', 'payment', 'order outcome', 'recipient', 'saga (stock/delivery)', 'order answered'], rows)}\n`);
+      process.stdout.write(
+        '\nrest: a synchronous REST call; event: through the broker; copy: notification keeps its own copy of users.\n' +
+          'saga: how the order service drives stock and delivery (rest/event), or choreography: no driver, every service reacts to one order-status channel.\n' +
+          '`orderctl variants show NAME` prints a style\'s declaration and its topology.\n',
+      );
     });
   command
     .command('show <style>')

@@ -1,4 +1,4 @@
-import { eventName, type Variant } from './variant.js';
+import { eventName, linkOf, ORDER_STATUS_CHANNEL, type Variant } from './variant.js';
 
 /** One line of a topology: who reaches whom, by REST (`=>`) or through the broker (`~>`), and with what. */
 interface Edge {
@@ -49,7 +49,42 @@ export function topologyEdges(variant: Variant): Edge[] {
   }
   if (links.recipient === 'rest') rest('Notification', 'Identity', 'GET /users');
   if (variant.push) event('Order', ['Gateway'], `${outcome} (push)`);
+  sagaEdges(variant, rest, event);
   return edges;
+}
+
+/** The saga's hops: stock and delivery driven by the order service over its links, or all reacting to the order-status channel. */
+function sagaEdges(variant: Variant, rest: (from: string, to: string, what: string) => void, event: (from: string, to: string[], what: string) => void): void {
+  const thin = variant.events === 'thin';
+  rest('Gateway', 'Stock', 'items');
+  rest('Gateway', 'Delivery', 'zones, receipt');
+  if (variant.saga === 'choreography') {
+    const c = ORDER_STATUS_CHANNEL;
+    event('Order', ['Billing', 'Stock', 'Delivery'], `${c.created}, ${c.cancelled}`);
+    event('Billing', ['Order', 'Stock', 'Delivery'], `${c.paid}, ${c.cancelled}`);
+    event('Stock', ['Order', 'Billing', 'Delivery'], `${c.reserved}, ${c.cancelled}`);
+    event('Delivery', ['Order', 'Billing', 'Stock'], `${c.delivering}, ${c.done}, ${c.cancelled}`);
+    event('Delivery', ['Stock'], 'DeliveryReturned');
+    return;
+  }
+  if (linkOf(variant, 'payment') === 'rest') rest('Order', 'Billing', 'POST /payments/{id}/refund');
+  else event('Order', ['Billing'], 'RefundPayment');
+  if (linkOf(variant, 'reservation') === 'rest') rest('Order', 'Stock', 'POST /reservations, release, ship');
+  else {
+    event('Order', ['Stock'], 'ReserveStock, ReleaseStock, ShipStock');
+    event('Stock', ['Order'], 'StockReserved / StockRefused');
+    if (thin) rest('Stock', 'Order', 'GET /orders');
+  }
+  if (linkOf(variant, 'dispatch') === 'rest') {
+    rest('Order', 'Delivery', 'POST /deliveries, return');
+    rest('Delivery', 'Order', 'POST /orders/{id}/received');
+    rest('Delivery', 'Stock', 'POST /reservations/{id}/restock');
+  } else {
+    event('Order', ['Delivery'], 'StartDelivery, ReturnDelivery');
+    event('Delivery', ['Order'], 'DeliveryStarted / DeliveryRefused, DeliveryReceived');
+    event('Delivery', ['Stock'], 'DeliveryReturned');
+    if (thin) rest('Delivery', 'Order', 'GET /orders');
+  }
 }
 
 /** The topology as a Mermaid flowchart: solid arrows are REST calls, dotted ones messages through the broker, from producer to consumer. */
@@ -64,7 +99,7 @@ export function topologyFlowchart(variant: Variant): string {
   }
   const used = new Set(edges.flatMap((e) => [e.from, e.to]));
   const lines = ['flowchart LR'];
-  for (const node of ['Client', 'Gateway', 'Identity', 'Billing', 'Order', 'Notification']) if (used.has(node)) lines.push(`  ${node}[${node}]`);
+  for (const node of ['Client', 'Gateway', 'Identity', 'Billing', 'Order', 'Notification', 'Stock', 'Delivery']) if (used.has(node)) lines.push(`  ${node}[${node}]`);
   for (const e of merged.values()) lines.push(`  ${e.from} ${e.by === 'rest' ? '-->' : '-.->'}|"${e.what}"| ${e.to}`);
   return `${lines.join('\n')}\n`;
 }

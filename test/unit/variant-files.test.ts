@@ -30,7 +30,7 @@ links:
 
 describe('the built-in styles', () => {
   test('are the files in variants/, in their declared order, each checked like a user file', () => {
-    expect(variants.map((v) => v.name)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing']);
+    expect(variants.map((v) => v.name)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing', 'choreography']);
     for (const v of variants) expect(v.source).toBe(join(BUILTIN_VARIANTS_DIR, `${v.name}.yaml`));
     expect(loadVariantsDir(BUILTIN_VARIANTS_DIR)).toEqual(variants);
   });
@@ -70,8 +70,8 @@ describe('a style file of a user', () => {
     ['not YAML', 'name: [unclosed\n', /: line \d+: not valid YAML/],
     ['a list, not a mapping', '- name: x\n', /the file: a style is a mapping of fields/],
     ['a field twice', good + 'name: again\n', /not valid YAML \(Map keys must be unique/],
-    ['an unknown field', good + 'retries: 3\n', /: the file: unknown field retries \(fields here: name, summary, order, commands, events, links, flows, push, resilience, names\)$/],
-    ['an unknown link', good.replace('  recipient: copy\n', '  recipient: copy\n  stock: rest\n'), /: links: unknown field links\.stock \(fields here: accountOpening, payment, orderOutcome, recipient\)$/],
+    ['an unknown field', good + 'retries: 3\n', /: the file: unknown field retries \(fields here: name, summary, order, commands, events, links, saga, flows, push, resilience, names\)$/],
+    ['an unknown link', good.replace('  recipient: copy\n', '  recipient: copy\n  stock: rest\n'), /: links: unknown field links\.stock \(fields here: accountOpening, payment, orderOutcome, recipient, reservation, dispatch\)$/],
     ['a missing field', good.replace(/^events: full\n/m, ''), /: events: /],
     ['a name with spaces', good.replace('name: mine', 'name: My Style'), /: name: lower-case letters, digits and dashes/],
     ['an empty summary', good.replace(/^summary: .*$/m, 'summary: "  "'), /: summary: one line saying what the style does/],
@@ -82,6 +82,11 @@ describe('a style file of a user', () => {
     ['two events of one name', good + 'names:\n  OrderCreated: OrderFailed\n', /: names\.OrderCreated: OrderFailed is already the name of another event/],
     ['a renamed event that does not exist', good + 'names:\n  OrderShipped: Shipped\n', /: names: unknown field names\.OrderShipped \(events a style can rename: UserCreated, /],
     ['an event name that is not PascalCase', good + 'names:\n  OrderCreated: order-done\n', /: names\.OrderCreated: an event name in PascalCase/],
+    ['a saga link that is neither rest nor event', good.replace('  recipient: copy\n', '  recipient: copy\n  reservation: fax\n'), /: links\.reservation: /],
+    ['commands over the broker with a REST saga link', good.replace('commands: rest', 'commands: broker').replace('payment: rest', 'payment: event').replace('orderOutcome: event', 'orderOutcome: event\n  dispatch: rest'), /: commands: commands over the broker need every link to be an event \(links\.dispatch is rest\)/],
+    ['a choreography with thin events', good.replace('events: full', 'events: thin').replace('recipient: copy', 'recipient: rest') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: saga: a choreography has no driver to ask: its events must carry the order/],
+    ['a choreography with saga links', good.replace('  recipient: copy\n', '  recipient: copy\n  reservation: event\n') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.reservation: a choreography has no saga links/],
+    ['a choreography whose outcome event is OrderCreated', good + 'saga: choreography\n', /: names\.OrderCreated: the order-status channel opens with OrderCreated/],
     ['a reference flow with a hop that is not one', good + 'flows:\n  registration: [gateway calls identity]\n  order: ["Client => gateway POST /api/v1/ordering/orders"]\n', /: flows\.registration\.0: a hop such as/],
   ])('%s is refused', (_what, text, message) => {
     const file = write(text);
