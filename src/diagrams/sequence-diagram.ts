@@ -1,4 +1,6 @@
 import type { Hop } from '../tracing/recorder.js';
+import { compensationKinds } from './compensations.js';
+import { renderItems, setApartCompensations, type DiagramItem } from './diagram-blocks.js';
 
 /** Participants in the order every diagram shows them (only those that take part appear). */
 export const PARTICIPANTS: readonly (readonly [id: string, name: string])[] = [
@@ -19,7 +21,7 @@ export interface DiagramOptions {
   timings?: boolean;
 }
 
-type Lines = string[];
+type Lines = DiagramItem[];
 
 const rank = (participant: string) => {
   const i = PARTICIPANTS.findIndex(([id]) => id === participant);
@@ -32,8 +34,9 @@ const ms = (hop: Hop) => ` · ${(hop.end - hop.start).toFixed(1)} ms`;
 /**
  * Draws the hops one client action caused as a Mermaid sequence diagram. HTTP calls are solid
  * arrows answered by dotted ones with the status; messages go through the Broker as async arrows;
- * local state changes are notes; what runs concurrently is a `par` block. The same hops always
- * give the same text, whatever their timing, unless `timings` asks for durations.
+ * local state changes are notes; what runs concurrently is a `par` block; compensations (see
+ * `COMPENSATIONS`) are set apart in a coloured `rect` with a note saying what they undo. The same hops
+ * always give the same text, whatever their timing, unless `timings` asks for durations.
  */
 export function sequenceDiagram(hops: Hop[], options: DiagramOptions = {}): string {
   const spans = new Set(hops.map((h) => h.spanId));
@@ -48,18 +51,20 @@ export function sequenceDiagram(hops: Hop[], options: DiagramOptions = {}): stri
   const resumedBy = new Map(hops.filter((h) => h.resumes).map((h) => [h.resumes!, h.spanId]));
   const continuations = new Map<string, Lines>();
   const timing = (hop: Hop) => (options.timings ? ms(hop) : '');
+  const undo = compensationKinds(hops);
+  const line = (hop: Hop, text: string): DiagramItem => ({ line: text, over: [hop.from, hop.to], undo: undo.get(hop.spanId) });
 
   const par = (branches: Lines[]): Lines => {
     const filled = branches.filter((b) => b.length > 0);
     if (filled.length <= 1) return filled[0] ?? [];
-    return ['par', ...filled.flatMap((b, i) => [...(i ? ['and'] : []), ...b.map((l) => `  ${l}`)]), 'end'];
+    return [{ par: filled }];
   };
 
   const list = (items: Hop[], k: Lines): Lines => {
     if (items.length === 0) return k;
     const [hop, ...rest] = items;
     if (hop.kind !== 'publish') return one(hop, list(rest, k));
-    const publish = `${hop.from}-)Broker: ${text(hop.label)}${timing(hop)}`;
+    const publish = line(hop, `${hop.from}-)Broker: ${text(hop.label)}${timing(hop)}`);
     const consumers = [...(children.get(hop.spanId) ?? [])].sort((a, b) => rank(a.to) - rank(b.to) || a.label.localeCompare(b.label));
     const waitingFor = resumedBy.get(hop.spanId);
     if (waitingFor) {
@@ -74,23 +79,22 @@ export function sequenceDiagram(hops: Hop[], options: DiagramOptions = {}): stri
     const inner = children.get(hop.spanId) ?? [];
     switch (hop.kind) {
       case 'http': {
-        const answer =
-          hop.status === undefined ? `${hop.to}--x${hop.from}: ${hop.outcome}` : `${hop.to}-->>${hop.from}: ${hop.status}`;
-        return [`${hop.from}->>${hop.to}: ${text(hop.label)}${timing(hop)}`, ...list(inner, [answer, ...k])];
+        const answer = line(hop, hop.status === undefined ? `${hop.to}--x${hop.from}: ${hop.outcome}` : `${hop.to}-->>${hop.from}: ${hop.status}`);
+        return [line(hop, `${hop.from}->>${hop.to}: ${text(hop.label)}${timing(hop)}`), ...list(inner, [answer, ...k])];
       }
       case 'consume': {
         const arrow = hop.outcome === 'ok' ? '-)' : '-x';
         const remark = hop.outcome === 'ok' ? '' : ` (${hop.outcome})`;
-        return [`Broker${arrow}${hop.to}: ${text(hop.label)}${remark}${timing(hop)}`, ...list(inner, [...(continuations.get(hop.spanId) ?? []), ...k])];
+        return [line(hop, `Broker${arrow}${hop.to}: ${text(hop.label)}${remark}${timing(hop)}`), ...list(inner, [...(continuations.get(hop.spanId) ?? []), ...k])];
       }
       case 'local':
-        return [`Note over ${hop.from}: ${text(hop.label)}`, ...list(inner, k)];
+        return [line(hop, `Note over ${hop.from}: ${text(hop.label)}`), ...list(inner, k)];
       default:
         return list([hop], k);
     }
   };
 
-  const body = list(children.get(undefined) ?? [], []);
+  const body = renderItems(setApartCompensations(list(children.get(undefined) ?? [], [])), rank);
   const present = new Set(hops.flatMap((h) => [h.from, h.to]));
   return [
     'sequenceDiagram',

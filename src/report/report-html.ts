@@ -2,6 +2,7 @@ import type { ActionDiagram } from '../diagrams/scenario-diagrams.js';
 import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 import { failuresOf, failureWhere, repeatsText } from './failures.js';
 import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { sagaHtml } from './saga-lifecycle.js';
 import { outcomeCell, measuredLine } from './summary-markdown.js';
 import { escapeHtml as escape, ms, range } from './text.js';
 
@@ -80,7 +81,7 @@ ${figs}</details></section>`;
   return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${topology ? `${topologyFigure(v, topology, picture)}\n` : ''}${sections.join('\n')}\n</div>`;
 }
 
-/** The run as one page: what did not hold, the outcome and per-action tables, then one tab per variant with every client action's diagram at its natural size. */
+/** The run as one page: what did not hold, the outcome and per-action tables, the order saga's lifecycle, then one tab per variant with every client action's diagram at its natural size. */
 export function reportHtml(
   results: VariantResult[],
   diagrams: Record<string, Record<string, ActionDiagram[]>>,
@@ -130,7 +131,7 @@ export function reportHtml(
 ${failuresSection(results)}
 <p>${escape(meta.date)} · broker: ${escape(meta.broker)} · variants: ${results.map((r) => `${escape(r.variant)} (${ms(r.ms)})`).join(', ')} · summary also in <a href="summary.md">summary.md</a>, every hop in <a href="recording.json">recording.json</a></p>
 <p class="dim">${escape(measuredLine(results))}</p>
-<p>Jump to: <a href="#scenarios">scenarios</a> · <a href="#actions">per client action</a>${ranking.length ? ' · <a href="#side-by-side">side by side</a>' : ''} · <a href="#diagrams">diagrams</a> (${variants.map((v) => `<a href="#panel-${slug(v)}" data-tab="${escape(v)}">${escape(v)}</a>`).join(', ')})</p>
+<p>Jump to: <a href="#scenarios">scenarios</a> · <a href="#actions">per client action</a>${ranking.length ? ' · <a href="#side-by-side">side by side</a>' : ''} · <a href="#saga">the order saga</a> · <a href="#diagrams">diagrams</a> (${variants.map((v) => `<a href="#panel-${slug(v)}" data-tab="${escape(v)}">${escape(v)}</a>`).join(', ')})</p>
 <h2 id="scenarios">Scenarios</h2>
 <table><tr><th>scenario</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${outcome}</table>
@@ -139,6 +140,7 @@ ${outcome}</table>
 <table><tr><th>client action</th>${variants.map((v) => `<th>${escape(v)}</th>`).join('')}</tr>
 ${actions}</table>
 ${ranking.length ? `<h3 id="side-by-side">Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}
+${sagaHtml(picture)}
 <h2 id="diagrams">Diagrams</h2>
 <p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : 'No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).'}</p>
 <div class="tabs">

@@ -7,6 +7,7 @@ import type { VariantResult } from '../system/run-variants.js';
 import type { ClientAction } from '../scenarios/api-client.js';
 import type { Recorder } from '../tracing/recorder.js';
 import { reportHtml } from './report-html.js';
+import { sagaDiagram } from './saga-lifecycle.js';
 import { summaryMarkdown } from './summary-markdown.js';
 
 /** What one variant of a run left behind: its results, its recording, and the measured client actions (for a crowd's median order). */
@@ -34,7 +35,7 @@ export function reportFolder(root: string, variants: string[], now = new Date())
   return join(root, `${timestamp(now)}-${variants.length === 1 ? variants[0] : 'all'}`);
 }
 
-/** Writes recording.json, the diagrams of every client action, summary.md and index.html. */
+/** Writes recording.json, the diagrams of every client action and of the order saga's lifecycle, summary.md and index.html. */
 export async function writeRunReport(
   dir: string,
   runs: VariantRun[],
@@ -47,6 +48,7 @@ export async function writeRunReport(
   const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
   const topologies: Record<string, string> = {};
   let count = 0;
+  await writeDiagrams(dir, [sagaDiagram()], pictures);
   for (const { result, recorder, actions, topology } of runs) {
     diagrams[result.variant] = {};
     if (topology) {

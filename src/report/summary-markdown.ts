@@ -1,6 +1,7 @@
 import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 import { failuresOf, failureWhere, repeatsText } from './failures.js';
 import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { sagaMarkdown } from './saga-lifecycle.js';
 import { latency, markdownTable as table, mdCell, ms } from './text.js';
 
 /** `✓ 10/10 steps in 52.3 ms (n=1)`, or with repeats `✗ 9/10 steps in 50.1 ms (n=3, 48.0–61.2 ms) · failed in repeat 2 of 3` (steps of the repeat shown). */
@@ -18,7 +19,7 @@ export function measuredLine(results: VariantResult[]): string {
   return `Every scenario ran ${repeats === 1 ? 'once' : `${repeats} times`} per variant on one booted system${warm}. Latencies are what the client waited: the median over n samples and the spread as p5–p95 (which is min–max below 20 samples).`;
 }
 
-/** The run as Markdown: what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused. */
+/** The run as Markdown: what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused, then the order saga's lifecycle. */
 export function summaryMarkdown(results: VariantResult[], meta: { broker: string; date: string }): string {
   const scenarios = results[0]?.scenarios.map((s) => s.name) ?? [];
   const outcome = table(
@@ -68,5 +69,6 @@ export function summaryMarkdown(results: VariantResult[], meta: { broker: string
     actions,
     '',
     ...(ranking.length ? ['## Side by side', '', `${RANKING_LEGEND}.`, '', ...ranking, ''] : []),
+    ...sagaMarkdown(),
   ].join('\n');
 }
