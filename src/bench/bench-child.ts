@@ -13,8 +13,11 @@ import { findVariant } from '../variants/index.js';
 import { traitsOf } from '../variants/variant.js';
 import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
 import { orderTimings } from './order-timings.js';
+import { PROBE_ITEM, probeSagas } from './saga-probe.js';
 
 const DEPOSIT = 1_000_000;
+/** Sagas of each kind (handed to delivery, cancelled by delivery) the probe places after each traced load. */
+const SAGAS_PROBED = 10;
 const send = (message: FromChild) => {
   if (process.connected) process.send!(message);
 };
@@ -93,8 +96,19 @@ async function collect(): Promise<SutStats> {
   }
   if (system) {
     if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart);
-    const ctx: RunContext = { api: api!, variant: system.variant.name, traits: traitsOf(system.variant), runId: 'bench', users: new Map(users.map((u) => [u.alias, u])), orders: new Map(), crowds: 0 };
-    const checked = await checkInvariants(ctx, ['money-conserved', 'orders-final', 'one-notification-per-order']);
+    // The saga, timed on its own after the load (from the recording, so only when recording).
+    if (system.recorder.enabled) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
+    const ctx: RunContext = {
+      api: api!,
+      variant: system.variant.name,
+      traits: traitsOf(system.variant),
+      runId: 'bench',
+      users: new Map(users.map((u) => [u.alias, u])),
+      orders: new Map(),
+      crowds: 0,
+      catalog: new Map(stats.saga ? [[PROBE_ITEM.sku, { sku: PROBE_ITEM.sku, initial: PROBE_ITEM.available }]] : []),
+    };
+    const checked = await checkInvariants(ctx, ['money-conserved', 'orders-final', 'one-notification-per-order', ...(stats.saga ? (['sagas-final', 'stock-balanced'] as const) : [])]);
     stats.consistency = { ok: (checked.problems ?? []).length === 0, problems: checked.problems ?? [], summary: checked.summary ?? '' };
   }
   return stats;

@@ -37,6 +37,28 @@ const HOW_TO_READ =
 
 const variantName = (r: BenchRun) => runName(r);
 
+/** The saga probe of each run: how long a saga takes to reach delivery, and to be cancelled when delivery refuses, and over how many hops. */
+function sagaBlocks(report: BenchReport): Block[] {
+  const probed = report.runs.filter((r) => r.summary.saga);
+  if (!probed.length) return [];
+  const hops = (h: { http: number; messages: number }) => `${h.http} + ${h.messages}`;
+  return [
+    { kind: 'heading', text: 'The order saga' },
+    {
+      kind: 'paragraph',
+      text: `After each traced load, one customer placed sagas one at a time: ${probed[0].summary.saga!.sagas} that reach delivery, and as many to a city outside the delivery zones (paid, reserved, then cancelled: refunded and released). Times run from the POST reaching the gateway to the order service recording delivering, or cancelled (from the recording, so polling does not blur them): the median of each repeat, with the spread over the repeats. Hops are the HTTP exchanges (the client's POST included) + the messages put on the broker until then, per saga.`,
+    },
+    {
+      kind: 'table',
+      head: ['variant', 'sagas per repeat', 'to delivering p50 ms', 'hops to delivering (http + messages)', 'to cancelled p50 ms', 'hops to cancelled (http + messages)'],
+      rows: probed.map((r) => {
+        const g = r.summary.saga!;
+        return [variantName(r), String(g.sagas), ms(g.toDeliveringP50), hops(g.hopsToDelivering), ms(g.toCancelledP50), hops(g.hopsToCancelled)];
+      }),
+    },
+  ];
+}
+
 /** The report as blocks: what was run, how to read it, the charts each before the table with its figures, comparisons, consistency. */
 export function benchDocument(report: BenchReport): Block[] {
   const charts = new Map(benchCharts(report).map((c) => [c.table, c]));
@@ -96,6 +118,7 @@ export function benchDocument(report: BenchReport): Block[] {
       ]),
     },
     { kind: 'paragraph', text: 'To final and to notification time each order from its POST reaching the gateway to its final status and to its stored notification, from the recording (for hybrid: how long a client would have to poll). CPU s and peak MB are the system under test\'s.' },
+    ...sagaBlocks(report),
     { kind: 'heading', text: 'Comparisons' },
     { kind: 'list', items: report.comparisons.map((c) => ({ text: `${c.topic}: ${c.text}` })) },
   ];

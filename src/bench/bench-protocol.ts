@@ -1,4 +1,5 @@
 import type { Replicas } from '../system/process-plan.js';
+import type { SagaProbe } from './saga-probe.js';
 
 /** What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline, or a chain of bare hops (the floor). */
 export type Target =
@@ -43,6 +44,8 @@ export interface SutStats {
     messagesPerOrder: number;
   };
   consistency?: { ok: boolean; problems: string[]; summary: string };
+  /** The saga after the load: time and hops to delivering, and to cancelled when delivery refuses. */
+  saga?: SagaProbe;
   /** With one process per service: what each spent during the load. */
   processes?: ProcessCost[];
 }

@@ -47,7 +47,9 @@ const orders = z.object({
   httpPerOrder: z.number(),
   messagesPerOrder: z.number(),
 });
+const sagaPath = z.object({ ms: percentiles, http: z.number(), messages: z.number() });
 const sut = z.object({
+  saga: z.object({ sagas: z.number().int(), toDelivering: sagaPath, toCancelled: sagaPath }).optional(),
   cpuSeconds: z.number(),
   peakRssMb: z.number(),
   orders: orders.optional(),
@@ -102,6 +104,10 @@ export const benchReportSchema = z.object({
         toNotificationP99: spread.optional(),
         httpPerOrder: z.number().optional(),
         messagesPerOrder: z.number().optional(),
+        /** The saga probe: from the POST to delivering, and to cancelled after delivery refused, median of the repeats' medians with spread; hops per saga. */
+        saga: z
+          .object({ sagas: z.number().int(), toDeliveringP50: spread, toCancelledP50: spread, hopsToDelivering: z.object({ http: z.number(), messages: z.number() }), hopsToCancelled: z.object({ http: z.number(), messages: z.number() }) })
+          .optional(),
         cpuSeconds: spread,
         peakRssMb: spread,
       }),

@@ -11,6 +11,7 @@ import { runOpenLoop } from './open-loop.js';
 import { ratioSpread, spread, summarizeLoads } from './summaries.js';
 import { startSut, type Stoppable } from './sut.js';
 import { probeClient, type ClientProbe } from './client-probe.js';
+import type { SagaProbe } from './saga-probe.js';
 import { httpOrderHops } from './floor-hops.js';
 
 /** What to bench. */
@@ -269,6 +270,19 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   return report;
 }
 
+/** The saga probes of a run's repeats, summed up: how many sagas each repeat timed, the medians' spread, the hops (median). */
+function sagaSummary(probes: SagaProbe[]) {
+  if (!probes.length) return undefined;
+  const hops = (pick: (p: SagaProbe) => SagaProbe['toDelivering']) => ({ http: median(probes.map((p) => pick(p).http)), messages: median(probes.map((p) => pick(p).messages)) });
+  return {
+    sagas: probes[0].sagas,
+    toDeliveringP50: spread(probes.map((p) => p.toDelivering.ms.p50)),
+    toCancelledP50: spread(probes.map((p) => p.toCancelled.ms.p50)),
+    hopsToDelivering: hops((p) => p.toDelivering),
+    hopsToCancelled: hops((p) => p.toCancelled),
+  };
+}
+
 /** One variant on one broker: its repeats, summed up, and related to the baselines of the same rounds. */
 function runOf(variant: Variant, broker: string | undefined, store: string | undefined, repeats: BenchRun['repeats'], express: LoadResult[], nodeHttp: LoadResult[]): BenchRun {
   const accepted = repeats.map((x) => x.load.acceptedPerSecond);
@@ -290,6 +304,7 @@ function runOf(variant: Variant, broker: string | undefined, store: string | und
       toNotificationP99: ordersSpread((o) => o.toNotificationMs.p99),
       httpPerOrder: orders.length ? median(orders.map((o) => o.httpPerOrder)) : undefined,
       messagesPerOrder: orders.length ? median(orders.map((o) => o.messagesPerOrder)) : undefined,
+      saga: sagaSummary(repeats.flatMap((x) => (x.sut.saga ? [x.sut.saga] : []))),
       cpuSeconds: spread(repeats.map((x) => x.sut.cpuSeconds)),
       peakRssMb: spread(repeats.map((x) => x.sut.peakRssMb)),
     },
