@@ -59,7 +59,10 @@ export function check(expectation: Expectation, status: number, body: any): { pr
     }
     seen[key] = actual;
     const said = (v: unknown) => (key === 'history' && Array.isArray(v) ? path(v) : show(v));
-    if (!ok) problems.push(`${key}: expected ${said(wanted)}, got ${actual === undefined ? 'nothing' : said(actual)}`);
+    // When none of the keys expected is there at all (`reasons: { "only 0 …": 17 }` against other reasons), say what is there instead.
+    const missing = isObject(actual) && Object.values(actual).every((v) => v === undefined) && isObject(body?.[key]);
+    const got = actual === undefined ? 'nothing' : missing ? show(body[key]).slice(0, 300) : said(actual);
+    if (!ok) problems.push(`${key}: expected ${said(wanted)}, got ${got}`);
   }
   return { problems, seen };
 }
@@ -67,10 +70,13 @@ export function check(expectation: Expectation, status: number, body: any): { pr
 /** A history as people read it: `created → paid → cancelled`, or its options (`created → cancelled | created → paid → cancelled`). */
 const path = (v: unknown[]): string => (v.length > 0 && v.every(Array.isArray) ? v.map((o) => path(o as unknown[])).join(' | ') : v.map(show).join(' → '));
 
+/** An order's items as people read them: `2 vase, 1 book`. */
+const lines = (v: unknown[]): string => v.map((l) => (isObject(l) && 'sku' in l ? `${l.quantity ?? '?'} ${show(l.sku)}` : show(l))).join(', ');
+
 /** `answer 201, status succeeded`: an expectation or what was seen, for people. */
 export function describe(values: Record<string, unknown>): string {
   return Object.entries(values)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${k === 'history' && Array.isArray(v) ? path(v) : Array.isArray(v) ? v.map(show).join('|') : isObject(v) ? Object.entries(v).map(([ik, iv]) => `${ik} ${show(iv)}`).join(' ') : show(v)}`)
+    .map(([k, v]) => `${k} ${k === 'history' && Array.isArray(v) ? path(v) : k === 'items' && Array.isArray(v) ? lines(v) : Array.isArray(v) ? v.map(show).join('|') : isObject(v) ? Object.entries(v).map(([ik, iv]) => `${ik} ${show(iv)}`).join(' ') : show(v)}`)
     .join(', ');
 }

@@ -60,3 +60,11 @@ describe('an order history', () => {
     expect(check({ items: [{ sku: 'last-lamp', quantity: 1 }] }, 200, order).problems).toHaveLength(1);
   });
 });
+
+test('what was seen reads plainly: items as quantities, and the whole object when none of the keys expected is there', () => {
+  const order = { items: [{ sku: 'vase', quantity: 2 }, { sku: 'book', quantity: 1 }] };
+  expect(describeValues(check({ items: [{ sku: 'vase', quantity: 2 }, { sku: 'book', quantity: 1 }] }, 200, order).seen)).toBe('items 2 vase, 1 book');
+  expect(check({ reasons: { 'only 0 of lamp available, 1 asked': 17 } }, 200, { reasons: { 'reservation failed': 17 } }).problems).toEqual([
+    'reasons: expected {"only 0 of lamp available, 1 asked":17}, got {"reservation failed":17}',
+  ]);
+});
