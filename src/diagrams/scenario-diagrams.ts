@@ -56,14 +56,15 @@ function crowdDiagram(step: StepResult, recorder: Recorder, options: DiagramOpti
 }
 
 /**
- * One diagram per client action of a scenario run, drawn from its last attempt's trace; a crowd step is drawn as its
- * median order (by the client's latency when `actions` are given); invariant checks are not drawn.
+ * One diagram per client action of a scenario run, drawn from its last attempt's trace; a crowd or race step is drawn
+ * as its median order (by the client's latency when `actions` are given); invariant checks are not drawn.
  */
 export function scenarioDiagrams(result: ScenarioResult, recorder: Recorder, options: DiagramOptions = {}, actions?: ClientAction[]): ActionDiagram[] {
   return result.steps
     .filter((step) => step.action !== 'check' && step.traceIds.length > 0)
     .flatMap((step) =>
-      step.action === 'crowd'
+      // A race's orders are a crowd's: drawn as the median one.
+      step.action === 'crowd' || step.action === 'race'
         ? crowdDiagram(step, recorder, options, actions)
         : [
             {

@@ -18,7 +18,7 @@ import { placements, variantsPlaced } from '../support/transports.js';
 // `UPDATE_GOLDEN=1 npx vitest run test/e2e/scenarios.test.ts` writes the golden files anew (from the in-process broker).
 const GOLDEN = join(import.meta.dirname, '../golden');
 const update = process.env.UPDATE_GOLDEN === '1';
-const DRAWN = ['happy-path', 'insufficient-funds'];
+const DRAWN = ['happy-path', 'insufficient-funds', 'saga-delivery-fails'];
 const scenarios = await loadScenarios();
 /** The order diagram of each style's happy path in the first placement, rendered once the runs are done. */
 const orderDiagrams = new Map<string, ActionDiagram>();
@@ -87,5 +87,9 @@ test.each(variants.map((v) => v.name))('the order diagram of %s renders to an SV
 });
 
 test('the scenario files cover what the harness promises', () => {
-  expect(scenarios.map((s) => s.name).sort()).toEqual(['bad-input', 'concurrent-orders', 'happy-path', 'insufficient-funds', 'order-right-after-registration', 'told-by-push']);
+  expect(scenarios.map((s) => s.name).sort()).toEqual([
+    'bad-input', 'concurrent-orders', 'happy-path', 'insufficient-funds', 'order-right-after-registration',
+    'saga-cancel-delivering', 'saga-cancel-early', 'saga-delivery-fails', 'saga-happy-path', 'saga-last-items', 'saga-payment-fails', 'saga-reservation-fails',
+    'told-by-push',
+  ]);
 });

@@ -91,10 +91,9 @@ export class DeliveryService {
       let dispatch: Dispatch;
       if (!zone) dispatch = { ok: false, reason: `we do not deliver to ${address.city}` };
       else {
-        const pool = zone.own_couriers ? 'city = ?' : 'city IS NULL AND ? IS NOT NULL';
-        const taken = this.store
-          .sql(`UPDATE couriers SET busy_with = ? WHERE id = (SELECT id FROM couriers WHERE busy_with IS NULL AND ${pool} ORDER BY id LIMIT 1) AND busy_with IS NULL`)
-          .run(orderId, address.city);
+        // A zone with couriers of its own takes one of them; the default zones share the pool (couriers of no city).
+        const free = zone.own_couriers ? 'SELECT id FROM couriers WHERE busy_with IS NULL AND city = ? ORDER BY id LIMIT 1' : 'SELECT id FROM couriers WHERE busy_with IS NULL AND city IS NULL ORDER BY id LIMIT 1';
+        const taken = this.store.sql(`UPDATE couriers SET busy_with = ? WHERE id = (${free}) AND busy_with IS NULL`).run(orderId, ...(zone.own_couriers ? [address.city] : []));
         const courier = taken.changes === 1 ? (this.store.sql('SELECT id FROM couriers WHERE busy_with = ?').get(orderId) as { id: string }) : undefined;
         dispatch = courier ? { ok: true, courier: courier.id } : { ok: false, reason: 'no courier is free' };
       }

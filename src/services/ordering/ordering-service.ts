@@ -177,8 +177,9 @@ export class OrderingService {
    */
   settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
     return this.store.write(() => {
+      // A saga's reason is the saga's (a payment that arrives after a cancel leaves the cancel's reason as it is).
       const changed = this.store
-        .sql(`UPDATE orders SET status = ?, reason = ?, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
+        .sql(`UPDATE orders SET status = ?, reason = CASE WHEN saga IS NULL OR saga NOT IN ('cancelled', 'done') THEN CAST(? AS TEXT) ELSE reason END, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
         .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
       const order = this.get(id);
       if (changed !== 1) return { order, changed: false };

@@ -57,7 +57,8 @@ export const saga: Link<'orchestration' | 'choreography'> = {
         if (m.step === 'payment') return void (await flow.settle(m.orderId, { status: 'failed', reason: m.reason }));
         await flow.settle(m.orderId, { status: 'succeeded' });
         const upTo = m.step === 'reservation' ? 1 : 2;
-        await flow.reach(m.orderId, [...HAPPY_PATH.slice(1, upTo).map((p) => p.on), m.step === 'reservation' ? 'reservation failed' : 'delivery failed']);
+        await flow.reach(m.orderId, HAPPY_PATH.slice(1, upTo).map((p) => p.on));
+        await flow.advance(m.orderId, m.step === 'reservation' ? 'reservation failed' : 'delivery failed', m.reason);
       });
     },
     async billing(w) {
