@@ -60,6 +60,28 @@ export function sagaPartsContract(name: string, fresh: () => TestPlace): void {
       expect(stock.unbalanced()).toEqual([]);
     });
 
+    test('an undo that overtakes its step wins: a release before the reservation, a return before the delivery', () => {
+      expect(stock.release('late')).toBe(0);
+      expect(stock.reserve('late', [{ sku: 'mug', quantity: 2 }])).toEqual({ ok: false, reason: 'order cancelled' });
+      expect(item('mug')).toMatchObject({ available: 10, reserved: 0 });
+      delivery.load(['Paris'], 1);
+      expect(delivery.bringBack('late')).toBe(false);
+      expect(delivery.start('late', { city: 'Paris', street: '1 Rue' })).toEqual({ ok: false, reason: 'order cancelled' });
+      expect(delivery.busy()).toBe(0);
+      expect(stock.unbalanced()).toEqual([]);
+    });
+
+    test('a zone of its own is served only by its own couriers; the default zones share the pool', () => {
+      delivery.load(['Paris'], 1);
+      delivery.addZone('Tinytown', 1);
+      delivery.addZone('Nowhere Bay', 0);
+      expect(delivery.start('t1', { city: 'Tinytown', street: '1' })).toEqual({ ok: true, courier: 'Tinytown-courier-1' });
+      expect(delivery.start('t2', { city: 'Tinytown', street: '2' })).toEqual({ ok: false, reason: 'no courier is free' });
+      expect(delivery.start('n1', { city: 'Nowhere Bay', street: '3' })).toEqual({ ok: false, reason: 'no courier is free' });
+      expect(delivery.start('p1', { city: 'Paris', street: '4' })).toEqual({ ok: true, courier: 'courier-0001' });
+      expect(delivery.zones()).toEqual(['Nowhere Bay', 'Paris', 'Tinytown']);
+    });
+
     test('processes racing for the last items never sell one twice', async () => {
       const racers = await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', WORKER, 'reserve', JSON.stringify(at.place), 'mug', '6'], { cwd: ROOT })));
       expect(racers.reduce((n, r) => n + Number(r.stdout), 0)).toBe(10);

@@ -109,6 +109,15 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       expect(ledgerSum('u1')).toBe(1000);
     });
 
+    test('a refund that overtakes its payment (the order was cancelled meanwhile) makes the late payment take nothing', () => {
+      billing.openAccount('u1');
+      billing.deposit('u1', 1000);
+      expect(billing.refund('p3', { userId: 'u1', amountCents: 600 })).toEqual({ refunded: false, amountCents: 0 });
+      expect(billing.pay('p3', 'u1', 600)).toMatchObject({ status: 'failed', reason: 'order cancelled' });
+      expect(billing.account('u1').amountCents).toBe(1000);
+      expect(ledgerSum('u1')).toBe(1000);
+    });
+
     test('a billing database made before refunds existed gets them when it opens, its ledger kept', () => {
       const older = fresh();
       try {

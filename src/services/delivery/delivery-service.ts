@@ -100,7 +100,7 @@ export class DeliveryService {
       this.store
         .sql('INSERT INTO deliveries (order_id, city, street, courier_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, now_utc(), now_utc())')
         .run(orderId, address.city, address.street, dispatch.ok ? dispatch.courier : null, dispatch.ok ? 'delivering' : 'failed', dispatch.ok ? null : dispatch.reason);
-      this.note(dispatch.ok ? `handed to ${dispatch.courier}` : `delivery refused: ${dispatch.reason}`);
+      this.note(dispatch.ok ? 'handed to a courier' : `delivery refused: ${dispatch.reason}`);
       return dispatch;
     }
   }
