@@ -123,6 +123,7 @@ export function variantProblems(variant: Variant): { field: string; reason: stri
   }
   if (variant.saga === 'choreography') {
     if (events === 'thin') problems.push({ field: 'saga', reason: 'a choreography has no driver to ask: its events must carry the order (events: full)' });
+    if (links.payment !== 'event') problems.push({ field: 'links.payment', reason: 'in a choreography billing charges when it hears OrderCreated, so payments are events (links.payment: event)' });
     if (links.reservation || links.dispatch) problems.push({ field: `links.${links.reservation ? 'reservation' : 'dispatch'}`, reason: 'a choreography has no saga links: each service reacts to the order-status channel' });
     if (eventName(variant, 'OrderCreated') === ORDER_STATUS_CHANNEL.created) problems.push({ field: 'names.OrderCreated', reason: 'the order-status channel opens with OrderCreated: give the outcome event another name (e.g. OrderCompleted)' });
   }

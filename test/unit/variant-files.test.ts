@@ -59,7 +59,8 @@ describe('a style file of a user', () => {
     const mine = loadVariantFile(write(good));
     expect(mine).toMatchObject({ name: 'mine', commands: 'rest', links: { payment: 'rest', orderOutcome: 'event' } });
     const chart = topologyFlowchart(mine);
-    expect(chart).toContain('Order -->|"POST /payments"| Billing');
+    expect(chart).toContain('Order -->|"POST /payments, POST /payments/{id}/refund"| Billing');
+    expect(chart).toContain('Order -->|"POST /reservations, release, ship"| Stock');
     expect(chart).toContain('Identity -.->|"UserCreated"| Billing');
     expect(chart).toContain('Identity -.->|"UserCreated"| Notification');
     expect(chart).toContain('Order -.->|"OrderCreated / OrderFailed"| Notification');
@@ -85,8 +86,9 @@ describe('a style file of a user', () => {
     ['a saga link that is neither rest nor event', good.replace('  recipient: copy\n', '  recipient: copy\n  reservation: fax\n'), /: links\.reservation: /],
     ['commands over the broker with a REST saga link', good.replace('commands: rest', 'commands: broker').replace('payment: rest', 'payment: event').replace('orderOutcome: event', 'orderOutcome: event\n  dispatch: rest'), /: commands: commands over the broker need every link to be an event \(links\.dispatch is rest\)/],
     ['a choreography with thin events', good.replace('events: full', 'events: thin').replace('recipient: copy', 'recipient: rest') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: saga: a choreography has no driver to ask: its events must carry the order/],
-    ['a choreography with saga links', good.replace('  recipient: copy\n', '  recipient: copy\n  reservation: event\n') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.reservation: a choreography has no saga links/],
-    ['a choreography whose outcome event is OrderCreated', good + 'saga: choreography\n', /: names\.OrderCreated: the order-status channel opens with OrderCreated/],
+    ['a choreography with saga links', good.replace('payment: rest', 'payment: event').replace('  recipient: copy\n', '  recipient: copy\n  reservation: event\n') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.reservation: a choreography has no saga links/],
+    ['a choreography with REST payments', good + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.payment: in a choreography billing charges when it hears OrderCreated/],
+    ['a choreography whose outcome event is OrderCreated', good.replace('payment: rest', 'payment: event') + 'saga: choreography\n', /: names\.OrderCreated: the order-status channel opens with OrderCreated/],
     ['a reference flow with a hop that is not one', good + 'flows:\n  registration: [gateway calls identity]\n  order: ["Client => gateway POST /api/v1/ordering/orders"]\n', /: flows\.registration\.0: a hop such as/],
   ])('%s is refused', (_what, text, message) => {
     const file = write(text);

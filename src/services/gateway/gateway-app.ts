@@ -8,6 +8,7 @@ import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http
 import type { ServiceClient } from '../../http/service-client.js';
 import { text, validate } from '../../http/validate.js';
 import { addressSchema } from '../delivery/delivery-routes.js';
+import { isFinal } from '../ordering/ordering-service.js';
 import { orderLines } from '../stock/stock-routes.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
 import { MAX_KEY_LENGTH } from '../idempotency.js';
@@ -168,7 +169,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
           const alive = setInterval(() => res.write(': still here\n\n'), KEEP_ALIVE_MS);
           try {
             stream.send('status', publicModel.order(reply.body));
-            while (reply.body.status === 'pending' && !closed) {
+            while (!isFinal(reply.body) && !closed) {
               await new Promise<void>((resolve) => (wake = resolve));
               if (closed) break;
               reply = await readOrder(id, res).catch((error: Error) => ({ status: 502, body: { message: error.message } }));
@@ -177,7 +178,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
                 stream.send('error', { message: `the order could not be read (${reply.body?.message ?? reply.status}): poll it, or subscribe again` });
                 break;
               }
-              if (reply.body.status !== 'pending') stream.send('status', publicModel.order(reply.body));
+              if (isFinal(reply.body)) stream.send('status', publicModel.order(reply.body));
             }
           } finally {
             clearInterval(alive);

@@ -19,7 +19,7 @@ export const payment: Link<'rest' | 'event'> = {
         throw upstreamError('billing', answer);
       };
       // The saga's refund: through the outbox, made again until billing answers (billing refunds a payment once).
-      w.relay.order.call('RefundDue', (o: Order) => ({ to: 'billing', method: 'POST', path: `/payments/${o.id}/refund`, body: { userId: o.userId, amountCents: o.priceCents } }));
+      if (w.variant.saga !== 'choreography') w.relay.order.call('RefundDue', (o: Order) => ({ to: 'billing', method: 'POST', path: `/payments/${o.id}/refund`, body: { userId: o.userId, amountCents: o.priceCents } }));
     },
   },
   event: {
@@ -40,7 +40,8 @@ export const payment: Link<'rest' | 'event'> = {
       const style = w.variant.events;
       // A choreography's saga is paid when billing hears OrderCreated on the order-status channel, not asked here.
       for (const placed of w.variant.saga === 'choreography' ? ['OrderPlaced'] : ['OrderPlaced', 'SagaCreated']) w.relay.order.route(placed, (order: Order) => events.paymentRequest(style, order));
-      w.relay.order.route('RefundDue', (o: Order) => ({ type: 'RefundPayment', data: style === 'thin' ? { paymentId: o.id } : { paymentId: o.id, userId: o.userId, amountCents: o.priceCents } }));
+      // In a choreography billing refunds when it hears OrderCancelled: nobody asks it to.
+      if (w.variant.saga !== 'choreography') w.relay.order.route('RefundDue', (o: Order) => ({ type: 'RefundPayment', data: style === 'thin' ? { paymentId: o.id } : { paymentId: o.id, userId: o.userId, amountCents: o.priceCents } }));
       const succeeded = eventName(w.variant, 'PaymentCreated');
       await w.bus.order.subscribe([succeeded, eventName(w.variant, 'PaymentFailed')], async (e: PaymentSettled, delivery) => {
         const outcome = delivery.type === succeeded ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
