@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { benchCommand } from './bench.js';
 import { reportError } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
+import { evidenceCommand } from './evidence.js';
 import { parkedCommand } from './parked.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(scenariosCommand())
     .addCommand(diagramCommand())
     .addCommand(benchCommand())
+    .addCommand(evidenceCommand())
     .addCommand(walkCommand())
     .addCommand(parkedCommand())
     .addCommand(variantsCommand())

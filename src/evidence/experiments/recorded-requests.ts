@@ -1,0 +1,75 @@
+import { median } from '../../core/stats.js';
+import { ApiClient } from '../../scenarios/api-client.js';
+import { customersWithMoney, placeOrder } from '../customers.js';
+import { checkpoint, withSystem, type Experiment } from '../experiment.js';
+import { meanOf, shareOf, traceCounts, type TraceCounts } from '../trace-figures.js';
+
+const MEASURES = [
+  { id: 'definiteShare', label: 'orders answered with their outcome (201/422)', unit: 'share', how: 'answers 201 or 422 over all order answers (the rest are 202: the outcome comes later)' },
+  { id: 'hopsPerOrder', label: 'hops per order', unit: 'hops', how: 'HTTP exchanges, messages put on the broker and deliveries in an order\'s trace' },
+  { id: 'messagesPerOrder', label: 'messages per order', unit: 'messages', how: 'messages put on the broker in an order\'s trace' },
+  { id: 'participantsPerOrder', label: 'services an order touches', unit: 'services', how: 'distinct services (gateway included) in an order\'s trace' },
+  { id: 'restBetweenPerOrder', label: 'REST calls between services per order', unit: 'calls', how: 'HTTP requests whose caller and callee are both services behind the gateway, per order' },
+  { id: 'restBetweenPerRegistration', label: 'REST calls between services per registration', unit: 'calls', how: 'the same, per registration' },
+  { id: 'billingCallsPerOrder', label: 'REST calls billing makes per order', unit: 'calls', how: 'HTTP requests from billing to any service, per order' },
+  { id: 'readsPerRequest', label: 'reads of other services per request', unit: 'reads', how: 'GET requests a service (the gateway included) made to another, per registration or order' },
+  { id: 'correlationPerRequest', label: 'replies the gateway matched by correlation id, per request', unit: 'replies', how: 'deliveries to the gateway that resume a waiting request, per registration or order: each is a correlation entry the gateway held while the client waited' },
+  { id: 'gatewayMessagesPerOrder', label: 'messages the gateway sends or receives per order', unit: 'messages', how: 'messages the gateway put on the broker or had delivered, per order' },
+  { id: 'waitedHops', label: 'service hops the answer waits through', unit: 'hops', how: 'requests and deliveries handled by a service behind the gateway that ended before the client\'s answer, per order' },
+  { id: 'deliveriesBeforeAnswer', label: 'broker deliveries before the answer', unit: 'deliveries', how: 'deliveries that ended before the client\'s answer, per order' },
+  { id: 'afterAnswerShare', label: 'hops after the answer', unit: 'share', how: 'hops of an order (local work left out) that ended after the client had its answer, over all its hops' },
+  { id: 'brokeredShare', label: 'hand-overs through the broker', unit: 'share', how: 'deliveries to services behind the gateway over those plus REST requests to them, in registrations and orders' },
+  { id: 'copiesPerRegistration', label: 'copies of a user kept per registration', unit: 'copies', how: 'local notes "profile copied" (a service storing another\'s data) per registration' },
+  { id: 'restPeers', label: 'REST caller→callee pairs between services', unit: 'pairs', how: 'distinct caller→callee pairs of REST calls between services behind the gateway, over every registration and order: the addresses services must know' },
+  { id: 'orderAnswerMs', label: 'order answer p50', unit: 'ms', how: 'median time from the order request reaching the gateway to its answer, from the recording' },
+] as const;
+
+const perRequest = (all: TraceCounts[], pick: (c: TraceCounts) => number) => meanOf(all, pick);
+
+/** One request at a time, recorded: what a registration and an order cause in each style. */
+export const recordedRequests: Experiment = {
+  id: 'recorded-requests',
+  title: 'Registrations and orders, recorded hop by hop',
+  how: (s) =>
+    `On a fresh system, ${s.orders} customers register one after another and each places one order of 1.00 (with money enough), one at a time, with nothing slowed or stopped. Every HTTP exchange and message is recorded; the figures are counted from each request's trace.`,
+  measures: () => [...MEASURES],
+  async run(context) {
+    return withSystem(context, async (system) => {
+      const api = new ApiClient(system.gatewayUrl);
+      const customers = await customersWithMoney(system, api, context.settings.orders);
+      checkpoint(context);
+      const orders = [];
+      for (const customer of customers) orders.push(await placeOrder(api, customer));
+      await system.settle();
+      const counts = (traceIds: string[]) => traceIds.map((id) => traceCounts(system.recorder.trace(id))).filter((c) => c !== undefined);
+      const ordered = counts(orders.map((o) => o.traceId));
+      const registered = counts(customers.map((c) => c.registration.traceId));
+      const both = [...ordered, ...registered];
+      const brokered = both.reduce((n, c) => n + c.brokered, 0);
+      const called = both.reduce((n, c) => n + c.called, 0);
+      const hops = ordered.reduce((n, c) => n + c.hops - 1, 0);
+      const pairs = [...new Set(both.flatMap((c) => c.restPairs))].sort();
+      const figures: Record<string, number> = {
+        definiteShare: shareOf(orders, (o) => o.status === 201 || o.status === 422),
+        hopsPerOrder: meanOf(ordered, (c) => c.hops),
+        messagesPerOrder: meanOf(ordered, (c) => c.messages),
+        participantsPerOrder: meanOf(ordered, (c) => c.participants),
+        restBetweenPerOrder: meanOf(ordered, (c) => c.restBetweenServices),
+        restBetweenPerRegistration: meanOf(registered, (c) => c.restBetweenServices),
+        billingCallsPerOrder: meanOf(ordered, (c) => c.billingCalls),
+        readsPerRequest: perRequest(both, (c) => c.reads),
+        correlationPerRequest: perRequest(both, (c) => c.correlationWaits),
+        gatewayMessagesPerOrder: meanOf(ordered, (c) => c.gatewayMessages),
+        waitedHops: meanOf(ordered, (c) => c.waitedHops),
+        deliveriesBeforeAnswer: meanOf(ordered, (c) => c.deliveriesBeforeAnswer),
+        afterAnswerShare: hops ? ordered.reduce((n, c) => n + c.afterAnswer, 0) / hops : 0,
+        brokeredShare: brokered + called ? brokered / (brokered + called) : 0,
+        copiesPerRegistration: meanOf(registered, (c) => c.copies),
+        restPeers: pairs.length,
+        orderAnswerMs: median(ordered.map((c) => c.answerMs)),
+      };
+      const samples = Object.fromEntries(MEASURES.map((m) => [m.id, m.id.includes('Registration') ? registered.length : m.id.includes('Request') || m.id === 'brokeredShare' || m.id === 'restPeers' ? both.length : ordered.length]));
+      return { figures, samples, notes: { restPeers: pairs.length ? pairs.join(', ') : 'none' } };
+    });
+  },
+};

@@ -1,0 +1,84 @@
+import { describe, expect, test } from 'vitest';
+import { wrap } from '../../src/evidence/evidence-charts.js';
+import { declarationLines } from '../../src/evidence/experiments/declaration.js';
+import { slope } from '../../src/evidence/experiments/per-hop-latency.js';
+import { traceCounts } from '../../src/evidence/trace-figures.js';
+import type { Hop } from '../../src/tracing/recorder.js';
+
+let t = 0;
+const hop = (kind: Hop['kind'], from: string, to: string, label: string, start: number, end: number, extra: Partial<Hop> = {}): Hop => ({
+  spanId: `s${t++}`,
+  traceId: 'trace',
+  kind,
+  from,
+  to,
+  label,
+  outcome: 'ok',
+  start,
+  end,
+  ...extra,
+});
+
+describe('what a recorded request caused', () => {
+  test('an order of the event-notification kind: broker trips, a callback, a correlated reply, work after the answer', () => {
+    const trace = [
+      hop('http', 'Client', 'gateway', 'POST /api/v1/ordering/orders', 0, 20, { status: 201 }),
+      hop('publish', 'gateway', 'Broker', 'CreateOrder', 1, 2),
+      hop('consume', 'Broker', 'order', 'CreateOrder', 2, 4),
+      hop('local', 'order', 'order', 'order pending', 3, 3),
+      hop('publish', 'order', 'Broker', 'PaymentRequired', 4, 5),
+      hop('consume', 'Broker', 'billing', 'PaymentRequired', 5, 10),
+      hop('http', 'billing', 'order', 'GET /orders/{id}', 6, 8, { status: 200 }),
+      hop('local', 'order', 'order', 'order pending → succeeded', 12, 12),
+      hop('consume', 'Broker', 'gateway', 'OrderCreated', 18, 19, { resumes: 'x' }),
+      hop('consume', 'Broker', 'notification', 'OrderCreated', 18, 25),
+      hop('http', 'notification', 'identity', 'GET /users/{id}', 21, 24, { status: 200 }),
+    ];
+    expect(traceCounts(trace)).toMatchObject({
+      http: 3,
+      messages: 2,
+      hops: 9,
+      restBetweenServices: 2,
+      reads: 2,
+      participants: 5,
+      correlationWaits: 1,
+      gatewayMessages: 2,
+      waitedHops: 3,
+      deliveriesBeforeAnswer: 3,
+      afterAnswer: 2,
+      brokered: 3,
+      called: 2,
+      billingCalls: 1,
+      copies: 0,
+      restPairs: ['billing→order', 'notification→identity'],
+      status: 201,
+      answerMs: 20,
+      toFinalMs: 12,
+    });
+  });
+  test('a registration answered before its account was opened, with a copy kept', () => {
+    const trace = [
+      hop('http', 'Client', 'gateway', 'POST /api/v1/identity/register', 0, 10, { status: 201 }),
+      hop('http', 'gateway', 'identity', 'POST /register', 1, 9, { status: 201 }),
+      hop('local', 'billing', 'billing', 'account opened', 14, 14),
+      hop('local', 'notification', 'notification', 'profile copied', 13, 13),
+    ];
+    expect(traceCounts(trace)).toMatchObject({ accountAfterAnswerMs: 4, copies: 1, restBetweenServices: 0, called: 1, afterAnswer: 0 });
+  });
+  test('a trace no client started counts nothing', () => {
+    expect(traceCounts([hop('local', 'order', 'order', 'recovery', 0, 0)])).toBeUndefined();
+  });
+});
+
+test('the slope of a line, and none without two distinct x', () => {
+  expect(slope([{ x: 0, y: 10 }, { x: 20, y: 90 }, { x: 40, y: 170 }])).toBe(4);
+  expect(slope([{ x: 5, y: 1 }, { x: 5, y: 3 }])).toBe(0);
+});
+
+test('a style file declares its lines before the flows, comments and blank lines left out', () => {
+  expect(declarationLines('# a style\nname: x   # its name\n\nlinks:\n  payment: rest\nflows:\n  order:\n    - a\n')).toBe(3);
+});
+
+test('chart titles wrap at spaces', () => {
+  expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+});
