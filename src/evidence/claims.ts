@@ -200,8 +200,8 @@ export const CLAIMS: Claim[] = [
     style: 'sync-billing',
     documents: ['004'],
     text: 'Notifications never block the order; the balance is checked at once, so the client gets a definite answer.',
-    experiments: ['notification-faults', 'recorded-requests'],
-    figures: ['notificationDelayMs', 'notificationDownFailShare', 'definiteShare'],
+    experiments: ['notification-faults', 'recorded-requests', 'learning-the-outcome'],
+    figures: ['notificationDelayMs', 'notificationDownFailShare', 'definiteShare', 'refusedAtOnceShare'],
     chart: { kind: 'bars', figures: ['baseAnswerMs', 'slowNotificationAnswerMs', 'notificationDownAnswerMs'], yTitle: 'order answer p50 (ms)' },
   },
   {

@@ -74,6 +74,7 @@ const neverBlocks = onAll(
   ([d, f], i) => d < T.unaffected * i.settings.slowMs && f === 0,
   ([d, f], i) => `${d === undefined ? '?' : slowPart(i.settings.slowMs)(d)} added, ${f === undefined ? '?' : pct(f)} failed`,
 );
+const refusedAtOnce = on('refusedAtOnceShare', `at least ${pct(T.most)} of orders beyond the balance are refused in the answer (422: the balance was checked at once)`, 'refused at once:', (v) => v >= T.most, pct);
 const moreInfrastructure = onAll(
   ['restBetweenPerOrder', 'messagesPerOrder'],
   'an order uses both REST calls between services and a broker (more infrastructure)',
@@ -125,7 +126,7 @@ export const RULES: Record<string, Rule> = {
   Y2: { conditions: [answeredLater, learnsLater] },
   Y3: { conditions: [billingCallsNobody] },
   Y4: { conditions: [...account, copies] },
-  S1: { conditions: [neverBlocks, definite] },
+  S1: { conditions: [neverBlocks, definite, refusedAtOnce] },
   S2: { conditions: [billingDownFails(T.most), moreInfrastructure] },
   G1: { conditions: [sagaBrokered, scales('scaleRatio')] },
   G2: { conditions: [sagaNoPeers] },

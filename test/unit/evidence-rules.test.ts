@@ -121,11 +121,12 @@ describe('each rule on both sides of its thresholds', () => {
     expect(kind('Y2', { definiteShare: 0, readsToLearn: 0, pushAvailable: 1 })).toBe('holds');
     expect(kind('Y2', { definiteShare: 1, readsToLearn: 0, pushAvailable: 0 })).toBe('does-not-hold');
   });
-  test('S1: notification never blocks, and a definite answer', () => {
+  test('S1: notification never blocks, a definite answer, an order beyond the balance refused at once', () => {
     const limit = T.unaffected * 200;
-    expect(kind('S1', { notificationDelayMs: below(limit), notificationDownFailShare: 0, definiteShare: T.most })).toBe('holds');
-    expect(kind('S1', { notificationDelayMs: limit, notificationDownFailShare: 0, definiteShare: 1 })).toBe('holds-only-when');
-    expect(kind('S1', { notificationDelayMs: 1, notificationDownFailShare: 0.1, definiteShare: below(T.most) })).toBe('does-not-hold');
+    expect(kind('S1', { notificationDelayMs: below(limit), notificationDownFailShare: 0, definiteShare: T.most, refusedAtOnceShare: T.most })).toBe('holds');
+    expect(kind('S1', { notificationDelayMs: limit, notificationDownFailShare: 0, definiteShare: 1, refusedAtOnceShare: 1 })).toBe('holds-only-when');
+    expect(kind('S1', { notificationDelayMs: 1, notificationDownFailShare: 0, definiteShare: 1, refusedAtOnceShare: below(T.most) })).toBe('holds-only-when');
+    expect(kind('S1', { notificationDelayMs: 1, notificationDownFailShare: 0.1, definiteShare: below(T.most), refusedAtOnceShare: 0 })).toBe('does-not-hold');
   });
   test('S2: the order fails without billing, and more infrastructure', () => {
     expect(kind('S2', { billingDownFailedShare: T.most, restBetweenPerOrder: 1, messagesPerOrder: 1 })).toBe('holds');

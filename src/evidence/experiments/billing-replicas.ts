@@ -8,6 +8,8 @@ import { checkpoint, ExperimentError, type Experiment } from '../experiment.js';
 export const REPLICAS = [1, 2, 3] as const;
 const CONNECTIONS = 16;
 const CUSTOMERS = 16;
+/** Seconds of the same load before each measurement, not counted: processes just started are slow at first. */
+const WARMUP_SECONDS = 1;
 /** The figure id of orders/s with `n` billing processes. */
 export const ordersWith = (n: number) => `ordersPerSecond@billing×${n}`;
 
@@ -16,7 +18,7 @@ export const billingReplicas: Experiment = {
   id: 'billing-replicas',
   title: 'Orders per second with more billing instances',
   how: (s) =>
-    `Each style runs with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing's port and queues; each is loaded for ${s.scaleSeconds} s in a closed loop (the bench's autocannon load: ${CONNECTIONS} connections, ${CUSTOMERS} customers, recording off), and its accepted orders/s counted. All processes share this machine's cores.`,
+    `Each style runs with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing's port and queues; each is loaded for ${WARMUP_SECONDS} s (not counted), then ${s.scaleSeconds} s in a closed loop (the bench's autocannon load: ${CONNECTIONS} connections, ${CUSTOMERS} customers, recording off), and its accepted orders/s counted. All processes share this machine's cores.`,
   skipped: (s) => (s.processes ? undefined : 'not run: it needs one OS process per service (--processes, with --broker for the styles with events); in one process there is no instance to add'),
   measures: () => [
     ...REPLICAS.map((n) => ({ id: ordersWith(n), label: `accepted orders/s, billing ×${n}`, unit: 'orders/s', how: `2xx answers per second under a closed loop with ${n} billing process${n > 1 ? 'es' : ''}` })),
@@ -31,7 +33,9 @@ export const billingReplicas: Experiment = {
       checkpoint(context);
       const sut = await startSut({ kind: 'variant', variant: variantRef(context.variant), broker, tracing: false, processes: { replicas: { billing } } }, CUSTOMERS, context.track);
       try {
-        const load = await runClosedLoop(sut.url, sut.path, sut.users, { connections: CONNECTIONS, durationSeconds: context.settings.scaleSeconds, signal: context.signal }, () => {});
+        const loop = (durationSeconds: number) => runClosedLoop(sut.url, sut.path, sut.users, { connections: CONNECTIONS, durationSeconds, signal: context.signal }, () => {});
+        await loop(WARMUP_SECONDS);
+        const load = await loop(context.settings.scaleSeconds);
         figures[ordersWith(billing)] = load.acceptedPerSecond;
         samples[ordersWith(billing)] = load.samples;
       } finally {

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
+import { figureOf } from '../../src/evidence/conditions.js';
+import { ruleInput } from '../../src/evidence/evidence-judge.js';
+import { evidenceSchema } from '../../src/evidence/evidence-schema.js';
+import { judge } from '../../src/evidence/rules.js';
+import { cli, privateTmp, startCli } from '../support/cli.js';
+
+const reportDir = (stderr: string) => /Report: (\S+)evidence\.html/.exec(stderr)![1];
+const TINY = ['--repeat=1', '--orders=3', '--latency-steps=0,10', '--slow-ms=100', '--sagas=1', '--client-seconds=0.5', '--reply-timeout=1'];
+
+test('a short evidence run on two styles: its JSON fits the schema, its verdicts follow from its figures, its page draws every chart', async () => {
+  const tmp = privateTmp();
+  const reports = privateTmp();
+  const { code, stdout, stderr } = await cli(['evidence', '--variants=http,hybrid', ...TINY, '--report-dir', reports, '--json'], { TMPDIR: tmp }, 180_000);
+  expect(stderr).not.toContain('orderctl:');
+  expect(code).toBe(0);
+  const report = evidenceSchema.parse(JSON.parse(stdout));
+  const dir = reportDir(stderr);
+  expect(evidenceSchema.parse(JSON.parse(readFileSync(join(dir, 'evidence.json'), 'utf8')))).toEqual(report);
+  const jsonSchema = JSON.parse(readFileSync(join(dir, 'evidence.schema.json'), 'utf8'));
+  expect(jsonSchema.$schema).toContain('json-schema.org');
+  expect(Object.keys(jsonSchema.properties)).toEqual(expect.arrayContaining(['claims', 'experiments', 'settings']));
+  expect(readdirSync(tmp)).toEqual([]);
+
+  expect(report.styles.map((s) => s.name)).toEqual(['http', 'hybrid']);
+  expect(report.claims.map((c) => c.id)).toEqual(['H1', 'H2', 'H3', 'H4', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'C1', 'C2', 'C3', 'C4', 'C5', 'Y1', 'Y2', 'Y3', 'Y4', 'S1', 'S2', 'G1', 'G2']);
+  for (const experiment of report.experiments) {
+    if (experiment.id === 'billing-replicas') {
+      expect(experiment.skipped).toMatch(/^not run: it needs one OS process per service/);
+      expect(experiment.results).toEqual([]);
+      continue;
+    }
+    expect(experiment.results.map((r) => r.style)).toEqual(['http', 'hybrid']);
+    for (const result of experiment.results) {
+      expect(result.repeats).toHaveLength(1);
+      for (const measure of experiment.measures) if (result.figures[measure.id]) expect(result.figures[measure.id].n).toBe(1);
+    }
+  }
+
+  // Every verdict, re-derived from the figures in the JSON by the rules the report states.
+  for (const claim of report.claims) {
+    for (const { style, verdict } of claim.perStyle) expect(judge(claim.id, ruleInput(report, style))).toEqual(verdict);
+    const own = claim.perStyle.find((p) => p.style === claim.style);
+    expect(claim.verdict).toEqual(own ? own.verdict : { kind: 'not-judged', text: expect.stringContaining(`${claim.style} was not among the chosen styles`) });
+    expect(claim.chart).toBe(`claim-${claim.id}`);
+  }
+  // The one-figure rules, by hand: C2 (no reads), C3 (a copy per registration), G2 (no caller→callee pair in the saga), Y3 (billing calls nobody).
+  const byHand: Record<string, (f: (id: string) => number | undefined) => boolean> = {
+    C2: (f) => f('readsPerRequest') === 0,
+    C3: (f) => f('copiesPerRegistration')! >= 1,
+    G2: (f) => f('sagaRestPeers') === 0,
+    Y3: (f) => f('billingCallsPerOrder') === 0,
+  };
+  for (const [id, holds] of Object.entries(byHand)) {
+    for (const { style, verdict } of report.claims.find((c) => c.id === id)!.perStyle) {
+      const figures = ruleInput(report, style).own;
+      expect(verdict.kind).toBe(holds((m) => figureOf(figures, m)) ? 'holds' : 'does-not-hold');
+    }
+  }
+  // What every run of these two styles shows, whatever the machine: http answers with the outcome, hybrid with 202.
+  const f = (style: string, id: string) => figureOf(ruleInput(report, style).own, id);
+  expect([f('http', 'definiteShare'), f('hybrid', 'definiteShare')]).toEqual([1, 0]);
+  expect([f('http', 'messagesPerOrder'), f('hybrid', 'correlationPerRequest')]).toEqual([0, 0]);
+
+  const markdown = readFileSync(join(dir, 'evidence.md'), 'utf8');
+  expect(markdown).toContain('## Verdicts');
+  expect(markdown).toContain('not run: it needs one OS process per service');
+  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(pathToFileURL(join(dir, 'evidence.html')).href, { waitUntil: 'load' });
+    const charts = await page.$$eval('figure.chart img', (imgs) => imgs.map((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 100; }));
+    expect(charts).toEqual(report.claims.map(() => true));
+    expect(await page.$$eval('.verdict', (v) => v.length)).toBe(report.claims.length);
+    expect(await page.textContent('body')).toContain('How a verdict is reached');
+  } finally {
+    await browser.close();
+  }
+  rmSync(tmp, { recursive: true });
+  rmSync(reports, { recursive: true });
+}, 240_000);
+
+test('SIGINT during an experiment stops the systems, removes their temporary data and exits 130', async () => {
+  const tmp = privateTmp();
+  const reports = privateTmp();
+  const run = startCli(['evidence', '--variants=hybrid', ...TINY, '--report-dir', reports], { TMPDIR: tmp });
+  let progress = '';
+  run.child.stderr!.on('data', (d) => (progress += d));
+  const deadline = Date.now() + 60_000;
+  while (!progress.includes('✓ hybrid · Registrations and orders') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  run.child.kill('SIGINT');
+  const { code, stderr } = await run.done;
+  expect(code).toBe(130);
+  expect(stderr).toContain('SIGINT: shutting down');
+  expect(stderr).not.toMatch(/orderctl:|at .*\.js:\d+/);
+  expect(readdirSync(tmp)).toEqual([]);
+  expect(readdirSync(reports)).toEqual([]);
+  rmSync(tmp, { recursive: true });
+  rmSync(reports, { recursive: true });
+}, 120_000);
+
+test('bad evidence options are refused in one line with exit 2', async () => {
+  for (const bad of [['--repeat=0'], ['--latency-steps=0'], ['--orders=x'], ['--variants=nope']]) {
+    const { code, stderr } = await cli(['evidence', ...bad]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(stderr.includes('run with --help') ? 2 : 1);
+  }
+});
