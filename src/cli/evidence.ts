@@ -73,6 +73,7 @@ function verdictTable(report: EvidenceReport): string {
   );
 }
 
+/** `orderctl evidence`: every claim tried on every chosen style, and judged by its rule. */
 export function evidenceCommand(): Command {
   return new Command('evidence')
     .description("try each claim the design documents make about the styles, by an experiment run on every chosen style, and judge it by a stated rule")

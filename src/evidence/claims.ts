@@ -1,5 +1,6 @@
 /** The design documents claims come from, by their numbers. */
 export const DOCUMENTS = ['000', '001', '002', '003', '004'] as const;
+/** A design document's number. */
 export type DocumentId = (typeof DOCUMENTS)[number];
 
 /** What a claim's chart draws: bars of some figures per style (one unit), or the answer against latency added per hop. */

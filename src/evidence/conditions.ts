@@ -29,7 +29,9 @@ export function figureOf(style: StyleFigures, id: string): number | undefined {
 }
 
 const own = (input: RuleInput, id: string) => figureOf(input.own, id);
+/** `85%`: a share for people. */
 export const pct = (share: number) => `${Math.round(share * 100)}%`;
+/** `3`, `4.61`, `182`: a figure for people. */
 export const num = (n: number) => (Number.isInteger(n) ? String(n) : Math.abs(n) >= 10 ? n.toFixed(0) : n.toFixed(2));
 const shown = (input: RuleInput, id: string, label: string, format: (n: number) => string) => {
   const value = own(input, id);

@@ -2,29 +2,28 @@ import { median } from '../../core/stats.js';
 import { ApiClient } from '../../scenarios/api-client.js';
 import { customersWithMoney, placeOrder } from '../customers.js';
 import { checkpoint, withSystem, type Experiment } from '../experiment.js';
-import { meanOf, shareOf, traceCounts, type TraceCounts } from '../trace-figures.js';
+import { meanOf, shareOf, traceCounts } from '../trace-figures.js';
 
 const MEASURES = [
-  { id: 'definiteShare', label: 'orders answered with their outcome (201/422)', unit: 'share', how: 'answers 201 or 422 over all order answers (the rest are 202: the outcome comes later)' },
-  { id: 'hopsPerOrder', label: 'hops per order', unit: 'hops', how: 'HTTP exchanges, messages put on the broker and deliveries in an order\'s trace' },
-  { id: 'messagesPerOrder', label: 'messages per order', unit: 'messages', how: 'messages put on the broker in an order\'s trace' },
-  { id: 'participantsPerOrder', label: 'services an order touches', unit: 'services', how: 'distinct services (gateway included) in an order\'s trace' },
-  { id: 'restBetweenPerOrder', label: 'REST calls between services per order', unit: 'calls', how: 'HTTP requests whose caller and callee are both services behind the gateway, per order' },
-  { id: 'restBetweenPerRegistration', label: 'REST calls between services per registration', unit: 'calls', how: 'the same, per registration' },
-  { id: 'billingCallsPerOrder', label: 'REST calls billing makes per order', unit: 'calls', how: 'HTTP requests from billing to any service, per order' },
-  { id: 'readsPerRequest', label: 'reads of other services per request', unit: 'reads', how: 'GET requests a service (the gateway included) made to another, per registration or order' },
-  { id: 'correlationPerRequest', label: 'replies the gateway matched by correlation id, per request', unit: 'replies', how: 'deliveries to the gateway that resume a waiting request, per registration or order: each is a correlation entry the gateway held while the client waited' },
-  { id: 'gatewayMessagesPerOrder', label: 'messages the gateway sends or receives per order', unit: 'messages', how: 'messages the gateway put on the broker or had delivered, per order' },
-  { id: 'waitedHops', label: 'service hops the answer waits through', unit: 'hops', how: 'requests and deliveries handled by a service behind the gateway that ended before the client\'s answer, per order' },
-  { id: 'deliveriesBeforeAnswer', label: 'broker deliveries before the answer', unit: 'deliveries', how: 'deliveries that ended before the client\'s answer, per order' },
-  { id: 'afterAnswerShare', label: 'hops after the answer', unit: 'share', how: 'hops of an order (local work left out) that ended after the client had its answer, over all its hops' },
-  { id: 'brokeredShare', label: 'hand-overs through the broker', unit: 'share', how: 'deliveries to services behind the gateway over those plus REST requests to them, in registrations and orders' },
-  { id: 'copiesPerRegistration', label: 'copies of a user kept per registration', unit: 'copies', how: 'local notes "profile copied" (a service storing another\'s data) per registration' },
-  { id: 'restPeers', label: 'REST caller→callee pairs between services', unit: 'pairs', how: 'distinct caller→callee pairs of REST calls between services behind the gateway, over every registration and order: the addresses services must know' },
-  { id: 'orderAnswerMs', label: 'order answer p50', unit: 'ms', how: 'median time from the order request reaching the gateway to its answer, from the recording' },
+  { id: 'definiteShare', of: 'orders', label: 'orders answered with their outcome (201/422)', unit: 'share', how: 'answers 201 or 422 over all order answers (the rest are 202: the outcome comes later)' },
+  { id: 'hopsPerOrder', of: 'orders', label: 'hops per order', unit: 'hops', how: 'HTTP exchanges, messages put on the broker and deliveries in an order\'s trace' },
+  { id: 'messagesPerOrder', of: 'orders', label: 'messages per order', unit: 'messages', how: 'messages put on the broker in an order\'s trace' },
+  { id: 'participantsPerOrder', of: 'orders', label: 'services an order touches', unit: 'services', how: 'distinct services (gateway included) in an order\'s trace' },
+  { id: 'restBetweenPerOrder', of: 'orders', label: 'REST calls between services per order', unit: 'calls', how: 'HTTP requests whose caller and callee are both services behind the gateway, per order' },
+  { id: 'restBetweenPerRegistration', of: 'registrations', label: 'REST calls between services per registration', unit: 'calls', how: 'the same, per registration' },
+  { id: 'billingCallsPerOrder', of: 'orders', label: 'REST calls billing makes per order', unit: 'calls', how: 'HTTP requests from billing to any service, per order' },
+  { id: 'readsPerRequest', of: 'both', label: 'reads of other services per request', unit: 'reads', how: 'GET requests a service (the gateway included) made to another, per registration or order' },
+  { id: 'correlationPerRequest', of: 'both', label: 'replies the gateway matched by correlation id, per request', unit: 'replies', how: 'deliveries to the gateway that resume a waiting request, per registration or order: each is a correlation entry the gateway held while the client waited' },
+  { id: 'gatewayMessagesPerOrder', of: 'orders', label: 'messages the gateway sends or receives per order', unit: 'messages', how: 'messages the gateway put on the broker or had delivered, per order' },
+  { id: 'waitedHops', of: 'orders', label: 'service hops the answer waits through', unit: 'hops', how: 'requests and deliveries handled by a service behind the gateway that ended before the client\'s answer, per order' },
+  { id: 'deliveriesBeforeAnswer', of: 'orders', label: 'broker deliveries before the answer', unit: 'deliveries', how: 'deliveries that ended before the client\'s answer, per order' },
+  { id: 'afterAnswerShare', of: 'orders', label: 'hops after the answer', unit: 'share', how: 'hops of an order (local work left out) that ended after the client had its answer, over all its hops' },
+  { id: 'brokeredShare', of: 'both', label: 'hand-overs through the broker', unit: 'share', how: 'deliveries to services behind the gateway over those plus REST requests to them, in registrations and orders' },
+  { id: 'copiesPerRegistration', of: 'registrations', label: 'copies of a user kept per registration', unit: 'copies', how: 'local notes "profile copied" (a service storing another\'s data) per registration' },
+  { id: 'restPeers', of: 'both', label: 'REST caller→callee pairs between services', unit: 'pairs', how: 'distinct caller→callee pairs of REST calls between services behind the gateway, over every registration and order: the addresses services must know' },
+  { id: 'orderAnswerMs', of: 'orders', label: 'order answer p50', unit: 'ms', how: 'median time from the order request reaching the gateway to its answer, from the recording' },
 ] as const;
 
-const perRequest = (all: TraceCounts[], pick: (c: TraceCounts) => number) => meanOf(all, pick);
 
 /** One request at a time, recorded: what a registration and an order cause in each style. */
 export const recordedRequests: Experiment = {
@@ -32,7 +31,7 @@ export const recordedRequests: Experiment = {
   title: 'Registrations and orders, recorded hop by hop',
   how: (s) =>
     `On a fresh system, ${s.orders} customers register one after another and each places one order of 1.00 (with money enough), one at a time, with nothing slowed or stopped. Every HTTP exchange and message is recorded; the figures are counted from each request's trace.`,
-  measures: () => [...MEASURES],
+  measures: () => MEASURES.map(({ of: _of, ...m }) => m),
   async run(context) {
     return withSystem(context, async (system) => {
       const api = new ApiClient(system.gatewayUrl);
@@ -57,8 +56,8 @@ export const recordedRequests: Experiment = {
         restBetweenPerOrder: meanOf(ordered, (c) => c.restBetweenServices),
         restBetweenPerRegistration: meanOf(registered, (c) => c.restBetweenServices),
         billingCallsPerOrder: meanOf(ordered, (c) => c.billingCalls),
-        readsPerRequest: perRequest(both, (c) => c.reads),
-        correlationPerRequest: perRequest(both, (c) => c.correlationWaits),
+        readsPerRequest: meanOf(both, (c) => c.reads),
+        correlationPerRequest: meanOf(both, (c) => c.correlationWaits),
         gatewayMessagesPerOrder: meanOf(ordered, (c) => c.gatewayMessages),
         waitedHops: meanOf(ordered, (c) => c.waitedHops),
         deliveriesBeforeAnswer: meanOf(ordered, (c) => c.deliveriesBeforeAnswer),
@@ -68,7 +67,8 @@ export const recordedRequests: Experiment = {
         restPeers: pairs.length,
         orderAnswerMs: median(ordered.map((c) => c.answerMs)),
       };
-      const samples = Object.fromEntries(MEASURES.map((m) => [m.id, m.id.includes('Registration') ? registered.length : m.id.includes('Request') || m.id === 'brokeredShare' || m.id === 'restPeers' ? both.length : ordered.length]));
+      const counted = { orders: ordered.length, registrations: registered.length, both: both.length };
+      const samples = Object.fromEntries(MEASURES.map((m) => [m.id, counted[m.of]]));
       return { figures, samples, notes: { restPeers: pairs.length ? pairs.join(', ') : 'none' } };
     });
   },
