@@ -158,6 +158,7 @@ export class AmqpTransport implements Transport {
   private unconfirmed = 0;
   private closing?: Promise<void>;
   private lost = false;
+  private severed = false;
   private lease?: NodeJS.Timeout;
   private deleteOnClose = false;
   private readonly watchers = new Set<(change: BrokerChange) => void>();
@@ -333,10 +334,28 @@ export class AmqpTransport implements Transport {
     }
   }
 
+  /**
+   * Drops the connection as a network cut would (its socket destroyed: RabbitMQ hands back what was
+   * unacked) and refuses every reconnection until `mend()`: publishes wait for the connection as they
+   * do for a lost one, and the reconnection that follows is the ordinary one, with its backoff.
+   */
+  sever(): void {
+    this.severed = true;
+    const model = this.link?.model as { connection?: { stream?: { destroy(error: Error): void } } } | undefined;
+    // amqplib notices a socket gone by its error (or end), as after a reset by the network.
+    if (model?.connection?.stream) model.connection.stream.destroy(Object.assign(new Error('the connection was cut (a fault the scenario injected)'), { code: 'ECONNRESET' }));
+    else void this.link?.model.close().catch(ignore);
+  }
+
+  mend(): void {
+    this.severed = false;
+  }
+
   /** Runs after every (re)connection, before anything else uses it. */
   private async setup(model: ChannelModel): Promise<void> {
     // The recovery wrapper only listens for errors once setup is done.
     model.on('error', ignore);
+    if (this.severed) throw new AppError('TRANSPORT_CLOSED', 'the connection to RabbitMQ is cut (a fault the scenario injected)');
     const link: Link = { model, publisher: await model.createConfirmChannel(), admin: await model.createChannel(), replyBindings: new Map() };
     for (const channel of [link.publisher, link.admin]) {
       channel.on('error', ignore);

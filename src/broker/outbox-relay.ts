@@ -31,7 +31,10 @@ export class OutboxRelay implements OutboxReader {
   private readonly routes = new Map<string, Route>();
   private readonly calls = new Map<string, CallRoute>();
   private readonly sending = new Map<number, Promise<Error | undefined>>();
-  private readonly owner = randomUUID();
+  /** Who holds the rows this relay claimed (a claim outlives a relay that died holding it, for its lease). */
+  readonly owner = randomUUID();
+  /** Hears of each claimed row just before it is sent: where a fault may crash the service (`before-publish`). */
+  beforeSend?: (row: OutboxRow) => void;
   private pass?: Promise<void>;
   private again = false;
   private scheduled = false;
@@ -156,6 +159,7 @@ export class OutboxRelay implements OutboxReader {
   }
 
   private async perform(row: OutboxRow): Promise<void> {
+    this.beforeSend?.(row);
     const parent = parseTraceparent(row.headers[HEADERS.traceparent]);
     const context: TraceContext = {
       service: this.bus.service,

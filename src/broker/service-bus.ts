@@ -17,6 +17,8 @@ export class ServiceBus {
   private readonly handling = new Set<Promise<unknown>>();
   /** Added before each delivery is handled (a slow consumer, for walkthroughs). */
   latencyMs = 0;
+  /** Hears that a handler finished its work, before the delivery is acked: where a fault may crash the service (`after-commit`). */
+  afterHandled?: () => void;
 
   constructor(
     readonly service: string,
@@ -91,7 +93,13 @@ export class ServiceBus {
       } finally {
         this.handling.delete(work);
       }
+      this.afterHandled?.();
     });
+  }
+
+  /** Stops consuming at once, handlers at work or not (a crash): what they hold comes back with one more delivery counted. */
+  async abort(): Promise<void> {
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
   /**

@@ -64,6 +64,10 @@ export interface Transport {
   pending(): Promise<number>;
   /** Hears when the connection to a broker over the network is lost and when it is back (the in-process broker never loses it). */
   watch?(listener: (change: BrokerChange) => void): void;
+  /** Drops the connection to a broker over the network as a cut would, and refuses to reconnect until `mend()` (the broker-cut fault). */
+  sever?(): void;
+  /** Lets a severed transport reconnect. */
+  mend?(): void;
   close(): Promise<void>;
 }
 

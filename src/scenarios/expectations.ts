@@ -1,3 +1,4 @@
+import { parseDuration } from '../core/duration.js';
 import type { Expectation } from './scenario-schema.js';
 
 /** The expectation of a step for one style: its `except` entry by name, else by one of its traits, else `expect`. */
@@ -26,7 +27,7 @@ function project(actual: unknown, expected: unknown): unknown {
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Checks an answer against an expectation; returns what was seen for each key and what did not hold. */
-export function check(expectation: Expectation, status: number, body: any): { problems: string[]; seen: Record<string, unknown> } {
+export function check(expectation: Expectation, status: number, body: any, ms?: number): { problems: string[]; seen: Record<string, unknown> } {
   const problems: string[] = [];
   const seen: Record<string, unknown> = {};
   for (const [key, wanted] of Object.entries(expectation)) {
@@ -50,6 +51,9 @@ export function check(expectation: Expectation, status: number, body: any): { pr
       actual = Array.isArray(body?.history) ? body.history.map((h: { status?: unknown } | undefined) => h?.status) : body?.history;
       const options = Array.isArray(wanted) && wanted.length > 0 && wanted.every(Array.isArray) ? wanted : [wanted];
       ok = options.some((option) => matches(actual, option));
+    } else if (key === 'waited-at-least') {
+      actual = ms === undefined ? 'no single answer to time' : `${Math.round(ms)}ms`;
+      ok = ms !== undefined && ms >= parseDuration(wanted as string | number);
     } else if (key === 'message') {
       actual = body?.message;
       ok = typeof actual === 'string' && actual.includes(String(wanted));

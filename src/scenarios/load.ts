@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
+import { isFaultAction, lastingProblem, namedMessage, type FaultAction } from '../faults/fault-steps.js';
+import { knownMessageTypes } from '../faults/message-types.js';
 import { knownVariants } from '../variants/index.js';
-import { TRAITS } from '../variants/variant.js';
 import type { ZodIssue } from 'zod';
 import { closest } from './closest.js';
 import {
@@ -21,6 +22,7 @@ import {
   EXPECTATION_KEYS,
   itemsSchema,
   scenarioHeader,
+  STEP_TRAITS,
   stepFields,
   zone,
   type Expectation,
@@ -36,7 +38,9 @@ const fail = (file: string, message: string) => new AppError('USAGE', `${file}: 
 
 /** The keys an object of a schema has (for "did you mean"), or none when it is not an object. */
 const keysOf = (schema: unknown): string[] => {
-  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  // An object read through a transform (a fault step) has its keys on the way in.
+  const object = schema as { shape?: Record<string, unknown>; in?: { shape?: Record<string, unknown> } } | undefined;
+  const shape = object?.shape ?? object?.in?.shape;
   return shape ? Object.keys(shape) : [];
 };
 
@@ -64,6 +68,8 @@ function explain(issueList: readonly ZodIssue[], top: unknown, whole: string): s
           .join('; ');
       }
       const message = /received undefined$/.test(i.message) ? 'is missing' : i.message;
+      // A check of a whole value says what is wrong in a sentence of its own.
+      if (!where && i.code === 'custom') return message;
       return `${where || whole} ${message}`;
     })
     .join('; ');
@@ -197,9 +203,14 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number, na
   if (mistakes.length) {
     throw fail(file, `${where} (${action}): ${mistakes.join('; ')}; an expectation names ${EXPECTATION_KEYS.join(', ')} or a field of the answer (${BODY_FIELDS.join(', ')})`);
   }
-  const variantNames = [...Object.keys(TRAITS), ...knownVariants().map((v) => v.name)];
-  const unknown = Object.keys(fields.data.except ?? {}).filter((name) => !variantNames.includes(name));
-  if (unknown.length) throw fail(file, `${where} (${action}): except: ${unknown.join(', ')} is neither a trait nor a style (known: ${variantNames.join(', ')})`);
+  const variantNames = [...Object.keys(STEP_TRAITS), ...knownVariants().map((v) => v.name)];
+  for (const key of ['except', 'only'] as const) {
+    const named = key === 'except' ? Object.keys(fields.data.except ?? {}) : (fields.data.only ?? []);
+    const unknown = named.filter((name) => !variantNames.includes(name));
+    if (unknown.length) throw fail(file, `${where} (${action}): ${key}: ${unknown.map((u) => `${u}${closest(u, variantNames) ? ` (did you mean ${closest(u, variantNames)}?)` : ''}`).join(', ')} is neither a trait nor a style (known: ${variantNames.join(', ')})`);
+  }
+  if (isFaultAction(action)) return faultStep(file, where, action, args.data as FaultAction, fields.data);
+  if (fields.data.for !== undefined) throw fail(file, `${where} (${action}): for: only a fault step lasts a while (stop, latency, broker, late, duplicate, drop, fail)`);
 
   const named = namesInArgs(action, args.data);
   const inExpectations = { items: [] as string[], cities: [] as string[], problems: [] as string[] };
@@ -210,6 +221,24 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number, na
   // An order with items and no address goes to a default zone.
   if (action === 'order' && data.items && !data.address) data = { ...data, address: { ...DEFAULT_ADDRESS } };
   return { action, args: data, ...fields.data };
+}
+
+/** A fault step: no expectation (it is not the system's answer), a `for` only where it puts a fault on, and a message type some style sends. */
+function faultStep(file: string, where: string, action: FileAction, fault: FaultAction, fields: Omit<Step, 'action' | 'args'>): Step {
+  const said = (problem: string) => fail(file, `${where} (${action}): ${problem}`);
+  const expecting = (['expect', 'except', 'eventually'] as const).filter((key) => fields[key] !== undefined);
+  if (expecting.length) throw said(`${expecting.join(', ')}: a fault step expects nothing of the system; expect what the client sees in the steps after it`);
+  if (fields.for !== undefined) {
+    const problem = lastingProblem(fault, fields.for);
+    if (problem) throw said(problem);
+  }
+  const message = namedMessage(fault);
+  const known = knownMessageTypes();
+  if (message && !known.includes(message)) {
+    const near = closest(message, known);
+    throw said(`unknown message type "${message}"${near ? ` (did you mean "${near}"?)` : ''}: a message is one a style puts on the broker (${known.join(', ')}), or all`);
+  }
+  return { action, args: { action: fault, lasting: fields.for }, ...fields };
 }
 
 export async function loadScenario(file: string): Promise<Scenario> {

@@ -1,5 +1,7 @@
 import { toCents } from '../core/money.js';
 import type { Tokens } from '../core/tokens.js';
+import type { FaultRun } from '../faults/fault-run.js';
+import type { Recovery } from '../system/recovery.js';
 import type { ServiceName } from '../system/wiring.js';
 import type { ApiClient } from './api-client.js';
 
@@ -48,6 +50,10 @@ export interface RunContext {
   catalog?: Map<string, OwnItem>;
   /** How many times a `setup` step ran in this context (a walk may run several scenarios in one). */
   setups?: number;
+  /** The faults this run's steps put on the system (a system orderctl runs), all taken off when the run ends. */
+  faults?: FaultRun;
+  /** The system's recovery pass (a system orderctl runs), for `recover: now`. */
+  recovery?: Recovery;
 }
 
 /** A step's result before expectations: the answer (or a synthetic one), plus problems found on the way. */
@@ -57,6 +63,8 @@ export interface Outcome {
   problems?: string[];
   /** What happened, for people, where the answer alone does not say it (crowds, checks). */
   summary?: string;
+  /** How long the client waited for the answer, where the step made one request. */
+  ms?: number;
 }
 
 export function userOf(ctx: RunContext, alias: string): UserState {

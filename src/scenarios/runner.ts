@@ -5,9 +5,9 @@ import type { Recorder } from '../tracing/recorder.js';
 import type { RunningSystem } from '../system/boot.js';
 import { ApiClient } from './api-client.js';
 import { check, describe, expectationFor } from './expectations.js';
-import { traitsOf } from '../variants/variant.js';
+import { FaultRun, type FaultArgs } from '../faults/fault-run.js';
 import { inFileNames, type RunContext } from './run-context.js';
-import type { Scenario, Step } from './scenario-schema.js';
+import { stepTraitsOf, type Scenario, type Step } from './scenario-schema.js';
 import { steps } from './steps.js';
 
 /** How one step went. */
@@ -52,8 +52,17 @@ export function countHops(recorder: Recorder, traceIds: string[]): { http: numbe
   return { http, messages };
 }
 
+/** A step `only` some styles take, skipped on this one: passed, with why. */
+function skipped(ctx: RunContext, step: Step, index: number): StepResult | undefined {
+  if (!step.only || step.only.some((name) => name === ctx.variant || ctx.traits.includes(name))) return undefined;
+  const seen = `skipped: only on ${step.only.join(', ')}`;
+  return { index, action: step.action, title: steps[step.action].title(step.args), expected: seen, seen, passed: true, problems: [], ms: 0, attempts: 0, http: 0, messages: 0, traceIds: [] };
+}
+
 /** Runs one step: its action (again and again while `eventually` allows), checked against the variant's expectation. Hop counts are filled in later. */
 export async function runStep(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
+  const skip = skipped(ctx, step, index);
+  if (skip) return skip;
   const { perform, title } = steps[step.action];
   const expectation = expectationFor(step.expect, step.except, ctx.variant, ctx.traits);
   const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
@@ -68,7 +77,7 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     try {
       // What the system answered, in the names the file uses for its own items and cities.
       const outcome = inFileNames(ctx, await perform(ctx, step.args));
-      ({ problems, seen } = check(expectation, outcome.status, outcome.body));
+      ({ problems, seen } = check(expectation, outcome.status, outcome.body, outcome.ms));
       problems.push(...(outcome.problems ?? []));
       summary = outcome.summary;
       if (!summary && Object.keys(seen).length === 0) seen = { answer: outcome.status };
@@ -78,6 +87,8 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     if (problems.length === 0 || performance.now() >= deadline) break;
     await sleep(RETRY_MS);
   }
+  const ms = performance.now() - stepStart;
+  await ctx.faults?.steady();
   return {
     index,
     action: step.action,
@@ -86,7 +97,7 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     seen: [describe(seen), summary].filter(Boolean).join(' · '),
     passed: problems.length === 0,
     problems,
-    ms: performance.now() - stepStart,
+    ms,
     attempts,
     http: 0,
     messages: 0,
@@ -98,14 +109,39 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
 export const runContext = (system: RunningSystem, api = new ApiClient(system.gatewayUrl)): RunContext => ({
   api,
   variant: system.variant.name,
-  traits: traitsOf(system.variant),
+  traits: stepTraitsOf(system.variant),
   runId: randomBytes(4).toString('hex'),
   users: new Map(),
   orders: new Map(),
   tokens: system.tokens,
   crowds: 0,
   urls: system.urls,
+  faults: new FaultRun(system),
+  recovery: system.recovery,
 });
+
+/**
+ * Takes off every fault the steps of `ctx` put on (also after a step failed), so the next scenario finds
+ * the system healthy; a crash step whose crash never happened fails, and so does the last step when a
+ * fault could not be taken off.
+ */
+export async function endFaults(ctx: RunContext, ran: { step: Step; result: StepResult }[]): Promise<void> {
+  if (!ctx.faults) return;
+  const { unfired, problems } = await ctx.faults.end();
+  for (const { service, at } of unfired) {
+    for (const { step, result } of ran) {
+      const fault = step.action === 'crash' ? (step.args as FaultArgs).action : undefined;
+      if (fault?.kind !== 'fault' || fault.fault.kind !== 'crash' || fault.fault.service !== service || fault.fault.at !== at || result.attempts === 0) continue;
+      result.passed = false;
+      result.problems.push(`the crash never happened: no later step made ${service} reach ${at}`);
+    }
+  }
+  const last = ran.at(-1)?.result;
+  if (last && problems.length) {
+    last.passed = false;
+    last.problems.push(...problems);
+  }
+}
 
 /** Runs one scenario against a running system; `onStep` hears of each step once the system settled and its hops are counted. */
 export async function runScenario(
@@ -119,9 +155,16 @@ export async function runScenario(
 
   // Steps are numbered as in the file: the `setup` step a scenario's catalog and zones become is step 0.
   const first = scenario.steps[0]?.action === 'setup' ? 0 : 1;
-  for (const [index, step] of scenario.steps.entries()) {
-    results.push(await runStep(ctx, step, index + first));
-    options.onProgress?.(index + 1, scenario.steps.length);
+  try {
+    for (const [index, step] of scenario.steps.entries()) {
+      results.push(await runStep(ctx, step, index + first));
+      options.onProgress?.(index + 1, scenario.steps.length);
+    }
+  } finally {
+    await endFaults(
+      ctx,
+      results.map((result, i) => ({ step: scenario.steps[i], result })),
+    );
   }
 
   await system.settle();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { faultActions, FAULT_EXAMPLES } from '../faults/fault-steps.js';
+import { TRAITS, usesBroker, type Variant } from '../variants/variant.js';
 
 const alias = z.string().regex(/^[a-z][a-z0-9-]*$/i, 'a name like alice or user-2');
 const money = z.number();
@@ -73,12 +75,14 @@ export const expectation = z
     latest: z.record(z.string(), z.unknown()).optional(),
     message: z.string().optional(),
     answers: z.array(z.number().int()).optional(),
+    /** The client waited at least this long for the answer (`200ms`): what a slow service behind it costs, never a speed. */
+    'waited-at-least': duration.optional(),
   })
   .catchall(z.unknown());
 export type Expectation = z.infer<typeof expectation>;
 
-/** Keys an expectation gives a meaning of its own: the status, a list's length, its newest item, a message, a crowd's statuses. */
-export const EXPECTATION_KEYS = ['answer', 'count', 'latest', 'message', 'answers'] as const;
+/** Keys an expectation gives a meaning of its own: the status, a list's length, its newest item, a message, a crowd's statuses, the least wait. */
+export const EXPECTATION_KEYS = ['answer', 'count', 'latest', 'message', 'answers', 'waited-at-least'] as const;
 
 /** Fields of the public API's answers an expectation may name besides its own keys. */
 export const BODY_FIELDS = [
@@ -139,6 +143,9 @@ export const actions = {
     within: duration.optional(),
   }),
   check: z.array(z.enum(INVARIANTS)).min(1),
+  /** `recover: now`: the recovery pass, at once and for all work however recent (by itself it runs every 5 s, for work stalled 30 s). */
+  recover: z.literal('now'),
+  ...faultActions,
 } as const;
 
 /** How each action of the saga is written, for the message when a step gets it wrong. */
@@ -148,6 +155,7 @@ export const ACTION_EXAMPLES: Partial<Record<FileAction, string>> = {
   received: 'received: { user: alice, order: first }',
   stock: 'stock: last-lamp',
   race: 'race: { users: 20, sku: last-lamp, quantity: 1, deposit: 100, price: 10 }',
+  ...FAULT_EXAMPLES,
 };
 
 /** What a step of a file can do. */
@@ -165,7 +173,17 @@ export const stepFields = z.object({
   eventually: duration.optional(),
   /** One or two sentences on what happens here and why; shown by `walk`. */
   why: z.string().optional(),
+  /** How long the fault a fault step puts on lasts (`3s`); without it, until a later step ends it. */
+  for: duration.optional(),
+  /** Runs the step only on styles with one of these traits or names (`only: [uses-broker]`); elsewhere it is skipped, and says so. */
+  only: z.array(z.string()).min(1).optional(),
 });
+
+/** What a step's `except` or `only` may name instead of a style: the traits of the style declarations, and whether a style uses a broker at all. */
+export const STEP_TRAITS = { ...TRAITS, 'uses-broker': usesBroker } satisfies Record<string, (variant: Variant) => boolean>;
+
+/** The traits a style has, as steps name them. */
+export const stepTraitsOf = (variant: Variant): string[] => Object.entries(STEP_TRAITS).filter(([, has]) => has(variant)).map(([trait]) => trait);
 
 /** A parsed step: which action, its arguments, and the common fields. */
 export type Step = z.infer<typeof stepFields> & { action: ActionName; args: any };

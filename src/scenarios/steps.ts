@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { decodeJwt, SignJWT, UnsecuredJWT } from 'jose';
+import type { FaultArgs } from '../faults/fault-run.js';
+import { FAULT_ACTIONS, faultTitle } from '../faults/fault-steps.js';
 import { parseDuration, sleep } from '../core/duration.js';
 import { checkInvariants } from './invariants.js';
 import { cents, onSystem, userOf, type Outcome, type RunContext, type UserState } from './run-context.js';
@@ -31,7 +33,11 @@ async function register(ctx: RunContext, args: { user: string; email?: string; p
 async function login(ctx: RunContext, args: { user: string; password?: string }): Promise<Outcome> {
   const user = userOf(ctx, args.user);
   const answer = await ctx.api.send(kindOf(ctx, 'login'), 'POST', '/identity/login', { body: { email: user.email, password: args.password ?? user.password } });
-  if (answer.status === 200) user.token = answer.body.accessToken;
+  if (answer.status === 200) {
+    user.token = answer.body.accessToken;
+    // A registration whose answer was lost (a crash) may still have made the user: logging in says who they are.
+    user.id ??= decodeJwt(user.token!).userId as string | undefined;
+  }
   return answer;
 }
 
@@ -276,6 +282,22 @@ async function race(parent: RunContext, args: { users: number; sku: string; quan
   };
 }
 
+/** The recovery pass now, for everything however recent: what it did, in counts. */
+async function recover(ctx: RunContext): Promise<Outcome> {
+  if (!ctx.recovery) throw new Error('recover: now needs a system orderctl runs (it runs the recovery pass inside its services)');
+  const counts = await ctx.recovery.run({ graceMs: 0 });
+  const did = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${what} ${n}`);
+  return { status: 200, body: counts, summary: `recovery pass: ${did.join(', ') || 'nothing to do'}` };
+}
+
+/** A fault step: put on or taken off through the system the scenario runs on. */
+async function fault(ctx: RunContext, args: FaultArgs): Promise<Outcome> {
+  if (!ctx.faults) throw new Error('fault steps need a system orderctl runs (they reach into its services and broker)');
+  return ctx.faults.perform(args);
+}
+
+const faultSteps = Object.fromEntries(FAULT_ACTIONS.map((name) => [name, { perform: fault, title: (a: FaultArgs) => faultTitle(a.action, a.lasting) }])) as Record<(typeof FAULT_ACTIONS)[number], { perform: Perform; title: (args: any) => string }>;
+
 /** What each action does, and how it is named for people. */
 export const steps: Record<ActionName, { perform: Perform; title: (args: any) => string }> = {
   register: { perform: register, title: (a) => `register ${a.user}` },
@@ -303,4 +325,6 @@ export const steps: Record<ActionName, { perform: Perform; title: (args: any) =>
   race: { perform: race, title: (a) => `race: ${a.users} customers for ${a.quantity} ${a.sku} each, at once` },
   setup: { perform: setup, title: (a: Setup) => `set up the scenario's own ${[a.catalog.length ? 'items' : '', a.zones.length ? 'zones' : ''].filter(Boolean).join(' and ')}` },
   check: { perform: (ctx, a) => checkInvariants(ctx, a), title: (a) => `check ${a.join(', ')}` },
+  recover: { perform: recover, title: () => 'run the recovery pass now' },
+  ...faultSteps,
 };

@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { configuredTokens, type Tokens } from '../core/tokens.js';
+import type { Fault, FaultReport } from '../faults/fault.js';
 import type { Recovery, RecoveryOptions } from './recovery.js';
 import { untilQuiet } from './quiet.js';
 import { startNode, type ServiceNode } from './service-node.js';
@@ -54,6 +55,12 @@ export interface RunningSystem {
   setLatency(name: StoppableService, ms: number): Promise<void>;
   /** Services stopped now. */
   stopped(): StoppableService[];
+  /** Puts a fault on (a scenario's fault step), or takes it off with its zero; resolves once every process concerned has it. */
+  fault(fault: Fault): Promise<void>;
+  /** Takes every fault and added latency off and waits for crashed services to be back; says which armed crashes never fired. */
+  heal(): Promise<FaultReport>;
+  /** Resolves once every service a crash fault killed so far is started again and serving. */
+  recovered(): Promise<void>;
   /** The recovery pass: what it did so far (`totals`), one pass now (`run`), every pass that did something (`onPass`). */
   recovery: Recovery;
   /** With `--processes` over RabbitMQ: the namespace its queues are named in (`orderctl.<namespace>.…`). */
@@ -132,7 +139,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   let closed = false;
   let closing: Promise<void> | undefined;
   const settle = (timeoutMs = 10_000) =>
-    untilQuiet(async () => node.waiting() === 0 && recorder.inFlight === 0 && (await transport.pending()) === 0, timeoutMs, () => closed);
+    untilQuiet(async () => node.waiting() === 0 && recorder.inFlight === 0 && (await node.transport.pending()) === 0, timeoutMs, () => closed);
 
   return {
     variant,
@@ -147,6 +154,9 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     startService: (name) => node.startService(name),
     setLatency: async (name, ms) => node.setLatency(name, ms),
     stopped: () => node.stopped() as StoppableService[],
+    fault: async (fault) => node.fault(fault),
+    heal: () => node.heal(),
+    recovered: () => node.recovered(),
     recovery: node.recovery,
     close: () =>
       (closing ??= (async () => {

@@ -1,4 +1,5 @@
 import type { Transport } from '../broker/transport.js';
+import type { FaultAnswer, FaultRequest } from '../faults/fault-messages.js';
 import type { Hop, Recorder } from '../tracing/recorder.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
 import type { ServiceNode } from './service-node.js';
@@ -10,9 +11,10 @@ const FLUSH_MS = 20;
 /**
  * Connects a service process to the harness that started it (`--processes`), over the IPC channel
  * Node gives a forked process: passes every hop on, answers status and fault requests, and says
- * when a recovery pass did something. Does nothing in a process nobody forked (a container).
+ * when a recovery pass did something. Does nothing in a process nobody forked (a container). The
+ * transport it reports on is the node's own (with its faults); the one passed is no longer used.
  */
-export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorder: Recorder, transport: Transport): { ready(url: string): void; close(): void } {
+export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorder: Recorder, _transport?: Transport): { ready(url: string): void; close(): void } {
   const send = process.send?.bind(process);
   if (!send) return { ready() {}, close() {} };
   const tell = (message: ProcessMessage) => {
@@ -27,8 +29,11 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
   recorder.onHop((hop) => batch.push(hop));
   const timer = setInterval(flush, FLUSH_MS);
   node.recovery.onPass((counts) => tell({ kind: 'recovery', counts }));
+  // A crash in a process of its own is the real thing: killed on the spot; the harness starts it again.
+  node.faults.crash = () => process.kill(process.pid, 'SIGKILL');
+  const transport = node.transport;
 
-  const handle = async (request: HarnessRequest): Promise<unknown> => {
+  const handle = async (request: HarnessRequest | FaultRequest): Promise<unknown> => {
     switch (request.kind) {
       case 'status': {
         const cpu = process.cpuUsage();
@@ -51,9 +56,18 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
         return node.setLatency(service, request.ms);
       case 'recover':
         return node.recovery.run(request.options);
+      case 'fault':
+        node.fault(request.fault);
+        return { owners: node.claimOwners() } satisfies FaultAnswer;
+      case 'heal':
+        return node.heal();
+      case 'owners':
+        return { owners: node.claimOwners() } satisfies FaultAnswer;
+      case 'release-claims':
+        return node.releaseClaims(request.owners);
     }
   };
-  const onMessage = (request: HarnessRequest) => {
+  const onMessage = (request: HarnessRequest | FaultRequest) => {
     if (!request || typeof request !== 'object' || typeof request.id !== 'number') return;
     handle(request).then(
       (result) => {

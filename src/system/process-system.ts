@@ -9,6 +9,8 @@ import type { AmqpTransport } from '../broker/amqp-transport.js';
 import { MemoryTransport } from '../broker/memory-transport.js';
 import type { Transport } from '../broker/transport.js';
 import { AppError } from '../core/errors.js';
+import { isBrokerFault, type CrashPoint, type Fault, type FaultReport, type FaultService } from '../faults/fault.js';
+import type { FaultAnswer, FaultRequest } from '../faults/fault-messages.js';
 import { persistentKey, Tokens } from '../core/tokens.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
@@ -73,7 +75,7 @@ async function freePort(): Promise<number> {
 
 type Totals = RecoveryCounts & { passes: number };
 /** A request to a process, before it gets its id. */
-type Ask = HarnessRequest extends infer R ? (R extends HarnessRequest ? Omit<R, 'id'> : never) : never;
+type Ask = HarnessRequest | FaultRequest extends infer R ? (R extends HarnessRequest | FaultRequest ? Omit<R, 'id'> : never) : never;
 
 interface Child {
   service: ServiceName;
@@ -141,12 +143,31 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         done(...args);
       };
       waiting.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), child });
-      child.worker.send({ ...request, id } as HarnessRequest);
+      child.worker.send({ ...request, id } as HarnessRequest | FaultRequest);
     });
   };
   /** The consumer groups the processes reported in their last status. */
   const knownGroups = () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
   const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
+
+  /** Has this process died (gone, or a zombie its parent has not reaped yet)? Its exit event may come a moment later. */
+  const dead = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    return !stat || /^\S+ \(.*\) [ZX]/s.test(stat);
+  };
+  /** Processes a crash fault will kill (by pid): who held their outbox claims, released for the process started in their place. */
+  const crashing = new Map<number, { service: FaultService; at: CrashPoint; owners: string[] }>();
+  const fired = new Set<string>();
+  const restarts = new Set<Promise<void>>();
+  /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */
+  const restartCrashed = (planned: PlannedService, replica: number, owners: string[]) => {
+    const restart = spawn(planned, replica).then(async () => {
+      const child = children.findLast((c) => c.service === planned.service && !c.exited);
+      if (child && owners.length) await ask(child, { kind: 'release-claims', owners });
+    });
+    restarts.add(restart);
+    void restart.catch(() => {}).finally(() => restarts.delete(restart));
+  };
 
   /** Forks one process of a planned service; resolves once it serves, rejects if it dies first. */
   const spawn = (planned: PlannedService, replica: number): Promise<void> => {
@@ -181,6 +202,12 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         const reason = signal ?? `exit code ${code}`;
         if (!serving) return reject(new AppError('UPSTREAM_FAILED', `${child.service} stopped while starting (${reason}): ${child.output.slice(-5).join(' | ') || 'no output'}`));
         if (stopping) return;
+        const crash = crashing.get(worker.process.pid!);
+        if (crash && signal === 'SIGKILL') {
+          crashing.delete(worker.process.pid!);
+          fired.add(`${crash.service} ${crash.at}`);
+          return restartCrashed(planned, replica, crash.owners);
+        }
         const restarted = !!options.restart;
         options.onExit?.({ service: child.service, pid: worker.process.pid!, reason, restarted });
         if (restarted) spawn(planned, replica).catch(() => {});
@@ -290,6 +317,46 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     },
     async setLatency(name, ms) {
       await everyReplica(name, { kind: 'latency', ms });
+    },
+    async fault(fault: Fault) {
+      if (isBrokerFault(fault)) {
+        await Promise.all(live().map((child) => ask(child, { kind: 'fault', fault })));
+        return;
+      }
+      if (fault.kind === 'fail') {
+        await everyReplica(fault.service, { kind: 'fault', fault });
+        return;
+      }
+      for (const child of live(fault.service)) {
+        const pid = child.worker.process.pid!;
+        if (fault.at === 'now') {
+          const { owners } = await ask<FaultAnswer>(child, { kind: 'owners' });
+          crashing.set(pid, { service: fault.service, at: fault.at, owners });
+          child.worker.process.kill('SIGKILL');
+        } else {
+          const { owners } = await ask<FaultAnswer>(child, { kind: 'fault', fault });
+          crashing.set(pid, { service: fault.service, at: fault.at, owners });
+        }
+      }
+    },
+    async recovered() {
+      // A process that killed itself a moment ago may not have been seen to exit yet: wait for that, then for its restart.
+      for (const [pid] of crashing) {
+        const child = children.find((c) => c.worker.process.pid === pid);
+        if (!child || child.exited || !(await dead(pid))) continue;
+        const until = Date.now() + 5_000;
+        while (!child.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      }
+      while (restarts.size) await Promise.allSettled([...restarts]);
+    },
+    async heal(): Promise<FaultReport> {
+      while (restarts.size) await Promise.allSettled([...restarts]);
+      const reports = await Promise.all(live().map((child) => ask<FaultReport>(child, { kind: 'heal' }).catch((): FaultReport => ({ unfired: [] }))));
+      for (const child of live()) crashing.delete(child.worker.process.pid!);
+      while (restarts.size) await Promise.allSettled([...restarts]);
+      const unfired = reports.flatMap((r) => r.unfired).filter((u, i, all) => !fired.has(`${u.service} ${u.at}`) && all.findIndex((o) => o.service === u.service && o.at === u.at) === i);
+      fired.clear();
+      return { unfired };
     },
     stopped: () => [...down],
     recovery,

@@ -1,9 +1,13 @@
 import type { Express, RequestHandler } from 'express';
 import type { Server } from 'node:http';
+import { FaultTransport } from '../broker/fault-transport.js';
 import { OutboxRelay } from '../broker/outbox-relay.js';
 import { ServiceBus } from '../broker/service-bus.js';
 import type { Transport } from '../broker/transport.js';
 import { sleep } from '../core/duration.js';
+import { Crashed, isBrokerFault, type Fault, type FaultReport } from '../faults/fault.js';
+import { NodeFaults } from '../faults/node-faults.js';
+import { failingEdge } from '../http/fault-edge.js';
 import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
 import { closeServer, listen } from '../http/service-app.js';
@@ -56,6 +60,20 @@ export interface ServiceNode {
   startService(name: ServiceName): Promise<void>;
   setLatency(name: ServiceName, ms: number): void;
   stopped(): ServiceName[];
+  /** The transport the local services use, with the broker faults a scenario may put on it. */
+  transport: FaultTransport;
+  /** The service faults of the local services; a process of its own makes a crash kill it. */
+  faults: NodeFaults;
+  /** Puts a fault on the local services or the transport, or takes it off (its zero). */
+  fault(fault: Fault): void;
+  /** Takes every fault and added latency off, waits for crashed services to be back; says which crashes never fired. */
+  heal(): Promise<FaultReport>;
+  /** Resolves once every local service a crash stopped is started again. */
+  recovered(): Promise<void>;
+  /** Who holds the outbox rows the local relays claim. */
+  claimOwners(): string[];
+  /** Gives back the outbox rows claimed by relays that are gone (a process killed holding them), before their lease runs out. */
+  releaseClaims(owners: string[]): void;
   recovery: RecoveryPass;
   /** Drains from the outside in: the gateway, then (after `beforeServices`) consumers, relays and the services, then the stores. */
   close(beforeServices?: () => Promise<void>): Promise<void>;
@@ -63,25 +81,50 @@ export interface ServiceNode {
 
 /** How long shutdown waits for requests and handlers in flight before it drops what is left. */
 const DRAIN_MS = 10_000;
+/** How long a service crashed in this process stays dead before it is started again. */
+const RESTART_MS = 200;
+/** Store calls a crashed service's code may still make and that must change nothing: a dead process writes nothing. */
+const WRITES = new Set<PropertyKey>(['write', 'sql', 'claim', 'claimReady', 'published', 'failed']);
+
+/** `store` as its service's code sees it: every write refused (with `Crashed`) while the service is dead. */
+function crashable(store: Store, name: ServiceName, faults: NodeFaults): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const point = faults.dead.get(name);
+      if (point && WRITES.has(prop)) {
+        return () => {
+          throw new Crashed(name, point);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+}
 
 /** Opens the stores, wires the variant's links for the local services and starts their servers. */
 export async function startNode(options: NodeOptions): Promise<ServiceNode> {
-  const { variant, transport, recorder, tokens } = options;
+  const { variant, recorder, tokens } = options;
+  const transport = new FaultTransport(options.transport);
+  const faults = new NodeFaults(() => {});
   const local = SERVICES.filter((name) => options.services.includes(name));
   const modules = local.map((name) => MODULES[name]);
   const directory: ServiceDirectory = options.directory ?? new Map();
   const agent = serviceAgent();
-  const stores = new Map<ServiceName, Store>();
+  /** Each local service's store, and (`stores`) the same as its code sees it: refusing writes while it is crashed. */
+  const ownStores = new Map<ServiceName, Store>();
   const closeStores = () => {
-    for (const store of stores.values()) store.close();
+    for (const store of ownStores.values()) store.close();
   };
   try {
-    for (const module of modules) stores.set(module.name, new Store(openDatabase(options.store ? { kind: 'postgres', ...options.store } : options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true, migrate: module.migrate })));
+    for (const module of modules) ownStores.set(module.name, new Store(openDatabase(options.store ? { kind: 'postgres', ...options.store } : options.dataDir, module.name, module.schema, { releaseClaims: options.releaseClaims ?? true, migrate: module.migrate })));
   } catch (error) {
     closeStores();
     await agent.close();
     throw error;
   }
+  const stores = new Map([...ownStores].map(([name, store]) => [name, crashable(store, name, faults)]));
 
   const requests = new InFlight();
   const latency = new Map<ServiceName, number>();
@@ -111,6 +154,12 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   for (const module of modules) {
     if (module.outbox !== false) relays.set(module.name, new OutboxRelay(stores.get(module.name)!, bus.get(module.name)!, undefined, http.get(module.name)!));
   }
+  // Where a crash may be armed: right after a commit that has something to send, after a handler's work, before a claimed row is sent.
+  for (const [name, relay] of relays) {
+    ownStores.get(name)!.attach({ wants: (event) => relay.wants(event), kick: () => (faults.reached(name, 'after-commit'), relay.kick()) });
+    relay.beforeSend = () => faults.reached(name, 'before-publish');
+    bus.get(name)!.afterHandled = () => faults.reached(name, 'after-commit');
+  }
   const contexts = new Map<ServiceName, ModuleContext>(
     modules.map((module) => [
       module.name,
@@ -119,7 +168,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
         note: note(module.name),
         tokens,
         http: http.get(module.name)!,
-        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, slow(module.name)],
+        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, slow(module.name), failingEdge(module.name, () => faults.failShare(module.name))],
       },
     ]),
   );
@@ -178,6 +227,39 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
 
   const down = new Set<ServiceName>();
   let closing: Promise<void> | undefined;
+  const portOf = (name: ServiceName) => Number(new URL(directory.get(name)!).port);
+  const restarts = new Set<Promise<void>>();
+  /** A crash in this process: the service stops at once (connections dropped, nothing acked, nothing more sent) and starts again a moment later. */
+  faults.crash = (name, point) => {
+    if (faults.dead.has(name) || down.has(name) || closing) return;
+    faults.dead.set(name, point);
+    void relays.get(name)?.stop();
+    const server = servers.get(name);
+    server?.close();
+    server?.closeAllConnections();
+    void bus.get(name)?.abort();
+    const restart = (async () => {
+      await sleep(RESTART_MS);
+      await relays.get(name)?.stop();
+      if (closing) return;
+      // As a process that opens its database again takes back the claims its dead predecessor held.
+      ownStores.get(name)!.sql('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0').run();
+      faults.dead.delete(name);
+      servers.set(name, (await listen(apps.get(name)!, portOf(name), { host: options.host })).server);
+      relays.get(name)?.start();
+      await bus.get(name)?.resume();
+    })();
+    restarts.add(restart);
+    void restart.catch(() => {}).finally(() => restarts.delete(restart));
+  };
+  const recovered = async () => {
+    while (restarts.size) await Promise.allSettled([...restarts]);
+  };
+  const setLatency = (name: ServiceName, ms: number) => {
+    latency.set(name, ms);
+    const b = bus.get(name);
+    if (b) b.latencyMs = ms;
+  };
   return {
     urls: Object.fromEntries(directory) as Record<ServiceName, string>,
     waiting: () => [...stores.values()].reduce((n, store) => n + store.waiting(), 0),
@@ -190,18 +272,33 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     },
     async startService(name) {
       if (!down.has(name)) return;
-      const port = Number(new URL(directory.get(name)!).port);
-      servers.set(name, (await listen(apps.get(name)!, port, { host: options.host })).server);
+      servers.set(name, (await listen(apps.get(name)!, portOf(name), { host: options.host })).server);
       relays.get(name)?.start();
       await bus.get(name)!.resume();
       down.delete(name);
     },
-    setLatency(name, ms) {
-      latency.set(name, ms);
-      const b = bus.get(name);
-      if (b) b.latencyMs = ms;
-    },
+    setLatency,
     stopped: () => [...down],
+    transport,
+    faults,
+    fault(fault) {
+      if (isBrokerFault(fault)) transport.apply(fault);
+      else if (!local.includes(fault.service)) return;
+      else if (fault.kind === 'fail') faults.fail(fault.service, fault.share);
+      else faults.arm(fault.service, fault.at);
+    },
+    async heal() {
+      transport.heal();
+      for (const name of latency.keys()) setLatency(name, 0);
+      const report = faults.heal();
+      await recovered();
+      return report;
+    },
+    recovered,
+    claimOwners: () => [...relays.values()].map((r) => r.owner),
+    releaseClaims(owners) {
+      for (const store of ownStores.values()) for (const owner of owners) store.sql('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_by = ?').run(owner);
+    },
     recovery,
     close: (beforeServices = async () => {}) => (closing ??= cleanup(beforeServices)),
   };

@@ -1,0 +1,16 @@
+import type { Fault, FaultReport } from './fault.js';
+
+/** Harness → service process (`--processes`): put a fault on or take it off, take every fault off, say who holds its claims, or give back what a killed predecessor claimed. */
+export type FaultRequest =
+  | { kind: 'fault'; id: number; fault: Fault }
+  | { kind: 'heal'; id: number }
+  | { kind: 'owners'; id: number }
+  | { kind: 'release-claims'; id: number; owners: string[] };
+
+/** What a process answers to a fault: who holds the outbox rows it claims (released for it when a crash kills it). */
+export interface FaultAnswer {
+  owners: string[];
+}
+
+/** What a process answers to `heal`. */
+export type HealAnswer = FaultReport;
