@@ -4,9 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { describe, expect, test } from 'vitest';
+import { loadScenarios } from '../../src/scenarios/load.js';
 import { variants } from '../../src/variants/index.js';
 import { cli, privateTmp, startCli } from '../support/cli.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
+
+const scenarios = await loadScenarios();
 
 describe('orderctl as a user runs it', () => {
   test('run --variant=all --json: every scenario holds on every variant, stdout is only JSON, nothing left behind', async () => {
@@ -19,7 +22,7 @@ describe('orderctl as a user runs it', () => {
     expect(result.passed).toBe(true);
     expect(result.variants.map((v: { variant: string }) => v.variant)).toEqual(variants.map((v) => v.name));
     for (const variant of result.variants) {
-      expect(variant.scenarios).toHaveLength(6);
+      expect(variant.scenarios).toHaveLength(scenarios.length);
       expect(variant.scenarios.every((s: { passed: boolean }) => s.passed)).toBe(true);
       const order = variant.actions.find((a: { kind: string }) => a.kind === 'order');
       expect(order.http).toBeGreaterThanOrEqual(1);
@@ -28,12 +31,12 @@ describe('orderctl as a user runs it', () => {
     expect(byName.http.messages).toBe(0);
     expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
-    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'index.html', 'recording.json', 'summary.md'].sort());
+    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'index.html', 'recording.json', 'saga-lifecycle.mmd', 'summary.md'].sort());
     expect(readdirSync(join(result.report.dir, 'sync-billing'))).toContain('topology.mmd');
     expect(readdirSync(join(result.report.dir, 'hybrid', 'happy-path'))).toContain('05-order.mmd');
     rmSync(tmp, { recursive: true });
     rmSync(reports, { recursive: true });
-  });
+  }, 240_000);
 
   test('the HTML report of a run opens in headless Chromium with every diagram drawn', async () => {
     const reports = privateTmp();
@@ -48,8 +51,9 @@ describe('orderctl as a user runs it', () => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       await page.goto(pathToFileURL(index![1]).href, { waitUntil: 'load' });
       const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ src: img.getAttribute('src'), drawn: img.complete && img.naturalWidth > 0 })));
-      // Each style's tab: its topology, then the nine diagrams.
-      expect(images).toHaveLength(variants.length * (1 + 9));
+      // Each style's tab: its topology, then the nine diagrams; and the saga's lifecycle once.
+      expect(images).toHaveLength(variants.length * (1 + 9) + 1);
+      expect(images.filter((i) => i.src?.endsWith('saga-lifecycle.svg'))).toHaveLength(1);
       expect(images.filter((i) => i.src?.endsWith('/topology.svg'))).toHaveLength(variants.length);
       expect(images.filter((i) => !i.drawn)).toEqual([]);
       expect(await page.textContent('h1')).toContain('all expectations held');
@@ -61,7 +65,7 @@ describe('orderctl as a user runs it', () => {
     }
     expect(readFileSync(join(dirname(index![1]), 'summary.md'), 'utf8')).toContain('| happy-path | ✓ 10/10');
     rmSync(reports, { recursive: true });
-  });
+  }, 240_000);
 
   test('without Chromium, diagram still writes the Mermaid text and says in one line how to get pictures', async () => {
     const out = privateTmp();
@@ -120,7 +124,7 @@ describe('orderctl as a user runs it', () => {
   test('scenarios lists one line per scenario; --help explains the commands', async () => {
     const list = await cli(['scenarios']);
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split('\n')).toHaveLength(6);
+    expect(list.stdout.trim().split('\n')).toHaveLength(scenarios.length);
     expect(list.stdout).toContain('happy-path');
     const help = await cli(['--help']);
     expect(help.code).toBe(0);

@@ -18,18 +18,21 @@ function writeOwnStyle(dir: string): string {
   return file;
 }
 
-test('orderctl variants lists the five built-in styles with their links; show prints a declaration and its topology', async () => {
+test('orderctl variants lists the six built-in styles with their links; show prints a declaration and its topology', async () => {
   const list = await cli(['variants']);
   expect(list.code).toBe(0);
-  for (const name of ['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing']) expect(list.stdout).toMatch(new RegExp(`^${name}\\s+(rest|broker)\\s+(thin|full)`, 'm'));
-  expect(list.stdout).toMatch(/^sync-billing\s+rest\s+full\s+rest\s+rest\s+event\s+rest\s+at once$/m);
-  expect(list.stdout).toMatch(/^hybrid\s+rest\s+full\s+event\s+event\s+event\s+copy\s+later \(202\)$/m);
+  for (const name of ['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing', 'choreography']) expect(list.stdout).toMatch(new RegExp(`^${name}\\s+(rest|broker)\\s+(thin|full)`, 'm'));
+  expect(list.stdout).toMatch(/^sync-billing\s+rest\s+full\s+rest\s+rest\s+event\s+rest\s+rest\/rest\s+at once$/m);
+  expect(list.stdout).toMatch(/^hybrid\s+rest\s+full\s+event\s+event\s+event\s+copy\s+event\/event\s+later \(202\)$/m);
+  expect(list.stdout).toMatch(/^choreography\s+rest\s+full\s+event\s+event\s+event\s+copy\s+choreography\s+later \(202\)$/m);
   const json = JSON.parse((await cli(['variants', '--json'])).stdout);
-  expect(json.map((v: { name: string }) => v.name)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing']);
+  expect(json.map((v: { name: string }) => v.name)).toEqual(['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing', 'choreography']);
+  expect(json.find((v: { name: string }) => v.name === 'choreography')).toMatchObject({ saga: 'choreography' });
+  expect(json.find((v: { name: string }) => v.name === 'hybrid')).toMatchObject({ saga: 'orchestration', links: { reservation: 'event', dispatch: 'event' } });
   const show = await cli(['variants', 'show', 'sync-billing']);
   expect(show.code).toBe(0);
   expect(show.stdout).toContain('# sync-billing: the client learns at once');
-  expect(show.stdout).toContain('Order -->|"POST /payments"| Billing');
+  expect(show.stdout).toContain('Order -->|"POST /payments, POST /payments/{id}/refund"| Billing');
   expect(show.stdout).toContain('Order -.->|"OrderCompleted / OrderFailed"| Notification');
 });
 
@@ -67,7 +70,7 @@ test('an unsafe style file is refused before anything boots, in one line naming 
     expect(out.stderr).toContain(`${file}: push: push tells a client an outcome it was not given at once`);
     const unknown = await cli(['run', '--variant', 'grpc']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown variant "grpc" (choose one of: http, event-notification, event-collaboration, hybrid, sync-billing, all; or give a style file such as ./my-style.yaml)');
+    expect(unknown.stderr).toContain('unknown variant "grpc" (choose one of: http, event-notification, event-collaboration, hybrid, sync-billing, choreography, all; or give a style file such as ./my-style.yaml)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
