@@ -5,6 +5,9 @@ import type { FaultReport, FaultService } from './fault.js';
 import { endOf, faultKey, faultTitle, namedMessage, onBroker, type FaultAction } from './fault-steps.js';
 import { messageTypes } from './message-types.js';
 
+/** How long a step's aftermath may take to settle while a crash is armed. */
+const SETTLE_MS = 3_000;
+
 /** A fault step's arguments once read: what it does, and how long it lasts (until a step ends it when absent). */
 export interface FaultArgs {
   action: FaultAction;
@@ -67,9 +70,14 @@ export class FaultRun {
     return { status: 200, problems: [], summary: `${faultTitle(action, lasting)}: done${end && lasting === undefined ? ', until a step ends it' : ''}` };
   }
 
-  /** After each step: a service a crash killed during it is started again before the next step runs. */
+  /**
+   * After each step, once a crash was armed: what the step set going is let finish (a relay may reach
+   * its crash point after the answer), and a service a crash killed is started again before the next step.
+   */
   async steady(): Promise<void> {
-    if (this.crashes) await this.system.recovered();
+    if (!this.crashes) return;
+    await this.system.settle(SETTLE_MS);
+    await this.system.recovered();
   }
 
   /** Takes every fault off: timers cleared, stopped services started, the rest healed; what went wrong on the way, and the crashes that never fired. */

@@ -81,6 +81,8 @@ interface Child {
   service: ServiceName;
   worker: Worker;
   exited: boolean;
+  /** It said it serves (and so answers requests). */
+  ready: boolean;
   /** The last lines it wrote, to say why it could not start. */
   output: string[];
   status?: ProcessStatus;
@@ -143,7 +145,12 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
         done(...args);
       };
       waiting.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), child });
-      child.worker.send({ ...request, id } as HarnessRequest | FaultRequest);
+      // A process that died a moment ago (a crash) has its channel closed before its exit is seen: that is a failed request, not an error event.
+      child.worker.send({ ...request, id } as HarnessRequest | FaultRequest, (error: Error | null) => {
+        if (!error || !waiting.has(id)) return;
+        waiting.get(id)!.reject(new AppError('UPSTREAM_FAILED', `${child.service} (pid ${child.worker.process.pid}) cannot be asked: ${error.message}`));
+        waiting.delete(id);
+      });
     });
   };
   /** The consumer groups the processes reported in their last status. */
@@ -173,7 +180,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const spawn = (planned: PlannedService, replica: number): Promise<void> => {
     cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
     const worker = cluster.fork({ ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}), ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
-    const child: Child = { service: planned.service, worker, exited: false, output: [] };
+    const child: Child = { service: planned.service, worker, exited: false, ready: false, output: [] };
     children.push(child);
     const keep = (chunk: Buffer) => {
       child.output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -186,6 +193,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
       worker.on('message', (message: ProcessMessage) => {
         if (message.kind === 'ready') {
           serving = true;
+          child.ready = true;
           resolve();
         } else if (message.kind === 'hops') recorder.ingest(message.hops);
         else if (message.kind === 'recovery') for (const listener of passListeners) listener(message.counts);
@@ -259,10 +267,12 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
 
   const statuses = async (): Promise<ProcessStatus[]> =>
     Promise.all(
-      live().map(async (child) => {
-        child.status = await ask<ProcessStatus>(child, { kind: 'status' });
-        return child.status;
-      }),
+      live()
+        .filter((child) => child.ready)
+        .map(async (child) => {
+          child.status = await ask<ProcessStatus>(child, { kind: 'status' });
+          return child.status;
+        }),
     );
   const isQuiet = async () => {
     const all = await statuses().catch(() => undefined);
