@@ -281,13 +281,15 @@ export class AmqpTransport implements Transport {
   }
 
   async pending(): Promise<number> {
+    let inFlight = 0;
+    for (const consumer of this.consumers) inFlight += consumer.inFlight.size;
+    // Without a connection the queues cannot be counted: say something may wait, at once, rather than wait for it to come back.
+    if (!this.link) return inFlight + this.unconfirmed + 1;
     const ready = await this.withLink(async (link) => {
       let count = 0;
       for (const queue of this.readyQueues()) count += (await link.admin.checkQueue(queue)).messageCount;
       return count;
     });
-    let inFlight = 0;
-    for (const consumer of this.consumers) inFlight += consumer.inFlight.size;
     return ready + inFlight + this.unconfirmed;
   }
 

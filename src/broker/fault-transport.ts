@@ -33,7 +33,10 @@ export class FaultTransport implements Transport {
   private held = 0;
   private closed = false;
 
-  constructor(readonly inner: Transport) {
+  constructor(
+    readonly inner: Transport,
+    private readonly holdMs = HOLD_MS,
+  ) {
     this.kind = inner.kind;
   }
 
@@ -145,9 +148,9 @@ export class FaultTransport implements Transport {
       this.held++;
       try {
         let timer: NodeJS.Timeout | undefined;
-        const back = await Promise.race([this.cut.promise.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), HOLD_MS)))]);
+        const back = await Promise.race([this.cut.promise.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.holdMs)))]);
         clearTimeout(timer);
-        if (!back) throw new AppError('TRANSPORT_CLOSED', `lost the connection to the broker; it did not come back within ${HOLD_MS} ms`);
+        if (!back) throw new AppError('TRANSPORT_CLOSED', `lost the connection to the broker; it did not come back within ${this.holdMs} ms`);
       } finally {
         this.held--;
       }

@@ -86,11 +86,12 @@ export class FaultRun {
     this.timers.clear();
     await Promise.allSettled([...this.ending]);
     const problems = [...this.late];
+    // The broker first: a service started again subscribes to it.
+    const report = await this.system.heal().catch((error: Error): FaultReport => (problems.push(`taking the faults off: ${error.message}`), { unfired: [] }));
     for (const service of this.stopped) {
       await this.system.startService(service).catch((error: Error) => problems.push(`starting ${service} again: ${error.message}`));
     }
     this.stopped.clear();
-    const report = await this.system.heal().catch((error: Error): FaultReport => (problems.push(`taking the faults off: ${error.message}`), { unfired: [] }));
     return { ...report, problems };
   }
 
