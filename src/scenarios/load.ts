@@ -207,7 +207,10 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number, na
   for (const key of ['except', 'only'] as const) {
     const named = key === 'except' ? Object.keys(fields.data.except ?? {}) : (fields.data.only ?? []);
     const unknown = named.filter((name) => !variantNames.includes(name));
-    if (unknown.length) throw fail(file, `${where} (${action}): ${key}: ${unknown.map((u) => `${u}${closest(u, variantNames) ? ` (did you mean ${closest(u, variantNames)}?)` : ''}`).join(', ')} is neither a trait nor a style (known: ${variantNames.join(', ')})`);
+    if (unknown.length) {
+      const near = unknown.map((u) => closest(u, variantNames)).filter(Boolean);
+      throw fail(file, `${where} (${action}): ${key}: ${unknown.join(', ')} is neither a trait nor a style (known: ${variantNames.join(', ')})${near.length ? `; did you mean ${near.join(', ')}?` : ''}`);
+    }
   }
   if (isFaultAction(action)) return faultStep(file, where, action, args.data as FaultAction, fields.data);
   if (fields.data.for !== undefined) throw fail(file, `${where} (${action}): for: only a fault step lasts a while (stop, latency, broker, late, duplicate, drop, fail)`);
