@@ -1,4 +1,4 @@
-import type { Fault, FaultReport } from './fault.js';
+import type { Fault } from './fault.js';
 
 /** Harness → service process (`--processes`): put a fault on or take it off, take every fault off, say who holds its claims, or give back what a killed predecessor claimed. */
 export type FaultRequest =
@@ -11,6 +11,3 @@ export type FaultRequest =
 export interface FaultAnswer {
   owners: string[];
 }
-
-/** What a process answers to `heal`. */
-export type HealAnswer = FaultReport;

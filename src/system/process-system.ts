@@ -156,6 +156,8 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   /** The consumer groups the processes reported in their last status. */
   const knownGroups = () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
   const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
+  /** The live processes that answer requests (one just started again may not yet). */
+  const serving = () => live().filter((c) => c.ready);
 
   /** Has this process died (gone, or a zombie its parent has not reaped yet)? Its exit event may come a moment later. */
   const dead = async (pid: number) => {
@@ -267,12 +269,10 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
 
   const statuses = async (): Promise<ProcessStatus[]> =>
     Promise.all(
-      live()
-        .filter((child) => child.ready)
-        .map(async (child) => {
-          child.status = await ask<ProcessStatus>(child, { kind: 'status' });
-          return child.status;
-        }),
+      serving().map(async (child) => {
+        child.status = await ask<ProcessStatus>(child, { kind: 'status' });
+        return child.status;
+      }),
     );
   const isQuiet = async () => {
     const all = await statuses().catch(() => undefined);
@@ -330,7 +330,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     },
     async fault(fault: Fault) {
       if (isBrokerFault(fault)) {
-        await Promise.all(live().map((child) => ask(child, { kind: 'fault', fault })));
+        await Promise.all(serving().map((child) => ask(child, { kind: 'fault', fault })));
         return;
       }
       if (fault.kind === 'fail') {
@@ -361,7 +361,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     },
     async heal(): Promise<FaultReport> {
       while (restarts.size) await Promise.allSettled([...restarts]);
-      const reports = await Promise.all(live().map((child) => ask<FaultReport>(child, { kind: 'heal' }).catch((): FaultReport => ({ unfired: [] }))));
+      const reports = await Promise.all(serving().map((child) => ask<FaultReport>(child, { kind: 'heal' }).catch((): FaultReport => ({ unfired: [] }))));
       for (const child of live()) crashing.delete(child.worker.process.pid!);
       while (restarts.size) await Promise.allSettled([...restarts]);
       const unfired = reports.flatMap((r) => r.unfired).filter((u, i, all) => !fired.has(`${u.service} ${u.at}`) && all.findIndex((o) => o.service === u.service && o.at === u.at) === i);
