@@ -88,6 +88,7 @@ const WRITES = new Set<PropertyKey>(['write', 'sql', 'claim', 'claimReady', 'pub
 
 /** `store` as its service's code sees it: every write refused (with `Crashed`) while the service is dead. */
 function crashable(store: Store, name: ServiceName, faults: NodeFaults): Store {
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
@@ -98,7 +99,8 @@ function crashable(store: Store, name: ServiceName, faults: NodeFaults): Store {
           throw new Crashed(name, point);
         };
       }
-      return value.bind(target);
+      if (!bound.has(prop)) bound.set(prop, value.bind(target));
+      return bound.get(prop);
     },
   });
 }
