@@ -88,7 +88,9 @@ test.each(variants.map((v) => v.name))('the order diagram of %s renders to an SV
 
 test('the scenario files cover what the harness promises', () => {
   expect(scenarios.map((s) => s.name).sort()).toEqual([
-    'bad-input', 'concurrent-orders', 'happy-path', 'insufficient-funds', 'order-right-after-registration',
+    'bad-input', 'concurrent-orders',
+    'fault-billing-slow', 'fault-broker-cut', 'fault-crash-registration', 'fault-notification-down', 'fault-saga-delivery-down',
+    'happy-path', 'insufficient-funds', 'order-right-after-registration',
     'saga-cancel-delivering', 'saga-cancel-early', 'saga-delivery-fails', 'saga-happy-path', 'saga-last-items', 'saga-payment-fails', 'saga-reservation-fails',
     'told-by-push',
   ]);
