@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { faultActions, FAULT_EXAMPLES } from '../faults/fault-steps.js';
-import { TRAITS, usesBroker, type Variant } from '../variants/variant.js';
+import { linkOf, TRAITS, usesBroker, type Variant } from '../variants/variant.js';
 
 const alias = z.string().regex(/^[a-z][a-z0-9-]*$/i, 'a name like alice or user-2');
 const money = z.number();
@@ -179,8 +179,18 @@ export const stepFields = z.object({
   only: z.array(z.string()).min(1).optional(),
 });
 
-/** What a step's `except` or `only` may name instead of a style: the traits of the style declarations, and whether a style uses a broker at all. */
-export const STEP_TRAITS = { ...TRAITS, 'uses-broker': usesBroker } satisfies Record<string, (variant: Variant) => boolean>;
+/** What a step's `except` or `only` may name instead of a style: the traits of the style declarations, and how a few of its links are made. */
+export const STEP_TRAITS = {
+  ...TRAITS,
+  /** Anything goes through a broker at all. */
+  'uses-broker': usesBroker,
+  /** The gateway puts a client's command on the broker and waits for the outcome event. */
+  'commands-by-broker': (variant: Variant) => variant.commands === 'broker',
+  /** Identity opens the billing account over REST before it answers the registration. */
+  'opens-accounts-over-rest': (variant: Variant) => linkOf(variant, 'accountOpening') === 'rest',
+  /** The order service asks delivery over REST while the client waits. */
+  'calls-delivery-over-rest': (variant: Variant) => linkOf(variant, 'dispatch') === 'rest',
+} satisfies Record<string, (variant: Variant) => boolean>;
 
 /** The traits a style has, as steps name them. */
 export const stepTraitsOf = (variant: Variant): string[] => Object.entries(STEP_TRAITS).filter(([, has]) => has(variant)).map(([trait]) => trait);
