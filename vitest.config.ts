@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at a time (vitest would take one on two cores): most of a file's time is spent
+    // waiting on its services, its child processes and the broker, so two share the cores well.
+    maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });
