@@ -52,11 +52,16 @@ export class OrderFlow {
     return { order: await this.drive(order.id), created };
   }
 
-  /** Records how the order's payment ended (once; `changed` says whether this call did it) and sends what that put in the outbox. */
+  /**
+   * Records how the order's payment ended (once; `changed` says whether this call did it), sends what
+   * that put in the outbox and, for a saga, asks its next REST step: a payment answered by an event is
+   * followed by a reservation the style makes over REST, as one answered by REST is.
+   */
   async settle(orderId: string, outcome: PaymentOutcome): Promise<{ order: Order; changed: boolean }> {
     const { order, changed } = this.orders.settle(orderId, outcome);
-    if (changed) await this.moved(order, order.saga ? undefined : `order pending → ${order.status}`);
-    return { order, changed };
+    if (!changed) return { order, changed };
+    await this.moved(order, order.saga ? undefined : `order pending → ${order.status}`);
+    return { order: order.saga ? await this.drive(orderId) : order, changed };
   }
 
   /** Moves a saga on what a participant reported (once), sends what the move put in the outbox, and asks its next REST step. */
