@@ -65,6 +65,24 @@ export class OutboxRelay implements OutboxReader {
     return this.routes.has(event) || this.calls.has(event);
   }
 
+  /** The domain events this relay carries, as messages or calls. */
+  routed(): string[] {
+    return [...this.routes.keys(), ...this.calls.keys()];
+  }
+
+  /** Domain events the style's plan makes unnecessary: raised and not carried, on purpose. */
+  readonly absorbed = new Set<string>();
+  /** Domain events raised that neither a route nor the plan accounts for, by name: a bug the plan should have refused. */
+  readonly unroutedCounts = new Map<string, number>();
+
+  /** Hears of an event raised that this relay does not carry: expected when the plan absorbs it, else logged (once per name) and counted. */
+  unrouted(event: string): void {
+    if (this.absorbed.has(event)) return;
+    const n = (this.unroutedCounts.get(event) ?? 0) + 1;
+    this.unroutedCounts.set(event, n);
+    if (n === 1) console.error(`orderctl: ${this.bus.service} raised ${event} and nothing in this style carries it (dropped; counted in unrouted events)`);
+  }
+
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.pollMs).unref();

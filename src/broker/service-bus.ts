@@ -54,6 +54,18 @@ export class ServiceBus {
   }
 
   /** Consumes `types` through a durable queue of this service's own (`<service>.<types>` unless named). */
+  /** The message types this service consumes: those it subscribed to and the replies it waits for. */
+  consumed(): string[] {
+    return [...this.registrations.flatMap((r) => r.types), ...this.replyTypes];
+  }
+
+  private readonly replyTypes = new Set<string>();
+
+  /** Declares the reply types this service's requests wait for (they are consumed per request, not subscribed). */
+  awaits(types: string[]): void {
+    for (const type of types) this.replyTypes.add(type);
+  }
+
   async subscribe(types: string[], handler: EventHandler, group = `${this.service}.${types.join('.')}`): Promise<void> {
     this.registrations.push({ types, handler, group });
     this.subscriptions.push(await this.consume(types, handler, group));

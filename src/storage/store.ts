@@ -16,6 +16,8 @@ export class AlreadyProcessed extends Error {
 export interface OutboxReader {
   wants(event: string): boolean;
   kick(): void;
+  /** Hears of a raised event it does not want (nothing is stored for it). */
+  unrouted?(event: string): void;
 }
 
 /** What a row of the outbox is: a domain event (the relay's routes make it a message or a call), or a message of a fixed type (a reply). */
@@ -152,10 +154,10 @@ export class Store {
     return this.db.transaction(fn);
   }
 
-  /** Records a domain event in the outbox, inside the current write; nobody wanting it, nothing is stored. */
+  /** Records a domain event in the outbox, inside the current write; nobody wanting it, nothing is stored (and the reader hears of it). */
   raise(event: string, payload: unknown, options: OutgoingOptions = {}): void {
     if (!this.db.inTransaction) throw new Error(`raise(${event}) outside a write`);
-    if (!this.reader?.wants(event)) return;
+    if (!this.reader?.wants(event)) return void this.reader?.unrouted?.(event);
     this.enqueue('event', event, payload, options);
   }
 

@@ -22,7 +22,7 @@ import { currentTrace } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import { InFlight } from './in-flight.js';
-import { wireLinks } from './links/index.js';
+import { planOf, wireLinks } from './links/index.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
 
@@ -108,6 +108,7 @@ function crashable(store: Store, name: ServiceName, faults: NodeFaults): Store {
 /** Opens the stores, wires the variant's links for the local services and starts their servers. */
 export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const { variant, recorder, tokens } = options;
+  const plan = planOf(variant);
   const transport = new FaultTransport(options.transport);
   const faults = new NodeFaults(() => {});
   const local = SERVICES.filter((name) => options.services.includes(name));
@@ -213,7 +214,8 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   };
 
   try {
-    await wireLinks(w, local);
+    await wireLinks(w, local, plan);
+    for (const [name, relay] of relays) for (const event of Object.keys(plan.services[name].absorbs)) relay.absorbed.add(event);
     for (const relay of relays.values()) relay.start();
     for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, w));
     for (const name of local) {

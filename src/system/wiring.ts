@@ -14,6 +14,7 @@ import type { StockService } from '../services/stock/stock-service.js';
 import type { DeliveryService } from '../services/delivery/delivery-service.js';
 import type { Store } from '../storage/store.js';
 import type { Variant } from '../variants/variant.js';
+import type { WayDeclaration } from './plan.js';
 
 /** The participants of the order system. */
 export const SERVICES = ['gateway', 'identity', 'billing', 'order', 'notification', 'stock', 'delivery'] as const;
@@ -44,5 +45,11 @@ export interface Wiring {
 /** What one side of a link does in the process that runs that service. */
 export type Side = (w: Wiring) => void | Promise<void>;
 
-/** A link between services, made one way or another; each way says what each service involved does. */
-export type Link<Style extends string> = Record<Style, Partial<Record<ServiceName, Side>>>;
+/** One way of making a link: what it adds to a style (declared, read by the plan) and what each service involved does. */
+export interface Way {
+  declare(variant: Variant): WayDeclaration;
+  sides: Partial<Record<ServiceName, Side>>;
+}
+
+/** A link between services, made one way or another. */
+export type Link<Style extends string> = Record<Style, Way>;

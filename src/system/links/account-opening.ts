@@ -6,21 +6,37 @@ import type { Link } from '../wiring.js';
 /** Identity → Billing: the account of a new user. */
 export const accountOpening: Link<'rest' | 'event'> = {
   rest: {
-    identity(w) {
-      // The call leaves through identity's outbox (written with the user); registration makes it at once
-      // and is undone when it fails. Cut off in between, the relay makes it after the restart (PUT is idempotent).
-      w.relay.identity.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
-      w.ports.identity.userRegistered = (user) => w.relay.identity.deliverNow(user.id);
+    declare: () => ({
+      routes: { identity: { UserRegistered: { to: 'billing', call: 'PUT /accounts/{id}' } } },
+      ports: { identity: ['userRegistered'] },
+      explain: { register: 'Identity calls Billing (PUT /accounts) before it answers, so the account exists when you get 201 — but if Billing is down, registration fails.' },
+    }),
+    sides: {
+      identity(w) {
+        // The call leaves through identity's outbox (written with the user); registration makes it at once
+        // and is undone when it fails. Cut off in between, the relay makes it after the restart (PUT is idempotent).
+        w.relay.identity.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
+        w.ports.identity.userRegistered = (user) => w.relay.identity.deliverNow(user.id);
+      },
     },
   },
   event: {
-    identity(w) {
-      w.relay.identity.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
-    },
-    async billing(w) {
-      await w.bus.billing.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
-        w.services.billing.openAccount(events.userIdOf(e));
-      });
+    declare: (v) => ({
+      routes: { identity: { UserRegistered: { messages: [eventName(v, 'UserCreated')] } } },
+      consumes: { billing: [eventName(v, 'UserCreated')] },
+      explain: {
+        register: `Identity announces ${eventName(v, 'UserCreated')}${v.events === 'thin' ? ' (just the id)' : ' (the whole user)'}; Billing opens the account when it consumes it, which may be after you got your answer: the account race.`,
+      },
+    }),
+    sides: {
+      identity(w) {
+        w.relay.identity.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
+      },
+      async billing(w) {
+        await w.bus.billing.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
+          w.services.billing.openAccount(events.userIdOf(e));
+        });
+      },
     },
   },
 };

@@ -39,8 +39,30 @@ const rank = (state: SagaState) => (state === 'created' ? 0 : HAPPY_PATH.findInd
  * Order only records what it hears, in order, and announces what the customer does.
  */
 export const saga: Link<'orchestration' | 'choreography'> = {
-  orchestration: {},
+  orchestration: {
+    declare: () => ({ absorbs: { order: { CustomerCancelled: 'the order service raises each compensation itself' } } }),
+    sides: {},
+  },
   choreography: {
+    declare: () => {
+      const c = ORDER_STATUS_CHANNEL;
+      const channel = 'each service reacts to the order-status channel';
+      return {
+        routes: {
+          order: { SagaCreated: { messages: [c.created] }, CustomerCancelled: { messages: [c.cancelled] } },
+          delivery: { GoodsReturned: { messages: ['DeliveryReturned'] }, DeliveryReceived: { messages: [c.done] } },
+        },
+        absorbs: {
+          order: Object.fromEntries(['StockWanted', 'DeliveryWanted', 'ShipDue', 'RefundDue', 'ReleaseDue', 'ReturnDue'].map((e) => [e, channel])),
+          stock: { ReservationMade: 'stock announces OrderReserved or OrderCancelled itself' },
+          delivery: { DeliveryMade: 'delivery announces OrderDelivering or OrderCancelled itself' },
+        },
+        sends: { billing: [c.paid, c.cancelled], stock: [c.reserved, c.cancelled], delivery: [c.delivering, c.cancelled] },
+        consumes: { order: CHANNEL, billing: [c.created, c.cancelled], stock: [c.paid, c.delivering, c.cancelled, 'DeliveryReturned'], delivery: [c.reserved, c.cancelled] },
+        explain: { order: 'The saga has no driver: Billing charges when it hears OrderCreated, Stock reserves on OrderPaid, Delivery takes OrderReserved; on OrderCancelled each undoes its own part.' },
+      };
+    },
+    sides: {
     async order(w) {
       w.relay.order.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
       w.relay.order.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
@@ -88,6 +110,7 @@ export const saga: Link<'orchestration' | 'choreography'> = {
         if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(m.orderId);
         w.stores.delivery.write(() => announce(w, 'delivery', m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
       });
+    },
     },
   },
 };

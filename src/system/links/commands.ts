@@ -1,6 +1,6 @@
 import { AppError, errorBody } from '../../core/errors.js';
 import { validate } from '../../http/validate.js';
-import { brokerCommands, COMMANDS, orderAnswer } from './gateway-broker-commands.js';
+import { brokerCommands, COMMANDS, commandsOf, orderAnswer } from './gateway-broker-commands.js';
 import { restCommands } from './gateway-rest-commands.js';
 import { orderCommand } from '../../services/ordering/ordering-routes.js';
 import { registrationForm } from '../../services/identity/identity-service.js';
@@ -28,11 +28,54 @@ async function replying(store: Store, failedType: string, work: () => Promise<un
 /** Gateway → owner service: the client's commands (register, deposit, withdraw, order). */
 export const commands: Link<'rest' | 'broker'> = {
   rest: {
-    gateway(w) {
-      w.ports.gateway = restCommands(w.http.gateway);
+    declare: () => ({
+      calls: [
+        { from: 'gateway', to: 'identity', call: 'POST /register' },
+        { from: 'gateway', to: 'billing', call: 'POST /accounts/{id}/deposit' },
+        { from: 'gateway', to: 'billing', call: 'POST /accounts/{id}/withdraw' },
+        { from: 'gateway', to: 'order', call: 'POST /orders' },
+      ],
+      ports: { gateway: ['commands'] },
+      absorbs: {
+        order: { OrderAnswerDue: 'a REST command is answered in its response' },
+        billing: { DepositMade: 'a REST command is answered in its response', WithdrawalMade: 'a REST command is answered in its response' },
+      },
+      explain: {
+        register: 'The gateway forwards the form to Identity over REST.',
+        deposit: 'One synchronous REST call to Billing, which owns the money: the answer tells you at once whether it worked.',
+        withdraw: 'One synchronous REST call to Billing, which owns the money: the answer tells you at once whether it worked.',
+        order: 'The gateway forwards the order to Order over REST.',
+      },
+    }),
+    sides: {
+      gateway(w) {
+        w.ports.gateway = restCommands(w.http.gateway);
+      },
     },
   },
   broker: {
+    declare: (v) => {
+      const c = commandsOf(v);
+      return {
+        sends: { gateway: [c.register.command, c.deposit.command, c.withdraw.command, c.order.command], identity: [c.register.failed], billing: [c.deposit.failed, c.withdraw.failed, c.deposit.ok, c.withdraw.ok], order: [c.order.rejected] },
+        routes: { billing: { DepositMade: { messages: [c.deposit.ok] }, WithdrawalMade: { messages: [c.withdraw.ok] } }, order: { OrderAnswerDue: { messages: [c.order.answered] } } },
+        consumes: {
+          identity: [c.register.command],
+          billing: [c.deposit.command, c.withdraw.command],
+          order: [c.order.command],
+          gateway: [c.register.ok, c.register.failed, c.deposit.ok, c.deposit.failed, c.withdraw.ok, c.withdraw.failed, c.order.ok, c.order.failed, c.order.answered, c.order.rejected],
+        },
+        calls: v.events === 'thin' ? [{ from: 'gateway', to: 'identity', call: 'GET /users/{id}' }] : [],
+        ports: { gateway: ['commands'] },
+        explain: {
+          register: `The gateway puts ${c.register.command} on the broker and holds your request open until ${c.register.ok} (or ${c.register.failed}) comes back with the same correlation id.${v.events === 'thin' ? ' The event is thin, so the gateway asks Identity for the user before answering.' : ''}`,
+          deposit: `The gateway sends ${c.deposit.command} through the broker and waits for the success or failure event; Billing applies it exactly once.`,
+          withdraw: `The gateway sends ${c.withdraw.command} through the broker and waits for the success or failure event; Billing applies it exactly once.`,
+          order: `The gateway sends ${c.order.command} through the broker and waits for ${c.order.ok} or ${c.order.failed}.`,
+        },
+      };
+    },
+    sides: {
     gateway(w: Wiring) {
       w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant, w.commandTimeoutMs);
     },
@@ -68,6 +111,7 @@ export const commands: Link<'rest' | 'broker'> = {
           return w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId, items && address ? { items, address } : undefined);
         }),
       );
+    },
     },
   },
 };

@@ -54,6 +54,7 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pi
   const COMMANDS = commandsOf(variant);
   const thinEvents = variant.events === 'thin';
   const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
+  bus.awaits((Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]).flatMap(repliesTo));
   const send = (kind: keyof typeof COMMANDS, data: unknown, replies = repliesTo(kind)) => bus.request<any>(COMMANDS[kind].command, data, replies, timeoutMs);
   return {
     async register(form) {

@@ -1,7 +1,7 @@
 import { settledStatus, type Order } from '../../services/ordering/ordering-service.js';
 import type { OrderFacts } from '../../services/notification/notification-service.js';
 import { events, type OrderSettled } from '../events.js';
-import { eventName } from '../../variants/variant.js';
+import { eventName, type Variant } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
 const factsOf = (order: Omit<Order, 'id' | 'updatedAt'> & { orderId: string }): OrderFacts => ({
@@ -12,36 +12,53 @@ const factsOf = (order: Omit<Order, 'id' | 'updatedAt'> & { orderId: string }): 
   ...(order.reason ? { reason: order.reason } : {}),
 });
 
+/** The outcome events of a style, by the names it gives them. */
+export const outcomeEvents = (v: Pick<Variant, 'names'>): string[] => [eventName(v, 'OrderCreated'), eventName(v, 'OrderFailed')];
+
 /** Order → Notification: telling how an order ended. */
 export const orderOutcome: Link<'rest' | 'event'> = {
   rest: {
-    order(w) {
+    declare: () => ({
+      routes: { order: { OrderSettled: { to: 'notification', call: 'POST /notifications' } } },
+      explain: {
+        order:
+          "Then, right after the commit and while you wait, Order calls Notification (POST /notifications): a slow one delays your answer; a stopped one no longer fails a paid order, the call waits in Order's outbox and is made when Notification is back.",
+      },
+    }),
+    sides: {
       // The call leaves through order's outbox, in the transaction that settled the order (also when a
       // payment event settles it), and notification stores one message per order id however often called.
-      w.relay.order.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) }));
-      w.ports.ordering.sendNow = async (order) => {
-        // Made at once, as the style promises; when it fails the row stays and the relay retries it.
-        await w.relay.order.deliverNow(order.id).catch(() => {});
-      };
+      order: (w) => w.relay.order.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) })),
     },
   },
   event: {
-    order(w) {
-      w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(w.variant, order));
-    },
-    async notification(w) {
-      // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
-      // outbox). When the order service does not answer, the id waits in notification's database and the
-      // recovery pass reads it later, instead of the event being retried into the parking queue.
-      w.ports.notification.orderDetails = (orderId) =>
-        w.http.notification.expect('order', 'GET', `/orders/${orderId}`).then(
-          (o: Order) => factsOf({ ...o, orderId: o.id }),
-          () => undefined,
-        );
-      await w.bus.notification.subscribe([eventName(w.variant, 'OrderCreated'), eventName(w.variant, 'OrderFailed')], async (e: OrderSettled) => {
-        if ('userId' in e) await w.flows.notification.orderSettled(factsOf(e));
-        else await w.flows.notification.orderSettledById(e.orderId);
-      });
+    declare: (v) => ({
+      routes: { order: { OrderSettled: { messages: outcomeEvents(v) } } },
+      consumes: { notification: outcomeEvents(v) },
+      calls: v.events === 'thin' ? [{ from: 'notification', to: 'order', call: 'GET /orders/{id}' }] : [],
+      ports: { notification: ['orderDetails'] },
+      explain: {
+        order: `Order announces ${outcomeEvents(v).join(' or ')}; Notification consumes it after your answer${v.events === 'thin' ? ' and reads the order back' : ''}, so a slow or stopped Notification never delays or fails your order.`,
+      },
+    }),
+    sides: {
+      order(w) {
+        w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(w.variant, order));
+      },
+      async notification(w) {
+        // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
+        // outbox). When the order service does not answer, the id waits in notification's database and the
+        // recovery pass reads it later, instead of the event being retried into the parking queue.
+        w.ports.notification.orderDetails = (orderId) =>
+          w.http.notification.expect('order', 'GET', `/orders/${orderId}`).then(
+            (o: Order) => factsOf({ ...o, orderId: o.id }),
+            () => undefined,
+          );
+        await w.bus.notification.subscribe(outcomeEvents(w.variant), async (e: OrderSettled) => {
+          if ('userId' in e) await w.flows.notification.orderSettled(factsOf(e));
+          else await w.flows.notification.orderSettledById(e.orderId);
+        });
+      },
     },
   },
 };

@@ -2,6 +2,7 @@ import { upstreamError } from '../../http/service-client.js';
 import type { StepOutcome } from '../../services/ordering/order-flow.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { OrderLine } from '../../services/stock/stock-service.js';
+import type { Variant } from '../../variants/variant.js';
 import type { Link, Wiring } from '../wiring.js';
 
 /** A participant's REST answer to a saga step: 201 done, 422 refused with its reason, anything else an error the caller sees. */
@@ -18,42 +19,56 @@ const carried = (w: Wiring, full: Record<string, unknown> & { orderId: string })
 export const orderOf = async (w: Wiring, service: 'stock' | 'delivery' | 'billing', e: { orderId: string }): Promise<Order> =>
   w.http[service].expect('order', 'GET', `/orders/${e.orderId}`);
 
-/** Sends now what a move put in order's outbox as REST calls (the compensations), as a synchronous style does. */
-const sendNow = (w: Wiring) => {
-  w.ports.ordering.sendNow = async (order) => {
-    await w.relay.order.deliverNow(order.id).catch(() => {});
-  };
-};
+const thin = (v: Pick<Variant, 'events'>) => v.events === 'thin';
 
 /** Order → Stock: reserving a paid saga's items; releasing them (compensation) and shipping them. */
 export const reservation: Link<'rest' | 'event'> = {
   rest: {
-    order(w) {
-      // A question whose answer moves the saga, so made directly (as the payment): a call cut off leaves the saga paid for the recovery pass.
-      w.ports.ordering.requestReservation = async (order) =>
-        stepAnswer('stock', await w.http.order.call('stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
-      w.relay.order.call('ReleaseDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/release` }));
-      w.relay.order.call('ShipDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/ship` }));
-      sendNow(w);
+    declare: () => ({
+      calls: [{ from: 'order', to: 'stock', call: 'POST /reservations' }],
+      ports: { order: ['requestReservation'] },
+      routes: { order: { ReleaseDue: { to: 'stock', call: 'POST /reservations/{id}/release' }, ShipDue: { to: 'stock', call: 'POST /reservations/{id}/ship' } } },
+      absorbs: { order: { StockWanted: 'the order service asks stock itself (POST /reservations)' }, stock: { ReservationMade: 'the answer to POST /reservations carries it' } },
+      explain: { order: 'Once paid, Order asks Stock to reserve the items (POST /reservations) and waits for the answer.' },
+    }),
+    sides: {
+      order(w) {
+        // A question whose answer moves the saga, so made directly (as the payment): a call cut off leaves the saga paid for the recovery pass.
+        w.ports.ordering.requestReservation = async (order) =>
+          stepAnswer('stock', await w.http.order.call('stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
+        w.relay.order.call('ReleaseDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/release` }));
+        w.relay.order.call('ShipDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/ship` }));
+      },
     },
   },
   event: {
-    async order(w) {
-      w.relay.order.route('StockWanted', (o: Order) => ({ type: 'ReserveStock', data: carried(w, { orderId: o.id, lines: o.saga!.items }) }));
-      w.relay.order.route('ReleaseDue', (o: Order) => ({ type: 'ReleaseStock', data: { orderId: o.id } }));
-      w.relay.order.route('ShipDue', (o: Order) => ({ type: 'ShipStock', data: { orderId: o.id } }));
-      await w.bus.order.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery) => {
-        await w.flows.order.advance(e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
-      });
-    },
-    async stock(w) {
-      w.relay.stock.route('ReservationMade', (r: { orderId: string } & StepOutcome) => ({ type: r.ok ? 'StockReserved' : 'StockRefused', data: r.ok ? { orderId: r.orderId } : { orderId: r.orderId, reason: r.reason } }));
-      await w.bus.stock.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery) => {
-        const stock = w.services.stock;
-        if (delivery.type === 'ReleaseStock') return void stock.release(e.orderId);
-        if (delivery.type === 'ShipStock') return void stock.ship(e.orderId);
-        stock.reserve(e.orderId, e.lines ?? (await orderOf(w, 'stock', e)).saga!.items);
-      });
+    declare: (v) => ({
+      routes: {
+        order: { StockWanted: { messages: ['ReserveStock'] }, ReleaseDue: { messages: ['ReleaseStock'] }, ShipDue: { messages: ['ShipStock'] } },
+        stock: { ReservationMade: { messages: ['StockReserved', 'StockRefused'] } },
+      },
+      consumes: { stock: ['ReserveStock', 'ReleaseStock', 'ShipStock'], order: ['StockReserved', 'StockRefused'] },
+      calls: thin(v) ? [{ from: 'stock', to: 'order', call: 'GET /orders/{id}' }] : [],
+      explain: { order: `Once paid, Order announces ReserveStock${thin(v) ? ' (just the id: Stock reads the order back)' : ''}; Stock answers StockReserved or StockRefused.` },
+    }),
+    sides: {
+      async order(w) {
+        w.relay.order.route('StockWanted', (o: Order) => ({ type: 'ReserveStock', data: carried(w, { orderId: o.id, lines: o.saga!.items }) }));
+        w.relay.order.route('ReleaseDue', (o: Order) => ({ type: 'ReleaseStock', data: { orderId: o.id } }));
+        w.relay.order.route('ShipDue', (o: Order) => ({ type: 'ShipStock', data: { orderId: o.id } }));
+        await w.bus.order.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery) => {
+          await w.flows.order.advance(e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
+        });
+      },
+      async stock(w) {
+        w.relay.stock.route('ReservationMade', (r: { orderId: string } & StepOutcome) => ({ type: r.ok ? 'StockReserved' : 'StockRefused', data: r.ok ? { orderId: r.orderId } : { orderId: r.orderId, reason: r.reason } }));
+        await w.bus.stock.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery) => {
+          const stock = w.services.stock;
+          if (delivery.type === 'ReleaseStock') return void stock.release(e.orderId);
+          if (delivery.type === 'ShipStock') return void stock.ship(e.orderId);
+          stock.reserve(e.orderId, e.lines ?? (await orderOf(w, 'stock', e)).saga!.items);
+        });
+      },
     },
   },
 };
@@ -61,37 +76,59 @@ export const reservation: Link<'rest' | 'event'> = {
 /** Order ⇄ Delivery: handing a reserved saga to a courier, the return delivery (compensation), the customer's receipt; Delivery → Stock: goods back on the shelf. */
 export const dispatch: Link<'rest' | 'event'> = {
   rest: {
-    order(w) {
-      w.ports.ordering.requestDelivery = async (order) =>
-        stepAnswer('delivery', await w.http.order.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
-      w.relay.order.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
-      sendNow(w);
-    },
-    delivery(w) {
-      w.relay.delivery.call('DeliveryReceived', ({ orderId }: { orderId: string }) => ({ to: 'order', method: 'POST', path: `/orders/${orderId}/received` }));
-      w.relay.delivery.call('GoodsReturned', ({ orderId }: { orderId: string }) => ({ to: 'stock', method: 'POST', path: `/reservations/${orderId}/restock` }));
+    declare: () => ({
+      calls: [{ from: 'order', to: 'delivery', call: 'POST /deliveries' }],
+      ports: { order: ['requestDelivery'] },
+      routes: {
+        order: { ReturnDue: { to: 'delivery', call: 'POST /deliveries/{id}/return' } },
+        delivery: { DeliveryReceived: { to: 'order', call: 'POST /orders/{id}/received' }, GoodsReturned: { to: 'stock', call: 'POST /reservations/{id}/restock' } },
+      },
+      absorbs: { order: { DeliveryWanted: 'the order service asks delivery itself (POST /deliveries)' }, delivery: { DeliveryMade: 'the answer to POST /deliveries carries it' } },
+      explain: { order: 'Once reserved, Order asks Delivery for a courier (POST /deliveries) and waits for the answer.' },
+    }),
+    sides: {
+      order(w) {
+        w.ports.ordering.requestDelivery = async (order) =>
+          stepAnswer('delivery', await w.http.order.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
+        w.relay.order.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
+      },
+      delivery(w) {
+        w.relay.delivery.call('DeliveryReceived', ({ orderId }: { orderId: string }) => ({ to: 'order', method: 'POST', path: `/orders/${orderId}/received` }));
+        w.relay.delivery.call('GoodsReturned', ({ orderId }: { orderId: string }) => ({ to: 'stock', method: 'POST', path: `/reservations/${orderId}/restock` }));
+      },
     },
   },
   event: {
-    async order(w) {
-      w.relay.order.route('DeliveryWanted', (o: Order) => ({ type: 'StartDelivery', data: carried(w, { orderId: o.id, address: o.saga!.address }) }));
-      w.relay.order.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
-      const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed', DeliveryReceived: 'customer confirms receipt' } as const;
-      await w.bus.order.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
-        await w.flows.order.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
-      });
-    },
-    async delivery(w) {
-      w.relay.delivery.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
-      w.relay.delivery.route('DeliveryReceived', (d: { orderId: string }) => ({ type: 'DeliveryReceived', data: d }));
-      w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-      await w.bus.delivery.subscribe(['StartDelivery', 'ReturnDelivery'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
-        if (delivery.type === 'ReturnDelivery') return void w.services.delivery.bringBack(e.orderId);
-        w.services.delivery.start(e.orderId, e.address ?? (await orderOf(w, 'delivery', e)).saga!.address);
-      });
-    },
-    async stock(w) {
-      await w.bus.stock.subscribe(['DeliveryReturned'], (e: { orderId: string }) => void w.services.stock.restock(e.orderId));
+    declare: (v) => ({
+      routes: {
+        order: { DeliveryWanted: { messages: ['StartDelivery'] }, ReturnDue: { messages: ['ReturnDelivery'] } },
+        delivery: { DeliveryMade: { messages: ['DeliveryStarted', 'DeliveryRefused'] }, DeliveryReceived: { messages: ['DeliveryReceived'] }, GoodsReturned: { messages: ['DeliveryReturned'] } },
+      },
+      consumes: { delivery: ['StartDelivery', 'ReturnDelivery'], order: ['DeliveryStarted', 'DeliveryRefused', 'DeliveryReceived'], stock: ['DeliveryReturned'] },
+      calls: thin(v) ? [{ from: 'delivery', to: 'order', call: 'GET /orders/{id}' }] : [],
+      explain: { order: `Once reserved, Order announces StartDelivery${thin(v) ? ' (just the id: Delivery reads the order back)' : ''}; Delivery answers DeliveryStarted or DeliveryRefused.` },
+    }),
+    sides: {
+      async order(w) {
+        w.relay.order.route('DeliveryWanted', (o: Order) => ({ type: 'StartDelivery', data: carried(w, { orderId: o.id, address: o.saga!.address }) }));
+        w.relay.order.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
+        const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed', DeliveryReceived: 'customer confirms receipt' } as const;
+        await w.bus.order.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
+          await w.flows.order.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
+        });
+      },
+      async delivery(w) {
+        w.relay.delivery.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
+        w.relay.delivery.route('DeliveryReceived', (d: { orderId: string }) => ({ type: 'DeliveryReceived', data: d }));
+        w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
+        await w.bus.delivery.subscribe(['StartDelivery', 'ReturnDelivery'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
+          if (delivery.type === 'ReturnDelivery') return void w.services.delivery.bringBack(e.orderId);
+          w.services.delivery.start(e.orderId, e.address ?? (await orderOf(w, 'delivery', e)).saga!.address);
+        });
+      },
+      async stock(w) {
+        await w.bus.stock.subscribe(['DeliveryReturned'], (e: { orderId: string }) => void w.services.stock.restock(e.orderId));
+      },
     },
   },
 };
