@@ -1,5 +1,5 @@
 import type { ActionKind } from '../walk/style-notes.js';
-import { variantProblems, type Variant } from '../variants/variant.js';
+import { variantProblems, type FlowItem, type Variant } from '../variants/variant.js';
 import type { ServiceName } from './wiring.js';
 
 /** Where a link takes a domain event a service raised: a message on the broker (one of `messages`), or a REST call to `to`. */
@@ -149,7 +149,14 @@ export function compilePlan(variant: Variant, pick: (variant: Variant) => Planne
     if (!publishers.has(type)) problems.push({ field: 'links', reason: `${by.join(' and ')} consume${by.length > 1 ? '' : 's'} ${type} and nothing in this style sends it` });
   }
   if (problems.length) throw new PlanRefused(variant.name, uniqueProblems(problems));
+  const plan = { variant, ways, services, edges: planEdges(ways, consumers), messages: [...publishers.keys()].sort() };
+  const wrong = variant.flows ? flowProblems(plan, { ...variant.flows }) : [];
+  if (wrong.length) throw new PlanRefused(variant.name, wrong);
+  return plan;
+}
 
+/** The arrows of a style: every call its ways make, every message from its publisher to each consumer. */
+function planEdges(ways: PlannedWay[], consumers: Map<string, ServiceName[]>): PlanEdge[] {
   const edges: PlanEdge[] = [];
   for (const { link, declaration: d } of ways) {
     for (const service of SERVICE_NAMES) {
@@ -166,10 +173,42 @@ export function compilePlan(variant: Variant, pick: (variant: Variant) => Planne
     const key = `${e.from}|${e.to}|${e.by}|${e.what}`;
     return !seen.has(key) && seen.add(key);
   });
-  return { variant, ways, services, edges: unique, messages: [...publishers.keys()].sort() };
+  return unique;
 }
 
 const uniqueProblems = (problems: { field: string; reason: string }[]) => {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(`${p.field}|${p.reason}`) && seen.add(`${p.field}|${p.reason}`));
 };
+
+/** Where a hop of a style's reference flows does not fit its plan: the call or message is not one the style makes. */
+export function flowProblems(plan: Plan, flows: Record<string, FlowItem[]>): { field: string; reason: string }[] {
+  const problems: { field: string; reason: string }[] = [];
+  const services = new Set<string>(SERVICE_NAMES);
+  const publishes = (from: string, type: string) => plan.edges.some((e) => e.by === 'broker' && e.from === from && e.what === type);
+  const check = (hop: string, field: string) => {
+    const [from, arrow, to, ...rest] = hop.split(' ');
+    const what = rest.join(' ');
+    const bad = (reason: string) => problems.push({ field, reason: `"${hop}": ${reason}` });
+    if (arrow === '=>') {
+      if (from === 'Client') return to === 'gateway' && what.split(' ')[1]?.startsWith('/api/v1/') ? undefined : bad('a client calls the gateway\'s public API (/api/v1/…)');
+      if (!services.has(from) || !services.has(to)) return bad(`${services.has(from) ? to : from} is not a service (${[...services].join(', ')})`);
+      if (!plan.edges.some((e) => e.by === 'rest' && e.from === from && e.to === to && e.what === what)) return bad(`${from} makes no such call to ${to} in this style`);
+    } else if (arrow === '~>') {
+      if (to !== 'Broker') return bad('a message is put on the Broker ("order ~> Broker OrderCreated")');
+      if (!services.has(from)) return bad(`${from} is not a service`);
+      if (!publishes(from, what)) return bad(`${from} puts no ${what} on the broker in this style`);
+    } else if (arrow === '~~') {
+      if (from !== 'Broker') return bad('a message is delivered by the Broker ("Broker ~~ billing CreatePayment")');
+      if (!services.has(to)) return bad(`${to} is not a service`);
+      if (!plan.services[to as ServiceName].consumes.includes(what)) return bad(`${to} consumes no ${what} in this style`);
+    }
+  };
+  for (const [name, items] of Object.entries(flows)) {
+    items.forEach((item, i) => {
+      if (typeof item === 'string') check(item, `flows.${name}[${i}]`);
+      else item.par.forEach((branch, b) => branch.forEach((hop, h) => check(hop, `flows.${name}[${i}].par[${b}][${h}]`)));
+    });
+  }
+  return problems;
+}

@@ -4,7 +4,9 @@ import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
-import { RENAMABLE_EVENTS, variantProblems, type Variant } from './variant.js';
+import { PlanRefused } from '../system/plan.js';
+import { planOf } from '../system/links/index.js';
+import { RENAMABLE_EVENTS, type Variant } from './variant.js';
 
 const link = z.enum(['rest', 'event']);
 const duration = (what: string, max: number) =>
@@ -27,7 +29,7 @@ const hop = z.string().regex(/^\S+ (=>|~>|~~) \S+ \S.*$/, 'a hop such as "gatewa
 const flow = z.array(z.union([hop, z.strictObject({ par: z.array(z.array(hop).min(1)).min(2, 'at least two branches run at the same time') })])).min(1);
 
 /** A style file as written: every field checked, none unknown. */
-const variantFile = z.strictObject({
+export const variantFile = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 40'),
   summary: z.string().trim().min(1, 'one line saying what the style does').max(200),
   order: z.number().int().min(0).max(1000).optional(),
@@ -97,8 +99,13 @@ export function loadVariantFile(file: string): Variant {
       : {}),
     source: path,
   };
-  const [problem] = variantProblems(variant);
-  if (problem) refuse(problem.field, problem.reason);
+  try {
+    planOf(variant);
+  } catch (error) {
+    if (!(error instanceof PlanRefused)) throw error;
+    const [problem] = error.problems;
+    refuse(problem.field, problem.reason);
+  }
   return Object.freeze(variant);
 }
 

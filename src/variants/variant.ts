@@ -96,17 +96,6 @@ export interface Variant {
   order?: number;
 }
 
-/**
- * Checks that a variant's choices fit together and returns it. Every combination it accepts keeps
- * the exactly-once promise (each link's REST follow-up leaves through the outbox, each event
- * consumer writes once with its inbox record): test/e2e/exactly-once-combinations.test.ts boots
- * every accepted combination with every message delivered twice. A refusal names the field and why.
- */
-export function defineVariant(variant: Variant): Variant {
-  const problems = variantProblems(variant).map(({ field, reason }) => `${field}: ${reason}`);
-  if (problems.length) throw new Error(`variant ${variant.name}: ${problems.join('; ')}`);
-  return Object.freeze(variant);
-}
 
 /** What does not fit together in a declaration, field by field. */
 export function variantProblems(variant: Variant): { field: string; reason: string }[] {

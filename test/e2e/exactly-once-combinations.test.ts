@@ -3,7 +3,8 @@ import { MemoryTransport } from '../../src/broker/memory-transport.js';
 import { sleep } from '../../src/core/duration.js';
 import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
-import { defineVariant, usesBroker, type Variant } from '../../src/variants/variant.js';
+import { usesBroker, type Variant } from '../../src/variants/variant.js';
+import { defineVariant } from '../../src/variants/define.js';
 import { duplicating } from '../support/duplicating-transport.js';
 
 /** Polls `read` until `done` holds (at most 5 s) and returns the last value. */

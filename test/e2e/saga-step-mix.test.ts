@@ -4,7 +4,8 @@ import { BUILTIN_SCENARIOS, loadScenario } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
-import { defineVariant, type Variant } from '../../src/variants/variant.js';
+import { type Variant } from '../../src/variants/variant.js';
+import { defineVariant } from '../../src/variants/define.js';
 
 // A saga whose payment is an event and whose later steps are REST calls: the payment's answer arrives
 // as an event, and the order service must then ask the next step itself. With the recovery pass held
