@@ -32,8 +32,29 @@ test('orderctl variants lists the six built-in styles with their links; show pri
   const show = await cli(['variants', 'show', 'sync-billing']);
   expect(show.code).toBe(0);
   expect(show.stdout).toContain('# sync-billing: the client learns at once');
-  expect(show.stdout).toContain('Order -->|"POST /payments, POST /payments/{id}/refund"| Billing');
-  expect(show.stdout).toContain('Order -.->|"OrderCompleted / OrderFailed"| Notification');
+  expect(show.stdout).toContain('Order -->|"POST /payments/{id}/refund, POST /payments"| Billing');
+  expect(show.stdout).toContain('Order -.->|"OrderCompleted, OrderFailed"| Notification');
+  expect(show.stdout).toContain('The compiled plan:');
+  expect(show.stdout).toContain('  order => billing POST /payments   (payment)');
+});
+
+test('orderctl variants check compiles every shipped style file without booting, and refuses a broken one in one line with exit 1', async () => {
+  const files = ['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing', 'choreography'].map((n) => join(BUILTIN_VARIANTS_DIR, `${n}.yaml`));
+  files.push(join(BUILTIN_VARIANTS_DIR, 'examples', 'http-hardened.yaml'));
+  const ok = await cli(['variants', 'check', ...files]);
+  expect(ok.code).toBe(0);
+  for (const file of files) expect(ok.stdout).toContain(`${file}: accepted`);
+  expect(ok.stdout).toContain('  stock ~> order StockReserved   (reservation)');
+  const dir = privateTmp();
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, 'name: broken\nsummary: a copy of users with REST account opening\ncommands: rest\nevents: full\nlinks:\n  accountOpening: rest\n  payment: event\n  orderOutcome: event\n  recipient: copy\n');
+  const refused = await cli(['variants', 'check', broken]);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout.trim()).toBe(`${broken}: links.recipient: a copy of users needs UserCreated events (links.accountOpening: event)`);
+  const json = JSON.parse((await cli(['variants', 'check', '--json', files[3], broken])).stdout);
+  expect(json.map((c: { accepted: boolean }) => c.accepted)).toEqual([true, false]);
+  expect(json[0].plan.messages).toContain('ReserveStock');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a style file of a user\'s runs end to end: every scenario in one process, and with one process per service over RabbitMQ', async () => {

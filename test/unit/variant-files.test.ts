@@ -40,7 +40,7 @@ describe('the built-in styles', () => {
     expect(answersOrdersLater(sync)).toBe(false);
     expect(usesBroker(sync)).toBe(true);
     expect(sync.names).toEqual({ OrderCreated: 'OrderCompleted' });
-    expect(topologyFlowchart(sync)).toContain('Order -.->|"OrderCompleted / OrderFailed"| Notification');
+    expect(topologyFlowchart(sync)).toContain('Order -.->|"OrderCompleted, OrderFailed"| Notification');
     expect(traitsOf(variants.find((v) => v.name === 'hybrid')!)).toEqual(['answers-orders-later', 'pushes-order-status']);
     expect(traitsOf(variants.find((v) => v.name === 'http')!)).toEqual(['all-rest']);
   });
@@ -59,11 +59,11 @@ describe('a style file of a user', () => {
     const mine = loadVariantFile(write(good));
     expect(mine).toMatchObject({ name: 'mine', commands: 'rest', links: { payment: 'rest', orderOutcome: 'event' } });
     const chart = topologyFlowchart(mine);
-    expect(chart).toContain('Order -->|"POST /payments, POST /payments/{id}/refund"| Billing');
-    expect(chart).toContain('Order -->|"POST /reservations, release, ship"| Stock');
+    expect(chart).toContain('Order -->|"POST /payments/{id}/refund, POST /payments"| Billing');
+    expect(chart).toContain('Order -->|"POST /reservations/{id}/release, POST /reservations/{id}/ship, POST /reservations"| Stock');
     expect(chart).toContain('Identity -.->|"UserCreated"| Billing');
     expect(chart).toContain('Identity -.->|"UserCreated"| Notification');
-    expect(chart).toContain('Order -.->|"OrderCreated / OrderFailed"| Notification');
+    expect(chart).toContain('Order -.->|"OrderCreated, OrderFailed"| Notification');
   });
 
   // Each malformed or unsafe file is refused in one line that names the field and the reason.
@@ -89,6 +89,9 @@ describe('a style file of a user', () => {
     ['a choreography with saga links', good.replace('payment: rest', 'payment: event').replace('  recipient: copy\n', '  recipient: copy\n  reservation: event\n') + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.reservation: a choreography has no saga links/],
     ['a choreography with REST payments', good + 'saga: choreography\nnames:\n  OrderCreated: OrderCompleted\n', /: links\.payment: in a choreography billing charges when it hears OrderCreated/],
     ['a choreography whose outcome event is OrderCreated', good.replace('payment: rest', 'payment: event') + 'saga: choreography\n', /: names\.OrderCreated: the order-status channel opens with OrderCreated/],
+    ['a reference flow calling a service that does not exist', good + 'flows:\n  registration: ["Client => gateway POST /api/v1/identity/register", "gateway => nowhere POST /teleport"]\n  order: ["Client => gateway POST /api/v1/ordering/orders"]\n', /: flows\.registration\[1\]: "gateway => nowhere POST \/teleport": nowhere is not a service/],
+    ['a reference flow with a call the style does not make', good + 'flows:\n  registration: ["Client => gateway POST /api/v1/identity/register", "identity => billing PUT /accounts/{id}"]\n  order: ["Client => gateway POST /api/v1/ordering/orders"]\n', /: flows\.registration\[1\]: "identity => billing PUT \/accounts\/\{id\}": identity makes no such call to billing in this style/],
+    ['a reference flow with a message nobody sends', good + 'flows:\n  registration: ["Client => gateway POST /api/v1/identity/register"]\n  order: ["order ~> Broker CreatePayment"]\n', /: flows\.order\[0\]: "order ~> Broker CreatePayment": order puts no CreatePayment on the broker in this style/],
     ['a reference flow with a hop that is not one', good + 'flows:\n  registration: [gateway calls identity]\n  order: ["Client => gateway POST /api/v1/ordering/orders"]\n', /: flows\.registration\.0: a hop such as/],
   ])('%s is refused', (_what, text, message) => {
     const file = write(text);
