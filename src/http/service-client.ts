@@ -30,13 +30,13 @@ export class ServiceClient {
     private readonly recorder: Recorder,
     private readonly agent: Dispatcher,
     private readonly timeoutMs = 10_000,
-    /** The style's resilience on calls to some services (a link's timeout, retries, breaker). */
-    private readonly policies: Partial<Record<string, CallPolicy>> = {},
+    /** The style's resilience on some calls (a link's timeout, retries, breaker), by callee and call (`billing POST /payments/{id}/refund`). */
+    private readonly policies: ReadonlyMap<string, CallPolicy> = new Map(),
   ) {}
 
-  /** Calls `to`, under the link's policy when the style declares one; every attempt is a recorded hop. */
+  /** Calls `to`, under its link's policy when the style declares one for this very call; every attempt is a recorded hop. */
   call<T = any>(to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
-    const policy = this.policies[to];
+    const policy = this.policies.size ? this.policies.get(`${to} ${routeLabel(method, path)}`) : undefined;
     return policy ? policy.execute((signal) => this.once<T>(to, method, path, body, signal)) : this.once<T>(to, method, path, body);
   }
 

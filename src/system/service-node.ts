@@ -14,8 +14,7 @@ import { closeServer, listen } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
-import { callPolicy } from '../http/call-policy.js';
-import { LINK_CALLS, LINKS, linkOf } from '../variants/variant.js';
+import { callPolicy, type CallPolicy } from '../http/call-policy.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
 import { currentTrace } from '../tracing/context.js';
@@ -142,15 +141,18 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     const trace = currentTrace();
     if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
   };
-  // A REST link's calls run under the resilience the style declares for it (timeout, retries, breaker).
-  const policies = (name: ServiceName) =>
-    Object.fromEntries(
-      LINKS.flatMap((link) => {
-        const spec = variant.resilience?.[link];
-        const { from, to } = LINK_CALLS[link];
-        return spec && from === name && linkOf(variant, link) === 'rest' ? [[to, callPolicy(spec, from, to, note(name))]] : [];
-      }),
-    );
+  // A REST link's own calls (as its plan declares them) run under the resilience the style declares for that link.
+  const policies = (name: ServiceName) => {
+    const byCall = new Map<string, CallPolicy>();
+    for (const [link, spec] of Object.entries(variant.resilience ?? {})) {
+      const perCallee = new Map<string, CallPolicy>();
+      for (const edge of plan.edges.filter((e) => e.link === link && e.by === 'rest' && e.from === name)) {
+        if (!perCallee.has(edge.to)) perCallee.set(edge.to, callPolicy(spec!, name, edge.to, note(name)));
+        byCall.set(`${edge.to} ${edge.what}`, perCallee.get(edge.to)!);
+      }
+    }
+    return byCall;
+  };
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, policies(name))]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
   const relays = new Map<ServiceName, OutboxRelay>();

@@ -34,15 +34,6 @@ export interface Resilience {
   breaker?: { failures: number; resetMs: number };
 }
 
-/** Who calls whom on each link when it is REST (and so whose calls a link's resilience wraps). */
-export const LINK_CALLS: Record<LinkName, { from: string; to: string; call: string }> = {
-  accountOpening: { from: 'identity', to: 'billing', call: 'PUT /accounts/{id}' },
-  payment: { from: 'order', to: 'billing', call: 'POST /payments' },
-  orderOutcome: { from: 'order', to: 'notification', call: 'POST /notifications' },
-  recipient: { from: 'notification', to: 'identity', call: 'GET /users/{id}' },
-  reservation: { from: 'order', to: 'stock', call: 'POST /reservations' },
-  dispatch: { from: 'order', to: 'delivery', call: 'POST /deliveries' },
-};
 
 /** Who drives the order saga: the order service over the saga links, or nobody (each service reacts to the order-status channel). */
 export type SagaStyle = 'orchestration' | 'choreography';
