@@ -47,10 +47,10 @@ export const RAISES: Record<ServiceName, readonly string[]> = {
   gateway: [],
   identity: ['UserRegistered'],
   billing: ['DepositMade', 'WithdrawalMade', 'PaymentSettled', 'PaymentRefunded'],
-  order: ['OrderAnswerDue', 'OrderPlaced', 'SagaCreated', 'OrderSettled', 'StockWanted', 'DeliveryWanted', 'ShipDue', 'CustomerCancelled', 'RefundDue', 'ReleaseDue', 'ReturnDue'],
+  order: ['OrderAnswerDue', 'OrderPlaced', 'SagaCreated', 'OrderSettled', 'StockWanted', 'DeliveryWanted', 'ShipDue', 'ReceiptConfirmed', 'CustomerCancelled', 'RefundDue', 'ReleaseDue', 'ReturnDue'],
   notification: [],
   stock: ['ReservationMade'],
-  delivery: ['DeliveryMade', 'DeliveryReceived', 'GoodsReturned'],
+  delivery: ['DeliveryMade', 'GoodsReturned'],
 };
 
 /** One arrow of a style's topology: a REST call, or a message from its publisher to one consumer. */

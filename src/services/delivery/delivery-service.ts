@@ -105,11 +105,14 @@ export class DeliveryService {
     }
   }
 
-  /** The customer confirms receipt: the courier is free again (raises DeliveryReceived). A 409 when the order is not being delivered. */
+  /**
+   * The order service recorded the customer's receipt: the delivery ends and the courier is free again.
+   * Told again (a redelivery, a call made again), it changes nothing; a 409 when the order was never delivering.
+   */
   received(orderId: string): void {
     this.store.write(() => {
+      if (this.find(orderId)?.state === 'received') return;
       this.finish(orderId, 'received', 'received by the customer');
-      this.store.raise('DeliveryReceived', { orderId });
     });
   }
 

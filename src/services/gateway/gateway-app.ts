@@ -149,7 +149,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   route('/delivery/orders/:id/received', {
     post: async (req, res) => {
       await readOrder(String(req.params.id), res);
-      send(res, await http.call('delivery', 'POST', `/deliveries/${req.params.id}/received`));
+      send(res, await http.call('order', 'POST', `/orders/${req.params.id}/received`));
     },
   });
   if (push) {

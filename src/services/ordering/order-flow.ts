@@ -108,6 +108,17 @@ export class OrderFlow {
     return this.drive(orderId);
   }
 
+  /**
+   * The customer confirms receipt: decided here, where the saga's state is, so a receipt and a cancel
+   * of one order are one after the other in one database and exactly one of them wins; delivery hears
+   * of it afterwards (ReceiptConfirmed). 409 unless the order is being delivered.
+   */
+  async confirmReceipt(orderId: string): Promise<Order> {
+    const { order, changed } = await this.advance(orderId, 'customer confirms receipt');
+    if (!changed) throw conflict(order.saga ? `order ${orderId} is ${order.saga.state}, not being delivered` : `order ${orderId} has no items: there is nothing to receive`);
+    return order;
+  }
+
   /** The customer cancels: a saga not done yet is cancelled at once, with what undoes its steps; 409 otherwise. */
   async cancel(orderId: string): Promise<Order> {
     const { order, changed } = await this.advance(orderId, 'customer cancels');

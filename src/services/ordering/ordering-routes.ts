@@ -41,9 +41,9 @@ export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: R
   app.post('/orders/:id/cancel', async (req, res) => {
     res.status(202).json(await flow.cancel(orders.get(req.params.id).id));
   });
-  // Delivery's word that the customer has the goods (the REST side of the dispatch link).
+  // The customer's word that the goods arrived (through the gateway); delivery hears of it afterwards.
   app.post('/orders/:id/received', async (req, res) => {
-    await flow.advance(orders.get(req.params.id).id, 'customer confirms receipt');
+    await flow.confirmReceipt(orders.get(req.params.id).id);
     res.status(204).end();
   });
   return finishServiceApp(app);

@@ -112,14 +112,14 @@ export const isFinal = (order: Order) => (order.saga ? FINAL_STATES.includes(ord
 export const COMPENSATION_EVENTS: Record<Compensation, string> = { refund: 'RefundDue', release: 'ReleaseDue', return: 'ReturnDue' };
 
 /** The domain event raised on entering a state: the next step to ask for, or what follows it. */
-const ENTERED: Partial<Record<SagaState, string>> = { paid: 'StockWanted', reserved: 'DeliveryWanted', delivering: 'ShipDue' };
+const ENTERED: Partial<Record<SagaState, string>> = { paid: 'StockWanted', reserved: 'DeliveryWanted', delivering: 'ShipDue', done: 'ReceiptConfirmed' };
 
 /**
  * Orders and their lifecycles. A plain order is pending, then succeeded or failed, once. An order with
  * items runs the saga (created, paid, reserved, delivering, done, or cancelled with its compensations):
  * each move is one conditional write that records the state, its history and what the move sends next
  * (raised into the outbox with it), so a crash between two steps resumes where it stopped. Raises
- * OrderPlaced (SagaCreated for a saga), OrderSettled (a plain order settled, a saga final), StockWanted, DeliveryWanted, ShipDue,
+ * OrderPlaced (SagaCreated for a saga), OrderSettled (a plain order settled, a saga final), StockWanted, DeliveryWanted, ShipDue, ReceiptConfirmed,
  * RefundDue, ReleaseDue, ReturnDue, CustomerCancelled, and OrderAnswerDue (with a correlation id) for
  * each request that waits for an answer.
  */
@@ -223,7 +223,7 @@ export class OrderingService {
       const order = this.get(id);
       const state = order.saga?.state;
       if (state === 'created') this.store.raise('SagaCreated', order);
-      else if (state && ENTERED[state] && state !== 'delivering') this.store.raise(ENTERED[state]!, order);
+      else if (state === 'paid' || state === 'reserved') this.store.raise(ENTERED[state]!, order);
       return order;
     });
   }

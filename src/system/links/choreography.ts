@@ -49,8 +49,8 @@ export const saga: Link<'orchestration' | 'choreography'> = {
       const channel = 'each service reacts to the order-status channel';
       return {
         routes: {
-          order: { SagaCreated: { messages: [c.created] }, CustomerCancelled: { messages: [c.cancelled] } },
-          delivery: { GoodsReturned: { messages: ['DeliveryReturned'] }, DeliveryReceived: { messages: [c.done] } },
+          order: { SagaCreated: { messages: [c.created] }, CustomerCancelled: { messages: [c.cancelled] }, ReceiptConfirmed: { messages: [c.done] } },
+          delivery: { GoodsReturned: { messages: ['DeliveryReturned'] } },
         },
         absorbs: {
           order: Object.fromEntries(['StockWanted', 'DeliveryWanted', 'ShipDue', 'RefundDue', 'ReleaseDue', 'ReturnDue'].map((e) => [e, channel])),
@@ -58,13 +58,14 @@ export const saga: Link<'orchestration' | 'choreography'> = {
           delivery: { DeliveryMade: 'delivery announces OrderDelivering or OrderCancelled itself' },
         },
         sends: { billing: [c.paid, c.cancelled], stock: [c.reserved, c.cancelled], delivery: [c.delivering, c.cancelled] },
-        consumes: { order: CHANNEL, billing: [c.created, c.cancelled], stock: [c.paid, c.delivering, c.cancelled, 'DeliveryReturned'], delivery: [c.reserved, c.cancelled] },
+        consumes: { order: CHANNEL, billing: [c.created, c.cancelled], stock: [c.paid, c.delivering, c.cancelled, 'DeliveryReturned'], delivery: [c.reserved, c.done, c.cancelled] },
         explain: { order: 'The saga has no driver: Billing charges when it hears OrderCreated, Stock reserves on OrderPaid, Delivery takes OrderReserved; on OrderCancelled each undoes its own part.' },
       };
     },
     sides: {
     async order(w) {
       w.relay.order.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
+      w.relay.order.route('ReceiptConfirmed', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.done, data: messageOf(o) }));
       w.relay.order.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
       await w.bus.order.subscribe(CHANNEL, async (m: StatusMessage, delivery) => {
         const flow = w.flows.order;
@@ -104,10 +105,10 @@ export const saga: Link<'orchestration' | 'choreography'> = {
     },
     async delivery(w) {
       w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-      w.relay.delivery.route('DeliveryReceived', (d: { orderId: string }) => ({ type: ORDER_STATUS_CHANNEL.done, data: d }));
-      await w.bus.delivery.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+      await w.bus.delivery.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.done, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
         const deliveries = w.services.delivery;
         if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(m.orderId);
+        if (delivery.type === ORDER_STATUS_CHANNEL.done) return void deliveries.received(m.orderId);
         w.stores.delivery.write(() => announce(w, 'delivery', m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
       });
     },

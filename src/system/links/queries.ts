@@ -18,7 +18,7 @@ export const queries: Link<'rest'> = {
         { from: 'gateway', to: 'notification', call: 'GET /notifications' },
         { from: 'gateway', to: 'stock', call: 'GET /items' },
         { from: 'gateway', to: 'delivery', call: 'GET /zones' },
-        { from: 'gateway', to: 'delivery', call: 'POST /deliveries/{id}/received' },
+        { from: 'gateway', to: 'order', call: 'POST /orders/{id}/received' },
       ],
       absorbs: { billing: { PaymentRefunded: 'billing keeps it in its own ledger; no other service needs to hear of it' } },
       explain: {

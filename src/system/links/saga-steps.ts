@@ -80,8 +80,8 @@ export const dispatch: Link<'rest' | 'event'> = {
       calls: [{ from: 'order', to: 'delivery', call: 'POST /deliveries' }],
       ports: { order: ['requestDelivery'] },
       routes: {
-        order: { ReturnDue: { to: 'delivery', call: 'POST /deliveries/{id}/return' } },
-        delivery: { DeliveryReceived: { to: 'order', call: 'POST /orders/{id}/received' }, GoodsReturned: { to: 'stock', call: 'POST /reservations/{id}/restock' } },
+        order: { ReturnDue: { to: 'delivery', call: 'POST /deliveries/{id}/return' }, ReceiptConfirmed: { to: 'delivery', call: 'POST /deliveries/{id}/received' } },
+        delivery: { GoodsReturned: { to: 'stock', call: 'POST /reservations/{id}/restock' } },
       },
       absorbs: { order: { DeliveryWanted: 'the order service asks delivery itself (POST /deliveries)' }, delivery: { DeliveryMade: 'the answer to POST /deliveries carries it' } },
       explain: { order: 'Once reserved, Order asks Delivery for a courier (POST /deliveries) and waits for the answer.' },
@@ -91,9 +91,9 @@ export const dispatch: Link<'rest' | 'event'> = {
         w.ports.ordering.requestDelivery = async (order) =>
           stepAnswer('delivery', await w.http.order.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
         w.relay.order.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
+        w.relay.order.call('ReceiptConfirmed', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/received` }));
       },
       delivery(w) {
-        w.relay.delivery.call('DeliveryReceived', ({ orderId }: { orderId: string }) => ({ to: 'order', method: 'POST', path: `/orders/${orderId}/received` }));
         w.relay.delivery.call('GoodsReturned', ({ orderId }: { orderId: string }) => ({ to: 'stock', method: 'POST', path: `/reservations/${orderId}/restock` }));
       },
     },
@@ -101,10 +101,10 @@ export const dispatch: Link<'rest' | 'event'> = {
   event: {
     declare: (v) => ({
       routes: {
-        order: { DeliveryWanted: { messages: ['StartDelivery'] }, ReturnDue: { messages: ['ReturnDelivery'] } },
-        delivery: { DeliveryMade: { messages: ['DeliveryStarted', 'DeliveryRefused'] }, DeliveryReceived: { messages: ['DeliveryReceived'] }, GoodsReturned: { messages: ['DeliveryReturned'] } },
+        order: { DeliveryWanted: { messages: ['StartDelivery'] }, ReturnDue: { messages: ['ReturnDelivery'] }, ReceiptConfirmed: { messages: ['ReceiptConfirmed'] } },
+        delivery: { DeliveryMade: { messages: ['DeliveryStarted', 'DeliveryRefused'] }, GoodsReturned: { messages: ['DeliveryReturned'] } },
       },
-      consumes: { delivery: ['StartDelivery', 'ReturnDelivery'], order: ['DeliveryStarted', 'DeliveryRefused', 'DeliveryReceived'], stock: ['DeliveryReturned'] },
+      consumes: { delivery: ['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], order: ['DeliveryStarted', 'DeliveryRefused'], stock: ['DeliveryReturned'] },
       calls: thin(v) ? [{ from: 'delivery', to: 'order', call: 'GET /orders/{id}' }] : [],
       explain: { order: `Once reserved, Order announces StartDelivery${thin(v) ? ' (just the id: Delivery reads the order back)' : ''}; Delivery answers DeliveryStarted or DeliveryRefused.` },
     }),
@@ -112,17 +112,18 @@ export const dispatch: Link<'rest' | 'event'> = {
       async order(w) {
         w.relay.order.route('DeliveryWanted', (o: Order) => ({ type: 'StartDelivery', data: carried(w, { orderId: o.id, address: o.saga!.address }) }));
         w.relay.order.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
-        const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed', DeliveryReceived: 'customer confirms receipt' } as const;
+        w.relay.order.route('ReceiptConfirmed', (o: Order) => ({ type: 'ReceiptConfirmed', data: { orderId: o.id } }));
+        const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed' } as const;
         await w.bus.order.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
           await w.flows.order.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
         });
       },
       async delivery(w) {
         w.relay.delivery.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
-        w.relay.delivery.route('DeliveryReceived', (d: { orderId: string }) => ({ type: 'DeliveryReceived', data: d }));
         w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-        await w.bus.delivery.subscribe(['StartDelivery', 'ReturnDelivery'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
+        await w.bus.delivery.subscribe(['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
           if (delivery.type === 'ReturnDelivery') return void w.services.delivery.bringBack(e.orderId);
+          if (delivery.type === 'ReceiptConfirmed') return void w.services.delivery.received(e.orderId);
           w.services.delivery.start(e.orderId, e.address ?? (await orderOf(w, 'delivery', e)).saga!.address);
         });
       },
