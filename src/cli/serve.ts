@@ -63,7 +63,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--shared-namespace', 'with --service: the namespace is throwaway and shared; the harness that started the processes deletes it').hideHelp())
     .addOption(processesOption())
     .addOption(replicasOption())
-    .option('--admin-port <port>', 'operator API on 127.0.0.1 (status, parked messages, replay; see `orderctl parked`); default: the gateway port + 1, any free port with --port 0', parsePort)
+    .option('--admin-port <port>', 'operator API on 127.0.0.1 (status, parked messages, replay; see `orderctl parked`); default: the gateway port + 1, or any free port when that one is taken (serve prints it)', parsePort)
     .addHelpText(
       'after',
       `
@@ -121,7 +121,10 @@ Examples:
         try {
           admin = await startAdmin(system, adminPort, facts).catch((error) => {
             const inUse = (error as { code?: string }).code === 'EADDRINUSE';
-            throw inUse ? new CliError(`admin port ${adminPort} is in use: choose another with --admin-port (0 picks a free one)`) : error;
+            if (!inUse) throw error;
+            // The default (the gateway port + 1) may be taken by chance: a default must not fail, so any free port is used and printed.
+            if (options.adminPort === undefined) return startAdmin(system, 0, facts);
+            throw new CliError(`admin port ${adminPort} is in use: choose another with --admin-port (0 picks a free one)`);
           });
           track(admin);
           if (options.pidFile) {
