@@ -11,18 +11,23 @@ import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 const scenarios = await loadScenarios();
 
+/** The scenarios the built CLI runs on every style here: one plain, one saga with its compensations, one with a fault (every scenario on every style is run in-process by scenarios-one-process.test.ts). */
+const PICKED = ['happy-path', 'saga-cancel-early', 'fault-notification-down'];
+/** A bound on a stuck run, not a measure of speed: a loaded machine takes several times an idle one's 30 s. */
+const RUN_BOUND_MS = 600_000;
+
 describe('orderctl as a user runs it', () => {
-  test('run --variant=all --json: every scenario holds on every variant, stdout is only JSON, nothing left behind', async () => {
+  test('run --variant=all --json: the picked scenarios hold on every variant, stdout is only JSON, nothing left behind', async () => {
     const tmp = privateTmp();
     const reports = privateTmp();
-    const { code, stdout, stderr } = await cli(['run', '--variant=all', '--json', '--report-dir', reports, '--no-render'], { TMPDIR: tmp });
+    const { code, stdout, stderr } = await cli(['run', '--variant=all', '--json', '--report-dir', reports, '--no-render', ...PICKED.flatMap((s) => ['--scenario', s])], { TMPDIR: tmp }, RUN_BOUND_MS);
     expect(stderr).not.toContain('orderctl:');
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.passed).toBe(true);
     expect(result.variants.map((v: { variant: string }) => v.variant)).toEqual(variants.map((v) => v.name));
     for (const variant of result.variants) {
-      expect(variant.scenarios).toHaveLength(scenarios.length);
+      expect(variant.scenarios.map((s: { name: string }) => s.name).sort()).toEqual(scenarios.filter((s) => PICKED.includes(s.name)).map((s) => s.name).sort());
       expect(variant.scenarios.every((s: { passed: boolean }) => s.passed)).toBe(true);
       const order = variant.actions.find((a: { kind: string }) => a.kind === 'order');
       expect(order.http).toBeGreaterThanOrEqual(1);
@@ -36,11 +41,11 @@ describe('orderctl as a user runs it', () => {
     expect(readdirSync(join(result.report.dir, 'hybrid', 'happy-path'))).toContain('05-order.mmd');
     rmSync(tmp, { recursive: true });
     rmSync(reports, { recursive: true });
-  }, 240_000);
+  }, RUN_BOUND_MS + 10_000);
 
   test('the HTML report of a run opens in headless Chromium with every diagram drawn', async () => {
     const reports = privateTmp();
-    const { code, stdout } = await cli(['run', '--variant=all', '--scenario', 'happy-path', '--report-dir', reports]);
+    const { code, stdout } = await cli(['run', '--variant=all', '--scenario', 'happy-path', '--report-dir', reports], {}, RUN_BOUND_MS);
     expect(code).toBe(0);
     const index = /Report: (\S+index\.html) \((\d+) diagrams, (\d+) distinct pictures/.exec(stdout);
     expect(index, stdout).not.toBeNull();
@@ -65,7 +70,7 @@ describe('orderctl as a user runs it', () => {
     }
     expect(readFileSync(join(dirname(index![1]), 'summary.md'), 'utf8')).toContain('| happy-path | ✓ 10/10');
     rmSync(reports, { recursive: true });
-  }, 240_000);
+  }, RUN_BOUND_MS + 60_000);
 
   test('without Chromium, diagram still writes the Mermaid text and says in one line how to get pictures', async () => {
     const out = privateTmp();
@@ -81,21 +86,22 @@ describe('orderctl as a user runs it', () => {
   test('run --broker: the same results over RabbitMQ, and one clear line when it is unreachable', async () => {
     const url = await rabbitmqUrl();
     const [memory, rabbit] = await Promise.all([
-      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report']),
-      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report', '--broker', url]),
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report', ...PICKED.flatMap((s) => ['--scenario', s])], {}, RUN_BOUND_MS),
+      cli(['run', '--variant=event-collaboration', '--json', '--quiet', '--no-report', '--broker', url, ...PICKED.flatMap((s) => ['--scenario', s])], {}, RUN_BOUND_MS),
     ]);
+    expect(memory.code).toBe(0);
     expect(rabbit.code).toBe(0);
     const outcome = (stdout: string) => JSON.parse(stdout).variants[0].scenarios.map((s: any) => [s.name, s.steps.map((step: any) => step.passed)]);
     expect(outcome(rabbit.stdout)).toEqual(outcome(memory.stdout));
     expect(JSON.parse(rabbit.stdout).broker).toBe(url.replace(/:[^:@/]*@/, ':***@'));
 
-    const down = await cli(['run', '--variant=hybrid', '--broker', 'amqp://guest:secret@127.0.0.1:1'], {}, 15_000);
+    const down = await cli(['run', '--variant=hybrid', '--broker', 'amqp://guest:secret@127.0.0.1:1'], {}, 60_000);
     expect(down.code).toBe(3);
     expect(down.stderr.trim()).toBe('orderctl: cannot reach RabbitMQ at amqp://guest:***@127.0.0.1:1 (ECONNREFUSED): start it with "rabbitmq-server -detached" or pass another --broker URL');
     const wrong = await cli(['run', '--broker', 'http://localhost']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('must be an amqp:// or amqps:// URL');
-  });
+  }, RUN_BOUND_MS + 10_000);
 
   test('a scenario that does not hold makes run exit 1 and say which step', async () => {
     const dir = privateTmp();
