@@ -1,24 +1,23 @@
-import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AmqpTransport } from '../broker/amqp-transport.js';
 import { MemoryTransport } from '../broker/memory-transport.js';
 import type { Transport } from '../broker/transport.js';
 import { AppError } from '../core/errors.js';
-import { isBrokerFault, type CrashPoint, type Fault, type FaultReport, type FaultService } from '../faults/fault.js';
-import type { FaultAnswer, FaultRequest } from '../faults/fault-messages.js';
+import { isBrokerFault, type Fault, type FaultReport } from '../faults/fault.js';
 import { persistentKey, Tokens } from '../core/tokens.js';
 import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { variantRef } from '../variants/index.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem, type StoppableService } from './boot.js';
-import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
-import { brokerNeeded, handlesTokens, planProcesses, type PlannedService, type Replicas } from './process-plan.js';
+import type { ProcessStatus } from './harness-messages.js';
+import { brokerNeeded, handlesTokens, planProcesses, type Replicas } from './process-plan.js';
+import { ProcessSupervisor } from './process-supervisor.js';
+import type { Ask } from './service-process.js';
 import { untilQuiet } from './quiet.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
 import { storeSchemas } from './store-schemas.js';
@@ -47,10 +46,7 @@ export interface ProcessBootOptions {
   onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
 }
 
-const BIN = fileURLToPath(new URL('../../bin/orderctl', import.meta.url));
 const STOP_MS = 20_000;
-/** How long the harness waits for a process to answer a request (status, a fault) before it counts it as stuck. */
-const ANSWER_MS = 10_000;
 
 /**
  * A port nobody listens on now, for a process to bind a moment later. Taken below the kernel's range of
@@ -74,19 +70,6 @@ async function freePort(): Promise<number> {
 }
 
 type Totals = RecoveryCounts & { passes: number };
-/** A request to a process, before it gets its id. */
-type Ask = HarnessRequest | FaultRequest extends infer R ? (R extends HarnessRequest | FaultRequest ? Omit<R, 'id'> : never) : never;
-
-interface Child {
-  service: ServiceName;
-  worker: Worker;
-  exited: boolean;
-  /** It said it serves (and so answers requests). */
-  ready: boolean;
-  /** The last lines it wrote, to say why it could not start. */
-  output: string[];
-  status?: ProcessStatus;
-}
 
 /** Boots `variant` with every service in a process of its own (replicas sharing its port), and collects their hops. */
 export function bootProcesses(options: ProcessBootOptions): Promise<RunningSystem> {
@@ -126,126 +109,20 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const plan = planProcesses({ variant: variantRef(variant), broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
 
   const recorder = new Recorder(options.tracing ?? true);
-  const children: Child[] = [];
-  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; child: Child }>();
   const passListeners: ((counts: RecoveryCounts) => void)[] = [];
-  let nextId = 1;
   let closing: Promise<void> | undefined;
-
-  const ask = <T>(child: Child, request: Ask): Promise<T> => {
-    if (child.exited) return Promise.reject(new AppError('UPSTREAM_FAILED', `${child.service} (pid ${child.worker.process.pid}) has exited`));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new AppError('UPSTREAM_TIMEOUT', `${child.service} (pid ${child.worker.process.pid}) did not answer within ${ANSWER_MS / 1000} s`));
-      }, ANSWER_MS);
-      const settle = <A extends unknown[]>(done: (...args: A) => void) => (...args: A) => {
-        clearTimeout(timer);
-        done(...args);
-      };
-      waiting.set(id, { resolve: settle(resolve as (v: unknown) => void), reject: settle(reject), child });
-      // A process that died a moment ago (a crash) has its channel closed before its exit is seen: that is a failed request, not an error event.
-      child.worker.send({ ...request, id } as HarnessRequest | FaultRequest, (error: Error | null) => {
-        if (!error || !waiting.has(id)) return;
-        waiting.get(id)!.reject(new AppError('UPSTREAM_FAILED', `${child.service} (pid ${child.worker.process.pid}) cannot be asked: ${error.message}`));
-        waiting.delete(id);
-      });
-    });
-  };
+  const processes = new ProcessSupervisor({
+    env: (planned): Record<string, string> => (handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}),
+    hops: (hops) => recorder.ingest(hops),
+    recovery: (counts) => passListeners.forEach((listener) => listener(counts)),
+    restart: options.restart,
+    onExit: options.onExit,
+  });
+  const starting = plan.flatMap((planned) => Array.from({ length: planned.replicas }, (_, i) => processes.spawn(planned, i + 1)));
   /** The consumer groups the processes reported in their last status. */
-  const knownGroups = () => [...new Set(children.flatMap((c) => c.status?.groups ?? []))];
-  const live = (service?: ServiceName) => children.filter((c) => !c.exited && (!service || c.service === service));
-  /** The live processes that answer requests (one just started again may not yet). */
-  const serving = () => live().filter((c) => c.ready);
-
-  /** Has this process died (gone, or a zombie its parent has not reaped yet)? Its exit event may come a moment later. */
-  const dead = async (pid: number) => {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    return !stat || /^\S+ \(.*\) [ZX]/s.test(stat);
-  };
-  /** Processes a crash fault will kill (by pid): who held their outbox claims, released for the process started in their place. */
-  const crashing = new Map<number, { service: FaultService; at: CrashPoint; owners: string[] }>();
-  const fired = new Set<string>();
-  const restarts = new Set<Promise<void>>();
-  /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */
-  const restartCrashed = (planned: PlannedService, replica: number, owners: string[]) => {
-    const restart = spawn(planned, replica).then(async () => {
-      const child = children.findLast((c) => c.service === planned.service && !c.exited);
-      if (child && owners.length) await ask(child, { kind: 'release-claims', owners });
-    });
-    restarts.add(restart);
-    void restart.catch(() => {}).finally(() => restarts.delete(restart));
-  };
-
-  /** Forks one process of a planned service; resolves once it serves, rejects if it dies first. */
-  const spawn = (planned: PlannedService, replica: number): Promise<void> => {
-    cluster.setupPrimary({ exec: BIN, args: planned.args, execArgv: [], silent: !process.env.ORDERCTL_DEBUG_PROCESSES });
-    const worker = cluster.fork({ ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}), ORDERCTL_REPLICA: String(replica), FORCE_COLOR: '0' });
-    const child: Child = { service: planned.service, worker, exited: false, ready: false, output: [] };
-    children.push(child);
-    const keep = (chunk: Buffer) => {
-      child.output.push(...chunk.toString().split('\n').filter(Boolean));
-      child.output.splice(0, Math.max(0, child.output.length - 20));
-    };
-    worker.process.stdout?.on('data', keep);
-    worker.process.stderr?.on('data', keep);
-    let serving = false;
-    return new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: ProcessMessage) => {
-        if (message.kind === 'ready') {
-          serving = true;
-          child.ready = true;
-          resolve();
-        } else if (message.kind === 'hops') recorder.ingest(message.hops);
-        else if (message.kind === 'recovery') for (const listener of passListeners) listener(message.counts);
-        else if (message.kind === 'answer') {
-          const pending = waiting.get(message.id);
-          waiting.delete(message.id);
-          if (message.error) pending?.reject(new AppError('UPSTREAM_FAILED', `${child.service}: ${message.error}`));
-          else pending?.resolve(message.result);
-        }
-      });
-      worker.on('exit', (code, signal) => {
-        child.exited = true;
-        for (const [id, pending] of waiting) if (pending.child === child) (waiting.delete(id), pending.reject(new AppError('UPSTREAM_FAILED', `${child.service} exited`)));
-        const reason = signal ?? `exit code ${code}`;
-        if (!serving) return reject(new AppError('UPSTREAM_FAILED', `${child.service} stopped while starting (${reason}): ${child.output.slice(-5).join(' | ') || 'no output'}`));
-        if (stopping) return;
-        const crash = crashing.get(worker.process.pid!);
-        if (crash && signal === 'SIGKILL') {
-          crashing.delete(worker.process.pid!);
-          fired.add(`${crash.service} ${crash.at}`);
-          return restartCrashed(planned, replica, crash.owners);
-        }
-        const restarted = !!options.restart;
-        options.onExit?.({ service: child.service, pid: worker.process.pid!, reason, restarted });
-        if (restarted) spawn(planned, replica).catch(() => {});
-      });
-    });
-  };
-  const starting = plan.flatMap((planned) => Array.from({ length: planned.replicas }, (_, i) => spawn(planned, i + 1)));
-
-  let stopping = false;
-  const stopChildren = async () => {
-    stopping = true;
-    // The gateway first, so nothing new comes in while the others finish what they hold.
-    for (const group of [live('gateway'), live().filter((c) => c.service !== 'gateway')]) {
-      await Promise.all(
-        group.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exited) return resolve();
-              const force = setTimeout(() => child.worker.process.kill('SIGKILL'), STOP_MS);
-              child.worker.once('exit', () => (clearTimeout(force), resolve()));
-              child.worker.process.kill('SIGTERM');
-            }),
-        ),
-      );
-    }
-  };
+  const knownGroups = () => [...new Set(processes.children.flatMap((c) => c.status?.groups ?? []))];
   const cleanup = async () => {
-    await stopChildren();
+    await processes.stopAll(STOP_MS);
     if (broker && shared) await (admin as AmqpTransport).discard(knownGroups()).catch(() => {});
     else await admin.close();
     if (options.store && shared) storeSchemas({ url: options.store }, namespace).drop();
@@ -267,13 +144,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     clearTimeout(timer);
   }
 
-  const statuses = async (): Promise<ProcessStatus[]> =>
-    Promise.all(
-      serving().map(async (child) => {
-        child.status = await ask<ProcessStatus>(child, { kind: 'status' });
-        return child.status;
-      }),
-    );
+  const statuses = (): Promise<ProcessStatus[]> => Promise.all(processes.serving().map((child) => child.refresh()));
   const isQuiet = async () => {
     const all = await statuses().catch(() => undefined);
     return !!all && all.every((s) => s.waiting === 0 && s.inFlight === 0 && s.pending === 0);
@@ -285,15 +156,15 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   };
   const recovery: Recovery = {
     async run(runOptions = {}) {
-      const { passes: _passes, ...counts } = sum(await Promise.all(live().map((child) => ask<RecoveryCounts>(child, { kind: 'recover', options: runOptions }))));
+      const { passes: _passes, ...counts } = sum(await Promise.all(processes.live().map((child) => child.ask({ kind: 'recover', options: runOptions }))));
       return counts;
     },
     get totals() {
-      return sum(children.map((c) => c.status?.recovery ?? {}));
+      return sum(processes.children.map((c) => c.status?.recovery ?? {}));
     },
     onPass: (listener) => void passListeners.push(listener),
   };
-  const everyReplica = (name: ServiceName, request: Ask) => Promise.all(live(name).map((child) => ask(child, request)));
+  const everyReplica = (name: ServiceName, request: Ask) => Promise.all(processes.live(name).map((child) => child.ask(request)));
   const down = new Set<StoppableService>();
   const transport: Transport = {
     kind: admin.kind,
@@ -330,59 +201,43 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     },
     async fault(fault: Fault) {
       if (isBrokerFault(fault)) {
-        await Promise.all(serving().map((child) => ask(child, { kind: 'fault', fault })));
+        await Promise.all(processes.serving().map((child) => child.ask({ kind: 'fault', fault })));
         return;
       }
       if (fault.kind === 'fail') {
         await everyReplica(fault.service, { kind: 'fault', fault });
         return;
       }
-      for (const child of live(fault.service)) {
-        const pid = child.worker.process.pid!;
-        if (fault.at === 'now') {
-          const { owners } = await ask<FaultAnswer>(child, { kind: 'owners' });
-          crashing.set(pid, { service: fault.service, at: fault.at, owners });
-          child.worker.process.kill('SIGKILL');
-        } else {
-          const { owners } = await ask<FaultAnswer>(child, { kind: 'fault', fault });
-          crashing.set(pid, { service: fault.service, at: fault.at, owners });
-        }
+      for (const child of processes.live(fault.service)) {
+        const { owners } = fault.at === 'now' ? await child.ask({ kind: 'owners' }) : await child.ask({ kind: 'fault', fault });
+        processes.armed(child, { service: fault.service, at: fault.at, owners });
+        if (fault.at === 'now') child.kill('SIGKILL');
       }
     },
-    async recovered() {
-      // A process that killed itself a moment ago may not have been seen to exit yet: wait for that, then for its restart.
-      for (const [pid] of crashing) {
-        const child = children.find((c) => c.worker.process.pid === pid);
-        if (!child || child.exited || !(await dead(pid))) continue;
-        const until = Date.now() + 5_000;
-        while (!child.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-      }
-      while (restarts.size) await Promise.allSettled([...restarts]);
-    },
+    recovered: () => processes.recovered(),
     async heal(): Promise<FaultReport> {
-      while (restarts.size) await Promise.allSettled([...restarts]);
-      const reports = await Promise.all(serving().map((child) => ask<FaultReport>(child, { kind: 'heal' }).catch((): FaultReport => ({ unfired: [] }))));
-      for (const child of live()) crashing.delete(child.worker.process.pid!);
-      while (restarts.size) await Promise.allSettled([...restarts]);
+      await processes.restarted();
+      const reports = await Promise.all(processes.serving().map((child) => child.ask({ kind: 'heal' }).catch((): FaultReport => ({ unfired: [] }))));
+      await processes.restarted();
+      const fired = processes.disarm();
       const unfired = reports.flatMap((r) => r.unfired).filter((u, i, all) => !fired.has(`${u.service} ${u.at}`) && all.findIndex((o) => o.service === u.service && o.at === u.at) === i);
-      fired.clear();
       return { unfired };
     },
     stopped: () => [...down],
     recovery,
     close: () =>
       (closing ??= (async () => {
-        await untilQuiet(isQuiet, 2_000, () => stopping, 1);
+        await untilQuiet(isQuiet, 2_000, () => false, 1);
         await cleanup();
       })()),
     ...(broker ? { namespace } : {}),
     processCosts: () =>
       Promise.all(
-        live().map(async (child) => {
-          const { cpuSeconds, rssMb } = await ask<ProcessStatus>(child, { kind: 'status' });
-          return { service: child.service, pid: child.worker.process.pid!, cpuSeconds, rssMb };
+        processes.live().map(async (child) => {
+          const { cpuSeconds, rssMb } = await child.ask({ kind: 'status' });
+          return { service: child.service, pid: child.pid, cpuSeconds, rssMb };
         }),
       ),
-    processes: () => children.map((c) => ({ service: c.service, pid: c.worker.process.pid!, alive: !c.exited })),
+    processes: () => processes.children.map((c) => ({ service: c.service, pid: c.pid, alive: !c.exited })),
   };
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AmqpTransport } from '../../src/broker/amqp-transport.js';
 import type { Message } from '../../src/broker/transport.js';
 import { ROOT } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 import { connectionsNamed, forceCloseConnections, queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
 import { transportContract } from './transport-contract.js';
 
@@ -18,14 +19,6 @@ const orderPlaced = (): Message => ({
   data: { orderId: randomUUID() },
   headers: {},
 });
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${predicate.toString()}`);
-    await sleep(50);
-  }
-}
 
 describe('RabbitMQ transport', () => {
   let transport: AmqpTransport | undefined;
@@ -43,16 +36,16 @@ describe('RabbitMQ transport', () => {
     });
     const before = orderPlaced();
     await transport.publish(before);
-    await waitFor(() => seen.includes(before.id));
+    await eventually('the message before the cut delivered', () => seen.includes(before.id));
 
     const connectionName = `orderctl.${transport.namespace}`;
     const [killed] = await forceCloseConnections(connectionName);
     expect(killed).toBeDefined();
-    await waitFor(async () => (await connectionsNamed(connectionName)).some((pid) => pid !== killed));
+    await eventually('a new connection', () => connectionsNamed(connectionName), (pids) => pids.some((pid) => pid !== killed));
     const after = orderPlaced();
     await transport.publish(after);
 
-    await waitFor(() => seen.includes(after.id));
+    await eventually('the message after the reconnect delivered', () => seen.includes(after.id));
     expect(seen).toEqual([before.id, after.id]);
   });
 
@@ -93,13 +86,14 @@ describe('RabbitMQ namespaces', () => {
     `], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
-    await waitFor(() => out.includes('\n'));
+    await eventually('the child printing its namespace', () => ({ out, exited: child.exitCode }), (c) => c.out.includes('\n') || c.exited !== null);
+    expect(child.exitCode).toBeNull();
     const namespace = out.trim();
     await sleep(4_000);
     const prefix = `orderctl.${namespace}.`;
     expect((await queuesNamed(prefix)).sort()).toEqual(['billing', 'parked.billing', 'retry.1', 'retry.2', 'retry.3', 'retry.4'].map((q) => prefix + q));
     child.kill('SIGKILL');
-    await waitFor(async () => (await queuesNamed(prefix)).length === 0, 30_000);
+    await eventually('the namespace expired', () => queuesNamed(prefix), (queues) => queues.length === 0);
   });
 
   it('a named namespace is kept on close, messages and all, and the next connection on it gets them', async () => {
@@ -116,7 +110,7 @@ describe('RabbitMQ namespaces', () => {
     const second = await AmqpTransport.connect(url, { namespace });
     const seen: string[] = [];
     await second.subscribe('billing', ['OrderPlaced'], async (d) => void seen.push(d.id));
-    await waitFor(() => seen.length === 1);
+    await eventually('the kept message delivered', () => seen.length, (n) => n === 1);
     expect(seen).toEqual([waiting.id]);
     await second.close();
     // Clean up what a kept namespace leaves by design.

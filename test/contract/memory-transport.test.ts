@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryTransport } from '../../src/broker/memory-transport.js';
 import type { Delivery, Message } from '../../src/broker/transport.js';
+import { eventually } from '../support/eventually.js';
 import { transportContract } from './transport-contract.js';
 
 transportContract('in-memory', async (policy) => new MemoryTransport(policy));
@@ -20,12 +21,6 @@ transportContract('in-memory with a journal', async (policy) => new MemoryTransp
 describe('the in-memory broker with a journal', () => {
   const policy = { maxDeliveries: 3, backoffBaseMs: 5, backoffMaxMs: 20 };
   const message = (n: number): Message => ({ id: `m-${n}`, type: 'OrderPlaced', source: 'test', time: new Date().toISOString(), data: { n }, headers: {} });
-  const until = async (ready: () => boolean) => {
-    for (const deadline = Date.now() + 5_000; !ready(); ) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
 
   it('delivers after a restart what was queued or in flight when the process died, and nothing that was acked', async () => {
     const file = journal();
@@ -40,14 +35,14 @@ describe('the in-memory broker with a journal', () => {
       handled.push((d.data as { n: number }).n);
     });
     await before.publish(message(1));
-    await until(() => handled.includes(1));
+    await eventually('message 1 handled', () => handled.includes(1));
     await before.publish(message(2));
-    await until(() => holding);
+    await eventually('message 2 in flight', () => holding);
     // No close: as after kill -9. A new broker on the same file stands for the restarted process.
     const after = new MemoryTransport({ policy, journal: file });
     const seen: Delivery[] = [];
     await after.subscribe('billing', ['OrderPlaced'], async (d) => void seen.push(d));
-    await until(() => seen.length === 1);
+    await eventually('the in-flight message delivered after the restart', () => seen.length, (n) => n === 1);
     expect(seen.map((d) => [d.id, d.attempt])).toEqual([['m-2', 2]]);
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toHaveLength(1);
@@ -64,7 +59,7 @@ describe('the in-memory broker with a journal', () => {
       return new Promise(() => {});
     });
     await first.publish(message(7));
-    await until(() => holding);
+    await eventually('the first delivery in flight', () => holding);
     for (let restart = 1; restart < policy.maxDeliveries; restart++) {
       const broker = new MemoryTransport({ policy, journal: file });
       let got: Delivery | undefined;
@@ -72,7 +67,7 @@ describe('the in-memory broker with a journal', () => {
         got = d;
         return new Promise(() => {});
       });
-      await until(() => got !== undefined);
+      await eventually(`the delivery after restart ${restart}`, () => got !== undefined);
       expect(got!.attempt).toBe(restart + 1);
     }
     const last = new MemoryTransport({ policy, journal: file });
@@ -84,7 +79,7 @@ describe('the in-memory broker with a journal', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual([]);
     expect(await last.replay('billing')).toBe(1);
-    await until(() => seen.length === 1);
+    await eventually('the replayed message delivered', () => seen.length, (n) => n === 1);
     expect(seen[0].attempt).toBe(1);
     await last.close();
   });
@@ -99,10 +94,11 @@ describe('the in-memory broker with a journal', () => {
     });
     await first.publish(message(1));
     await first.publish(message(2));
-    for (const deadline = Date.now() + 5_000; (await first.parked('billing')).length === 0 || (await first.pending()) > 0; ) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await eventually(
+      'one message parked, nothing pending',
+      async () => ({ parked: (await first.parked('billing')).length, pending: await first.pending() }),
+      (n) => n.parked > 0 && n.pending === 0,
+    );
     await first.close();
     const after = new MemoryTransport({ policy, journal: file });
     const seen: Delivery[] = [];

@@ -12,6 +12,7 @@ import { openDatabase, type StorePlace } from '../../src/storage/database.js';
 import { AlreadyProcessed, Store } from '../../src/storage/store.js';
 import { newSpanId, newTraceId, withTrace } from '../../src/tracing/context.js';
 import { Recorder } from '../../src/tracing/recorder.js';
+import { eventually } from '../support/eventually.js';
 import { forwarding } from '../support/forwarding-transport.js';
 
 /** A fresh place for a test's databases, and how to remove it. */
@@ -248,10 +249,12 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       });
       for (let n = 0; n < 40; n++) store.write(() => store.raise('Moved', { aggregate: `a${n % 4}`, n }, { aggregate: `a${n % 4}` }));
       relays.forEach((r) => r.start());
-      const deadline = Date.now() + 10_000;
-      while ((store.waiting() > 0 || seen.length < 40) && Date.now() < deadline) await sleep(10);
-      await Promise.all(relays.map((r) => r.stop()));
-      await transport.close();
+      try {
+        await eventually('every row sent', () => ({ waiting: store.waiting(), seen: seen.length }), (n) => n.waiting === 0 && n.seen >= 40);
+      } finally {
+        await Promise.all(relays.map((r) => r.stop()));
+        await transport.close();
+      }
       expect(new Set(seen.map((s) => s.id)).size).toBe(40);
       expect(seen).toHaveLength(40);
       expect(overlap).toBe(false);

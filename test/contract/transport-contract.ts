@@ -11,6 +11,7 @@ import {
   type Subscription,
   type Transport,
 } from '../../src/broker/transport.js';
+import { eventually } from '../support/eventually.js';
 
 const policy: RetryPolicy = { maxDeliveries: 3, backoffBaseMs: 5, backoffMaxMs: 20 };
 /** Long enough for any further redelivery under `policy` to have happened. */
@@ -31,14 +32,6 @@ const withCorrelation = <T>(type: string, data: T, correlationId: string = rando
 
 const replyTo = <T>(command: Message, type: string, data: T): Message<T> =>
   withCorrelation(type, data, command.headers[HEADERS.correlationId]);
-
-async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${predicate.toString()}`);
-    await sleep(5);
-  }
-}
 
 interface Gate {
   promise: Promise<void>;
@@ -108,7 +101,8 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
     const many = (n: number, type = 'OrderPlaced'): Message[] =>
       Array.from({ length: n }, (_, i) => message(type, { n: i }));
 
-    const idle = () => waitFor(async () => (await transport.pending()) === 0);
+    /** Resolves once nothing is pending on the transport; throws if that never happens. */
+    const idle = () => eventually('nothing pending', () => transport.pending(), (n) => n === 0);
 
     it('delivers a published message with id, type, source, data and headers intact, attempt 1', async () => {
       const { seen } = await consume('billing', ['OrderPlaced']);
@@ -122,7 +116,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       );
 
       await transport.publish(sent);
-      await waitFor(() => seen.length === 1);
+      await eventually('the delivery', () => seen.length, (n) => n === 1);
 
       const [got] = seen;
       expect({ id: got.id, type: got.type, source: got.source, data: got.data, attempt: got.attempt }).toEqual({
@@ -142,7 +136,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       const order = message('OrderPlaced', { orderId: 'o-1' });
 
       await publishAll([payment, order]);
-      await waitFor(() => orders.seen.length === 1 && payments.seen.length === 1);
+      await eventually('one delivery to each group', () => [orders.seen.length, payments.seen.length], ([o, p]) => o === 1 && p === 1);
       await idle();
 
       expect(ids(orders.seen)).toEqual([order.id]);
@@ -155,7 +149,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       const sent = message('OrderPlaced', { orderId: 'o-1' });
 
       await transport.publish(sent);
-      await waitFor(() => billing.seen.length === 1 && shipping.seen.length === 1);
+      await eventually('a copy to each group', () => [billing.seen.length, shipping.seen.length], ([b, s]) => b === 1 && s === 1);
       await idle();
 
       expect(ids(billing.seen)).toEqual([sent.id]);
@@ -169,7 +163,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       const sent = many(20);
 
       await publishAll(sent);
-      await waitFor(() => first.seen.length + second.seen.length >= sent.length);
+      await eventually('every message handled', () => first.seen.length + second.seen.length, (n) => n >= sent.length);
       await idle();
 
       expect(ids([...first.seen, ...second.seen])).toEqual(ids(sent));
@@ -184,7 +178,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
 
       await publishAll(sent);
       const after = await consume('billing', ['OrderPlaced']);
-      await waitFor(() => after.seen.length === sent.length);
+      await eventually('the queued messages delivered', () => after.seen.length, (n) => n === sent.length);
       await idle();
 
       expect(before.seen).toEqual([]);
@@ -199,11 +193,10 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       });
 
       await transport.publish(message('OrderPlaced', { orderId: 'o-1' }));
-      await waitFor(() => succeeded === 1);
+      await eventually('a successful delivery', () => succeeded, (n) => n === 1);
       await idle();
 
       expect(seen.map((d) => d.attempt)).toEqual(everyAttempt);
-      expect(succeeded).toBe(1);
       expect(await transport.parked('billing')).toEqual([]);
     });
 
@@ -217,7 +210,7 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       });
 
       await publishAll([healthy[0], poison, healthy[1], healthy[2]]);
-      await waitFor(async () => (await transport.parked('billing')).some((m) => m.id === poison.id));
+      await eventually('the poison message parked', () => transport.parked('billing'), (parked) => parked.some((m) => m.id === poison.id));
       await sleep(settleMs);
       await idle();
 
@@ -237,15 +230,15 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
         if (!healed) throw new Error('not yet');
       });
       await publishAll([first, second]);
-      await waitFor(async () => (await transport.parked('billing')).length === 2);
+      await eventually('both messages parked', () => transport.parked('billing'), (parked) => parked.length === 2);
       healed = true;
 
       expect(await transport.replay('billing', [second.id])).toBe(1);
-      await waitFor(() => seen.some((d) => d.id === second.id && d.attempt === 1));
+      await eventually('the replayed message delivered', () => seen.some((d) => d.id === second.id && d.attempt === 1));
       await idle();
       expect(ids(await transport.parked('billing'))).toEqual([first.id]);
       expect(await transport.replay('billing')).toBe(1);
-      await waitFor(() => seen.some((d) => d.id === first.id && d.attempt === 1));
+      await eventually('the other replayed message delivered', () => seen.some((d) => d.id === first.id && d.attempt === 1));
       await idle();
       expect(await transport.parked('billing')).toEqual([]);
       expect(await transport.replay('nobody')).toBe(0);
@@ -263,10 +256,10 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       const sent = message('OrderPlaced', { orderId: 'o-1' });
 
       await transport.publish(sent);
-      await waitFor(() => first.seen.length === 1);
+      await eventually('the first consumer holding the message', () => first.seen.length, (n) => n === 1);
       const second = await consume('billing', ['OrderPlaced']);
       await first.subscription.close();
-      await waitFor(() => second.seen.length === 1);
+      await eventually('the message handed to the second consumer', () => second.seen.length, (n) => n === 1);
       held.release();
       await idle();
 
@@ -282,13 +275,13 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
         const held = gate();
         const doomed = await consume('billing', ['OrderPlaced'], () => held.promise);
         if (lost === 0) await transport.publish(sent);
-        await waitFor(() => doomed.seen.length === 1);
+        await eventually(`delivery ${lost + 1} to a doomed consumer`, () => doomed.seen.length, (n) => n === 1);
         attempts.push(doomed.seen[0].attempt);
         await doomed.subscription.close();
         held.release();
       }
       const after = await consume('billing', ['OrderPlaced']);
-      await waitFor(async () => (await transport.parked('billing')).length === 1);
+      await eventually('the message parked', () => transport.parked('billing'), (parked) => parked.length === 1);
       await sleep(settleMs);
       await idle();
 
@@ -304,12 +297,12 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
         await held.promise;
       });
       await transport.publish(message('OrderPlaced', { orderId: 'o-1' }));
-      await waitFor(() => first.seen.length === policy.maxDeliveries);
+      await eventually('every allowed delivery', () => first.seen.length, (n) => n === policy.maxDeliveries);
       await first.subscription.close();
       const second = await consume('billing', ['OrderPlaced'], async () => {
         throw new Error('still failing');
       });
-      await waitFor(async () => (await transport.parked('billing')).length === 1);
+      await eventually('the message parked', () => transport.parked('billing'), (parked) => parked.length === 1);
       await sleep(settleMs);
 
       expect([...first.seen, ...second.seen].map((d) => d.attempt)).toEqual([1, 2, 3]);
@@ -333,12 +326,12 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       const sent = many(5);
 
       await publishAll(sent);
-      await waitFor(() => active === 2);
+      await eventually('two messages in the handler', () => active, (n) => n === 2);
       await sleep(settleMs);
       expect(seen).toHaveLength(2);
 
       held.release();
-      await waitFor(() => seen.length === sent.length);
+      await eventually('every message handled', () => seen.length, (n) => n === sent.length);
       await idle();
 
       expect(maxActive).toBe(2);
@@ -417,17 +410,15 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       });
 
       await publishAll(many(3));
-      await waitFor(() => seen.length === 3);
-      await idle();
-      expect(await transport.pending()).toBe(0);
+      await eventually('three deliveries', () => seen.length, (n) => n === 3);
+      await idle(); // throws unless pending drops to 0
 
       await transport.publish(message('OrderPlaced', 'hold'));
-      await waitFor(() => seen.length === 4);
+      await eventually('the held delivery', () => seen.length, (n) => n === 4);
       expect(await transport.pending()).toBeGreaterThan(0);
 
       held.release();
-      await idle();
-      expect(await transport.pending()).toBe(0);
+      await idle(); // throws unless pending drops back to 0
     });
 
     describe('after close()', () => {

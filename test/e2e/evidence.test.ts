@@ -9,6 +9,7 @@ import { ruleInput } from '../../src/evidence/evidence-judge.js';
 import { evidenceSchema } from '../../src/evidence/evidence-schema.js';
 import { judge } from '../../src/evidence/rules.js';
 import { cli, privateTmp, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 
 const reportDir = (stderr: string) => /Report: (\S+)evidence\.html/.exec(stderr)![1];
 const TINY = ['--repeat=1', '--orders=3', '--latency-steps=0,10', '--slow-ms=100', '--sagas=1', '--client-seconds=0.5', '--reply-timeout=1'];
@@ -91,8 +92,7 @@ test('SIGINT during an experiment stops the systems, removes their temporary dat
   const run = startCli(['evidence', '--variants=hybrid', ...TINY, '--report-dir', reports], { TMPDIR: tmp });
   let progress = '';
   run.child.stderr!.on('data', (d) => (progress += d));
-  const deadline = Date.now() + 60_000;
-  while (!progress.includes('✓ hybrid · Registrations and orders') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  await eventually('the first experiment done', () => progress, (text) => text.includes('✓ hybrid · Registrations and orders'));
   run.child.kill('SIGINT');
   const { code, stderr } = await run.done;
   expect(code).toBe(130);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { findVariant, variants } from '../../src/variants/index.js';
+import { eventually } from '../support/eventually.js';
 import { transports } from '../support/transports.js';
 
 const REUSED = /^Idempotency-Key "[^"]+" was already used for a different request/;
@@ -12,8 +13,7 @@ async function customer(system: RunningSystem, name: string, amount: number) {
   const form = { email: `${name}@example.test`, password: `${name}-password` };
   expect((await api.send('register', 'POST', '/identity/register', { body: form })).status).toBe(201);
   const token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken as string;
-  const deadline = Date.now() + 5_000;
-  while ((await api.send('balance', 'GET', '/billing/account', { token })).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the account opened', async () => (await api.send('balance', 'GET', '/billing/account', { token })).status, (status) => status === 200);
   if (amount) expect((await api.send('deposit', 'POST', '/billing/account/deposit', { token, body: { amount } })).status).toBe(204);
   const send = (kind: string, method: string, path: string, body?: unknown, key?: string) =>
     api.send(kind, method, path, { token, body, headers: key ? { 'idempotency-key': key } : {} });

@@ -11,6 +11,7 @@ import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { bootProcesses } from '../../src/system/process-system.js';
 import { findVariant, variants } from '../../src/variants/index.js';
 import { usesBroker, type Variant } from '../../src/variants/variant.js';
+import { eventually } from '../support/eventually.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 // Every fault step, put on and taken off, in one short scenario run on every style in one process,
@@ -165,8 +166,6 @@ describe.each(variants.map((v) => [v.name, v] as const))('every fault step on %s
     expect(system.stopped()).toEqual([]);
     const next = await runScenario(system, happyPath);
     expect(failures(next)).toEqual([]);
-    const order = next.steps.find((s) => s.action === 'order')!;
-    expect(order.ms).toBeLessThan(2_000);
   });
 });
 
@@ -209,7 +208,7 @@ test('RabbitMQ severed: the connection is lost at once, no reconnection until me
     });
     const message = (data: string) => ({ id: data, type: 'T', source: 'test', time: new Date().toISOString(), data, headers: {} });
     await transport.publish(message('held'));
-    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await eventually('the held delivery', () => seen.length, (n) => n > 0);
     transport.sever();
     const publishing = transport.publish(message('during'));
     release();
@@ -218,8 +217,7 @@ test('RabbitMQ severed: the connection is lost at once, no reconnection until me
     expect(seen.map((d) => d.data)).toEqual(['held']);
     transport.mend();
     await publishing;
-    const deadline = Date.now() + 15_000;
-    while (seen.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually('three deliveries after the mend', () => seen.map((d) => `${d.data} ${d.attempt}`), (got) => got.length >= 3);
     expect(changes).toEqual([false, true]);
     expect(seen.map((d) => `${d.data} ${d.attempt}`).sort()).toEqual(['during 1', 'held 1', 'held 2']);
   } finally {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { variants } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { privateTmp, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
 import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
@@ -27,11 +28,7 @@ describe.each(variants.filter(usesBroker).map((v) => v.name))('the connection to
     const serve = startCli(['serve', `--variant=${variant}`, '--port', '0', '--json-logs', '--data-dir', dataDir, '--broker', proxy.url(rabbit.toString())], { TMPDIR: tmp }, 300_000);
     let namespace: string | undefined;
     try {
-      const deadline = Date.now() + 60_000;
-      while (!serve.stdout().includes('"event":"started"')) {
-        if (Date.now() > deadline) throw new Error(`serve did not start: ${serve.stdout()}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually('serve to start', () => serve.stdout(), (out) => out.includes('"event":"started"'));
       const started = JSON.parse(serve.stdout().split('\n')[0]);
       namespace = started.namespace;
       const users = await prepareUsers(started.gateway, USERS, 100_00);

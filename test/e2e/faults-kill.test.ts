@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { variants } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { privateTmp, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
 import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
 
@@ -17,11 +18,8 @@ const PRICES = [5, 10, 20, 40, 70].map((p) => p * 100);
 async function serve(dataDir: string, variant: string, broker: string | undefined, tmp: string) {
   const args = ['serve', `--variant=${variant}`, '--port', '0', '--json-logs', '--data-dir', dataDir, ...(broker ? ['--broker', broker] : [])];
   const run = startCli(args, { TMPDIR: tmp }, 300_000);
-  const deadline = Date.now() + 60_000;
-  while (!run.stdout().includes('"event":"started"')) {
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`serve did not start: ${run.stdout()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually('serve to start (or exit)', () => run.stdout(), (out) => out.includes('"event":"started"') || run.child.exitCode !== null);
+  if (!run.stdout().includes('"event":"started"')) throw new Error(`serve did not start: ${run.stdout()}`);
   const started = JSON.parse(run.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
   return { run, gateway: started.gateway as string, namespace: started.namespace as string | undefined };
 }
@@ -43,9 +41,12 @@ describe.each(cases)('serve killed with SIGKILL under load, restarted on its dat
       // Half the load goes out; while the second half is in flight the process is killed.
       await Promise.all(orders.slice(0, ORDERS / 2).map((o) => placeOrder(current.gateway, o)));
       const second = orders.slice(ORDERS / 2);
-      const inFlight = Promise.all(second.map((o) => placeOrder(current.gateway, o)));
-      // Killed once the first few answers are back: the rest are somewhere between gateway, queues and stores.
-      while (second.filter((o) => o.answers.length > 0).length < 3) await new Promise((r) => setTimeout(r, 1));
+      // Killed the moment the third answer is back (told, not polled for): the rest are somewhere between gateway, queues and stores.
+      let answered = 0;
+      let third!: () => void;
+      const threeAnswered = new Promise<void>((resolve) => (third = resolve));
+      const inFlight = Promise.all(second.map((o) => placeOrder(current.gateway, o).then(() => void (++answered === 3 && third()))));
+      await Promise.race([threeAnswered, inFlight]);
       current.run.child.kill('SIGKILL');
       await Promise.all([inFlight, current.run.done]);
 

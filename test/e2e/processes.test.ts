@@ -10,6 +10,7 @@ import { bootProcesses } from '../../src/system/process-system.js';
 import { findVariant } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { cli, privateTmp, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
 import { POSTGRES_TEST_URL } from '../support/postgres.js';
 import { queuesNamed, rabbitmqUrl } from '../support/rabbitmq.js';
@@ -74,8 +75,12 @@ describe('a replica killed with SIGKILL under load: the others finish its work',
       const gateway = `${system.gatewayUrl}/api/v1`;
       const users = await prepareUsers(gateway, 8, 100_00);
       const orders: LoadOrder[] = Array.from({ length: 64 }, (_, i) => ({ user: users[i % 8], key: randomUUID(), priceCents: [500, 1000, 2000, 4000][i % 4], answers: [] }));
-      const inFlight = Promise.all(orders.map((o) => placeOrder(gateway, o)));
-      while (orders.filter((o) => o.answers.length > 0).length < 8) await new Promise((r) => setTimeout(r, 1));
+      // Killed the moment the eighth answer is back (told, not polled for, so the rest are surely still in flight).
+      let answered = 0;
+      let eighth!: () => void;
+      const eightAnswered = new Promise<void>((resolve) => (eighth = resolve));
+      const inFlight = Promise.all(orders.map((o) => placeOrder(gateway, o).then(() => void (++answered === 8 && eighth()))));
+      await Promise.race([eightAnswered, inFlight]);
       const victims = ['billing', 'notification'].map((service) => system.processes!().find((p) => p.service === service)!);
       for (const victim of victims) process.kill(victim.pid, 'SIGKILL');
       await inFlight;
@@ -95,11 +100,8 @@ describe('serve --processes shuts every child down', () => {
   test.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, no process left, every port closed, no queue left on the broker, no temp files', async (signal) => {
     const tmp = privateTmp();
     const serve = startCli(['serve', '--variant=hybrid', '--processes', '--replicas', 'billing=2', '--broker', await rabbitmqUrl(), '--port', '0', '--admin-port', '0', '--json-logs'], { TMPDIR: tmp });
-    const deadline = Date.now() + 60_000;
-    while (!serve.stdout().includes('"event":"started"')) {
-      if (Date.now() > deadline || serve.child.exitCode !== null) throw new Error(`serve did not start: ${serve.stdout()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('serve to start (or exit)', () => serve.stdout(), (out) => out.includes('"event":"started"') || serve.child.exitCode !== null);
+    if (!serve.stdout().includes('"event":"started"')) throw new Error(`serve did not start: ${serve.stdout()}`);
     const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
     const pids = (started.processes as { pid: number }[]).map((p) => p.pid);
     // Every service once, billing twice.
@@ -124,22 +126,19 @@ describe('serve --processes shuts every child down', () => {
   test('a process that dies unasked is logged and started again; the system serves on', async () => {
     const tmp = privateTmp();
     const serve = startCli(['serve', '--variant=http', '--processes', '--port', '0', '--admin-port', '0', '--json-logs'], { TMPDIR: tmp });
-    while (!serve.stdout().includes('"event":"started"')) {
-      if (serve.child.exitCode !== null) throw new Error(`serve did not start: ${serve.stdout()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually('serve to start (or exit)', () => serve.stdout(), (out) => out.includes('"event":"started"') || serve.child.exitCode !== null);
+    if (!serve.stdout().includes('"event":"started"')) throw new Error(`serve did not start: ${serve.stdout()}`);
     const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
     const billing = (started.processes as { service: string; pid: number }[]).find((p) => p.service === 'billing')!;
     process.kill(billing.pid, 'SIGKILL');
-    while (!serve.stdout().includes('"event":"process-exited"')) await new Promise((r) => setTimeout(r, 50));
+    await eventually('the process-exited line', () => serve.stdout(), (out) => out.includes('"event":"process-exited"'));
     const exited = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"process-exited"'))!);
     expect(exited).toMatchObject({ service: 'billing', pid: billing.pid, reason: 'SIGKILL', restarted: true });
-    let health: { services?: Record<string, string> } = {};
-    for (let i = 0; i < 200 && health.services?.billing !== 'ok'; i++) {
-      health = (await fetch(`${started.gateway}/health`).then((r) => r.json())) as typeof health;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(health.services?.billing).toBe('ok');
+    await eventually(
+      'billing healthy again',
+      () => fetch(`${started.gateway}/health`).then((r) => r.json()) as Promise<{ services?: Record<string, string> }>,
+      (health) => health.services?.billing === 'ok',
+    );
     serve.child.kill('SIGTERM');
     expect((await serve.done).code).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);

@@ -3,6 +3,7 @@ import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
 import { TRAITS } from '../../src/variants/variant.js';
+import { eventually } from '../support/eventually.js';
 
 const pushing = variants.find(TRAITS['pushes-order-status'])!;
 const allRest = variants.find(TRAITS['all-rest'])!;
@@ -17,7 +18,7 @@ async function customer(api: ApiClient, n: number, cents: number): Promise<strin
   const form = { email: `push-${n}@example.test`, password: 'push-password' };
   await api.send('register', 'POST', '/identity/register', { body: form });
   const token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken as string;
-  for (let i = 0; (await api.send('deposit', 'POST', '/billing/account/deposit', { token, body: { amount: cents / 100 } })).status !== 204 && i < 50; i++) await new Promise((r) => setTimeout(r, 20));
+  await eventually(`the first deposit of customer ${n}`, async () => (await api.send('deposit', 'POST', '/billing/account/deposit', { token, body: { amount: cents / 100 } })).status, (status) => status === 204);
   return token;
 }
 const final = (e: { event: string; data: { status?: string } }) => e.event !== 'status' || e.data.status !== 'pending';

@@ -4,6 +4,7 @@ import { ApiClient } from '../../src/scenarios/api-client.js';
 import type { RunningSystem, StoppableService } from '../../src/system/boot.js';
 import { bootProcesses } from '../../src/system/process-system.js';
 import { variants } from '../../src/variants/index.js';
+import { eventually } from '../support/eventually.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 /** Each boundary between two saga steps: the participant held back so the saga waits there, and the state it waits in. */
@@ -13,16 +14,6 @@ const BOUNDARIES: { waitsIn: string; holding?: StoppableService }[] = [
   { waitsIn: 'reserved', holding: 'delivery' },
   { waitsIn: 'delivering' },
 ];
-
-const eventually = async <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 30_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 // One OS process per service over RabbitMQ, restarted when it dies (as serve and a container runtime do):
 // the order process is killed with SIGKILL while a saga waits between two steps, and the saga finishes.

@@ -3,6 +3,7 @@ import { afterAll, expect, test } from 'vitest';
 import { SERVICES } from '../../src/system/wiring.js';
 import { PostgresDb } from '../../src/storage/postgres-db.js';
 import { cli, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 import { POSTGRES_TEST_URL } from '../support/postgres.js';
 
 // A database of this file's own, created by the first command that uses it (as a user's would be) and dropped at the end.
@@ -26,13 +27,7 @@ afterAll(() => {
   }
 });
 
-const gatewayOf = async (serve: ReturnType<typeof startCli>) => {
-  for (const started = Date.now(); !/Gateway: (\S+)/.test(serve.stdout()); ) {
-    if (Date.now() - started > 30_000) throw new Error(`serve did not start: ${serve.stdout()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return /Gateway: (\S+)/.exec(serve.stdout())![1];
-};
+const gatewayOf = async (serve: ReturnType<typeof startCli>) => /Gateway: (\S+)/.exec(await eventually('serve to start', serve.stdout, (out) => /Gateway: (\S+)/.test(out)))![1];
 const post = (gateway: string, path: string, body: unknown) =>
   fetch(`${gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

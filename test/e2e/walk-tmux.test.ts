@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { sleep } from '../../src/core/duration.js';
 import { ROOT } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
 
 /** A real terminal: orderctl walk in tmux, driven with send-keys and read with capture-pane. */
 class Tmux {
@@ -15,15 +15,11 @@ class Tmux {
   }
   screen = () => execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-5000', '-t', this.session], { encoding: 'utf8' });
   keys = (...keys: string[]) => execFileSync('tmux', ['send-keys', '-t', this.session, ...keys]);
-  async waitFor(test: (screen: string) => boolean, what: string, ms = 30_000): Promise<string> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const screen = this.screen();
-      if (test(screen)) return screen;
-      if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}; the terminal shows:\n${screen}`);
-      await sleep(100);
-    }
-  }
+  /** The screen once `test` holds for it; if it never does, the error shows the whole terminal. */
+  waitFor = (test: (screen: string) => boolean, what: string): Promise<string> =>
+    eventually(what, this.screen, test).catch(() => {
+      throw new Error(`gave up waiting for ${what}; the terminal shows:\n${this.screen()}`);
+    });
   close = () => execFileSync('tmux', ['kill-session', '-t', this.session]);
 }
 
@@ -63,8 +59,6 @@ test('closing the terminal under a walk shuts the system down and leaves no file
   await tmux.waitFor((s) => s.includes('? What next?'), 'the menu');
   expect(readdirSync(tmp)).toHaveLength(1);
   tmux.close();
-  const deadline = Date.now() + 15_000;
-  while (readdirSync(tmp).length > 0 && Date.now() < deadline) await sleep(100);
-  expect(readdirSync(tmp)).toEqual([]);
+  await eventually('no files left', () => readdirSync(tmp), (files) => files.length === 0);
   rmSync(tmp, { recursive: true });
 });

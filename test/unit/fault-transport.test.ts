@@ -3,15 +3,11 @@ import { afterEach, expect, test } from 'vitest';
 import { FaultTransport } from '../../src/broker/fault-transport.js';
 import { MemoryTransport } from '../../src/broker/memory-transport.js';
 import type { BrokerChange, Delivery, Message } from '../../src/broker/transport.js';
+import { eventually } from '../support/eventually.js';
 
 const message = (type: string, data: unknown = {}): Message => ({ id: randomUUID(), type, source: 'test', time: new Date().toISOString(), data, headers: {} });
-const until = async (ok: () => boolean, ms = 2_000) => {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('not within time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+/** Resolves once `seen` holds `n` deliveries; throws (with what it holds) if it never does. */
+const delivered = (seen: Delivery[], n: number) => eventually(`${n} deliveries`, () => seen.map((d) => `${d.type} ${JSON.stringify(d.data)} ${d.attempt}`), (got) => got.length === n);
 
 let transport: FaultTransport;
 afterEach(() => transport?.close());
@@ -33,11 +29,11 @@ test('drop: that share of one type is refused at publish (its sender is told, 50
   const outcomes = await Promise.all([1, 2, 3, 4].map((n) => transport.publish(message('A', n)).then(() => 'taken', (e) => `${e.code} ${e.status}`)));
   expect(outcomes).toEqual(['TRANSPORT_CLOSED 503', 'taken', 'TRANSPORT_CLOSED 503', 'taken']);
   await transport.publish(message('B'));
-  await until(() => seen.length === 3);
+  await delivered(seen, 3);
   expect(seen.map((d) => d.type)).toEqual(['A', 'A', 'B']);
   transport.apply({ kind: 'drop', message: 'A', share: 0 });
   await transport.publish(message('A'));
-  await until(() => seen.length === 4);
+  await delivered(seen, 4);
 });
 
 test('duplicate: every message of the type is on the broker twice, with its id; all: every type', async () => {
@@ -46,12 +42,12 @@ test('duplicate: every message of the type is on the broker twice, with its id; 
   const a = message('A');
   await transport.publish(a);
   await transport.publish(message('B'));
-  await until(() => seen.length === 3);
+  await delivered(seen, 3);
   expect(seen.filter((d) => d.type === 'A').map((d) => d.id)).toEqual([a.id, a.id]);
   transport.apply({ kind: 'duplicate', message: 'A', share: 0 });
   transport.apply({ kind: 'duplicate', message: 'all', share: 1 });
   await transport.publish(message('B'));
-  await until(() => seen.length === 5);
+  await delivered(seen, 5);
 });
 
 test('late and broker latency: deliveries of the type (or every one) come that much later', async () => {
@@ -60,14 +56,14 @@ test('late and broker latency: deliveries of the type (or every one) come that m
   const sent = Date.now();
   await transport.publish(message('A'));
   await transport.publish(message('B'));
-  await until(() => seen.length === 2);
+  await delivered(seen, 2);
   expect(seen[0].type).toBe('B');
   expect(seen[1].at - sent).toBeGreaterThanOrEqual(140);
   transport.heal();
   transport.apply({ kind: 'broker-latency', ms: 100 });
   const again = Date.now();
   await transport.publish(message('B'));
-  await until(() => seen.length === 3);
+  await delivered(seen, 3);
   expect(seen[2].at - again).toBeGreaterThanOrEqual(90);
 });
 
@@ -78,7 +74,7 @@ test('a cut holds what is published and delivered until it ends, a handler at wo
   const changes: BrokerChange[] = [];
   transport.watch((c) => changes.push(c));
   await transport.publish(message('A', 'slow'));
-  await until(() => seen.length === 1);
+  await delivered(seen, 1);
   transport.apply({ kind: 'broker-cut', on: true });
   release();
   let published = false;
@@ -89,7 +85,7 @@ test('a cut holds what is published and delivered until it ends, a handler at wo
   expect(seen).toHaveLength(1);
   transport.apply({ kind: 'broker-cut', on: false });
   await publishing;
-  await until(() => seen.length === 3);
+  await delivered(seen, 3);
   expect(seen.map((d) => `${d.data} ${d.attempt}`).sort()).toEqual(['during 1', 'slow 1', 'slow 2']);
   expect(changes).toEqual([{ up: false, detail: expect.stringContaining('cut') }, { up: true }]);
 });

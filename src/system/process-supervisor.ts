@@ -1,0 +1,118 @@
+import type { CrashPoint, FaultService } from '../faults/fault.js';
+import type { Hop } from '../tracing/recorder.js';
+import type { PlannedService } from './process-plan.js';
+import type { RecoveryCounts } from './recovery.js';
+import { ServiceProcess } from './service-process.js';
+import type { ServiceName } from './wiring.js';
+
+/** How the supervisor treats a process that ends unasked. */
+export interface SupervisorOptions {
+  /** Extra environment of a planned service's processes (the token secret for those that need it). */
+  env(planned: PlannedService): Record<string, string>;
+  hops(hops: Hop[]): void;
+  recovery(counts: RecoveryCounts): void;
+  /** Start a process again when it dies unasked (serve does, as a container runtime would). */
+  restart?: boolean;
+  /** Hears when a process dies unasked, and whether it is started again. */
+  onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
+}
+
+/** A crash a fault armed in a process: killed with SIGKILL, then started again with the outbox claims it died holding given back. */
+interface ArmedCrash {
+  service: FaultService;
+  at: CrashPoint;
+  owners: string[];
+}
+
+/**
+ * The processes of `--processes`: starts each planned replica, starts again one a crash fault killed
+ * (and one that died unasked, when told to), and stops them all, the gateway first.
+ */
+export class ProcessSupervisor {
+  readonly children: ServiceProcess[] = [];
+  private readonly crashing = new Map<number, ArmedCrash>();
+  private readonly fired = new Set<string>();
+  private readonly restarts = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Forks one process of a planned service; resolves once it serves, rejects if it ends first. */
+  spawn(planned: PlannedService, replica: number): Promise<void> {
+    const child = new ServiceProcess(planned, replica, this.options.env(planned), {
+      hops: this.options.hops,
+      recovery: this.options.recovery,
+      exited: (process, code, signal) => this.exited(process, code, signal),
+    });
+    this.children.push(child);
+    return child.started;
+  }
+
+  /** The processes not ended (of one service, or all). */
+  live(service?: ServiceName): ServiceProcess[] {
+    return this.children.filter((c) => !c.exited && (!service || c.service === service));
+  }
+
+  /** The live processes that answer requests (one just started again may not yet). */
+  serving(): ServiceProcess[] {
+    return this.live().filter((c) => c.ready);
+  }
+
+  /** A crash fault will kill `child` (at once, or when it reaches the point): who holds its outbox claims, to give back to its successor. */
+  armed(child: ServiceProcess, crash: ArmedCrash): void {
+    this.crashing.set(child.pid, crash);
+  }
+
+  /** Waits for the processes a crash just killed to be seen ending, then for their restarts. */
+  async recovered(): Promise<void> {
+    for (const [pid] of this.crashing) {
+      const child = this.children.find((c) => c.pid === pid);
+      if (!child || child.exited || !(await child.dead())) continue;
+      const until = Date.now() + 5_000;
+      while (!child.exited && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    }
+    await this.restarted();
+  }
+
+  /** Waits for every restart under way. */
+  async restarted(): Promise<void> {
+    while (this.restarts.size) await Promise.allSettled([...this.restarts]);
+  }
+
+  /** Forgets the crashes armed in the live processes and says which crash points fired since the last call. */
+  disarm(): Set<string> {
+    for (const child of this.live()) this.crashing.delete(child.pid);
+    const fired = new Set(this.fired);
+    this.fired.clear();
+    return fired;
+  }
+
+  /** Stops every process: the gateway first, so nothing new comes in while the others finish what they hold. */
+  async stopAll(forceAfterMs: number): Promise<void> {
+    this.stopping = true;
+    for (const group of [this.live('gateway'), this.live().filter((c) => c.service !== 'gateway')]) await Promise.all(group.map((c) => c.stop(forceAfterMs)));
+  }
+
+  private exited(child: ServiceProcess, code: number | null, signal: string | null): void {
+    if (this.stopping) return;
+    const crash = this.crashing.get(child.pid);
+    if (crash && signal === 'SIGKILL') {
+      this.crashing.delete(child.pid);
+      this.fired.add(`${crash.service} ${crash.at}`);
+      return this.restart(child, crash.owners);
+    }
+    const restarted = !!this.options.restart;
+    this.options.onExit?.({ service: child.service, pid: child.pid, reason: signal ?? `exit code ${code}`, restarted });
+    if (restarted) this.spawn(child.planned, child.replica).catch(() => {});
+  }
+
+  /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */
+  private restart(dead: ServiceProcess, owners: string[]): void {
+    const restart = this.spawn(dead.planned, dead.replica).then(async () => {
+      const child = this.children.findLast((c) => c.service === dead.service && !c.exited);
+      if (child && owners.length) await child.ask({ kind: 'release-claims', owners });
+    });
+    this.restarts.add(restart);
+    void restart.catch(() => {}).finally(() => this.restarts.delete(restart));
+  }
+}
