@@ -3,7 +3,7 @@ import type { Tokens } from '../core/tokens.js';
 import type { ServiceClient } from '../http/service-client.js';
 import type { Db } from '../storage/database.js';
 import type { Store } from '../storage/store.js';
-import type { RecoveryDeps } from '../system/recovery.js';
+import type { RecoveryJob } from '../system/recovery.js';
 import type { ServiceName, Wiring } from '../system/wiring.js';
 import type { Note } from './note.js';
 
@@ -40,8 +40,8 @@ export interface ServiceModule<Parts = any> {
   app(parts: Parts, ctx: ModuleContext, w: Wiring): Express;
   /** Brings a database made by an earlier version up to `schema` (run when the store opens, with the schema). */
   migrate?(db: Db): void;
-  /** Its share of the recovery pass. */
-  recovery?(parts: Parts, ctx: ModuleContext): Partial<RecoveryDeps>;
+  /** Its share of the recovery pass: what it drives to an end when it is stuck. */
+  recovery?(parts: Parts, ctx: ModuleContext): RecoveryJob[];
   /** Ends what would hold its server open at shutdown (long-lived streams), before the server closes. */
   close?(parts: Parts): void;
 }

@@ -1,9 +1,3 @@
-import type { ServiceClient } from '../http/service-client.js';
-import type { Payment } from '../services/billing/billing-service.js';
-import type { IdentityService } from '../services/identity/identity-service.js';
-import type { NotificationFlow } from '../services/notification/notification-flow.js';
-import type { OrderFlow } from '../services/ordering/order-flow.js';
-import type { Order, OrderingService, PaymentOutcome } from '../services/ordering/ordering-service.js';
 import type { Store } from '../storage/store.js';
 import { newSpanId, newTraceId, withTrace } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
@@ -54,33 +48,33 @@ export interface Recovery {
   onPass(listener: (counts: RecoveryCounts) => void): void;
 }
 
-/**
- * What the pass works with in one process: the parts of the services it runs (each present only
- * where that service runs here) and their stores. Billing is always asked over HTTP, as its callers
- * ask it, so the pass works the same whether billing runs in this process or another.
- */
+/** What a recovery job gets for one pass: the cut-off time, whether to rescan everything, the counts to add to, and a trace to work in. */
+export interface RecoveryRun {
+  /** Work older than this (ms since the epoch) is stuck; younger work may still be under way. */
+  before: number;
+  /** Scan everything again, not only what changed since the last pass. */
+  full: boolean;
+  counts: RecoveryCounts;
+  /** Runs `work` in a trace of its own, with `note` recording on it as `service` (`recovery: …`). */
+  traced<T>(service: string, work: (note: (label: string) => void) => T): T;
+}
+
+/** One service's share of the recovery pass: what it drives to an end when it is stuck. Contributed by the service's module. */
+export type RecoveryJob = (run: RecoveryRun) => Promise<void>;
+
+/** What the pass works with in one process: the jobs of the services it runs, and their stores (whose inboxes it prunes). */
 export interface RecoveryDeps {
-  order?: { service: OrderingService; flow: OrderFlow; http: ServiceClient };
-  identity?: { service: IdentityService; http: ServiceClient };
-  notification?: { flow: NotificationFlow };
+  jobs: RecoveryJob[];
   stores: Store[];
   recorder: Recorder;
 }
 
 const zero = (): RecoveryCounts => ({ ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0 });
-/** `YYYY-MM-DD HH:MM:SS` (UTC), how identity stores creation times. */
-const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-const PAGE = 500;
 
 /**
- * Drives stuck work to an end. The rule for a pending order never takes money twice and never
- * loses it: billing is asked about the payment by the order's id (payment ids are order ids, and
- * billing charges a payment id once). If billing has it, the order settles with that outcome; if
- * billing never heard of it, billing is asked to charge it now (the order was placed, and a late
- * payment message finds the payment made and changes nothing) and the order settles with what
- * billing answers; if billing cannot be reached, the order stays pending and the next pass asks
- * again. Also opens missing accounts, sends outcomes whose recipient is known by now, and prunes
- * the inbox. Each action is a note on the recorder (`recovery: …`) and a count.
+ * Drives stuck work to an end, at start-up and every few seconds: runs the jobs the services of this
+ * process contribute (each service's module knows its own failure modes) and prunes their inboxes.
+ * Each action is a note on the recorder (`recovery: …`) and a count.
  */
 export class RecoveryPass implements Recovery {
   readonly totals = { ...zero(), passes: 0 };
@@ -90,7 +84,6 @@ export class RecoveryPass implements Recovery {
   private readonly retentionMs: number;
   private running: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
-  private scannedUntil = '';
 
   constructor(
     private readonly deps: RecoveryDeps,
@@ -130,11 +123,8 @@ export class RecoveryPass implements Recovery {
 
   private async pass({ graceMs = this.graceMs, full = false }: RunOptions): Promise<RecoveryCounts> {
     const counts = zero();
-    const before = Date.now() - graceMs;
-    if (this.deps.order) await this.orders(this.deps.order, before, counts);
-    if (this.deps.order) await this.sagas(this.deps.order, before, counts);
-    if (this.deps.identity) await this.accounts(this.deps.identity, before, full, counts);
-    if (this.deps.notification) await this.notifications(this.deps.notification.flow, counts);
+    const run: RecoveryRun = { before: Date.now() - graceMs, full, counts, traced: (service, work) => this.traced(service, work) };
+    for (const job of this.deps.jobs) await job(run);
     for (const store of this.deps.stores) counts.inboxPruned += store.pruneInbox(this.retentionMs);
     this.totals.passes++;
     for (const key of Object.keys(counts) as (keyof RecoveryCounts)[]) this.totals[key] += counts[key];
@@ -147,85 +137,5 @@ export class RecoveryPass implements Recovery {
     const context = { service, traceId: newTraceId(), spanId: newSpanId() };
     const note = (label: string) => this.deps.recorder.local(service, context.traceId, context.spanId, `recovery: ${label}`);
     return withTrace(context, () => work(note));
-  }
-
-  private async sagas(order: NonNullable<RecoveryDeps['order']>, before: number, counts: RecoveryCounts): Promise<void> {
-    for (const stalled of order.service.stalledSince(new Date(before).toISOString())) {
-      await this.traced('order', async (note) => {
-        const resumed = await order.flow.resume(stalled.id).catch(() => undefined);
-        counts.sagasResumed++;
-        note(`saga ${stalled.id} (${stalled.saga!.state}) asked its next step again${resumed ? `: now ${resumed.saga!.state}` : ', which could not be made now'}`);
-      });
-    }
-  }
-
-  private async orders(order: NonNullable<RecoveryDeps['order']>, before: number, counts: RecoveryCounts): Promise<void> {
-    for (const pending of order.service.pendingSince(new Date(before).toISOString())) {
-      await this.traced('order', async (note) => {
-        const outcome = await this.paymentOf(order.http, pending, counts);
-        if (typeof outcome === 'string' || !outcome) {
-          counts.ordersWaiting++;
-          note(`order ${pending.id} waits: ${outcome ?? 'billing cannot be reached'}`);
-          return;
-        }
-        const { order: settled, changed } = await order.flow.settle(pending.id, outcome);
-        if (!changed) return;
-        counts.ordersSettled++;
-        note(`order ${pending.id} settled ${settled.status}${settled.reason ? ` (${settled.reason})` : ''}`);
-      });
-    }
-  }
-
-  /**
-   * How billing says the order's payment ended, charging it if billing never heard of it; undefined when
-   * billing cannot be reached, or what billing said when it refused to answer (left for an operator).
-   */
-  private async paymentOf(http: ServiceClient, order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
-    try {
-      let answer = await http.call('billing', 'GET', `/payments/${order.id}`);
-      if (answer.status === 404) {
-        answer = await http.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
-        if (answer.status === 201 || answer.status === 422) counts.ordersCharged++;
-      }
-      const payment = (answer.status === 422 ? answer.body?.payment : answer.body) as Payment | undefined;
-      if (answer.status >= 400 && answer.status < 500 && answer.status !== 422) return `billing refused (${answer.status}: ${answer.body?.message ?? 'no message'}), left pending for an operator`;
-      if (answer.status >= 300 && answer.status !== 422) return undefined;
-      if (!payment?.status) return undefined;
-      return payment.status === 'succeeded' ? { status: 'succeeded' } : { status: 'failed', reason: payment.reason ?? 'payment declined' };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Asks billing, a page of users at a time, to open the accounts it does not have; when billing cannot be reached, the next pass scans the same users again. */
-  private async accounts(identity: NonNullable<RecoveryDeps['identity']>, before: number, full: boolean, counts: RecoveryCounts): Promise<void> {
-    const until = sqlTime(before);
-    const from = full ? '' : this.scannedUntil;
-    let after = { createdAt: from, id: '' };
-    for (;;) {
-      const users = identity.service.usersCreatedBetween(from, until, PAGE, after);
-      if (users.length) {
-        const opened = await this.traced('identity', async (note) => {
-          const answer = await identity.http.call<{ opened: string[] }>('billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
-          if (answer?.status !== 200) return false;
-          for (const userId of answer.body.opened) note(`account opened for user ${userId}`);
-          counts.accountsOpened += answer.body.opened.length;
-          return true;
-        });
-        if (!opened) return;
-      }
-      if (users.length < PAGE) break;
-      after = users[users.length - 1];
-    }
-    if (until > this.scannedUntil) this.scannedUntil = until;
-  }
-
-  private async notifications(flow: NotificationFlow, counts: RecoveryCounts): Promise<void> {
-    await this.traced('notification', async (note) => {
-      for (const orderId of await flow.retryWaiting()) {
-        counts.notificationsSent++;
-        note(`notification for order ${orderId} sent`);
-      }
-    });
   }
 }

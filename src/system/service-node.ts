@@ -193,8 +193,11 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const parts = new Map(modules.map((module) => [module.name, module.create(contexts.get(module.name)!)]));
   for (const module of modules) module.expose(parts.get(module.name), w);
 
-  const recoveryDeps: RecoveryDeps = { stores: [...relays.keys()].map((name) => stores.get(name)!), recorder };
-  for (const module of modules) Object.assign(recoveryDeps, module.recovery?.(parts.get(module.name), contexts.get(module.name)!));
+  const recoveryDeps: RecoveryDeps = {
+    jobs: modules.flatMap((module) => module.recovery?.(parts.get(module.name), contexts.get(module.name)!) ?? []),
+    stores: [...relays.keys()].map((name) => stores.get(name)!),
+    recorder,
+  };
   const recovery = new RecoveryPass(recoveryDeps, options.recovery);
 
   const servers = new Map<ServiceName, Server>();

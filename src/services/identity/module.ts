@@ -1,4 +1,5 @@
 import { defineService } from '../module.js';
+import { identityRecovery } from './identity-recovery.js';
 import { RegistrationFlow, type IdentityPorts } from './identity-flow.js';
 import { identityApp } from './identity-routes.js';
 import { identitySchema, IdentityService } from './identity-service.js';
@@ -19,5 +20,5 @@ export default defineService({
     w.flows.registration = parts.registration;
   },
   app: (parts, ctx) => identityApp(parts.service, parts.registration, ...ctx.edge),
-  recovery: (parts, ctx) => ({ identity: { service: parts.service, http: ctx.http } }),
+  recovery: (parts, ctx) => identityRecovery(parts.service, ctx.http),
 });

@@ -23,5 +23,14 @@ export default defineService({
     w.flows.notification = parts.flow;
   },
   app: (parts, ctx) => notificationApp(parts.service, parts.flow, ...ctx.edge),
-  recovery: (parts) => ({ notification: { flow: parts.flow } }),
+  // Outcomes that waited for their recipient (or, with thin events, for the order to be read) are sent once they can be.
+  recovery: (parts) => [
+    async ({ counts, traced }) =>
+      traced('notification', async (note) => {
+        for (const orderId of await parts.flow.retryWaiting()) {
+          counts.notificationsSent++;
+          note(`notification for order ${orderId} sent`);
+        }
+      }),
+  ],
 });

@@ -1,5 +1,6 @@
 import { defineService } from '../module.js';
 import { OrderFlow, type OrderingPorts } from './order-flow.js';
+import { orderRecovery } from './order-recovery.js';
 import { orderingApp } from './ordering-routes.js';
 import { migrateOrdering, orderingSchema, OrderingService } from './ordering-service.js';
 
@@ -19,5 +20,5 @@ export default defineService({
     w.flows.order = parts.flow;
   },
   app: (parts, ctx) => orderingApp(parts.service, parts.flow, ...ctx.edge),
-  recovery: (parts, ctx) => ({ order: { service: parts.service, flow: parts.flow, http: ctx.http } }),
+  recovery: (parts, ctx) => orderRecovery(parts.service, parts.flow, ctx.http),
 });

@@ -1,0 +1,38 @@
+import type { ServiceClient } from '../../http/service-client.js';
+import type { RecoveryJob } from '../../system/recovery.js';
+import type { IdentityService } from './identity-service.js';
+
+/** `YYYY-MM-DD HH:MM:SS` (UTC), how identity stores creation times. */
+const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const PAGE = 500;
+
+/**
+ * Identity's share of the recovery pass: asks billing, a page of users at a time, to open the accounts
+ * it does not have (users registered since the last pass that got through); when billing cannot be
+ * reached, the next pass scans the same users again.
+ */
+export function identityRecovery(identity: IdentityService, http: ServiceClient): RecoveryJob[] {
+  let scannedUntil = '';
+  const openMissingAccounts: RecoveryJob = async ({ before, full, counts, traced }) => {
+    const until = sqlTime(before);
+    const from = full ? '' : scannedUntil;
+    let after = { createdAt: from, id: '' };
+    for (;;) {
+      const users = identity.usersCreatedBetween(from, until, PAGE, after);
+      if (users.length) {
+        const opened = await traced('identity', async (note) => {
+          const answer = await http.call<{ opened: string[] }>('billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
+          if (answer?.status !== 200) return false;
+          for (const userId of answer.body.opened) note(`account opened for user ${userId}`);
+          counts.accountsOpened += answer.body.opened.length;
+          return true;
+        });
+        if (!opened) return;
+      }
+      if (users.length < PAGE) break;
+      after = users[users.length - 1];
+    }
+    if (until > scannedUntil) scannedUntil = until;
+  };
+  return [openMissingAccounts];
+}
