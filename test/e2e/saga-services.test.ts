@@ -59,16 +59,19 @@ test('stock: the default catalog, a reservation held or refused with its reason,
   expect(mug).toMatchObject({ available: 20, reserved: 0 });
 });
 
-test('delivery: zones, a delivery started or refused with its reason, receipt once, a missing address a 400', async () => {
+test('delivery: zones, a delivery started or refused with its reason, a receipt the order service tells again changes nothing, a missing address a 400', async () => {
   expect(await (await fetch(`${delivery}/zones`)).json()).toEqual(['Paris']);
   expect((await post(`${delivery}/deliveries`, { orderId: 'o1', address: { city: 'Paris', street: '1 Rue' } })).status).toBe(201);
   expect((await post(`${delivery}/deliveries`, { orderId: 'o2', address: { city: 'Paris', street: '2 Rue' } })).body.message).toBe('no courier is free');
   expect((await post(`${delivery}/deliveries`, { orderId: 'o3', address: { city: 'Oslo', street: '3 Gate' } })).body.message).toBe('we do not deliver to Oslo');
   expect((await post(`${delivery}/deliveries`, { orderId: 'o4' })).status).toBe(400);
   expect((await post(`${delivery}/deliveries/o1/received`)).status).toBe(204);
-  const again = await post(`${delivery}/deliveries/o1/received`);
-  expect(again.status).toBe(409);
-  expect(again.body.message).toBe('order o1 is not being delivered');
+  // The order service decides the receipt and tells delivery through its outbox, made again until it answers 2xx.
+  expect((await post(`${delivery}/deliveries/o1/received`)).status).toBe(204);
+  expect((await post(`${delivery}/deliveries/o1/return`)).body).toEqual({ returned: false });
+  const never = await post(`${delivery}/deliveries/o3/received`);
+  expect(never.status).toBe(409);
+  expect(never.body.message).toBe('order o3 is not being delivered');
 });
 
 test('every style runs stock and delivery: the public API shows the catalog and the zones, without a token', async () => {
