@@ -1,13 +1,12 @@
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import type { Server } from 'node:http';
 import { FaultTransport } from '../broker/fault-transport.js';
 import { OutboxRelay } from '../broker/outbox-relay.js';
 import { ServiceBus } from '../broker/service-bus.js';
 import type { Transport } from '../broker/transport.js';
-import { sleep } from '../core/duration.js';
-import { Crashed, isBrokerFault, type Fault, type FaultReport } from '../faults/fault.js';
-import { NodeFaults } from '../faults/node-faults.js';
-import { failingEdge } from '../http/fault-edge.js';
+import { type Fault, type FaultReport } from '../faults/fault.js';
+import { FaultyNode } from '../faults/faulty-node.js';
+import type { NodeFaults } from '../faults/node-faults.js';
 import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
 import { closeServer, listen } from '../http/service-app.js';
@@ -80,37 +79,13 @@ export interface ServiceNode {
 
 /** How long shutdown waits for requests and handlers in flight before it drops what is left. */
 const DRAIN_MS = 10_000;
-/** How long a service crashed in this process stays dead before it is started again. */
-const RESTART_MS = 200;
-/** Store calls a crashed service's code may still make and that must change nothing: a dead process writes nothing. */
-const WRITES = new Set<PropertyKey>(['write', 'sql', 'claim', 'claimReady', 'published', 'failed']);
-
-/** `store` as its service's code sees it: every write refused (with `Crashed`) while the service is dead. */
-function crashable(store: Store, name: ServiceName, faults: NodeFaults): Store {
-  const bound = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const point = faults.dead.get(name);
-      if (point && WRITES.has(prop)) {
-        return () => {
-          throw new Crashed(name, point);
-        };
-      }
-      if (!bound.has(prop)) bound.set(prop, value.bind(target));
-      return bound.get(prop);
-    },
-  });
-}
-
 /** Opens the stores, wires the variant's links for the local services and starts their servers. */
 export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const { variant, recorder, tokens } = options;
   const plan = planOf(variant);
   const transport = new FaultTransport(options.transport);
-  const faults = new NodeFaults(() => {});
   const local = SERVICES.filter((name) => options.services.includes(name));
+  const faulty = new FaultyNode(local, transport);
   const modules = local.map((name) => MODULES[name]);
   const directory: ServiceDirectory = options.directory ?? new Map();
   const agent = serviceAgent();
@@ -126,17 +101,9 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     await agent.close();
     throw error;
   }
-  const stores = new Map([...ownStores].map(([name, store]) => [name, crashable(store, name, faults)]));
+  const stores = new Map([...ownStores].map(([name, store]) => [name, faulty.store(name, store)]));
 
   const requests = new InFlight();
-  const latency = new Map<ServiceName, number>();
-  const slow =
-    (name: ServiceName): RequestHandler =>
-    async (_req, _res, next) => {
-      const ms = latency.get(name);
-      if (ms) await sleep(ms);
-      next();
-    };
   const note = (service: ServiceName) => (label: string) => {
     const trace = currentTrace();
     if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
@@ -159,12 +126,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   for (const module of modules) {
     if (module.outbox !== false) relays.set(module.name, new OutboxRelay(stores.get(module.name)!, bus.get(module.name)!, undefined, http.get(module.name)!));
   }
-  // Where a crash may be armed: right after a commit that has something to send, after a handler's work, before a claimed row is sent.
-  for (const [name, relay] of relays) {
-    ownStores.get(name)!.attach({ wants: (event) => relay.wants(event), kick: () => (faults.reached(name, 'after-commit'), relay.kick()) });
-    relay.beforeSend = () => faults.reached(name, 'before-publish');
-    bus.get(name)!.afterHandled = () => faults.reached(name, 'after-commit');
-  }
+  for (const [name, relay] of relays) faulty.watch(name, ownStores.get(name)!, relay, bus.get(name)!);
   const contexts = new Map<ServiceName, ModuleContext>(
     modules.map((module) => [
       module.name,
@@ -173,7 +135,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
         note: note(module.name),
         tokens,
         http: http.get(module.name)!,
-        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, slow(module.name), failingEdge(module.name, () => faults.failShare(module.name))],
+        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, ...faulty.edge(module.name)],
       },
     ]),
   );
@@ -237,38 +199,24 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const down = new Set<ServiceName>();
   let closing: Promise<void> | undefined;
   const portOf = (name: ServiceName) => Number(new URL(directory.get(name)!).port);
-  const restarts = new Set<Promise<void>>();
-  /** A crash in this process: the service stops at once (connections dropped, nothing acked, nothing more sent) and starts again a moment later. */
-  faults.crash = (name, point) => {
-    if (faults.dead.has(name) || down.has(name) || closing) return;
-    faults.dead.set(name, point);
-    void relays.get(name)?.stop();
-    const server = servers.get(name);
-    server?.close();
-    server?.closeAllConnections();
-    void bus.get(name)?.abort();
-    const restart = (async () => {
-      await sleep(RESTART_MS);
-      await relays.get(name)?.stop();
-      if (closing) return;
+  faulty.crashWith({
+    halt(name) {
+      void relays.get(name)?.stop();
+      const server = servers.get(name);
+      server?.close();
+      server?.closeAllConnections();
+      void bus.get(name)?.abort();
+    },
+    quiet: async (name) => relays.get(name)?.stop(),
+    resting: (name) => down.has(name) || !!closing,
+    async revive(name) {
       // As a process that opens its database again takes back the claims its dead predecessor held.
       ownStores.get(name)!.sql('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_until > 0').run();
-      faults.dead.delete(name);
       servers.set(name, (await listen(apps.get(name)!, portOf(name), { host: options.host })).server);
       relays.get(name)?.start();
       await bus.get(name)?.resume();
-    })();
-    restarts.add(restart);
-    void restart.catch(() => {}).finally(() => restarts.delete(restart));
-  };
-  const recovered = async () => {
-    while (restarts.size) await Promise.allSettled([...restarts]);
-  };
-  const setLatency = (name: ServiceName, ms: number) => {
-    latency.set(name, ms);
-    const b = bus.get(name);
-    if (b) b.latencyMs = ms;
-  };
+    },
+  });
   return {
     urls: Object.fromEntries(directory) as Record<ServiceName, string>,
     waiting: () => [...stores.values()].reduce((n, store) => n + store.waiting(), 0),
@@ -286,24 +234,13 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       await bus.get(name)!.resume();
       down.delete(name);
     },
-    setLatency,
+    setLatency: (name, ms) => faulty.setLatency(name, ms),
     stopped: () => [...down],
     transport,
-    faults,
-    fault(fault) {
-      if (isBrokerFault(fault)) transport.apply(fault);
-      else if (!local.includes(fault.service)) return;
-      else if (fault.kind === 'fail') faults.fail(fault.service, fault.share);
-      else faults.arm(fault.service, fault.at);
-    },
-    async heal() {
-      transport.heal();
-      for (const name of latency.keys()) setLatency(name, 0);
-      const report = faults.heal();
-      await recovered();
-      return report;
-    },
-    recovered,
+    faults: faulty.faults,
+    fault: (fault) => faulty.fault(fault),
+    heal: () => faulty.heal(),
+    recovered: () => faulty.recovered(),
     claimOwners: () => [...relays.values()].map((r) => r.owner),
     releaseClaims(owners) {
       for (const store of ownStores.values()) for (const owner of owners) store.sql('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_by = ?').run(owner);
