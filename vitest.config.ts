@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Bounds on a stuck test, never a measure of speed: above the shared eventually()'s 60 s, so its message (what was awaited, the last value) is the one reported.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two test files at a time (vitest would take one on two cores): most of a file's time is spent
     // waiting on its services, its child processes and the broker, so two share the cores well.
