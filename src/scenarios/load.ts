@@ -267,6 +267,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
     notSold: header.data['not-sold'],
     notServed: header.data['not-served'],
     steps: [...setup, ...steps],
+    reference: header.data.reference,
     file,
   };
 }

@@ -147,7 +147,7 @@ export async function endFaults(ctx: RunContext, ran: { step: Step; result: Step
 export async function runScenario(
   system: RunningSystem,
   scenario: Scenario,
-  options: { api?: ApiClient; onStep?: (step: StepResult) => void; onProgress?: (done: number, total: number) => void } = {},
+  options: { api?: ApiClient; onStep?: (step: StepResult) => void; onProgress?: (done: number, total: number) => void; /** Checks the settled steps further (may fail some) before they are reported. */ check?: (steps: StepResult[]) => void } = {},
 ): Promise<ScenarioResult> {
   const ctx = runContext(system, options.api);
   const started = performance.now();
@@ -168,9 +168,8 @@ export async function runScenario(
   }
 
   await system.settle();
-  for (const result of results) {
-    Object.assign(result, countHops(system.recorder, result.traceIds));
-    options.onStep?.(result);
-  }
+  for (const result of results) Object.assign(result, countHops(system.recorder, result.traceIds));
+  options.check?.(results);
+  for (const result of results) options.onStep?.(result);
   return { name: scenario.name, title: scenario.title, passed: results.every((r) => r.passed), ms: performance.now() - started, steps: results };
 }

@@ -227,6 +227,8 @@ export interface Scenario {
   notServed: string[];
   /** The steps; with a catalog or zones, the first is the `setup` step that loads them. */
   steps: Step[];
+  /** Its first registration and first order are checked, hop by hop, against the style's reference flows (`flows:`). */
+  reference: boolean;
   file: string;
 }
 
@@ -237,5 +239,6 @@ export const scenarioHeader = z.strictObject({
   zones: z.array(zone).default([]),
   'not-sold': z.array(skuName).default([]),
   'not-served': z.array(cityName).default([]),
+  reference: z.boolean().default(false),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
 });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { ApiClient, type ClientAction } from '../scenarios/api-client.js';
+import { checkFlows } from '../scenarios/flow-check.js';
 import { countHops, runScenario, type ScenarioResult, type StepResult } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { latencySpread, summariseActions, type ActionStats, type HopCounts, type LatencySpread } from '../scenarios/summary.js';
@@ -112,7 +113,12 @@ export async function runVariants(
       const once = async (scenario: Scenario, run: RepeatInfo) => {
         listener.scenarioStarted?.(variant, scenario, run);
         const before = api.actions.length;
-        const outcome = await runScenario(system, scenario, { api, onStep: (step) => listener.stepFinished?.(variant, step, run), onProgress: listener.progress });
+        const outcome = await runScenario(system, scenario, {
+          api,
+          onStep: (step) => listener.stepFinished?.(variant, step, run),
+          onProgress: listener.progress,
+          check: (steps) => checkFlows(variant, scenario.reference, steps, system.recorder),
+        });
         for (const action of api.actions.slice(before)) counted.set(action.traceId, countHops(system.recorder, [action.traceId]));
         listener.repeatFinished?.(variant, outcome, run);
         return outcome;

@@ -96,3 +96,19 @@ test('an unsafe style file is refused before anything boots, in one line naming 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("run checks a style's reference flows against what really flowed: a hop out of order fails happy-path's step, naming the hop", async () => {
+  const dir = privateTmp();
+  const text = readFileSync(join(BUILTIN_VARIANTS_DIR, 'http.yaml'), 'utf8').replace('name: http', 'name: swapped').replace(/^order: \d+\n/m, '');
+  // The registration's two calls in the wrong order: each hop is one the style makes (the plan accepts the file), but not in this order.
+  const swapped = text.replace('    - gateway => identity POST /register\n    - identity => billing PUT /accounts/{id}\n', '    - identity => billing PUT /accounts/{id}\n    - gateway => identity POST /register\n');
+  expect(swapped).not.toBe(text);
+  const file = join(dir, 'swapped.yaml');
+  writeFileSync(file, swapped);
+  const run = await cli(['run', '--variant', file, '--scenario', 'happy-path', '--no-report']);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain('flows.registration: hop 2: expected "identity => billing PUT /accounts/{id}", got "gateway => identity POST /register"');
+  const same = await cli(['run', '--variant', join(BUILTIN_VARIANTS_DIR, 'http.yaml'), '--scenario', 'happy-path', '--no-report']);
+  expect(same.code).toBe(0);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -6,8 +6,7 @@ import type { Scenario } from '../../src/scenarios/scenario-schema.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import type { RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
-import { diagramArrows } from './diagram-arrows.js';
-import { arrange } from './reference-flows.js';
+import { arrange, diagramArrows } from '../../src/scenarios/flow-check.js';
 import { placements, variantsPlaced, type Placement } from './transports.js';
 
 const GOLDEN = join(import.meta.dirname, '../golden');

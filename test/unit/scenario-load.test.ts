@@ -120,7 +120,7 @@ describe('the order saga in a scenario file', () => {
       ['', 'catalog:\n  - { sku: vase, available: -1 }\n', /catalog #1 available .*>=0/],
       ['', 'catalog:\n  - { sku: Vase, available: 1 }\n', 'catalog #1 sku an item name like last-lamp (small letters, digits and hyphens)'],
       ['', 'zones:\n  - { city: Tinytown, couriers: 1, drivers: 2 }\n', 'zones #1: unknown key "drivers" (known: city, couriers)'],
-      ['', 'catalogue:\n  - { sku: vase, available: 1 }\n', 'unknown key "catalogue" (did you mean "catalog"?) (known: title, description, catalog, zones, not-sold, not-served, steps)'],
+      ['', 'catalogue:\n  - { sku: vase, available: 1 }\n', 'unknown key "catalogue" (did you mean "catalog"?) (known: title, description, catalog, zones, not-sold, not-served, reference, steps)'],
     ];
     for (const [steps, header, message] of cases) {
       const loading = loadScenario(file('bad-shape.yaml', saga(steps, header)));
