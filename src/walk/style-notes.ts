@@ -9,7 +9,7 @@ export type ActionKind = 'register' | 'login' | 'deposit' | 'withdraw' | 'order'
  * declares for that action, in the order the links are made, so it always says what runs.
  */
 export function styleNote(variant: Variant, kind: ActionKind): string {
-  const order = ['commands', 'queries', 'accountOpening', 'recipient', 'payment', 'reservation', 'dispatch', 'saga', 'orderOutcome', 'push'];
+  const order = ['commands', 'queries', 'accountOpening', 'payment', 'reservation', 'dispatch', 'saga', 'orderOutcome', 'recipient', 'push'];
   const ways = [...planOf(variant).ways].sort((a, b) => order.indexOf(a.link) - order.indexOf(b.link));
   return ways
     .map((w) => w.declaration.explain?.[kind])

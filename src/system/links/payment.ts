@@ -51,9 +51,10 @@ export const payment: Link<'rest' | 'event'> = {
       calls: v.events === 'thin' ? [{ from: 'billing', to: 'order', call: 'GET /orders/{id}' }] : [],
       explain: {
         order:
-          v.events === 'thin'
+          (v.commands === 'rest' ? 'Order stores the order and answers 202 at once; the rest happens after, and you poll the order (or subscribe to it) to learn how it ended. ' : '') +
+          (v.events === 'thin'
             ? `Order announces PaymentRequired with only the id; Billing calls Order back for the amount, then announces ${eventName(v, 'PaymentCreated')} or ${eventName(v, 'PaymentFailed')}.`
-            : `Order announces CreatePayment with everything Billing needs; Billing answers with ${eventName(v, 'PaymentCreated')} or ${eventName(v, 'PaymentFailed')}.`,
+            : `Order announces CreatePayment with everything Billing needs; Billing answers with ${eventName(v, 'PaymentCreated')} or ${eventName(v, 'PaymentFailed')}.`),
       },
     }),
     sides: {
