@@ -184,17 +184,10 @@ async function crowd(parent: RunContext, args: { users: number; deposit: number;
   const ctx: RunContext = { ...parent, load: true };
   const answers: Record<number, number> = {};
   const problems: string[] = [];
-  const expectStatus = async (what: string, outcome: Promise<Outcome>, wanted: number) => {
-    const { status } = await outcome;
-    if (status !== wanted) problems.push(`${what} answered ${status}`);
-    return status === wanted;
-  };
   await Promise.all(
     Array.from({ length: args.users }, async (_, i) => {
       const alias = `crowd${batch}-${i + 1}`;
-      if (!(await expectStatus(`register ${alias}`, register(ctx, { user: alias }), 201))) return;
-      if (!(await expectStatus(`login ${alias}`, login(ctx, { user: alias }), 200))) return;
-      if (!(await expectStatus(`deposit for ${alias}`, move(ctx, 'deposit', { user: alias, amount: args.deposit }), 204))) return;
+      if (!(await newCustomer(ctx, alias, args.deposit, problems))) return;
       await Promise.all(
         Array.from({ length: args.orders }, async (_, j) => {
           const { status } = await order(ctx, { user: alias, price: args.prices[(i + j) % args.prices.length] });
@@ -207,26 +200,35 @@ async function crowd(parent: RunContext, args: { users: number; deposit: number;
   return { status: 200, body: { users: args.users, orders: args.users * args.orders, answers }, problems: problems.slice(0, 5), summary: `${args.users * args.orders} orders answered ${tally}` };
 }
 
-/** Registers, logs in and pays in for a new customer of a crowd or race; what went wrong, if anything. */
+/** How often a new customer of a crowd asks again after an answer that says "not now" (502, 503, 504; a deposit: "no account yet", 404). */
+const SETUP_TRIES = 12;
+const notNow = (status: number) => status === 502 || status === 503 || status === 504;
+
+/**
+ * Registers, logs in and pays in for a new customer of a crowd or race, as a real client would: an
+ * answer that says "not now" (a gateway timeout while a crowd's passwords are hashed on a busy
+ * machine, a service restarting after a crash) is asked again, a few times with backoff; a
+ * registration asked again that finds its user made (409) was made. The orders that follow are what
+ * the crowd measures. What went wrong, if anything, goes to `problems`.
+ */
 async function newCustomer(ctx: RunContext, alias: string, deposit: number, problems: string[]): Promise<boolean> {
-  const expectStatus = async (what: string, outcome: Promise<Outcome>, wanted: number) => {
-    const { status } = await outcome;
-    if (status !== wanted) problems.push(`${what} answered ${status}`);
-    return status === wanted;
-  };
-  if (!(await expectStatus(`register ${alias}`, register(ctx, { user: alias }), 201))) return false;
-  if (!(await expectStatus(`login ${alias}`, login(ctx, { user: alias }), 200))) return false;
-  // Where an account is opened by an event it may not exist yet: pay in once it does.
-  const until = performance.now() + 5_000;
-  for (;;) {
-    const { status } = await move(ctx, 'deposit', { user: alias, amount: deposit });
-    if (status === 204) return true;
-    if (status !== 404 || performance.now() >= until) {
-      problems.push(`deposit for ${alias} answered ${status}`);
-      return false;
+  const attempt = async (what: string, call: () => Promise<Outcome>, ok: (status: number, tries: number) => boolean, again: (status: number) => boolean) => {
+    for (let tries = 1; ; tries++) {
+      const { status } = await call();
+      if (ok(status, tries)) return true;
+      if (!again(status) || tries >= SETUP_TRIES) {
+        problems.push(`${what} answered ${status}`);
+        return false;
+      }
+      await sleep(Math.min(2_000, 25 * 2 ** tries));
     }
-    await sleep(20);
-  }
+  };
+  return (
+    (await attempt(`register ${alias}`, () => register(ctx, { user: alias }), (s, tries) => s === 201 || (s === 409 && tries > 1), notNow)) &&
+    (await attempt(`login ${alias}`, () => login(ctx, { user: alias }), (s) => s === 200, notNow)) &&
+    // Where an account is opened by an event it may not exist yet: pay in once it does (a 404 moved no money; a 5xx may have, so it is not asked again).
+    (await attempt(`deposit for ${alias}`, () => move(ctx, 'deposit', { user: alias, amount: deposit }), (s) => s === 204, (s) => s === 404))
+  );
 }
 
 /**
