@@ -41,7 +41,7 @@ describe.each(transports.map((t) => [t.name, t] as const))("notification's copy 
     await sleep(1_500);
     expect((await api.send('notifications', 'GET', '/notifications', { token })).body).toEqual([]);
     release();
-    expect(await system.settle(10_000)).toBe(true);
+    expect(await system.settle(120_000)).toBe(true);
     const notifications = (await api.send('notifications', 'GET', '/notifications', { token })).body;
     expect(notifications.map((n: { message: string }) => n.message)).toEqual(['Your order for 30.00$ has been successfully processed']);
     expect(await system.transport.parked('notification.OrderCreated.OrderFailed')).toEqual([]);

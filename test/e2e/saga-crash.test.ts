@@ -69,7 +69,7 @@ describe.each(variants.filter((v) => CRASHED.includes(v.name)).map((v) => [v.nam
   });
 
   test('afterwards: each order paid once, each item shipped once, one notification per order', async () => {
-    expect(await system.settle(20_000)).toBe(true);
+    expect(await system.settle(120_000)).toBe(true);
     const orders = (await api.send('orders', 'GET', '/ordering/orders', { token })).body as { status: string }[];
     expect(orders.map((o) => o.status)).toEqual(BOUNDARIES.map(() => 'done'));
     expect((await api.send('balance', 'GET', '/billing/account', { token })).body.amount).toBe(100 - 10 * BOUNDARIES.length);
