@@ -101,8 +101,9 @@ describe.each(brokers.flatMap((b) => byMessages.map((v) => [v.name, b.name, v, b
     const token = await customer(api, 'overtaken');
     const stock = (await mugs(api)).available;
     const { id, answered } = await placeSaga(api, token);
-    await eventually('reserved, its delivery step held back', () => status(api, token, id), (o) => o.status === 'reserved');
-    expect(transport.held()).toBe(1);
+    await eventually('reserved', () => status(api, token, id), (o) => o.status === 'reserved');
+    // The step leaves order's outbox after the move: wait until delivery has it (held back) before cancelling.
+    await eventually('the delivery step held back at delivery', () => transport.held(), (n) => n === 1);
     expect((await api.send('cancel', 'POST', `/ordering/orders/${id}/cancel`, { token })).status).toBe(202);
     await settledAs(api, token, id, 'cancelled', stock);
     expect([202, 422, 504]).toContain(await answered);
