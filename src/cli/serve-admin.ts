@@ -21,7 +21,7 @@ export async function startAdmin(system: RunningSystem, port: number, facts: Rec
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
   app.get('/status', async (_req, res) => {
-    res.json({ ...facts, pendingMessages: await system.transport.pending(), stopped: system.stopped(), recovery: system.recovery.totals, hops: system.recorder.window, ...(system.processes ? { processes: system.processes() } : {}) });
+    res.json({ ...facts, pendingMessages: await system.transport.pending(), stopped: system.stopped(), unroutedEvents: await system.unrouted(), recovery: system.recovery.totals, hops: system.recorder.window, ...(system.processes ? { processes: system.processes() } : {}) });
   });
   app.get('/parked', async (_req, res) => {
     res.json(await parkedByGroup(system));

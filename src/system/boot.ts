@@ -55,6 +55,8 @@ export interface RunningSystem {
   setLatency(name: StoppableService, ms: number): Promise<void>;
   /** Services stopped now. */
   stopped(): StoppableService[];
+  /** Domain events raised that nothing in the style carried, by `service event`: empty unless the plan let a bug through. */
+  unrouted(): Promise<Record<string, number>>;
   /** Puts a fault on (a scenario's fault step), or takes it off with its zero; resolves once every process concerned has it. */
   fault(fault: Fault): Promise<void>;
   /** Takes every fault and added latency off and waits for crashed services to be back; says which armed crashes never fired. */
@@ -154,6 +156,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     startService: (name) => node.startService(name),
     setLatency: async (name, ms) => node.setLatency(name, ms),
     stopped: () => node.stopped() as StoppableService[],
+    unrouted: async () => node.unrouted(),
     fault: async (fault) => node.fault(fault),
     heal: () => node.heal(),
     recovered: () => node.recovered(),

@@ -13,6 +13,8 @@ export interface ProcessStatus {
   /** Its consumer groups. */
   groups: string[];
   recovery: RecoveryCounts & { passes: number };
+  /** Domain events raised that nothing carried, by `service event`. */
+  unrouted: Record<string, number>;
   /** CPU time the process used so far (user + system), and its resident memory now. */
   cpuSeconds: number;
   rssMb: number;

@@ -43,6 +43,7 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
           pending: await transport.pending(),
           groups: transport.groups(),
           recovery: node.recovery.totals,
+          unrouted: node.unrouted(),
           cpuSeconds: (cpu.user + cpu.system) / 1e6,
           rssMb: process.memoryUsage.rss() / 2 ** 20,
         };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AmqpTransport } from '../broker/amqp-transport.js';
@@ -16,6 +15,7 @@ import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem, type StoppableService } from './boot.js';
 import type { ProcessStatus } from './harness-messages.js';
 import { brokerNeeded, handlesTokens, planProcesses, type Replicas } from './process-plan.js';
+import { holdFreePorts } from './free-ports.js';
 import { ProcessSupervisor } from './process-supervisor.js';
 import type { Ask } from './service-process.js';
 import { untilQuiet } from './quiet.js';
@@ -47,27 +47,6 @@ export interface ProcessBootOptions {
 }
 
 const STOP_MS = 20_000;
-
-/**
- * A port nobody listens on now, for a process to bind a moment later. Taken below the kernel's range of
- * ephemeral ports, so that no outgoing connection (to the broker, between services) can be given it meanwhile.
- */
-async function freePort(): Promise<number> {
-  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').then((text) => Number(text.trim().split(/\s+/)[0]), () => 32_768);
-  const low = 10_000;
-  const high = Math.max(low + 1_000, range) - 1;
-  for (;;) {
-    const port = low + Math.floor(Math.random() * (high - low));
-    const server = createServer();
-    const bound = await new Promise<boolean>((done) => {
-      server.once('error', () => done(false));
-      server.listen(port, '127.0.0.1', () => done(true));
-    });
-    if (!bound) continue;
-    await new Promise<void>((done) => server.close(() => done()));
-    return port;
-  }
-}
 
 type Totals = RecoveryCounts & { passes: number };
 
@@ -103,8 +82,10 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     throw error;
   }
   const tokens = new Tokens(secret);
-  const ports = new Map<ServiceName, number>();
-  for (const service of SERVICES) ports.set(service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : await freePort());
+  const fixed = options.gatewayPort ? [options.gatewayPort] : [];
+  const free = await holdFreePorts(SERVICES.length - fixed.length, fixed);
+  const picked = [...free.ports];
+  const ports = new Map<ServiceName, number>(SERVICES.map((service) => [service, service === 'gateway' && options.gatewayPort ? options.gatewayPort : picked.pop()!]));
   const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
   const plan = planProcesses({ variant: variantRef(variant), broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
 
@@ -123,6 +104,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const knownGroups = () => [...new Set(processes.children.flatMap((c) => c.status?.groups ?? []))];
   const cleanup = async () => {
     await processes.stopAll(STOP_MS);
+    free.release();
     if (broker && shared) await (admin as AmqpTransport).discard(knownGroups()).catch(() => {});
     else await admin.close();
     if (options.store && shared) storeSchemas({ url: options.store }, namespace).drop();
@@ -224,6 +206,11 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
       return { unfired };
     },
     stopped: () => [...down],
+    async unrouted() {
+      const total: Record<string, number> = {};
+      for (const status of await statuses()) for (const [key, n] of Object.entries(status.unrouted)) total[key] = (total[key] ?? 0) + n;
+      return total;
+    },
     recovery,
     close: () =>
       (closing ??= (async () => {

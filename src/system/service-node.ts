@@ -54,6 +54,8 @@ export interface ServiceNode {
   urls: Record<ServiceName, string>;
   /** Rows waiting in the outboxes of the local services. */
   waiting(): number;
+  /** Domain events raised that nothing carried, by `service event` (a style the plan should have refused). */
+  unrouted(): Record<string, number>;
   stopService(name: ServiceName): Promise<void>;
   startService(name: ServiceName): Promise<void>;
   setLatency(name: ServiceName, ms: number): void;
@@ -220,6 +222,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   return {
     urls: Object.fromEntries(directory) as Record<ServiceName, string>,
     waiting: () => [...stores.values()].reduce((n, store) => n + store.waiting(), 0),
+    unrouted: () => Object.fromEntries([...relays].flatMap(([name, relay]) => [...relay.unroutedCounts].map(([event, n]) => [`${name} ${event}`, n]))),
     async stopService(name) {
       if (down.has(name) || !servers.has(name)) return;
       down.add(name);

@@ -45,6 +45,20 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     return seen;
   };
 
+  test('an event raised that no route carries is counted by name and dropped, unless the plan absorbs it', async () => {
+    const store = open('billing');
+    const billing = new BillingService(store);
+    const relay = relayFor(store);
+    relay.absorbed.add('PaymentSettled');
+    billing.openAccount('u1');
+    billing.deposit('u1', 500);
+    billing.withdraw('u1', 100);
+    billing.withdraw('u1', 100);
+    billing.pay('p1', 'u1', 100);
+    expect(Object.fromEntries(relay.unroutedCounts)).toEqual({ WithdrawalMade: 2 });
+    expect(store.waiting()).toBe(1);
+  });
+
   test('an event committed while the relay was down is published exactly once after the restart', async () => {
     const seen = await listen();
     const store = open('billing');

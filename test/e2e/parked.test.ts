@@ -38,7 +38,7 @@ test('a message no consumer can handle is parked with its reason, listed by `ord
     expect(messages[0].reason).toMatch(/\S/);
 
     const status = (await (await fetch(`${started.admin}/status`)).json()) as { recovery: { passes: number } };
-    expect(status).toMatchObject({ variant: 'event-collaboration', namespace, stopped: [] });
+    expect(status).toMatchObject({ variant: 'event-collaboration', namespace, stopped: [], unroutedEvents: {} });
     expect(status.recovery.passes).toBeGreaterThanOrEqual(1);
 
     const text = await cli(['parked', '--admin', started.admin]);
