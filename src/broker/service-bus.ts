@@ -68,7 +68,21 @@ export class ServiceBus {
 
   async subscribe(types: string[], handler: EventHandler, group = `${this.service}.${types.join('.')}`): Promise<void> {
     this.registrations.push({ types, handler, group });
-    this.subscriptions.push(await this.consume(types, handler, group));
+    if (!this.held) this.subscriptions.push(await this.consume(types, handler, group));
+  }
+
+  private held = false;
+
+  /** Subscriptions made from now on only register their handlers, until `start`: nothing is handled before the service is wired. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Consumes what was subscribed while held. */
+  async start(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.resume();
   }
 
   /** Consumes again after `close()`: what waited in this service's durable queues is delivered now. */

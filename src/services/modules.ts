@@ -9,4 +9,4 @@ import stock from './stock/module.js';
 import delivery from './delivery/module.js';
 
 /** Every service of the order system: adding one is adding its module here. */
-export const MODULES: Record<ServiceName, ServiceModule> = { gateway, identity, billing, order, notification, stock, delivery };
+export const MODULES: { [S in ServiceName]: ServiceModule<any, S> } = { gateway, identity, billing, order, notification, stock, delivery };

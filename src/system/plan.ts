@@ -1,6 +1,6 @@
 import type { ActionKind } from '../walk/style-notes.js';
 import { variantProblems, type FlowItem, type Variant } from '../variants/variant.js';
-import type { ServiceName } from './wiring.js';
+import { SERVICES, type ServiceName } from './wiring.js';
 
 /** Where a link takes a domain event a service raised: a message on the broker (one of `messages`), or a REST call to `to`. */
 export type RouteDeclaration = { messages: string[] } | { to: ServiceName; call: string };
@@ -33,6 +33,8 @@ export interface WayDeclaration {
   ports?: Partial<Record<ServiceName, string[]>>;
   /** What this way means for a client action, in a sentence or two (the walk reads it). */
   explain?: Partial<Record<ActionKind, string>>;
+  /** Why this way cannot work with the rest of the style, each naming the field to change (the style is refused). */
+  refuses?: { field: string; reason: string }[];
 }
 
 /** One link's way as a style picks it: the link's name, the way, and its declaration for this style. */
@@ -42,16 +44,11 @@ export interface PlannedWay {
   declaration: WayDeclaration;
 }
 
-/** The domain events each service raises, whatever the style (its service code raises them into its outbox). */
-export const RAISES: Record<ServiceName, readonly string[]> = {
-  gateway: [],
-  identity: ['UserRegistered'],
-  billing: ['DepositMade', 'WithdrawalMade', 'PaymentSettled', 'PaymentRefunded'],
-  order: ['OrderAnswerDue', 'OrderPlaced', 'SagaCreated', 'OrderSettled', 'StockWanted', 'DeliveryWanted', 'ShipDue', 'ReceiptConfirmed', 'CustomerCancelled', 'RefundDue', 'ReleaseDue', 'ReturnDue'],
-  notification: [],
-  stock: ['ReservationMade'],
-  delivery: ['DeliveryMade', 'GoodsReturned'],
-};
+/** What a service brings to every style: the domain events its code raises, and the ports it cannot work without. */
+export interface ServiceContract {
+  raises?: readonly string[];
+  needs?: readonly string[];
+}
 
 /** One arrow of a style's topology: a REST call, or a message from its publisher to one consumer. */
 export interface PlanEdge {
@@ -93,20 +90,22 @@ export class PlanRefused extends Error {
   }
 }
 
-const SERVICE_NAMES = Object.keys(RAISES) as ServiceName[];
+const SERVICE_NAMES: readonly ServiceName[] = SERVICES;
 const uniq = <T>(values: Iterable<T>): T[] => [...new Set(values)];
 
 /**
  * Compiles a style into its plan: each link's way declared by `pick`, merged per service, then
- * checked as a whole. Refused when a declared choice does not fit (variantProblems), when a service
- * raises a domain event that no way carries and none makes unnecessary, when two ways carry one
- * event, when a message is put on the broker that nobody consumes, or consumed that nobody sends.
+ * checked as a whole. Refused when a field does not fit (variantProblems) or a way refuses the rest
+ * of the style, when a service raises a domain event that no way carries and none makes unnecessary,
+ * when two ways carry one event or give one port, when a port a service needs is given by no way,
+ * when a message is put on the broker that nobody consumes, or consumed that nobody sends.
  */
-export function compilePlan(variant: Variant, pick: (variant: Variant) => PlannedWay[]): Plan {
-  const problems = variantProblems(variant);
-  if (problems.length) throw new PlanRefused(variant.name, problems);
+export function compilePlan(variant: Variant, pick: (variant: Variant) => PlannedWay[], contracts: Record<ServiceName, ServiceContract>): Plan {
   const ways = pick(variant);
+  const problems = [...variantProblems(variant), ...ways.flatMap((w) => w.declaration.refuses ?? [])];
+  if (problems.length) throw new PlanRefused(variant.name, uniqueProblems(problems));
   const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { routes: {}, absorbs: {}, sends: [], consumes: [], ports: [] } as ServicePlan])) as Record<ServiceName, ServicePlan>;
+  const portGivers = new Map<string, string>();
   const field = (link: string) => (['commands', 'saga', 'push'].includes(link) ? link : `links.${link}`);
   for (const { link, declaration: d } of ways) {
     for (const service of SERVICE_NAMES) {
@@ -119,13 +118,21 @@ export function compilePlan(variant: Variant, pick: (variant: Variant) => Planne
       for (const [event, why] of Object.entries(d.absorbs?.[service] ?? {})) if (!plan.routes[event] && !plan.absorbs[event]) plan.absorbs[event] = { link, why };
       plan.sends.push(...(d.sends?.[service] ?? []));
       plan.consumes.push(...(d.consumes?.[service] ?? []));
-      plan.ports.push(...(d.ports?.[service] ?? []));
+      for (const port of d.ports?.[service] ?? []) {
+        const other = portGivers.get(`${service} ${port}`);
+        if (other) problems.push({ field: field(link), reason: `${service}'s port ${port} is given by ${other} already: one port, one way` });
+        portGivers.set(`${service} ${port}`, link);
+        plan.ports.push(port);
+      }
     }
   }
   for (const service of SERVICE_NAMES) {
     const plan = services[service];
-    for (const event of RAISES[service]) {
+    for (const event of contracts[service].raises ?? []) {
       if (!plan.routes[event] && !plan.absorbs[event]) problems.push({ field: 'links', reason: `${service} raises ${event} and nothing in this style carries it or does its work another way` });
+    }
+    for (const port of contracts[service].needs ?? []) {
+      if (!plan.ports.includes(port)) problems.push({ field: 'links', reason: `${service} needs its port ${port} and no way in this style gives it` });
     }
     plan.sends = uniq(plan.sends);
     plan.consumes = uniq(plan.consumes);

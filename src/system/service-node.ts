@@ -20,9 +20,9 @@ import { currentTrace } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import { InFlight } from './in-flight.js';
-import { planOf, wireLinks } from './links/index.js';
+import { planOf, wireLinks, type SideContexts } from './links/index.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
-import { SERVICES, type ServiceName, type Wiring } from './wiring.js';
+import { SERVICES, type PortsOf, type ServiceName, type SideContext } from './wiring.js';
 
 /** How to start the services one process runs. */
 export interface NodeOptions {
@@ -142,20 +142,18 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     ]),
   );
 
-  // Only the local services' entries are filled: a link's side touches only its own service's.
-  const w = {
-    variant,
-    services: {},
-    flows: {},
-    ports: {},
-    http: Object.fromEntries(http),
-    bus: Object.fromEntries(bus),
-    stores: Object.fromEntries([...stores].filter(([name]) => relays.has(name))),
-    relay: Object.fromEntries(relays),
-    commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
-  } as unknown as Wiring;
   const parts = new Map(modules.map((module) => [module.name, module.create(contexts.get(module.name)!)]));
-  for (const module of modules) module.expose(parts.get(module.name), w);
+  const linked = new Map(modules.map((module) => [module.name, module.linked(parts.get(module.name))]));
+  // Each local service's sides see that service's own logic, flow, client, bus, store and relay, nothing of another's.
+  const sideContexts: SideContexts = Object.fromEntries(
+    modules.map(({ name }) => {
+      const { service, flow } = linked.get(name)!;
+      const own = relays.has(name) ? { store: stores.get(name)!, relay: relays.get(name)! } : {};
+      return [name, { variant, service, flow, http: http.get(name)!, bus: bus.get(name)!, commandTimeoutMs: options.commandTimeoutMs ?? 10_000, ...own } as SideContext<typeof name>];
+    }),
+  );
+  /** Each local service's ports once the links gave them: checked complete, then frozen. */
+  const finished = new Map<ServiceName, PortsOf<ServiceName>>();
 
   const recoveryDeps: RecoveryDeps = {
     jobs: modules.flatMap((module) => module.recovery?.(parts.get(module.name), contexts.get(module.name)!) ?? []),
@@ -183,10 +181,19 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   };
 
   try {
-    await wireLinks(w, local, plan);
+    // Consumers are held until every port is given: a message waiting in a queue is not handled by a half-wired service.
+    for (const b of bus.values()) b.hold();
+    const given = await wireLinks(variant, sideContexts, plan);
+    for (const module of modules) {
+      const ports = Object.assign(linked.get(module.name)!.ports, given[module.name]);
+      const missing = (module.needs ?? []).filter((port) => !(port in ports));
+      if (missing.length) throw new Error(`${module.name} needs its port${missing.length > 1 ? 's' : ''} ${missing.join(', ')} and no link gave ${missing.length > 1 ? 'them' : 'it'}`);
+      finished.set(module.name, Object.freeze(ports) as PortsOf<ServiceName>);
+    }
+    for (const b of bus.values()) await b.start();
     for (const [name, relay] of relays) for (const event of Object.keys(plan.services[name].absorbs)) relay.absorbed.add(event);
     for (const relay of relays.values()) relay.start();
-    for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, w));
+    for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, { variant, ports: finished.get(module.name) as never }));
     for (const name of local) {
       const { server, url } = await listen(apps.get(name)!, options.ports?.[name] ?? 0, { host: options.host });
       servers.set(name, server);

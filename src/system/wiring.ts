@@ -23,32 +23,49 @@ export type ServiceName = (typeof SERVICES)[number];
 /** Every service but the gateway keeps a database of its own. */
 export type StoreOwner = Exclude<ServiceName, 'gateway'>;
 
-/**
- * Everything a link may use while it wires the system of one variant. A process fills in only
- * the services it runs: a link's side for `billing` touches only billing's entries.
- */
-export interface Wiring {
-  variant: Variant;
-  services: { identity: IdentityService; billing: BillingService; ordering: OrderingService; notification: NotificationService; stock: StockService; delivery: DeliveryService };
-  flows: { registration: RegistrationFlow; order: OrderFlow; notification: NotificationFlow };
-  /** Filled by the links: how each service reaches the others. */
-  ports: { identity: IdentityPorts; ordering: OrderingPorts; notification: NotificationPorts; gateway: GatewayCommands; push: OrderPush };
-  http: Record<ServiceName, ServiceClient>;
-  bus: Record<ServiceName, ServiceBus>;
-  /** Each service's store: a link that answers a command writes its reply there, in the transaction of the delivery. */
-  stores: Record<StoreOwner, Store>;
-  /** Each service's outbox relay: a link routes the service's domain events to broker messages or REST calls here. */
-  relay: Record<StoreOwner, OutboxRelay>;
-  commandTimeoutMs: number;
+/** The gateway's ports: how it has the client's commands done. */
+export interface GatewayPorts {
+  commands: GatewayCommands;
 }
 
-/** What one side of a link does in the process that runs that service. */
-export type Side = (w: Wiring) => void | Promise<void>;
+/**
+ * What each service hands the sides of the links in the process that runs it: its logic (`service`),
+ * the flow its consumers drive, and the ports its flow reaches the others through (given by the links'
+ * sides, then checked against the plan and frozen before the service serves).
+ */
+export interface ServiceParts {
+  gateway: { service: OrderPush; flow: undefined; ports: GatewayPorts };
+  identity: { service: IdentityService; flow: RegistrationFlow; ports: IdentityPorts };
+  billing: { service: BillingService; flow: undefined; ports: object };
+  order: { service: OrderingService; flow: OrderFlow; ports: OrderingPorts };
+  notification: { service: NotificationService; flow: NotificationFlow; ports: NotificationPorts };
+  stock: { service: StockService; flow: undefined; ports: object };
+  delivery: { service: DeliveryService; flow: undefined; ports: object };
+}
+
+/** The ports of service `S`. */
+export type PortsOf<S extends ServiceName> = ServiceParts[S]['ports'];
+
+/**
+ * What one side of a link works with in the process that runs service `S`: that service's own logic,
+ * flow, REST client, bus, store and outbox relay, and nothing of another service's.
+ */
+export type SideContext<S extends ServiceName> = {
+  variant: Variant;
+  service: ServiceParts[S]['service'];
+  flow: ServiceParts[S]['flow'];
+  http: ServiceClient;
+  bus: ServiceBus;
+  commandTimeoutMs: number;
+} & (S extends StoreOwner ? { store: Store; relay: OutboxRelay } : object);
+
+/** What one side of a link does in the process that runs service `S`; it gives back the ports it makes for that service. */
+export type Side<S extends ServiceName> = (c: SideContext<S>) => Partial<PortsOf<S>> | void | Promise<Partial<PortsOf<S>> | void>;
 
 /** One way of making a link: what it adds to a style (declared, read by the plan) and what each service involved does. */
 export interface Way {
   declare(variant: Variant): WayDeclaration;
-  sides: Partial<Record<ServiceName, Side>>;
+  sides: { [S in ServiceName]?: Side<S> };
 }
 
 /** A link between services, made one way or another. */

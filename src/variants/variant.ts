@@ -90,23 +90,7 @@ export interface Variant {
 
 /** What does not fit together in a declaration, field by field. */
 export function variantProblems(variant: Variant): { field: string; reason: string }[] {
-  const { commands, links, events } = variant;
   const problems: { field: string; reason: string }[] = [];
-  const restLinks = (['accountOpening', 'payment', 'orderOutcome', 'reservation', 'dispatch'] as const).filter((l) => linkOf(variant, l) === 'rest');
-  if (commands === 'broker' && restLinks.length) {
-    problems.push({ field: 'commands', reason: `commands over the broker need every link to be an event (links.${restLinks[0]} is rest): the gateway waits for the reply event of a chain that a REST link would answer elsewhere` });
-  }
-  if (links.recipient === 'copy' && links.accountOpening !== 'event') problems.push({ field: 'links.recipient', reason: 'a copy of users needs UserCreated events (links.accountOpening: event)' });
-  if (links.recipient === 'copy' && events === 'thin') problems.push({ field: 'links.recipient', reason: 'thin events carry no user to copy (events: full)' });
-  if (variant.push && !(answersOrdersLater(variant) && links.orderOutcome === 'event')) {
-    problems.push({ field: 'push', reason: 'push tells a client an outcome it was not given at once: it needs orders answered later (commands: rest, links.payment: event) and their outcome as an event (links.orderOutcome: event)' });
-  }
-  if (variant.saga === 'choreography') {
-    if (events === 'thin') problems.push({ field: 'saga', reason: 'a choreography has no driver to ask: its events must carry the order (events: full)' });
-    if (links.payment !== 'event') problems.push({ field: 'links.payment', reason: 'in a choreography billing charges when it hears OrderCreated, so payments are events (links.payment: event)' });
-    if (links.reservation || links.dispatch) problems.push({ field: `links.${links.reservation ? 'reservation' : 'dispatch'}`, reason: 'a choreography has no saga links: each service reacts to the order-status channel' });
-    if (eventName(variant, 'OrderCreated') === ORDER_STATUS_CHANNEL.created) problems.push({ field: 'names.OrderCreated', reason: 'the order-status channel opens with OrderCreated: give the outcome event another name (e.g. OrderCompleted)' });
-  }
   for (const link of Object.keys(variant.resilience ?? {}) as LinkName[]) {
     if (linkOf(variant, link) !== 'rest') problems.push({ field: `resilience.${link}`, reason: `${link} is ${linkOf(variant, link) === 'copy' ? 'a copy' : 'an event'} in this style: timeouts, retries and breakers belong to REST calls` });
   }

@@ -45,6 +45,24 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     return seen;
   };
 
+  test('a bus held while its service is wired handles nothing until it starts, then what waited in its queue', async () => {
+    const bus = new ServiceBus('billing', transport, new Recorder());
+    const heard: string[] = [];
+    await bus.subscribe(['Ping'], async (d: { n: number }) => void heard.push(`first ${d.n}`));
+    await bus.close();
+    await bus.publish('Ping', { n: 1 });
+    const wired = new ServiceBus('billing', transport, new Recorder());
+    wired.hold();
+    await wired.subscribe(['Ping'], async (d: { n: number }) => void heard.push(`wired ${d.n}`));
+    await sleep(300);
+    expect(heard).toEqual([]);
+    expect(wired.consumed()).toEqual(['Ping']);
+    await wired.start();
+    await eventually('the waiting message handled once started', () => heard, (h) => h.length === 1);
+    expect(heard).toEqual(['wired 1']);
+    await wired.close();
+  });
+
   test('an event raised that no route carries is counted by name and dropped, unless the plan absorbs it', async () => {
     const store = open('billing');
     const billing = new BillingService(store);

@@ -7,9 +7,8 @@ export default defineService({
   name: 'billing',
   schema: billingSchema,
   migrate: migrateBilling,
+  raises: ['DepositMade', 'WithdrawalMade', 'PaymentSettled', 'PaymentRefunded'],
   create: (ctx) => ({ service: new BillingService(ctx.store, ctx.note) }),
-  expose(parts, w) {
-    w.services.billing = parts.service;
-  },
+  linked: (parts) => ({ service: parts.service, flow: undefined, ports: {} }),
   app: (parts, ctx) => billingApp(parts.service, ...ctx.edge),
 });

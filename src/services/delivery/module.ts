@@ -7,13 +7,12 @@ export default defineService({
   name: 'delivery',
   schema: deliverySchema,
   migrate: migrateDelivery,
+  raises: ['DeliveryMade', 'GoodsReturned'],
   create(ctx) {
     const service = new DeliveryService(ctx.store, ctx.note);
     service.load(DEFAULT_ZONES, DEFAULT_COURIERS);
     return { service };
   },
-  expose(parts, w) {
-    w.services.delivery = parts.service;
-  },
+  linked: (parts) => ({ service: parts.service, flow: undefined, ports: {} }),
   app: (parts, ctx) => deliveryApp(parts.service, ...ctx.edge),
 });

@@ -8,17 +8,14 @@ import { identitySchema, IdentityService } from './identity-service.js';
 export default defineService({
   name: 'identity',
   schema: identitySchema,
+  raises: ['UserRegistered'],
   create(ctx) {
     const service = new IdentityService(ctx.store, ctx.tokens);
     // The links fill the ports; the flow holds the same object, so it sees what they set.
     const ports: IdentityPorts = {};
     return { service, ports, registration: new RegistrationFlow(service, ports, ctx.note) };
   },
-  expose(parts, w) {
-    w.services.identity = parts.service;
-    w.ports.identity = parts.ports;
-    w.flows.registration = parts.registration;
-  },
+  linked: (parts) => ({ service: parts.service, flow: parts.registration, ports: parts.ports }),
   app: (parts, ctx) => identityApp(parts.service, parts.registration, ...ctx.edge),
   recovery: (parts, ctx) => identityRecovery(parts.service, ctx.http),
 });

@@ -9,16 +9,13 @@ export default defineService({
   name: 'order',
   schema: orderingSchema,
   migrate: migrateOrdering,
+  raises: ['OrderAnswerDue', 'OrderPlaced', 'SagaCreated', 'OrderSettled', 'StockWanted', 'DeliveryWanted', 'ShipDue', 'ReceiptConfirmed', 'CustomerCancelled', 'RefundDue', 'ReleaseDue', 'ReturnDue'],
   create(ctx) {
     const service = new OrderingService(ctx.store);
     const ports: OrderingPorts = {};
     return { service, ports, flow: new OrderFlow(service, ports, ctx.note) };
   },
-  expose(parts, w) {
-    w.services.ordering = parts.service;
-    w.ports.ordering = parts.ports;
-    w.flows.order = parts.flow;
-  },
+  linked: (parts) => ({ service: parts.service, flow: parts.flow, ports: parts.ports }),
   app: (parts, ctx) => orderingApp(parts.service, parts.flow, ...ctx.edge),
   recovery: (parts, ctx) => orderRecovery(parts.service, parts.flow, ctx.http),
 });

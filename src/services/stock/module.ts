@@ -6,13 +6,12 @@ import { DEFAULT_CATALOG, stockSchema, StockService } from './stock-service.js';
 export default defineService({
   name: 'stock',
   schema: stockSchema,
+  raises: ['ReservationMade'],
   create(ctx) {
     const service = new StockService(ctx.store, ctx.note);
     service.load(DEFAULT_CATALOG);
     return { service };
   },
-  expose(parts, w) {
-    w.services.stock = parts.service;
-  },
+  linked: (parts) => ({ service: parts.service, flow: undefined, ports: {} }),
   app: (parts, ctx) => stockApp(parts.service, ...ctx.edge),
 });

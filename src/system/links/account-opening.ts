@@ -15,8 +15,8 @@ export const accountOpening: Link<'rest' | 'event'> = {
       identity(w) {
         // The call leaves through identity's outbox (written with the user); registration makes it at once
         // and is undone when it fails. Cut off in between, the relay makes it after the restart (PUT is idempotent).
-        w.relay.identity.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
-        w.ports.identity.userRegistered = (user) => w.relay.identity.deliverNow(user.id);
+        w.relay.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
+        return { userRegistered: (user) => w.relay.deliverNow(user.id) };
       },
     },
   },
@@ -30,11 +30,11 @@ export const accountOpening: Link<'rest' | 'event'> = {
     }),
     sides: {
       identity(w) {
-        w.relay.identity.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
+        w.relay.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
       },
       async billing(w) {
-        await w.bus.billing.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
-          w.services.billing.openAccount(events.userIdOf(e));
+        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
+          w.service.openAccount(events.userIdOf(e));
         });
       },
     },

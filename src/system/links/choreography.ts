@@ -2,8 +2,9 @@ import type { Address } from '../../services/delivery/delivery-service.js';
 import { HAPPY_PATH, type SagaState } from '../../services/ordering/order-saga.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { OrderLine } from '../../services/stock/stock-service.js';
-import { ORDER_STATUS_CHANNEL } from '../../variants/variant.js';
-import type { Link, Wiring } from '../wiring.js';
+import { eventName, ORDER_STATUS_CHANNEL } from '../../variants/variant.js';
+import type { Store } from '../../storage/store.js';
+import type { Link } from '../wiring.js';
 
 /** What every message of the order-status channel carries: the order as far as the saga needs it (events carry the state). */
 interface StatusMessage {
@@ -23,9 +24,9 @@ const STATE_OF = Object.fromEntries(Object.entries(ORDER_STATUS_CHANNEL).map(([s
 const messageOf = (o: Order): StatusMessage => ({ orderId: o.id, userId: o.userId, priceCents: o.priceCents, items: o.saga!.items, address: o.saga!.address });
 
 /** Puts the next status on the channel, in the write of the step that made it (with the delivery's inbox record). */
-function announce(w: Wiring, service: 'billing' | 'stock' | 'delivery', m: StatusMessage, outcome: { ok: true } | { ok: false; reason: string }, next: SagaState, step: StatusMessage['step']): void {
+function announce(store: Store, m: StatusMessage, outcome: { ok: true } | { ok: false; reason: string }, next: SagaState, step: StatusMessage['step']): void {
   const { reason: _r, step: _s, ...order } = m;
-  w.stores[service].send(outcome.ok ? ORDER_STATUS_CHANNEL[next] : ORDER_STATUS_CHANNEL.cancelled, outcome.ok ? order : { ...order, reason: outcome.reason, step }, { aggregate: m.orderId });
+  store.send(outcome.ok ? ORDER_STATUS_CHANNEL[next] : ORDER_STATUS_CHANNEL.cancelled, outcome.ok ? order : { ...order, reason: outcome.reason, step }, { aggregate: m.orderId });
 }
 
 /** How far along the way forward a status is (created 0 … done 4). */
@@ -44,10 +45,17 @@ export const saga: Link<'orchestration' | 'choreography'> = {
     sides: {},
   },
   choreography: {
-    declare: () => {
+    declare: (v) => {
       const c = ORDER_STATUS_CHANNEL;
       const channel = 'each service reacts to the order-status channel';
+      const refuses = [
+        ...(v.events === 'thin' ? [{ field: 'saga', reason: 'a choreography has no driver to ask: its events must carry the order (events: full)' }] : []),
+        ...(v.links.payment !== 'event' ? [{ field: 'links.payment', reason: 'in a choreography billing charges when it hears OrderCreated, so payments are events (links.payment: event)' }] : []),
+        ...(v.links.reservation || v.links.dispatch ? [{ field: `links.${v.links.reservation ? 'reservation' : 'dispatch'}`, reason: 'a choreography has no saga links: each service reacts to the order-status channel' }] : []),
+        ...(eventName(v, 'OrderCreated') === c.created ? [{ field: 'names.OrderCreated', reason: 'the order-status channel opens with OrderCreated: give the outcome event another name (e.g. OrderCompleted)' }] : []),
+      ];
       return {
+        refuses,
         routes: {
           order: { SagaCreated: { messages: [c.created] }, CustomerCancelled: { messages: [c.cancelled] }, ReceiptConfirmed: { messages: [c.done] } },
           delivery: { GoodsReturned: { messages: ['DeliveryReturned'] } },
@@ -64,11 +72,11 @@ export const saga: Link<'orchestration' | 'choreography'> = {
     },
     sides: {
     async order(w) {
-      w.relay.order.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
-      w.relay.order.route('ReceiptConfirmed', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.done, data: messageOf(o) }));
-      w.relay.order.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
-      await w.bus.order.subscribe(CHANNEL, async (m: StatusMessage, delivery) => {
-        const flow = w.flows.order;
+      w.relay.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
+      w.relay.route('ReceiptConfirmed', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.done, data: messageOf(o) }));
+      w.relay.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
+      await w.bus.subscribe(CHANNEL, async (m: StatusMessage, delivery) => {
+        const flow = w.flow;
         const heard = STATE_OF[delivery.type];
         if (heard === 'created' || m.step === 'customer') return;
         if (heard !== 'cancelled') {
@@ -85,31 +93,31 @@ export const saga: Link<'orchestration' | 'choreography'> = {
       });
     },
     async billing(w) {
-      await w.bus.billing.subscribe([ORDER_STATUS_CHANNEL.created, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
-        const billing = w.services.billing;
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.created, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+        const billing = w.service;
         if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void billing.refund(m.orderId, { userId: m.userId, amountCents: m.priceCents });
-        w.stores.billing.write(() => {
+        w.store.write(() => {
           const payment = billing.pay(m.orderId, m.userId, m.priceCents, false);
-          announce(w, 'billing', m, payment.status === 'succeeded' ? { ok: true } : { ok: false, reason: payment.reason ?? 'payment declined' }, 'paid', 'payment');
+          announce(w.store, m, payment.status === 'succeeded' ? { ok: true } : { ok: false, reason: payment.reason ?? 'payment declined' }, 'paid', 'payment');
         });
       });
     },
     async stock(w) {
-      await w.bus.stock.subscribe([ORDER_STATUS_CHANNEL.paid, ORDER_STATUS_CHANNEL.delivering, ORDER_STATUS_CHANNEL.cancelled, 'DeliveryReturned'], (m: StatusMessage, delivery) => {
-        const stock = w.services.stock;
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.paid, ORDER_STATUS_CHANNEL.delivering, ORDER_STATUS_CHANNEL.cancelled, 'DeliveryReturned'], (m: StatusMessage, delivery) => {
+        const stock = w.service;
         if (delivery.type === ORDER_STATUS_CHANNEL.delivering) return void stock.ship(m.orderId);
         if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void stock.release(m.orderId);
         if (delivery.type === 'DeliveryReturned') return void stock.restock(m.orderId);
-        w.stores.stock.write(() => announce(w, 'stock', m, stock.reserve(m.orderId, m.items), 'reserved', 'reservation'));
+        w.store.write(() => announce(w.store, m, stock.reserve(m.orderId, m.items), 'reserved', 'reservation'));
       });
     },
     async delivery(w) {
-      w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-      await w.bus.delivery.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.done, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
-        const deliveries = w.services.delivery;
+      w.relay.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.done, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+        const deliveries = w.service;
         if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(m.orderId);
         if (delivery.type === ORDER_STATUS_CHANNEL.done) return void deliveries.received(m.orderId);
-        w.stores.delivery.write(() => announce(w, 'delivery', m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
+        w.store.write(() => announce(w.store, m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
       });
     },
     },

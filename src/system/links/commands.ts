@@ -8,7 +8,8 @@ import type { Movement } from '../../services/billing/billing-service.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { Store } from '../../storage/store.js';
 import { currentTrace } from '../../tracing/context.js';
-import type { Link, Wiring } from '../wiring.js';
+import { linkOf } from '../../variants/variant.js';
+import type { Link } from '../wiring.js';
 
 /**
  * Runs a command whose success reply leaves through the outbox; a refusal (any 4xx) becomes the
@@ -49,14 +50,18 @@ export const commands: Link<'rest' | 'broker'> = {
     }),
     sides: {
       gateway(w) {
-        w.ports.gateway = restCommands(w.http.gateway);
+        return { commands: restCommands(w.http) };
       },
     },
   },
   broker: {
     declare: (v) => {
       const c = commandsOf(v);
+      const restLinks = (['accountOpening', 'payment', 'orderOutcome', 'reservation', 'dispatch'] as const).filter((l) => linkOf(v, l) === 'rest');
       return {
+        refuses: restLinks.length
+          ? [{ field: 'commands', reason: `commands over the broker need every link to be an event (links.${restLinks[0]} is rest): the gateway waits for the reply event of a chain that a REST link would answer elsewhere` }]
+          : [],
         sends: { gateway: [c.register.command, c.deposit.command, c.withdraw.command, c.order.command], identity: [c.register.failed], billing: [c.deposit.failed, c.withdraw.failed, c.deposit.ok, c.withdraw.ok], order: [c.order.rejected] },
         routes: { billing: { DepositMade: { messages: [c.deposit.ok] }, WithdrawalMade: { messages: [c.withdraw.ok] } }, order: { OrderAnswerDue: { messages: [c.order.answered] } } },
         consumes: {
@@ -76,39 +81,36 @@ export const commands: Link<'rest' | 'broker'> = {
       };
     },
     sides: {
-    gateway(w: Wiring) {
-      w.ports.gateway = brokerCommands(w.bus.gateway, w.http.gateway, w.variant, w.commandTimeoutMs);
+    gateway(w) {
+      return { commands: brokerCommands(w.bus, w.http, w.variant, w.commandTimeoutMs) };
     },
-    async identity(w: Wiring) {
-      const stores = w.stores;
-      await w.bus.identity.subscribe([COMMANDS.register.command], (form) =>
-        replying(stores.identity, COMMANDS.register.failed, () => w.flows.registration.register(validate(registrationForm, form))),
+    async identity(w) {
+      await w.bus.subscribe([COMMANDS.register.command], (form) =>
+        replying(w.store, COMMANDS.register.failed, () => w.flow.register(validate(registrationForm, form))),
       );
     },
-    async billing(w: Wiring) {
-      const stores = w.stores;
-      w.relay.billing.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
-      w.relay.billing.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
-      await w.bus.billing.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
+    async billing(w) {
+      w.relay.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
+      w.relay.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
+      await w.bus.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
         const kind: Movement = delivery.type === COMMANDS.deposit.command ? 'deposit' : 'withdraw';
         const reply = COMMANDS[kind];
         // One write: the movement (or its stored outcome), the inbox record and the reply.
-        stores.billing.write(() => {
-          const outcome = w.services.billing.move(kind, userId, amountCents, idempotencyKey);
-          if (outcome.status >= 400) stores.billing.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
+        w.store.write(() => {
+          const outcome = w.service.move(kind, userId, amountCents, idempotencyKey);
+          if (outcome.status >= 400) w.store.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
           // A repeat moves no money and raises no DepositMade / WithdrawalMade: its stored success is answered here.
-          else if (outcome.replayed) stores.billing.send(reply.ok, { userId }, { aggregate: userId });
+          else if (outcome.replayed) w.store.send(reply.ok, { userId }, { aggregate: userId });
         });
       });
     },
-    async order(w: Wiring) {
-      const stores = w.stores;
+    async order(w) {
       // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
-      w.relay.order.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
-      await w.bus.order.subscribe([COMMANDS.order.command], (command) =>
-        replying(stores.order, COMMANDS.order.rejected, () => {
+      w.relay.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
+      await w.bus.subscribe([COMMANDS.order.command], (command) =>
+        replying(w.store, COMMANDS.order.rejected, () => {
           const { userId, priceCents, idempotencyKey, items, address } = validate(orderCommand, command);
-          return w.flows.order.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId, items && address ? { items, address } : undefined);
+          return w.flow.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId, items && address ? { items, address } : undefined);
         }),
       );
     },

@@ -1,5 +1,5 @@
 import { compilePlan, type Plan, type PlannedWay } from '../plan.js';
-import type { ServiceName, Way, Wiring } from '../wiring.js';
+import type { PortsOf, ServiceName, SideContext, Way } from '../wiring.js';
 import { accountOpening } from './account-opening.js';
 import { commands } from './commands.js';
 import { orderOutcome } from './order-outcome.js';
@@ -10,6 +10,7 @@ import { recipient } from './recipient.js';
 import { saga } from './choreography.js';
 import { dispatch, reservation } from './saga-steps.js';
 import { linkOf, type Variant } from '../../variants/variant.js';
+import { MODULES } from '../../services/modules.js';
 
 /** Every link's way as the variant declares it, in wiring order. */
 function waysOf(variant: Variant): { link: string; way: string; made: Way }[] {
@@ -36,29 +37,43 @@ function waysOf(variant: Variant): { link: string; way: string; made: Way }[] {
 const plannedWays = (variant: Variant): PlannedWay[] => waysOf(variant).map(({ link, way, made }) => ({ link, way, declaration: made.declare(variant) }));
 
 /** Compiles a style into its plan (refused with every reason, in one line, when it cannot work). */
-export const planOf = (variant: Variant): Plan => compilePlan(variant, plannedWays);
+export const planOf = (variant: Variant): Plan => compilePlan(variant, plannedWays, MODULES);
+
+/** The side contexts of the services one process runs. */
+export type SideContexts = { [S in ServiceName]?: SideContext<S> };
 
 /**
- * Makes every link the way the variant declares it, wiring only the sides of the services this
- * process runs, then checks that what was wired is what the plan declares: each relay routes exactly
- * the planned domain events, each bus consumes exactly the planned messages.
+ * Makes every link the way the variant declares it, running only the sides of the services this
+ * process runs, and returns each local service's ports as the ways gave them. Checks that what was
+ * wired is what the plan declares: each way gives exactly the ports it declares (no port twice),
+ * each relay routes exactly the planned domain events, each bus consumes exactly the planned messages.
  */
-export async function wireLinks(w: Wiring, local: readonly ServiceName[], plan: Plan = planOf(w.variant)): Promise<void> {
-  for (const { made } of waysOf(w.variant)) {
-    for (const service of local) await made.sides[service]?.(w);
+export async function wireLinks(variant: Variant, contexts: SideContexts, plan: Plan = planOf(variant)): Promise<{ [S in ServiceName]?: Partial<PortsOf<S>> }> {
+  const local = Object.keys(contexts) as ServiceName[];
+  const ports: Partial<Record<ServiceName, Record<string, unknown>>> = Object.fromEntries(local.map((s) => [s, {}]));
+  for (const { link, made } of waysOf(variant)) {
+    const declared = made.declare(variant).ports ?? {};
+    for (const service of local) {
+      const side = made.sides[service] as ((c: unknown) => Promise<object | void> | object | void) | undefined;
+      const given = Object.entries((await side?.(contexts[service])) ?? {});
+      agree(service, `ports given by ${link}`, given.map(([name]) => name), declared[service] ?? []);
+      for (const [name, port] of given) ports[service]![name] = port;
+    }
   }
+  const order = contexts.order;
   // Ordering sends at once what a move put in its outbox as REST calls, as a synchronous style does.
-  if (local.includes('order') && Object.values(plan.services.order.routes).some((r) => 'call' in r)) {
-    w.ports.ordering.sendNow = async (order) => {
-      await w.relay.order.deliverNow(order.id).catch(() => {});
+  if (order && Object.values(plan.services.order.routes).some((r) => 'call' in r)) {
+    ports.order!.sendNow = async (o: { id: string }) => {
+      await order.relay.deliverNow(o.id).catch(() => {});
     };
   }
   for (const service of local) {
     const planned = plan.services[service];
-    const relay = w.relay[service as keyof Wiring['relay']];
-    if (relay) agree(service, 'routes', relay.routed(), Object.keys(planned.routes));
-    agree(service, 'consumes', w.bus[service].consumed(), planned.consumes);
+    const c = contexts[service]!;
+    if ('relay' in c) agree(service, 'routes', c.relay.routed(), Object.keys(planned.routes));
+    agree(service, 'consumes', c.bus.consumed(), planned.consumes);
   }
+  return ports;
 }
 
 /** Throws when a service's wiring and the plan disagree (a link's sides and its declaration were changed apart). */

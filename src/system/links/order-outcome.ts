@@ -28,7 +28,7 @@ export const orderOutcome: Link<'rest' | 'event'> = {
     sides: {
       // The call leaves through order's outbox, in the transaction that settled the order (also when a
       // payment event settles it), and notification stores one message per order id however often called.
-      order: (w) => w.relay.order.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) })),
+      order: (w) => w.relay.call('OrderSettled', (order: Order) => ({ to: 'notification', method: 'POST', path: '/notifications', body: factsOf({ ...order, orderId: order.id }) })),
     },
   },
   event: {
@@ -43,21 +43,23 @@ export const orderOutcome: Link<'rest' | 'event'> = {
     }),
     sides: {
       order(w) {
-        w.relay.order.route('OrderSettled', (order: Order) => events.orderSettled(w.variant, order));
+        w.relay.route('OrderSettled', (order: Order) => events.orderSettled(w.variant, order));
       },
       async notification(w) {
         // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
         // outbox). When the order service does not answer, the id waits in notification's database and the
         // recovery pass reads it later, instead of the event being retried into the parking queue.
-        w.ports.notification.orderDetails = (orderId) =>
-          w.http.notification.expect('order', 'GET', `/orders/${orderId}`).then(
-            (o: Order) => factsOf({ ...o, orderId: o.id }),
-            () => undefined,
-          );
-        await w.bus.notification.subscribe(outcomeEvents(w.variant), async (e: OrderSettled) => {
-          if ('userId' in e) await w.flows.notification.orderSettled(factsOf(e));
-          else await w.flows.notification.orderSettledById(e.orderId);
+        await w.bus.subscribe(outcomeEvents(w.variant), async (e: OrderSettled) => {
+          if ('userId' in e) await w.flow.orderSettled(factsOf(e));
+          else await w.flow.orderSettledById(e.orderId);
         });
+        return {
+          orderDetails: (orderId) =>
+            w.http.expect('order', 'GET', `/orders/${orderId}`).then(
+              (o: Order) => factsOf({ ...o, orderId: o.id }),
+              () => undefined,
+            ),
+        };
       },
     },
   },

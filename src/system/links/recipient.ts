@@ -13,20 +13,26 @@ export const recipient: Link<'rest' | 'copy'> = {
     }),
     sides: {
       notification(w) {
-        w.ports.notification.recipient = async (userId) => {
-          try {
-            return await w.http.notification.expect('identity', 'GET', `/users/${userId}`);
-          } catch (error) {
-            // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
-            if (error instanceof AppError) return undefined;
-            throw error;
-          }
+        return {
+          recipient: async (userId) => {
+            try {
+              return await w.http.expect('identity', 'GET', `/users/${userId}`);
+            } catch (error) {
+              // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
+              if (error instanceof AppError) return undefined;
+              throw error;
+            }
+          },
         };
       },
     },
   },
   copy: {
     declare: (v) => ({
+      refuses: [
+        ...(v.links.accountOpening !== 'event' ? [{ field: 'links.recipient', reason: 'a copy of users needs UserCreated events (links.accountOpening: event)' }] : []),
+        ...(v.events === 'thin' ? [{ field: 'links.recipient', reason: 'thin events carry no user to copy (events: full)' }] : []),
+      ],
       consumes: { notification: [eventName(v, 'UserCreated')] },
       ports: { notification: ['recipient'] },
       explain: {
@@ -37,11 +43,11 @@ export const recipient: Link<'rest' | 'copy'> = {
     sides: {
       async notification(w) {
         // The copy and whatever waited for it are written together.
-        await w.bus.notification.subscribe([eventName(w.variant, 'UserCreated')], (user: User) => {
-          w.services.notification.keepProfile(user);
+        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (user: User) => {
+          w.service.keepProfile(user);
         });
         // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.
-        w.ports.notification.recipient = async (userId) => w.services.notification.profile(userId);
+        return { recipient: async (userId) => w.service.profile(userId) };
       },
     },
   },

@@ -3,7 +3,8 @@ import type { StepOutcome } from '../../services/ordering/order-flow.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { OrderLine } from '../../services/stock/stock-service.js';
 import type { Variant } from '../../variants/variant.js';
-import type { Link, Wiring } from '../wiring.js';
+import type { ServiceClient } from '../../http/service-client.js';
+import type { Link } from '../wiring.js';
 
 /** A participant's REST answer to a saga step: 201 done, 422 refused with its reason, anything else an error the caller sees. */
 function stepAnswer(to: string, answer: { status: number; body?: any }): StepOutcome {
@@ -13,11 +14,11 @@ function stepAnswer(to: string, answer: { status: number; body?: any }): StepOut
 }
 
 /** What a thin saga event carries (the order's id: the consumer reads the rest back), or the whole step. */
-const carried = (w: Wiring, full: Record<string, unknown> & { orderId: string }) => (w.variant.events === 'thin' ? { orderId: full.orderId } : full);
+const carried = (w: { variant: Pick<Variant, 'events'> }, full: Record<string, unknown> & { orderId: string }) => (w.variant.events === 'thin' ? { orderId: full.orderId } : full);
 
 /** The order as a saga step's consumer needs it: from the event, or (thin events) read back from order (a read: no outbox). */
-export const orderOf = async (w: Wiring, service: 'stock' | 'delivery' | 'billing', e: { orderId: string }): Promise<Order> =>
-  w.http[service].expect('order', 'GET', `/orders/${e.orderId}`);
+export const orderOf = async (http: ServiceClient, e: { orderId: string }): Promise<Order> =>
+  http.expect('order', 'GET', `/orders/${e.orderId}`);
 
 const thin = (v: Pick<Variant, 'events'>) => v.events === 'thin';
 
@@ -34,10 +35,11 @@ export const reservation: Link<'rest' | 'event'> = {
     sides: {
       order(w) {
         // A question whose answer moves the saga, so made directly (as the payment): a call cut off leaves the saga paid for the recovery pass.
-        w.ports.ordering.requestReservation = async (order) =>
-          stepAnswer('stock', await w.http.order.call('stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
-        w.relay.order.call('ReleaseDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/release` }));
-        w.relay.order.call('ShipDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/ship` }));
+        const requestReservation = async (order: Order) =>
+          stepAnswer('stock', await w.http.call('stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
+        w.relay.call('ReleaseDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/release` }));
+        w.relay.call('ShipDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/ship` }));
+        return { requestReservation };
       },
     },
   },
@@ -53,20 +55,20 @@ export const reservation: Link<'rest' | 'event'> = {
     }),
     sides: {
       async order(w) {
-        w.relay.order.route('StockWanted', (o: Order) => ({ type: 'ReserveStock', data: carried(w, { orderId: o.id, lines: o.saga!.items }) }));
-        w.relay.order.route('ReleaseDue', (o: Order) => ({ type: 'ReleaseStock', data: { orderId: o.id } }));
-        w.relay.order.route('ShipDue', (o: Order) => ({ type: 'ShipStock', data: { orderId: o.id } }));
-        await w.bus.order.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery) => {
-          await w.flows.order.advance(e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
+        w.relay.route('StockWanted', (o: Order) => ({ type: 'ReserveStock', data: carried(w, { orderId: o.id, lines: o.saga!.items }) }));
+        w.relay.route('ReleaseDue', (o: Order) => ({ type: 'ReleaseStock', data: { orderId: o.id } }));
+        w.relay.route('ShipDue', (o: Order) => ({ type: 'ShipStock', data: { orderId: o.id } }));
+        await w.bus.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery) => {
+          await w.flow.advance(e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
         });
       },
       async stock(w) {
-        w.relay.stock.route('ReservationMade', (r: { orderId: string } & StepOutcome) => ({ type: r.ok ? 'StockReserved' : 'StockRefused', data: r.ok ? { orderId: r.orderId } : { orderId: r.orderId, reason: r.reason } }));
-        await w.bus.stock.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery) => {
-          const stock = w.services.stock;
+        w.relay.route('ReservationMade', (r: { orderId: string } & StepOutcome) => ({ type: r.ok ? 'StockReserved' : 'StockRefused', data: r.ok ? { orderId: r.orderId } : { orderId: r.orderId, reason: r.reason } }));
+        await w.bus.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery) => {
+          const stock = w.service;
           if (delivery.type === 'ReleaseStock') return void stock.release(e.orderId);
           if (delivery.type === 'ShipStock') return void stock.ship(e.orderId);
-          stock.reserve(e.orderId, e.lines ?? (await orderOf(w, 'stock', e)).saga!.items);
+          stock.reserve(e.orderId, e.lines ?? (await orderOf(w.http, e)).saga!.items);
         });
       },
     },
@@ -88,13 +90,14 @@ export const dispatch: Link<'rest' | 'event'> = {
     }),
     sides: {
       order(w) {
-        w.ports.ordering.requestDelivery = async (order) =>
-          stepAnswer('delivery', await w.http.order.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
-        w.relay.order.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
-        w.relay.order.call('ReceiptConfirmed', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/received` }));
+        const requestDelivery = async (order: Order) =>
+          stepAnswer('delivery', await w.http.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
+        w.relay.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
+        w.relay.call('ReceiptConfirmed', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/received` }));
+        return { requestDelivery };
       },
       delivery(w) {
-        w.relay.delivery.call('GoodsReturned', ({ orderId }: { orderId: string }) => ({ to: 'stock', method: 'POST', path: `/reservations/${orderId}/restock` }));
+        w.relay.call('GoodsReturned', ({ orderId }: { orderId: string }) => ({ to: 'stock', method: 'POST', path: `/reservations/${orderId}/restock` }));
       },
     },
   },
@@ -110,25 +113,25 @@ export const dispatch: Link<'rest' | 'event'> = {
     }),
     sides: {
       async order(w) {
-        w.relay.order.route('DeliveryWanted', (o: Order) => ({ type: 'StartDelivery', data: carried(w, { orderId: o.id, address: o.saga!.address }) }));
-        w.relay.order.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
-        w.relay.order.route('ReceiptConfirmed', (o: Order) => ({ type: 'ReceiptConfirmed', data: { orderId: o.id } }));
+        w.relay.route('DeliveryWanted', (o: Order) => ({ type: 'StartDelivery', data: carried(w, { orderId: o.id, address: o.saga!.address }) }));
+        w.relay.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
+        w.relay.route('ReceiptConfirmed', (o: Order) => ({ type: 'ReceiptConfirmed', data: { orderId: o.id } }));
         const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed' } as const;
-        await w.bus.order.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
-          await w.flows.order.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
+        await w.bus.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
+          await w.flow.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
         });
       },
       async delivery(w) {
-        w.relay.delivery.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
-        w.relay.delivery.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-        await w.bus.delivery.subscribe(['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
-          if (delivery.type === 'ReturnDelivery') return void w.services.delivery.bringBack(e.orderId);
-          if (delivery.type === 'ReceiptConfirmed') return void w.services.delivery.received(e.orderId);
-          w.services.delivery.start(e.orderId, e.address ?? (await orderOf(w, 'delivery', e)).saga!.address);
+        w.relay.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
+        w.relay.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
+        await w.bus.subscribe(['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
+          if (delivery.type === 'ReturnDelivery') return void w.service.bringBack(e.orderId);
+          if (delivery.type === 'ReceiptConfirmed') return void w.service.received(e.orderId);
+          w.service.start(e.orderId, e.address ?? (await orderOf(w.http, e)).saga!.address);
         });
       },
       async stock(w) {
-        await w.bus.stock.subscribe(['DeliveryReturned'], (e: { orderId: string }) => void w.services.stock.restock(e.orderId));
+        await w.bus.subscribe(['DeliveryReturned'], (e: { orderId: string }) => void w.service.restock(e.orderId));
       },
     },
   },
