@@ -34,7 +34,7 @@ async function prepare(url: string, count: number): Promise<UserState[]> {
   api = new ApiClient(url);
   const client = api;
   const one = async (i: number): Promise<UserState> => {
-    const user: UserState = { alias: `bench-${i}`, email: `bench-${i}@example.test`, password: 'bench-password', depositedCents: 0, withdrawnCents: 0 };
+    const user: UserState = { alias: `bench-${i}`, email: `bench-${i}@example.test`, password: 'bench-password', depositedCents: 0, withdrawnCents: 0, movedKeys: new Set<string>() };
     const registered = await client.send('register', 'POST', '/identity/register', { body: { email: user.email, password: user.password } });
     if (registered.status !== 201) throw new Error(`registering a bench user answered ${registered.status}`);
     user.id = registered.body.id;

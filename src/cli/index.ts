@@ -4,6 +4,7 @@ import { benchCommand } from './bench.js';
 import { reportError } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
 import { evidenceCommand } from './evidence.js';
+import { exploreCommand } from './explore.js';
 import { parkedCommand } from './parked.js';
 import { runCommand } from './run.js';
 import { scenariosCommand } from './scenarios.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .addCommand(diagramCommand())
     .addCommand(benchCommand())
     .addCommand(evidenceCommand())
+    .addCommand(exploreCommand())
     .addCommand(walkCommand())
     .addCommand(parkedCommand())
     .addCommand(variantsCommand())

@@ -33,7 +33,7 @@ export async function register(system: RunningSystem, api: ApiClient): Promise<C
   if (registration.status !== 201) return { refused: registration };
   const id = String(registration.body.id);
   const token = await system.tokens.issue({ id, email });
-  return { alias, email, password, id, token, registration, depositedCents: 0, withdrawnCents: 0 };
+  return { alias, email, password, id, token, registration, depositedCents: 0, withdrawnCents: 0, movedKeys: new Set<string>() };
 }
 
 /** Deposits `amount`, asking again while the account is not there yet (styles that open it later). */

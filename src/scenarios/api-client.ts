@@ -10,6 +10,21 @@ export interface ClientAction {
   ms: number;
 }
 
+/** One exchange as the client saw it, in the order the answers came: what the history rules judge. */
+export interface HistoryEntry {
+  kind: string;
+  method: string;
+  /** The path under /api/v1. */
+  path: string;
+  status: number;
+  body: any;
+  /** The Idempotency-Key the request carried. */
+  key?: string;
+  /** When the request left and when its answer came (performance.now()). */
+  startedAt: number;
+  endedAt: number;
+}
+
 /** What the gateway answered. */
 export interface ApiResponse {
   status: number;
@@ -30,6 +45,8 @@ export interface ApiRequest {
 /** The scenario runner's HTTP client of the public API; each request starts its own trace. */
 export class ApiClient {
   readonly actions: ClientAction[] = [];
+  /** Every exchange but a crowd's (load, not actions anyone follows), in the order the answers came. */
+  readonly history: HistoryEntry[] = [];
 
   constructor(private readonly baseUrl: string) {}
 
@@ -50,6 +67,10 @@ export class ApiClient {
       // not JSON: keep the text, the expectation will say so
     }
     this.actions.push({ kind, traceId, status: response.status, ms });
+    if (!kind.startsWith('crowd ')) {
+      const key = Object.entries(request.headers ?? {}).find(([h]) => h.toLowerCase() === 'idempotency-key')?.[1];
+      this.history.push({ kind, method, path, status: response.status, body: parsed, ...(key ? { key } : {}), startedAt: started, endedAt: started + ms });
+    }
     return { status: response.status, body: parsed, ms, traceId };
   }
 

@@ -2,6 +2,7 @@ import type { Outcome, RunContext, UserState } from './run-context.js';
 import { cents } from './run-context.js';
 import { formatCents } from '../core/money.js';
 import type { Invariant } from './scenario-schema.js';
+import { HISTORY_RULE_NAMES, judgeHistory } from './history-rules.js';
 
 export type { Invariant } from './scenario-schema.js';
 
@@ -186,6 +187,12 @@ async function snapshot(ctx: RunContext, user: UserState): Promise<UserSnapshot 
 
 /** Reads every user's balance, orders and notifications (and the catalog, for `stock-balanced`) through the API and checks the invariants. */
 export async function checkInvariants(ctx: RunContext, invariants: Invariant[]): Promise<Outcome> {
+  const rules = invariants.filter((i) => (HISTORY_RULE_NAMES as readonly string[]).includes(i));
+  // The history rules judge what the client already saw: nothing to read.
+  if (rules.length === invariants.length) {
+    const broken = judgeHistory(rules, ctx.api.history);
+    return { status: 200, body: { answers: ctx.api.history.length }, problems: broken, summary: `${rules.length} history rule(s) over ${ctx.api.history.length} answer(s)` };
+  }
   const users = [...ctx.users.values()].filter((u) => u.id);
   const snaps = await Promise.all(users.map((u) => snapshot(ctx, u)));
   const problems = snaps.filter((s): s is string => typeof s === 'string');
@@ -197,5 +204,8 @@ export async function checkInvariants(ctx: RunContext, invariants: Invariant[]):
     else stock = { catalog: [...(ctx.catalog?.values() ?? [])], items: items.body };
   }
   const verdict = judge(invariants, ok, stock);
-  return { status: 200, body: verdict.body, problems: [...problems, ...verdict.problems], summary: verdict.said.join(', ') };
+  // The history rules judge every answer the client saw, these reads included.
+  const broken = judgeHistory(rules, ctx.api.history);
+  if (rules.length) verdict.said.push(`${rules.length} history rule(s) over ${ctx.api.history.length} answer(s)`);
+  return { status: 200, body: verdict.body, problems: [...problems, ...verdict.problems, ...broken], summary: verdict.said.join(', ') };
 }

@@ -251,6 +251,11 @@ export async function loadScenario(file: string): Promise<Scenario> {
   } catch (error) {
     throw fail(file, `not readable YAML: ${(error as Error).message}`);
   }
+  return parseScenario(file, doc);
+}
+
+/** A scenario from what its file holds, parsed (`file` names it in messages, and gives it its name). */
+export function parseScenario(file: string, doc: unknown): Scenario {
   const header = scenarioHeader.safeParse(doc);
   if (!header.success) throw fail(file, explain(header.error.issues, scenarioHeader, 'file:'));
   const { catalog, zones } = header.data;

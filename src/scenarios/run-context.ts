@@ -15,6 +15,8 @@ export interface UserState {
   /** Money the system accepted in and out, in cents: the ledger the invariants are checked against. */
   depositedCents: number;
   withdrawnCents: number;
+  /** The Idempotency-Keys of deposits and withdrawals answered 204 (`deposit <key>`): a repeat is counted once. */
+  movedKeys: Set<string>;
 }
 
 /** An item of the scenario's own catalog as this run loaded it: its name on the system and how many there were at first. */
@@ -70,7 +72,7 @@ export interface Outcome {
 export function userOf(ctx: RunContext, alias: string): UserState {
   let user = ctx.users.get(alias);
   if (!user) {
-    user = { alias, email: `${alias}.${ctx.runId}@example.test`, password: `pw-${alias}-secret`, depositedCents: 0, withdrawnCents: 0 };
+    user = { alias, email: `${alias}.${ctx.runId}@example.test`, password: `pw-${alias}-secret`, depositedCents: 0, withdrawnCents: 0, movedKeys: new Set() };
     ctx.users.set(alias, user);
   }
   return user;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HISTORY_RULE_NAMES } from './history-rules.js';
 import { faultActions, FAULT_EXAMPLES } from '../faults/fault-steps.js';
 import { linkOf, TRAITS, usesBroker, type Variant } from '../variants/variant.js';
 
@@ -104,7 +105,7 @@ const request = z.object({
 });
 
 /** The invariants a `check` step can ask for. */
-export const INVARIANTS = ['money-conserved', 'orders-final', 'one-notification-per-order', 'stock-balanced', 'sagas-final'] as const;
+export const INVARIANTS = ['money-conserved', 'orders-final', 'one-notification-per-order', 'stock-balanced', 'sagas-final', ...HISTORY_RULE_NAMES] as const;
 export type Invariant = (typeof INVARIANTS)[number];
 
 /** The actions a step of a file can take; a step has exactly one. */
@@ -115,8 +116,9 @@ export const actions = {
   ]),
   login: z.union([alias.transform((user) => ({ user, password: undefined as string | undefined })), z.object({ user: alias, password: z.string().optional() })]),
   logout: userRef,
-  deposit: z.object({ user: alias, amount: money }),
-  withdraw: z.object({ user: alias, amount: money }),
+  /** With an `idempotency-key`, asking again (a retry, `eventually`) moves the money once. */
+  deposit: z.strictObject({ user: alias, amount: money, 'idempotency-key': z.string().optional() }),
+  withdraw: z.strictObject({ user: alias, amount: money, 'idempotency-key': z.string().optional() }),
   /** A plain order (`price`), or one of the saga with `items` (and an `address`, a default one when left out). */
   order: z.strictObject({ user: alias, price: money, name: alias.optional(), items: itemsSchema.optional(), address: addressSchema.optional(), 'idempotency-key': z.string().optional() }),
   balance: userRef,

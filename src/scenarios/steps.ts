@@ -41,10 +41,14 @@ async function login(ctx: RunContext, args: { user: string; password?: string })
   return answer;
 }
 
-async function move(ctx: RunContext, kind: 'deposit' | 'withdraw', args: { user: string; amount: number }): Promise<Outcome> {
+async function move(ctx: RunContext, kind: 'deposit' | 'withdraw', args: { user: string; amount: number; 'idempotency-key'?: string }): Promise<Outcome> {
   const user = asUser(ctx, args.user);
-  const answer = await ctx.api.send(kindOf(ctx, kind), 'POST', `/billing/account/${kind}`, { token: user.token, body: { amount: args.amount } });
-  if (answer.status === 204) {
+  const key = args['idempotency-key'];
+  const answer = await ctx.api.send(kindOf(ctx, kind), 'POST', `/billing/account/${kind}`, { token: user.token, body: { amount: args.amount }, headers: key ? { 'idempotency-key': key } : undefined });
+  // A repeat of a key answered 204 before moved no money again: counted once.
+  const repeat = key !== undefined && user.movedKeys.has(`${kind} ${key}`);
+  if (answer.status === 204 && key !== undefined) user.movedKeys.add(`${kind} ${key}`);
+  if (answer.status === 204 && !repeat) {
     if (kind === 'deposit') user.depositedCents += cents(args.amount);
     else user.withdrawnCents += cents(args.amount);
   }

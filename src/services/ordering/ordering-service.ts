@@ -1,3 +1,4 @@
+import { planted } from '../../core/planted.js';
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
@@ -132,7 +133,8 @@ export class OrderingService {
    * is the correlation id of a request waiting for the answer: kept with the order, or, for an order
    * already answerable, answered at once (OrderAnswerDue) from what is stored.
    */
-  create(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string, saga?: SagaRequest): { order: Order; created: boolean } {
+  create(userId: string, priceCents: number, key?: string, replyTo?: string, saga?: SagaRequest): { order: Order; created: boolean } {
+    const idempotencyKey = planted('fresh-answer-for-repeated-key') ? undefined : key;
     return this.store.write(() => {
       if (idempotencyKey) {
         const existing = this.store.sql('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;

@@ -1,0 +1,145 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { exploreStyle, type StyleExploration } from '../explore/explore.js';
+import { SeedStore } from '../explore/seed-store.js';
+import { launchSystem, describePlacement } from '../system/launch.js';
+import { describeBroker } from '../broker/broker-url.js';
+import { usesBroker } from '../variants/variant.js';
+import { CliError, EXIT } from './cli-error.js';
+import { closingOnInterrupt } from './shutdown.js';
+import { brokerOption, checkPlacement, processesOption, selectVariants, storeOption, variantOption, variantsDirOption } from './options.js';
+
+interface ExploreCliOptions {
+  variant: string;
+  seed?: number;
+  runs: number;
+  duration?: number;
+  broker?: string;
+  processes?: boolean;
+  store?: string;
+  json?: boolean;
+  reportDir: string;
+  seeds: string;
+}
+
+const whole = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number of at least ${min}, not "${value}"`);
+  return n;
+};
+
+const line = (r: StyleExploration) =>
+  `${r.variant}: ${r.runs} run(s), ${r.actions} actions, ${r.faults} faults, ${(r.ms / 1000).toFixed(0)} s — ${r.failure ? `BROKE A RULE (seed ${r.seed})` : 'every rule held'}`;
+
+function summary(results: StyleExploration[], meta: { seed: number; placement: string; files: Record<string, string> }): string {
+  const rows = results.map((r) => `| ${r.variant} | ${r.runs} | ${r.actions} | ${r.faults} | ${(r.ms / 1000).toFixed(0)} s | ${r.failure ? `broke a rule: ${meta.files[r.variant]}` : 'every rule held'} |`);
+  const failures = results.filter((r) => r.failure).map((r) => {
+    const f = r.failure!;
+    return [
+      `## ${r.variant}, seed ${f.seed}`,
+      '',
+      `Found with ${f.found.actions} actions and ${f.found.faults} faults; shrunk (${f.shrinks} steps) to ${f.shrunk.actions} actions and ${f.shrunk.faults} faults; failed again in ${f.reproduced.failed} of ${f.reproduced.of} replays.`,
+      '',
+      ...f.problems.map((p) => `- ${p}`),
+      '',
+      `Replay: \`orderctl run --variant=${r.variant} --scenarios-dir ${resolve(meta.files[r.variant], '..')} --scenario ${f.fileName.replace(/\.yaml$/, '')}\``,
+      '',
+    ].join('\n');
+  });
+  return [
+    `# orderctl explore, seed ${meta.seed}${meta.placement ? ` (${meta.placement})` : ''}`,
+    '',
+    '| style | runs | actions | faults | time | result |',
+    '|---|---:|---:|---:|---:|---|',
+    ...rows,
+    '',
+    ...failures,
+  ].join('\n');
+}
+
+/** `orderctl explore`: random workloads and faults drawn from a seed, checked on the history, shrunk and replayable. */
+export function exploreCommand(): Command {
+  return new Command('explore')
+    .description('draw random workloads and faults from a seed, check every invariant and history rule, and shrink a failure to a scenario file you can replay')
+    .addOption(variantOption(true, 'all'))
+    .addOption(new Option('--seed <n>', 'draw from this seed (default: a random one, printed)').argParser(whole(0)))
+    .addOption(new Option('--runs <n>', 'workloads per style').argParser(whole(1)).default(20))
+    .addOption(new Option('--duration <seconds>', 'stop drawing new workloads for a style after this long').argParser(whole(1)))
+    .addOption(variantsDirOption())
+    .addOption(brokerOption())
+    .addOption(processesOption())
+    .addOption(storeOption())
+    .option('--report-dir <dir>', 'write summary.md, explore.json and each shrunk scenario into <dir>/explore-<time>/', 'reports')
+    .option('--seeds <file>', 'keep the seeds that failed here, and try them first next time', 'reports/explore-seeds.json')
+    .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
+    .addHelpText(
+      'after',
+      `
+Each run registers 1-3 customers, then does up to 12 things drawn from the seed: deposits and withdrawals,
+plain and saga orders, the same order again with its Idempotency-Key, cancels, receipts, reads, and faults
+(stop, fail, latency, broker cut, late, duplicate, drop, crash) on what the style really has. At its end the
+invariants (money, stock, sagas, notifications) and the history rules (statuses in order, final stays final,
+a repeated key gets the first answer, a cancelled order is never received) must hold. A failure is shrunk,
+replayed from its file, written as a scenario, and its seed kept. Exit code 1 when a rule was broken.
+
+Examples:
+  $ orderctl explore --variant=hybrid --runs 50
+  $ orderctl explore --variant=all --seed 42 --json
+  $ orderctl explore --variant=event-collaboration --broker amqp://guest:guest@127.0.0.1:5672 --processes`,
+    )
+    .action(async (options: ExploreCliOptions) => {
+      const variants = selectVariants(options.variant);
+      checkPlacement(options, variants);
+      const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+      const say = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);
+      const store = new SeedStore(resolve(options.seeds));
+      const dir = join(resolve(options.reportDir), `explore-${new Date().toISOString().replace(/[:.]/g, '-')}-${variants.length === 1 ? variants[0].name : 'all'}`);
+      const placement = describePlacement(options);
+      say(`Exploring ${variants.map((v) => v.name).join(', ')} from seed ${seed}, ${options.runs} run(s) each${placement ? `, ${placement}` : ''}…`);
+      const results = await closingOnInterrupt(say, async (track) => {
+        const done: StyleExploration[] = [];
+        for (const variant of variants) {
+          say(`\n${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}`);
+          const system = await launchSystem(variant, options);
+          track(system);
+          try {
+            const onRun = (r: { index: number; passed: boolean; actions: number; faults: number; shrinking: boolean }) =>
+              process.stderr.write(`  ${r.shrinking ? 'shrinking' : 'run'} ${r.index}${r.shrinking ? '' : `/${options.runs}`}: ${r.actions} actions, ${r.faults} faults — ${r.passed ? 'held' : 'BROKE A RULE'}\n`);
+            // Seeds that failed before come first; a failure among them is reported as any other.
+            let result: StyleExploration | undefined;
+            for (const stored of await store.of(variant.name)) {
+              say(`  trying stored seed ${stored.seed} (${stored.problem.slice(0, 80)})`);
+              const again = await exploreStyle(system, { seed: stored.seed, runs: 1, path: stored.path, onRun });
+              if (again.failure) {
+                result = again;
+                break;
+              }
+            }
+            result ??= await exploreStyle(system, { seed, runs: options.runs, timeLimitMs: options.duration && options.duration * 1000, onRun });
+            if (result.failure) await store.add({ variant: variant.name, seed: result.seed, path: result.failure.path, problem: result.failure.problems[0] ?? '', found: new Date().toISOString() });
+            done.push(result);
+            say(`  ${line(result)}`);
+          } finally {
+            await system.close();
+          }
+        }
+        return done;
+      });
+      await mkdir(dir, { recursive: true });
+      const files: Record<string, string> = {};
+      for (const r of results) {
+        if (!r.failure) continue;
+        files[r.variant] = join(dir, r.failure.fileName);
+        await writeFile(files[r.variant], r.failure.yaml);
+        for (const p of r.failure.problems) say(`  ${r.variant}: ${p}`);
+        say(`  shrunk scenario: ${files[r.variant]}`);
+      }
+      const json = { seed, passed: results.every((r) => !r.failure), placement: placement || 'one process, SQLite', styles: results.map((r) => ({ ...r, ms: Math.round(r.ms), ...(r.failure ? { failure: { ...r.failure, file: files[r.variant] } } : {}) })) };
+      await writeFile(join(dir, 'explore.json'), `${JSON.stringify(json, null, 2)}\n`);
+      await writeFile(join(dir, 'summary.md'), summary(results, { seed, placement, files }));
+      say(`\nReport: ${join(dir, 'summary.md')}`);
+      if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      if (!json.passed) throw new CliError(`a rule was broken (seed ${seed}): replay the shrunk scenario with orderctl run`, EXIT.failed);
+    });
+}

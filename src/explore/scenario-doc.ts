@@ -1,0 +1,80 @@
+import type { FaultPick, Workload } from './workload.js';
+import { HISTORY_RULE_NAMES } from '../scenarios/history-rules.js';
+
+/** What every run checks at its end: the invariants over the state (once the system settled), then the rules over the history the client saw. */
+export const EXPLORE_CHECKS = { state: ['money-conserved', 'one-notification-per-order', 'stock-balanced', 'sagas-final'], history: [...HISTORY_RULE_NAMES] } as const;
+
+/** How long a customer's action is asked again while the answer is not a definite one (a 5xx or a timeout: a real client retries with its key). */
+const RETRY = '30s';
+/** How long the state may take to settle once the recovery pass ran: a restart or two, a redelivery's backoff. */
+const SETTLE = '45s';
+
+const customer = (i: number) => `c${i + 1}`;
+
+function faultStep(f: FaultPick): Record<string, unknown> {
+  const lasting = (forMs: number) => ({ for: `${forMs}ms` });
+  switch (f.kind) {
+    case 'stop':
+      return { stop: f.service, ...lasting(f.ms) };
+    case 'fail':
+      return { fail: { service: f.service, share: '50%' }, ...lasting(f.ms) };
+    case 'latency':
+      return { latency: { service: f.service, ms: f.ms }, ...lasting(f.forMs) };
+    case 'broker-down':
+      return { broker: 'down', ...lasting(f.ms) };
+    case 'late':
+      return { late: { message: f.message, ms: f.ms }, ...lasting(f.forMs) };
+    case 'duplicate':
+      return { duplicate: { message: f.message }, ...lasting(f.forMs) };
+    case 'drop':
+      return { drop: { message: f.message, share: '50%' }, ...lasting(f.forMs) };
+    case 'crash':
+      return { crash: { service: f.service, at: f.at } };
+  }
+}
+
+/**
+ * The scenario file a workload is: its customers register, log in and deposit first (asked again until
+ * they are answered), then its actions and faults run one after the other, then every check must hold.
+ * Every order and movement carries an Idempotency-Key, and is asked again while its answer is not definite.
+ */
+export function scenarioDoc(w: Workload, title: string): Record<string, unknown> {
+  const steps: Record<string, unknown>[] = [];
+  for (let i = 0; i < w.customers; i++) {
+    steps.push({ register: customer(i), expect: { answer: 201 }, eventually: RETRY });
+    steps.push({ login: customer(i), expect: { answer: 200 }, eventually: RETRY });
+    steps.push({ deposit: { user: customer(i), amount: 100, 'idempotency-key': `${customer(i)}-start` }, expect: { answer: 204 }, eventually: RETRY });
+  }
+  const orders: Record<string, unknown>[] = [];
+  let moves = 0;
+  for (const op of w.ops) {
+    if (op.op === 'fault') steps.push(faultStep(op.fault));
+    else if (op.op === 'deposit' || op.op === 'withdraw') {
+      const user = customer(op.user % w.customers);
+      steps.push({ [op.op]: { user, amount: op.amount, 'idempotency-key': `${user}-m${++moves}` }, expect: { answer: op.op === 'deposit' ? 204 : [204, 422] }, eventually: RETRY });
+    } else if (op.op === 'order') {
+      const user = customer(op.user % w.customers);
+      const name = `o${orders.length + 1}`;
+      const order = { user, price: op.price, name, 'idempotency-key': `${user}-${name}`, ...(op.saga ? { items: { gadget: 1 }, address: { city: 'Exploreville' } } : {}) };
+      orders.push(order);
+      steps.push({ order, expect: { answer: [201, 202, 409, 422] }, eventually: RETRY });
+    } else if (orders.length && 'ref' in op) {
+      const order = orders[op.ref % orders.length] as { user: string; name: string };
+      if (op.op === 'repeat') steps.push({ order: orders[op.ref % orders.length], expect: { answer: [200, 201, 202, 409, 422] }, eventually: RETRY });
+      else if (op.op === 'cancel') steps.push({ cancel: { user: order.user, order: order.name } });
+      else if (op.op === 'received') steps.push({ received: { user: order.user, order: order.name } });
+      else steps.push({ 'order-status': { user: order.user, order: order.name } });
+    }
+  }
+  // The history cannot change any more: judged once; the state is given time to settle.
+  steps.push({ check: [...EXPLORE_CHECKS.history] });
+  steps.push({ recover: 'now' });
+  steps.push({ check: [...EXPLORE_CHECKS.state], eventually: SETTLE });
+  return {
+    title,
+    description: 'Drawn by orderctl explore: customers act and faults come and go; at the end every invariant and every history rule must hold.',
+    catalog: [{ sku: 'gadget', available: 3 }],
+    zones: [{ city: 'Exploreville', couriers: 1 }],
+    steps,
+  };
+}
