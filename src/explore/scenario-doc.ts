@@ -1,4 +1,4 @@
-import type { FaultPick, Workload } from './workload.js';
+import type { Action, FaultPick, Workload } from './workload.js';
 import { HISTORY_RULE_NAMES } from '../scenarios/history-rules.js';
 
 /** What every run checks at its end: the invariants over the state (once the system settled), then the rules over the history the client saw. */
@@ -45,25 +45,38 @@ export function scenarioDoc(w: Workload, title: string): Record<string, unknown>
     steps.push({ login: customer(i), expect: { answer: 200 }, eventually: RETRY });
     steps.push({ deposit: { user: customer(i), amount: 100, 'idempotency-key': `${customer(i)}-start` }, expect: { answer: 204 }, eventually: RETRY });
   }
-  const orders: Record<string, unknown>[] = [];
+  const orders: { user: string; name: string }[] = [];
   let moves = 0;
+  /** The step an action is; orders it refers to are those placed before `known` of them. */
+  const stepOf = (action: Action, known: number): Record<string, unknown> | undefined => {
+    if (action.op === 'deposit' || action.op === 'withdraw') {
+      const user = customer(action.user % w.customers);
+      return { [action.op]: { user, amount: action.amount, 'idempotency-key': `${user}-m${++moves}` }, expect: { answer: action.op === 'deposit' ? 204 : [204, 422] }, eventually: RETRY };
+    }
+    if (action.op === 'order') {
+      const user = customer(action.user % w.customers);
+      const name = `o${orders.length + 1}`;
+      const order = { user, price: action.price, name, 'idempotency-key': `${user}-${name}`, ...(action.saga ? { items: { gadget: 1 }, address: { city: 'Exploreville' } } : {}) };
+      orders.push(order);
+      return { order, expect: { answer: [201, 202, 409, 422] }, eventually: RETRY };
+    }
+    if (!known || !('ref' in action)) return undefined;
+    const order = orders[action.ref % known];
+    if (action.op === 'repeat') return { order: { ...order }, expect: { answer: [200, 201, 202, 409, 422] }, eventually: RETRY };
+    if (action.op === 'cancel') return { cancel: { user: order.user, order: order.name } };
+    if (action.op === 'received') return { received: { user: order.user, order: order.name } };
+    return { 'order-status': { user: order.user, order: order.name } };
+  };
   for (const op of w.ops) {
     if (op.op === 'fault') steps.push(faultStep(op.fault));
-    else if (op.op === 'deposit' || op.op === 'withdraw') {
-      const user = customer(op.user % w.customers);
-      steps.push({ [op.op]: { user, amount: op.amount, 'idempotency-key': `${user}-m${++moves}` }, expect: { answer: op.op === 'deposit' ? 204 : [204, 422] }, eventually: RETRY });
-    } else if (op.op === 'order') {
-      const user = customer(op.user % w.customers);
-      const name = `o${orders.length + 1}`;
-      const order = { user, price: op.price, name, 'idempotency-key': `${user}-${name}`, ...(op.saga ? { items: { gadget: 1 }, address: { city: 'Exploreville' } } : {}) };
-      orders.push(order);
-      steps.push({ order, expect: { answer: [201, 202, 409, 422] }, eventually: RETRY });
-    } else if (orders.length && 'ref' in op) {
-      const order = orders[op.ref % orders.length] as { user: string; name: string };
-      if (op.op === 'repeat') steps.push({ order: orders[op.ref % orders.length], expect: { answer: [200, 201, 202, 409, 422] }, eventually: RETRY });
-      else if (op.op === 'cancel') steps.push({ cancel: { user: order.user, order: order.name } });
-      else if (op.op === 'received') steps.push({ received: { user: order.user, order: order.name } });
-      else steps.push({ 'order-status': { user: order.user, order: order.name } });
+    else if (op.op === 'together') {
+      const known = orders.length;
+      const parts = op.actions.map((a) => stepOf(a, known)).filter((s): s is Record<string, unknown> => !!s);
+      if (parts.length > 1) steps.push({ together: parts });
+      else if (parts.length === 1) steps.push(parts[0]);
+    } else {
+      const step = stepOf(op, orders.length);
+      if (step) steps.push(step);
     }
   }
   // The history cannot change any more: judged once; the state is given time to settle.

@@ -10,12 +10,14 @@ export type FaultPick =
   | { kind: 'duplicate' | 'drop'; message: string; forMs: number }
   | { kind: 'crash'; service: FaultService; at: 'after-commit' | 'before-publish' };
 
-/** One thing a run does: a customer's action, or a fault. `ref` picks an order placed earlier (modulo how many there are). */
-export type Op =
+/** A customer's action. `ref` picks an order placed earlier (modulo how many there are). */
+export type Action =
   | { op: 'deposit' | 'withdraw'; user: number; amount: number }
   | { op: 'order'; user: number; price: number; saga: boolean }
-  | { op: 'repeat' | 'cancel' | 'received' | 'status'; ref: number }
-  | { op: 'fault'; fault: FaultPick };
+  | { op: 'repeat' | 'cancel' | 'received' | 'status'; ref: number };
+
+/** One thing a run does: an action, actions sent at the same instant, or a fault. */
+export type Op = Action | { op: 'together'; actions: Action[] } | { op: 'fault'; fault: FaultPick };
 
 /** What one run does, drawn from its seed: how many customers, and their actions and the faults, in order. */
 export interface Workload {
@@ -54,14 +56,21 @@ export function faultArbitrary(vocabulary: FaultVocabulary): fc.Arbitrary<FaultP
 /** Runs of a style: 1 to 3 customers, up to `maxOps` actions and faults (about one in four a fault). */
 export function workloadArbitrary(vocabulary: FaultVocabulary, maxOps = 12): fc.Arbitrary<Workload> {
   const ref = fc.nat({ max: 20 });
-  const op: fc.Arbitrary<Op> = fc.oneof(
+  const action: fc.Arbitrary<Action> = fc.oneof(
     { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('deposit' as const, 'withdraw' as const), user, amount: fc.integer({ min: 1, max: 60 }) }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant('order' as const), user, price: fc.integer({ min: 1, max: 60 }), saga: fc.boolean() }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('repeat' as const, 'cancel' as const, 'received' as const, 'status' as const), ref }) },
+  );
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    { weight: 9, arbitrary: action },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('together' as const), actions: fc.array(action, { minLength: 2, maxLength: 3 }) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('fault' as const), fault: faultArbitrary(vocabulary) }) },
   );
   return fc.record({ customers: fc.integer({ min: 1, max: 3 }), ops: fc.array(op, { minLength: 1, maxLength: maxOps }) });
 }
 
 /** How many actions and faults a workload has. */
-export const countOps = (w: Workload) => ({ actions: w.ops.filter((o) => o.op !== 'fault').length, faults: w.ops.filter((o) => o.op === 'fault').length });
+export const countOps = (w: Workload) => ({
+  actions: w.ops.reduce((n, o) => n + (o.op === 'together' ? o.actions.length : o.op === 'fault' ? 0 : 1), 0),
+  faults: w.ops.filter((o) => o.op === 'fault').length,
+});

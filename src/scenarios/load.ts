@@ -161,8 +161,10 @@ function namesInArgs(action: FileAction, args: any): { items: string[]; cities: 
   }
 }
 
-function parseStep(file: string, raw: Record<string, unknown>, index: number, names: Names, hasCatalog: boolean): Step {
-  const where = `step ${index + 1}`;
+/** What a `together` step may send at once: a customer's requests. */
+const TOGETHER_ACTIONS = ['deposit', 'withdraw', 'order', 'balance', 'orders', 'order-status', 'cancel', 'received', 'stock', 'notifications', 'request'] as const;
+
+function parseStep(file: string, raw: Record<string, unknown>, index: number, names: Names, hasCatalog: boolean, where = `step ${index + 1}`): Step {
   const present = ACTION_NAMES.filter((name) => name in raw);
   if (present.length !== 1) {
     throw fail(file, `${where} must have exactly one action (${ACTION_NAMES.join(', ')}); it has ${present.length ? present.join(', ') : 'none'}`);
@@ -213,6 +215,13 @@ function parseStep(file: string, raw: Record<string, unknown>, index: number, na
     }
   }
   if (isFaultAction(action)) return faultStep(file, where, action, args.data as FaultAction, fields.data);
+  if (action === 'together') {
+    if (fields.data.for !== undefined) throw fail(file, `${where} (together): for: only a fault step lasts a while`);
+    const parts = (args.data as Record<string, unknown>[]).map((raw, i) => parseStep(file, raw, index, names, hasCatalog, `${where}, together[${i}]`));
+    const wrong = parts.find((p) => !TOGETHER_ACTIONS.includes(p.action as (typeof TOGETHER_ACTIONS)[number]));
+    if (wrong) throw fail(file, `${where} (together): ${wrong.action} cannot be sent together with other steps; together takes ${TOGETHER_ACTIONS.join(', ')}`);
+    return { action, args: parts, ...fields.data };
+  }
   if (fields.data.for !== undefined) throw fail(file, `${where} (${action}): for: only a fault step lasts a while (stop, latency, broker, late, duplicate, drop, fail)`);
 
   const named = namesInArgs(action, args.data);

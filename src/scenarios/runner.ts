@@ -63,6 +63,7 @@ function skipped(ctx: RunContext, step: Step, index: number): StepResult | undef
 export async function runStep(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
   const skip = skipped(ctx, step, index);
   if (skip) return skip;
+  if (step.action === 'together') return together(ctx, step, index);
   const { perform, title } = steps[step.action];
   const expectation = expectationFor(step.expect, step.except, ctx.variant, ctx.traits);
   const deadline = step.eventually === undefined ? 0 : performance.now() + parseDuration(step.eventually);
@@ -102,6 +103,26 @@ export async function runStep(ctx: RunContext, step: Step, index: number): Promi
     http: 0,
     messages: 0,
     traceIds: ctx.api.actions.slice(firstAction).map((a) => a.traceId),
+  };
+}
+
+/** Sends a `together` step's parts at the same instant, each as a step of its own; it holds when each holds. */
+async function together(ctx: RunContext, step: Step, index: number): Promise<StepResult> {
+  const parts = step.args as Step[];
+  const results = await Promise.all(parts.map((part) => runStep(ctx, part, index)));
+  return {
+    index,
+    action: step.action,
+    title: steps.together.title(parts),
+    expected: results.map((r) => r.expected).join(' | '),
+    seen: results.map((r) => r.seen).join(' | '),
+    passed: results.every((r) => r.passed),
+    problems: results.flatMap((r) => r.problems.map((p) => `${r.title}: ${p}`)),
+    ms: Math.max(...results.map((r) => r.ms)),
+    attempts: results.reduce((n, r) => n + r.attempts, 0),
+    http: 0,
+    messages: 0,
+    traceIds: results.flatMap((r) => r.traceIds),
   };
 }
 

@@ -145,6 +145,8 @@ export const actions = {
     within: duration.optional(),
   }),
   check: z.array(z.enum(INVARIANTS)).min(1),
+  /** Customers' steps sent at the same instant, each on its own connection (`together: [ {cancel: …}, {received: …} ]`); it holds when each holds. */
+  together: z.array(z.record(z.string(), z.unknown())).min(2).max(10),
   /** `recover: now`: the recovery pass, at once and for all work however recent (by itself it runs every 5 s, for work stalled 30 s). */
   recover: z.literal('now'),
   ...faultActions,

@@ -6,7 +6,7 @@ import { FAULT_ACTIONS, faultTitle } from '../faults/fault-steps.js';
 import { parseDuration, sleep } from '../core/duration.js';
 import { checkInvariants } from './invariants.js';
 import { cents, onSystem, userOf, type Outcome, type RunContext, type UserState } from './run-context.js';
-import { DEFAULT_ADDRESS, type ActionName, type Address, type OrderLine, type Setup } from './scenario-schema.js';
+import { DEFAULT_ADDRESS, type ActionName, type Address, type OrderLine, type Setup, type Step } from './scenario-schema.js';
 
 type Perform = (ctx: RunContext, args: any) => Promise<Outcome>;
 
@@ -331,6 +331,12 @@ export const steps: Record<ActionName, { perform: Perform; title: (args: any) =>
   race: { perform: race, title: (a) => `race: ${a.users} customers for ${a.quantity} ${a.sku} each, at once` },
   setup: { perform: setup, title: (a: Setup) => `set up the scenario's own ${[a.catalog.length ? 'items' : '', a.zones.length ? 'zones' : ''].filter(Boolean).join(' and ')}` },
   check: { perform: (ctx, a) => checkInvariants(ctx, a), title: (a) => `check ${a.join(', ')}` },
+  together: {
+    perform: async () => {
+      throw new Error('a together step is run by the runner, each part as a step of its own');
+    },
+    title: (parts: Step[]) => `at once: ${parts.map((p) => steps[p.action].title(p.args)).join(' | ')}`,
+  },
   recover: { perform: recover, title: () => 'run the recovery pass now' },
   ...faultSteps,
 };

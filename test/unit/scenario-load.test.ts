@@ -128,3 +128,21 @@ describe('the order saga in a scenario file', () => {
     }
   });
 });
+
+describe('steps sent together', () => {
+  test("a together step holds customers' steps, each parsed as a step of its own", async () => {
+    const scenario = await loadScenario(
+      file('together.yaml', saga('  - order: { user: zoe, price: 10, items: { last-lamp: 1 }, name: lamp }\n  - together:\n      - cancel: { user: zoe, order: lamp }\n      - received: { user: zoe, order: lamp }\n        expect: { answer: [204, 409] }\n')),
+    );
+    const step = scenario.steps.at(-1)!;
+    expect(step.action).toBe('together');
+    expect(step.args.map((s: { action: string }) => s.action)).toEqual(['cancel', 'received']);
+    expect(step.args[1].expect).toEqual({ answer: [204, 409] });
+  });
+
+  test('a fault, a check or a lone step is refused in it, naming the part', async () => {
+    await expect(loadScenario(file('together-fault.yaml', saga('  - together:\n      - stop: billing\n      - balance: zoe\n')))).rejects.toThrow('step 3 (together): stop cannot be sent together with other steps; together takes deposit, withdraw');
+    await expect(loadScenario(file('together-one.yaml', saga('  - together:\n      - balance: zoe\n')))).rejects.toThrow('step 3 (together)');
+    await expect(loadScenario(file('together-bad.yaml', saga('  - together:\n      - balance: zoe\n      - cancel: { user: zoe }\n')))).rejects.toThrow('step 3, together[1] (cancel)');
+  });
+});
