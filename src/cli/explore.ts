@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exploreStyle, type StyleExploration } from '../explore/explore.js';
 import { SeedStore } from '../explore/seed-store.js';
+import { writeExploreReport } from '../explore/explore-report.js';
+import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { launchSystem, describePlacement } from '../system/launch.js';
 import { describeBroker } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
@@ -21,6 +23,7 @@ interface ExploreCliOptions {
   json?: boolean;
   reportDir: string;
   seeds: string;
+  render: boolean;
 }
 
 const whole = (min: number) => (value: string) => {
@@ -31,32 +34,6 @@ const whole = (min: number) => (value: string) => {
 
 const line = (r: StyleExploration) =>
   `${r.variant}: ${r.runs} run(s), ${r.actions} actions, ${r.faults} faults, ${(r.ms / 1000).toFixed(0)} s — ${r.failure ? `BROKE A RULE (seed ${r.seed})` : 'every rule held'}`;
-
-function summary(results: StyleExploration[], meta: { seed: number; placement: string; files: Record<string, string> }): string {
-  const rows = results.map((r) => `| ${r.variant} | ${r.runs} | ${r.actions} | ${r.faults} | ${(r.ms / 1000).toFixed(0)} s | ${r.failure ? `broke a rule: ${meta.files[r.variant]}` : 'every rule held'} |`);
-  const failures = results.filter((r) => r.failure).map((r) => {
-    const f = r.failure!;
-    return [
-      `## ${r.variant}, seed ${f.seed}`,
-      '',
-      `Found with ${f.found.actions} actions and ${f.found.faults} faults; shrunk (${f.shrinks} steps) to ${f.shrunk.actions} actions and ${f.shrunk.faults} faults; failed again in ${f.reproduced.failed} of ${f.reproduced.of} replays.`,
-      '',
-      ...f.problems.map((p) => `- ${p}`),
-      '',
-      `Replay: \`orderctl run --variant=${r.variant} --scenarios-dir ${resolve(meta.files[r.variant], '..')} --scenario ${f.fileName.replace(/\.yaml$/, '')}\``,
-      '',
-    ].join('\n');
-  });
-  return [
-    `# orderctl explore, seed ${meta.seed}${meta.placement ? ` (${meta.placement})` : ''}`,
-    '',
-    '| style | runs | actions | faults | time | result |',
-    '|---|---:|---:|---:|---:|---|',
-    ...rows,
-    '',
-    ...failures,
-  ].join('\n');
-}
 
 /** `orderctl explore`: random workloads and faults drawn from a seed, checked on the history, shrunk and replayable. */
 export function exploreCommand(): Command {
@@ -70,8 +47,9 @@ export function exploreCommand(): Command {
     .addOption(brokerOption())
     .addOption(processesOption())
     .addOption(storeOption())
-    .option('--report-dir <dir>', 'write summary.md, explore.json and each shrunk scenario into <dir>/explore-<time>/', 'reports')
+    .option('--report-dir <dir>', 'write index.html, summary.md, explore.json and each shrunk scenario into <dir>/explore-<time>-<style>/', 'reports')
     .option('--seeds <file>', 'keep the seeds that failed here, and try them first next time', 'reports/explore-seeds.json')
+    .option('--no-render', 'write the diagrams of a failure as Mermaid text only (no Chromium needed)')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .addHelpText(
       'after',
@@ -97,7 +75,7 @@ Examples:
       const dir = join(resolve(options.reportDir), `explore-${new Date().toISOString().replace(/[:.]/g, '-')}-${variants.length === 1 ? variants[0].name : 'all'}`);
       const placement = describePlacement(options);
       say(`Exploring ${variants.map((v) => v.name).join(', ')} from seed ${seed}, ${options.runs} run(s) each${placement ? `, ${placement}` : ''}…`);
-      const results = await closingOnInterrupt(say, async (track) => {
+      const outcome = await closingOnInterrupt(say, async (track) => {
         const done: StyleExploration[] = [];
         for (const variant of variants) {
           say(`\n${variant.name} on ${describeBroker(options.broker, usesBroker(variant))}`);
@@ -124,21 +102,23 @@ Examples:
             await system.close();
           }
         }
-        return done;
+        // Pictures of a failure's actions, in a browser closed on an interrupt like the systems.
+        const failed = done.some((r) => r.failure);
+        const renderer = options.render && failed ? await openRenderer() : undefined;
+        if (renderer) track(renderer);
+        if (options.render && failed && !renderer) say(NO_CHROMIUM);
+        const meta = { seed, runs: options.runs, placement: placement || 'one process, SQLite', date: new Date().toISOString() };
+        const { files } = await writeExploreReport(dir, done, meta, renderer).finally(() => renderer?.close());
+        return { results: done, files };
       });
-      await mkdir(dir, { recursive: true });
-      const files: Record<string, string> = {};
+      const { results, files } = outcome;
       for (const r of results) {
         if (!r.failure) continue;
-        files[r.variant] = join(dir, r.failure.fileName);
-        await writeFile(files[r.variant], r.failure.yaml);
         for (const p of r.failure.problems) say(`  ${r.variant}: ${p}`);
         say(`  shrunk scenario: ${files[r.variant]}`);
       }
-      const json = { seed, passed: results.every((r) => !r.failure), placement: placement || 'one process, SQLite', styles: results.map((r) => ({ ...r, ms: Math.round(r.ms), ...(r.failure ? { failure: { ...r.failure, file: files[r.variant] } } : {}) })) };
-      await writeFile(join(dir, 'explore.json'), `${JSON.stringify(json, null, 2)}\n`);
-      await writeFile(join(dir, 'summary.md'), summary(results, { seed, placement, files }));
-      say(`\nReport: ${join(dir, 'summary.md')}`);
+      const json = JSON.parse(await readFile(join(dir, 'explore.json'), 'utf8'));
+      say(`\nReport: ${join(dir, 'index.html')}`);
       if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       if (!json.passed) throw new CliError(`a rule was broken (seed ${seed}): replay the shrunk scenario with orderctl run`, EXIT.failed);
     });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { messageTypes } from '../faults/message-types.js';
+import { scenarioDiagrams, type ActionDiagram } from '../diagrams/scenario-diagrams.js';
+import { ApiClient, type HistoryEntry } from '../scenarios/api-client.js';
 import { parseScenario } from '../scenarios/load.js';
 import { runScenario, type ScenarioResult } from '../scenarios/runner.js';
 import type { RunningSystem } from '../system/boot.js';
@@ -24,6 +26,10 @@ export interface ExploreFailure {
   shrinks: number;
   /** Of the replays of the shrunk case, how many failed again. */
   reproduced: { failed: number; of: number };
+  /** What the client saw in the last replay (ms from its start), the checks' own reads left out. */
+  history: { at: number; kind: string; request: string; status: number; order?: string }[];
+  /** The sequence diagram of each action of the last replay. */
+  diagrams: ActionDiagram[];
 }
 
 /** What exploring one style found. */
@@ -58,6 +64,17 @@ const UNFIRED = 'the crash never happened';
 /** A run's problems that count: a crash a drawn workload never reached is not the system's fault. */
 export const problemsOf = (result: ScenarioResult): string[] =>
   result.steps.filter((s) => !s.passed).flatMap((s) => s.problems.filter((p) => !p.startsWith(UNFIRED)).map((p) => `step ${s.index} (${s.title}): ${p}`));
+
+/** The client's history for people: when, what, the answer, and the order it showed. */
+function historyLines(history: readonly HistoryEntry[]): ExploreFailure['history'] {
+  const start = history[0]?.startedAt ?? 0;
+  return history
+    .filter((h) => h.kind !== 'check')
+    .map((h) => {
+      const order = h.body?.status && h.body?.id ? `${String(h.body.id).slice(0, 8)} ${h.body.status}` : h.body?.order?.status ? `${String(h.body.order.id).slice(0, 8)} ${h.body.order.status}` : undefined;
+      return { at: Math.round(h.endedAt - start), kind: h.kind, request: `${h.method} ${h.path}${h.key ? ` (key ${h.key})` : ''}`, status: h.status, ...(order ? { order } : {}) };
+    });
+}
 
 /** The steps of the file (numbered from 1) whose crash never happened. */
 const unfiredCrashes = (result: ScenarioResult): Set<number> => new Set(result.steps.filter((s) => s.problems.some((p) => p.startsWith(UNFIRED))).map((s) => s.index));
@@ -115,8 +132,11 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   let failed = 0;
   let problems = last.workload === shrunk ? last.problems : [];
   let unfired: Set<number> | undefined;
+  let api = new ApiClient(system.gatewayUrl);
+  let replayed: ScenarioResult | undefined;
   for (let i = 0; i < replays; i++) {
-    const result = await runScenario(system, scenario);
+    api = new ApiClient(system.gatewayUrl);
+    const result = (replayed = await runScenario(system, scenario, { api }));
     const again = problemsOf(result);
     if (again.length) ((failed += 1), (problems = problems.length ? problems : again));
     // A crash that fired in no replay did nothing: the file leaves it out, so that `run` does not fail on it.
@@ -137,6 +157,8 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
       shrunk: countOps(shrunk),
       shrinks: details.numShrinks,
       reproduced: { failed, of: replays },
+      history: historyLines(api.history),
+      diagrams: replayed ? scenarioDiagrams(replayed, system.recorder, {}, api.actions) : [],
     },
   };
 }

@@ -67,8 +67,14 @@ describe('orderctl explore', () => {
     expect(failure.problems.join('\n')).toContain('repeat-key-first-answer:');
     expect(JSON.parse(readFileSync(seeds, 'utf8'))).toEqual([expect.objectContaining({ variant: 'hybrid', seed: SEED, path: failure.path })]);
     const dir = join(failure.file, '..');
-    expect(readdirSync(dir).sort()).toEqual(['explore-hybrid-7.yaml', 'explore.json', 'summary.md']);
+    expect(readdirSync(dir).sort()).toEqual(['explore-hybrid-7.yaml', 'explore.json', 'hybrid-diagrams', 'index.html', 'summary.md']);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('orderctl run --variant=hybrid');
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('repeat-key-first-answer:');
+    expect(html).toContain('What the client saw in the last replay');
+    // One diagram per action of the shrunk case, as Mermaid text (and a picture beside it where Chromium is installed).
+    const diagrams = readdirSync(join(dir, 'hybrid-diagrams'));
+    expect(diagrams.filter((f) => f.endsWith('.mmd')).length).toBeGreaterThanOrEqual(failure.shrunk.actions);
 
     const replay = ['run', '--variant=hybrid', '--scenarios-dir', dir, '--scenario', 'explore-hybrid-7', '--no-report', '--json'];
     expect((await cli(replay, planted, 300_000)).code).toBe(1);
