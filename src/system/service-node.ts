@@ -21,6 +21,7 @@ import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import { InFlight } from './in-flight.js';
 import { planOf, wireLinks, type SideContexts } from './links/index.js';
+import type { Plan } from './plan.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type PortsOf, type ServiceName, type SideContext } from './wiring.js';
 
@@ -79,6 +80,27 @@ export interface ServiceNode {
   close(beforeServices?: () => Promise<void>): Promise<void>;
 }
 
+/** The resilience a style declares for a link, on that link's own REST calls from `name` (as its plan's edges say), by `callee call`. */
+function linkPolicies(plan: Plan, name: ServiceName, note: (label: string) => void): Map<string, CallPolicy> {
+  const byCall = new Map<string, CallPolicy>();
+  for (const [link, spec] of Object.entries(plan.variant.resilience ?? {})) {
+    const perCallee = new Map<string, CallPolicy>();
+    for (const edge of plan.edges.filter((e) => e.link === link && e.by === 'rest' && e.from === name)) {
+      if (!perCallee.has(edge.to)) perCallee.set(edge.to, callPolicy(spec!, name, edge.to, note));
+      byCall.set(`${edge.to} ${edge.what}`, perCallee.get(edge.to)!);
+    }
+  }
+  return byCall;
+}
+
+/** A service's ports once the links gave them: every port it needs there, then frozen. */
+function finishPorts(module: { name: string; needs?: readonly string[] }, ports: object, given: object | undefined): PortsOf<ServiceName> {
+  const all = Object.assign(ports, given);
+  const missing = (module.needs ?? []).filter((port) => !(port in all));
+  if (missing.length) throw new Error(`${module.name} needs its port${missing.length > 1 ? 's' : ''} ${missing.join(', ')} and no link gave ${missing.length > 1 ? 'them' : 'it'}`);
+  return Object.freeze(all) as PortsOf<ServiceName>;
+}
+
 /** How long shutdown waits for requests and handlers in flight before it drops what is left. */
 const DRAIN_MS = 10_000;
 /** Opens the stores, wires the variant's links for the local services and starts their servers. */
@@ -110,19 +132,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     const trace = currentTrace();
     if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
   };
-  // A REST link's own calls (as its plan declares them) run under the resilience the style declares for that link.
-  const policies = (name: ServiceName) => {
-    const byCall = new Map<string, CallPolicy>();
-    for (const [link, spec] of Object.entries(variant.resilience ?? {})) {
-      const perCallee = new Map<string, CallPolicy>();
-      for (const edge of plan.edges.filter((e) => e.link === link && e.by === 'rest' && e.from === name)) {
-        if (!perCallee.has(edge.to)) perCallee.set(edge.to, callPolicy(spec!, name, edge.to, note(name)));
-        byCall.set(`${edge.to} ${edge.what}`, perCallee.get(edge.to)!);
-      }
-    }
-    return byCall;
-  };
-  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, policies(name))]));
+  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)))]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
   const relays = new Map<ServiceName, OutboxRelay>();
   for (const module of modules) {
@@ -184,12 +194,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     // Consumers are held until every port is given: a message waiting in a queue is not handled by a half-wired service.
     for (const b of bus.values()) b.hold();
     const given = await wireLinks(variant, sideContexts, plan);
-    for (const module of modules) {
-      const ports = Object.assign(linked.get(module.name)!.ports, given[module.name]);
-      const missing = (module.needs ?? []).filter((port) => !(port in ports));
-      if (missing.length) throw new Error(`${module.name} needs its port${missing.length > 1 ? 's' : ''} ${missing.join(', ')} and no link gave ${missing.length > 1 ? 'them' : 'it'}`);
-      finished.set(module.name, Object.freeze(ports) as PortsOf<ServiceName>);
-    }
+    for (const module of modules) finished.set(module.name, finishPorts(module, linked.get(module.name)!.ports, given[module.name]));
     for (const b of bus.values()) await b.start();
     for (const [name, relay] of relays) for (const event of Object.keys(plan.services[name].absorbs)) relay.absorbed.add(event);
     for (const relay of relays.values()) relay.start();
