@@ -17,6 +17,7 @@ interface ExploreCliOptions {
   seed?: number;
   runs: number;
   duration?: number;
+  ops: number;
   broker?: string;
   processes?: boolean;
   store?: string;
@@ -43,6 +44,7 @@ export function exploreCommand(): Command {
     .addOption(new Option('--seed <n>', 'draw from this seed (default: a random one, printed)').argParser(whole(0)))
     .addOption(new Option('--runs <n>', 'workloads per style').argParser(whole(1)).default(20))
     .addOption(new Option('--duration <seconds>', 'stop drawing new workloads for a style after this long').argParser(whole(1)))
+    .addOption(new Option('--ops <n>', 'at most this many actions and faults per run').argParser(whole(1)).default(12))
     .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(processesOption())
@@ -54,7 +56,7 @@ export function exploreCommand(): Command {
     .addHelpText(
       'after',
       `
-Each run registers 1-3 customers, then does up to 12 things drawn from the seed: deposits and withdrawals,
+Each run registers 1-3 customers, then does up to 12 things (--ops) drawn from the seed: deposits and withdrawals,
 plain and saga orders, the same order again with its Idempotency-Key, cancels, receipts, reads, and faults
 (stop, fail, latency, broker cut, late, duplicate, drop, crash) on what the style really has. At its end the
 invariants (money, stock, sagas, notifications) and the history rules (statuses in order, final stays final,
@@ -94,7 +96,7 @@ Examples:
                 break;
               }
             }
-            result ??= await exploreStyle(system, { seed, runs: options.runs, timeLimitMs: options.duration && options.duration * 1000, onRun });
+            result ??= await exploreStyle(system, { seed, runs: options.runs, maxOps: options.ops, timeLimitMs: options.duration && options.duration * 1000, onRun });
             if (result.failure) await store.add({ variant: variant.name, seed: result.seed, path: result.failure.path, problem: result.failure.problems[0] ?? '', found: new Date().toISOString() });
             done.push(result);
             say(`  ${line(result)}`);
@@ -107,7 +109,7 @@ Examples:
         const renderer = options.render && failed ? await openRenderer() : undefined;
         if (renderer) track(renderer);
         if (options.render && failed && !renderer) say(NO_CHROMIUM);
-        const meta = { seed, runs: options.runs, placement: placement || 'one process, SQLite', date: new Date().toISOString() };
+        const meta = { seed, runs: options.runs, ops: options.ops, placement: placement || 'one process, SQLite', date: new Date().toISOString() };
         const { files } = await writeExploreReport(dir, done, meta, renderer).finally(() => renderer?.close());
         return { results: done, files };
       });

@@ -9,6 +9,7 @@ import type { StyleExploration } from './explore.js';
 export interface ExploreMeta {
   seed: number;
   runs: number;
+  ops: number;
   placement: string;
   date: string;
 }
@@ -76,7 +77,7 @@ function exploreHtml(results: StyleExploration[], meta: ExploreMeta, dir: string
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>orderctl explore, seed ${meta.seed}</title><style>${STYLE}</style></head>
 <body><h1>orderctl explore <span class="${passed ? 'ok' : 'bad'}">${passed ? 'every rule held' : 'a rule was broken'}</span></h1>
 <p>${escape(meta.date)} · seed ${meta.seed} · ${meta.runs} run(s) per style · ${escape(meta.placement)} · also in <a href="summary.md">summary.md</a> and <a href="explore.json">explore.json</a></p>
-<p class="dim">Each run: 1–3 customers, up to 12 actions and faults drawn from the seed; then the history rules (statuses in order, final stays final, a repeated key gets the first answer, a cancelled order is never received) and the invariants (money conserved, one notification per order, stock balanced, sagas final). Actions counts every request a customer made; faults every fault put on.</p>
+<p class="dim">Each run: 1–3 customers, up to ${meta.ops} actions and faults drawn from the seed; then the history rules (statuses in order, final stays final, a repeated key gets the first answer, a cancelled order is never received) and the invariants (money conserved, one notification per order, stock balanced, sagas final). Actions counts every request a customer made and faults every fault put on, over the runs until the first that broke a rule (shrinking runs left out).</p>
 <table><tr><th>style</th><th>runs</th><th>actions</th><th>faults</th><th>time</th><th>result</th></tr>
 ${rows}</table>
 ${failures}

@@ -56,6 +56,8 @@ export interface ExploreOptions {
   path?: string;
   /** Stops drawing new runs after this long. */
   timeLimitMs?: number;
+  /** At most this many actions and faults per run (12 unless told). */
+  maxOps?: number;
   onRun?: (run: { index: number; passed: boolean; actions: number; faults: number; shrinking: boolean }) => void;
 }
 
@@ -103,7 +105,7 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   let first: Workload | undefined;
   const budget = options.shrinkBudget ?? 150;
   let shrinkUntil = Infinity;
-  const property = fc.asyncProperty(workloadArbitrary(vocabulary), async (workload) => {
+  const property = fc.asyncProperty(workloadArbitrary(vocabulary, options.maxOps), async (workload) => {
     // Past the budget, a smaller case counts as passing: fast-check keeps the smallest failing one it has.
     if (failedOnce && (++shrinkRuns > budget || performance.now() > shrinkUntil)) return true;
     const counts = countOps(workload);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CRASH_POINTS, FAULT_SERVICES, type FaultService } from '../faults/fault.js';
+import { CRASH_POINTS, FAULT_SERVICES, type CrashPoint, type FaultService } from '../faults/fault.js';
 
 /** A fault a run may put on, from the fault steps scenario files have. */
 export type FaultPick =
@@ -8,7 +8,7 @@ export type FaultPick =
   | { kind: 'broker-down'; ms: number }
   | { kind: 'late'; message: string; ms: number; forMs: number }
   | { kind: 'duplicate' | 'drop'; message: string; forMs: number }
-  | { kind: 'crash'; service: FaultService; at: 'after-commit' | 'before-publish' };
+  | { kind: 'crash'; service: FaultService; at: CrashPoint };
 
 /** A customer's action. `ref` picks an order placed earlier (modulo how many there are). */
 export type Action =
@@ -40,7 +40,7 @@ export function faultArbitrary(vocabulary: FaultVocabulary): fc.Arbitrary<FaultP
   const choices: fc.Arbitrary<FaultPick>[] = [
     fc.record({ kind: fc.constantFrom('stop' as const, 'fail' as const), service, ms: ms(200, 2_000) }),
     fc.record({ kind: fc.constant('latency' as const), service, ms: ms(50, 400), forMs: ms(200, 2_000) }),
-    fc.record({ kind: fc.constant('crash' as const), service, at: fc.constantFrom(...CRASH_POINTS.filter((p): p is 'after-commit' | 'before-publish' => p !== 'now')) }),
+    fc.record({ kind: fc.constant('crash' as const), service, at: fc.constantFrom(...CRASH_POINTS) }),
   ];
   if (vocabulary.broker) choices.push(fc.record({ kind: fc.constant('broker-down' as const), ms: ms(200, 1_500) }));
   if (vocabulary.messages.length) {
