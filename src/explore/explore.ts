@@ -84,7 +84,8 @@ const unfiredCrashes = (result: ScenarioResult): Set<number> => new Set(result.s
 /** The scenario a workload is, for this style, parsed as `run` would parse its file. */
 export const scenarioOf = (variant: Variant, w: Workload, seed: number) => {
   const fileName = `explore-${variant.name}-${seed}.yaml`;
-  return { fileName, doc: scenarioDoc(w, `explore ${variant.name}, seed ${seed}`), scenario: parseScenario(fileName, scenarioDoc(w, `explore ${variant.name}, seed ${seed}`)) };
+  const doc = scenarioDoc(w, `explore ${variant.name}, seed ${seed}`);
+  return { fileName, doc, scenario: parseScenario(fileName, doc) };
 };
 
 /**
@@ -132,7 +133,8 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   // Found once is not yet found: the shrunk case is run again from its file, and each replay that fails counts.
   const replays = options.replays ?? 2;
   let failed = 0;
-  let problems = last.workload === shrunk ? last.problems : [];
+  // The smallest failing case is the last one that failed: its problems are the ones to report, unless a replay says otherwise.
+  let problems = last.problems;
   let unfired: Set<number> | undefined;
   let api = new ApiClient(system.gatewayUrl);
   let replayed: ScenarioResult | undefined;
@@ -140,7 +142,7 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
     api = new ApiClient(system.gatewayUrl);
     const result = (replayed = await runScenario(system, scenario, { api }));
     const again = problemsOf(result);
-    if (again.length) ((failed += 1), (problems = problems.length ? problems : again));
+    if (again.length) failed += 1;
     // A crash that fired in no replay did nothing: the file leaves it out, so that `run` does not fail on it.
     const now = unfiredCrashes(result);
     unfired = unfired ? new Set([...unfired].filter((n) => now.has(n))) : now;
@@ -152,7 +154,7 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
     failure: {
       seed: options.seed,
       path: details.counterexamplePath ?? '',
-      problems: problems.length ? problems : last.problems,
+      problems,
       yaml: stringify({ ...doc, steps }, { lineWidth: 0, aliasDuplicateObjects: false }),
       fileName,
       found: countOps(first ?? shrunk),
