@@ -25,6 +25,21 @@ describe('every command shuts down cleanly on a signal', () => {
     rmSync(tmp, { recursive: true });
   });
 
+  test('explore: SIGINT mid-run stops the system, removes its files and exits 130', async () => {
+    const tmp = privateTmp();
+    const explore = startCli(['explore', '--variant=hybrid', '--runs', '200', '--seed', '1', '--report-dir', join(tmp, 'reports'), '--seeds', join(tmp, 'reports', 'seeds.json')], { TMPDIR: tmp });
+    await eventually('the runs to start', () => explore.stdout(), (out) => out.includes('hybrid on the in-process broker'));
+    await new Promise((r) => setTimeout(r, 1500));
+    explore.child.kill('SIGINT');
+    const { code, stdout, stderr } = await explore.done;
+    expect(stderr).not.toContain('Error');
+    expect(code).toBe(130);
+    expect(stdout).toContain('SIGINT: shutting down');
+    // Nothing but the (empty) report folder it was told to use: no temporary databases left.
+    expect(readdirSync(tmp).filter((f) => f !== 'reports')).toEqual([]);
+    rmSync(tmp, { recursive: true });
+  });
+
   test.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('serve: %s stops it with exit 0, its ports closed, temp files and pid file gone', async (signal) => {
     const tmp = privateTmp();
     const pidFile = join(tmp, 'serve.pid');
