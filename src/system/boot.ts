@@ -103,7 +103,7 @@ export async function tracked(start: () => Promise<RunningSystem>, refused: () =
   live.add(closeOnceBooted);
   try {
     const system = await booting;
-    const close = system.close;
+    const close = system.close.bind(system);
     system.close = () => close().finally(() => live.delete(closeOnceBooted));
     return system;
   } catch (error) {

@@ -53,6 +53,11 @@ export class ProcessSupervisor {
     return this.children.filter((c) => !c.exited && (!service || c.service === service));
   }
 
+  /** The consumer groups the processes reported in their last status. */
+  groups(): string[] {
+    return [...new Set(this.children.flatMap((c) => c.status?.groups ?? []))];
+  }
+
   /** The live processes that answer requests (one just started again may not yet). */
   serving(): ServiceProcess[] {
     return this.live().filter((c) => c.ready);
