@@ -106,9 +106,8 @@ export class PostgresDb implements SqlDb {
       connectCreating(this.client, url, Client);
       // libpq prints NOTICEs ("schema already exists, skipping") to stderr: keep warnings and errors only.
       this.exec('SET client_min_messages = warning');
-      // The durability SQLite has here (WAL, synchronous=NORMAL): a commit survives the service's process
-      // crashing, not the server's machine losing power. A URL that sets its own options keeps them.
-      if (!new URL(url).searchParams.has('options')) this.exec('SET synchronous_commit = off');
+      // A commit is answered once PostgreSQL has it on disk (synchronous_commit stays on): with it off, a
+      // crash of the database server lost deposits it had acknowledged (test/e2e/postgres-crash.test.ts).
       const quoted = this.client.escapeIdentifier(schema);
       this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}`));
       this.exec(`SET search_path TO ${quoted}`);

@@ -3,6 +3,7 @@
 //   withdraw <place> <user> <n> <c>   takes c cents n times, by withdrawals and payments in turn; prints how many succeeded
 //   claim <place> <owner>             claims and publishes outbox rows until none is left; prints the seqs it claimed
 //   reserve <place> <sku> <n>         tries n orders of one <sku> each; prints how many were reserved
+//   deposit <place> <user> <n>        deposits 1 cent n times, printing a line as each is acknowledged, until one fails
 import { billingSchema, BillingService } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type StorePlace } from '../../src/storage/database.js';
 import { Store } from '../../src/storage/store.js';
@@ -46,6 +47,19 @@ if (job === 'open') {
   for (let i = 0; i < Number(times); i++) if (stock.reserve(`${process.pid}-${i}`, [{ sku, quantity: 1 }]).ok) reserved++;
   store.close();
   process.stdout.write(String(reserved));
+} else if (job === 'deposit') {
+  const [userId, times] = args;
+  const store = new Store(openDatabase(place, 'billing', billingSchema, { releaseClaims: false }));
+  const billing = new BillingService(store);
+  for (let i = 1; i <= Number(times); i++) {
+    try {
+      billing.deposit(userId, 1);
+    } catch {
+      process.exit(0);
+    }
+    process.stdout.write(`acked ${i}\n`);
+  }
+  store.close();
 } else {
   throw new Error(`unknown job ${job}`);
 }
