@@ -56,7 +56,7 @@ describe('orderctl explore', () => {
     expect(result.faults).toBeGreaterThan(0);
   });
 
-  test('the CLI: exit 1 with the shrunk scenario and its seed kept, `run` replays it (failing with the bug, passing without), exit 0 when every rule held', async () => {
+  test('the CLI: exit 1 with the shrunk scenario and its seed kept, `run` replays it (failing with the bug, passing without), the kept seed tried first next time, exit 0 when every rule held', async () => {
     const reports = privateTmp();
     const seeds = join(reports, 'seeds.json');
     const planted = { ORDERCTL_PLANTED_BUG: 'fresh-answer-for-repeated-key' };
@@ -81,9 +81,15 @@ describe('orderctl explore', () => {
     expect((await cli(replay, planted, 300_000)).code).toBe(1);
     expect((await cli(replay, {}, 300_000)).code).toBe(0);
 
-    // The stored seed is tried first next time; on the real build it holds, and so does every new run.
-    const clean = await cli(['explore', '--variant=http', '--seed', '3', '--runs', '3', '--report-dir', reports, '--seeds', seeds, '--json'], {}, 300_000);
+    // The stored seed is tried first next time: with the bug still there it fails again at once, whatever the new seed.
+    const again = await cli(['explore', '--variant=hybrid', '--seed', '3', '--runs', '3', '--report-dir', reports, '--seeds', seeds, '--json'], planted, 600_000);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`trying stored seed ${SEED}`);
+    expect(JSON.parse(again.stdout).styles[0]).toMatchObject({ seed: SEED, runs: 1 });
+    // On the real build the stored seed holds, and so does every new run.
+    const clean = await cli(['explore', '--variant=hybrid', '--seed', '3', '--runs', '3', '--report-dir', reports, '--seeds', seeds, '--json'], {}, 300_000);
     expect(clean.code).toBe(0);
-    expect(JSON.parse(clean.stdout)).toMatchObject({ passed: true, seed: 3, styles: [{ variant: 'http', runs: 3 }] });
+    expect(clean.stderr).toContain(`trying stored seed ${SEED}`);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ passed: true, seed: 3, styles: [{ variant: 'hybrid', runs: 3 }] });
   });
 });
