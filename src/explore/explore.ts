@@ -98,6 +98,7 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   const started = performance.now();
   const vocabulary = { messages: usesBroker(variant) ? messageTypes(variant) : [], broker: usesBroker(variant) };
   let index = 0;
+  let ran = 0;
   let failedOnce = false;
   let shrinkRuns = 0;
   let actions = 0;
@@ -106,13 +107,21 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   let first: Workload | undefined;
   const budget = options.shrinkBudget ?? 150;
   let shrinkUntil = Infinity;
+  const drawUntil = options.timeLimitMs ? performance.now() + options.timeLimitMs : Infinity;
   const property = fc.asyncProperty(workloadArbitrary(vocabulary, options.maxOps), async (workload) => {
     // Past the budget, a smaller case counts as passing: fast-check keeps the smallest failing one it has.
     if (failedOnce && (++shrinkRuns > budget || performance.now() > shrinkUntil)) return true;
+    // Past the time given, or once a stored case replayed and held, no more runs are drawn (each run is let finish).
+    if (!failedOnce && (performance.now() > drawUntil || (options.path && ran > 0))) return true;
     const counts = countOps(workload);
-    if (!failedOnce) ((actions += counts.actions), (faults += counts.faults));
-    const { scenario } = scenarioOf(variant, workload, options.seed);
-    const problems = problemsOf(await runScenario(system, scenario));
+    if (!failedOnce) ((actions += counts.actions), (faults += counts.faults), (ran += 1));
+    let problems: string[];
+    try {
+      problems = problemsOf(await runScenario(system, scenarioOf(variant, workload, options.seed).scenario));
+    } catch (error) {
+      // A run that could not be carried out is a failure to report, never a pass.
+      problems = [`the run could not be carried out: ${(error as Error).message}`];
+    }
     options.onRun?.({ index: ++index, passed: problems.length === 0, ...counts, shrinking: failedOnce });
     if (problems.length === 0) return true;
     if (!failedOnce) ((first = workload), (shrinkUntil = performance.now() + (options.shrinkMs ?? 180_000)));
@@ -124,9 +133,8 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
     seed: options.seed,
     numRuns: options.runs,
     ...(options.path ? { path: options.path } : {}),
-    ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs } : {}),
   });
-  const base = { variant: variant.name, seed: options.seed, runs: Math.min(details.numRuns, options.runs), actions, faults };
+  const base = { variant: variant.name, seed: options.seed, runs: ran, actions, faults };
   if (!details.failed || !details.counterexample || !last) return { ...base, ms: performance.now() - started };
   const shrunk = details.counterexample[0];
   const { fileName, doc, scenario } = scenarioOf(variant, shrunk, options.seed);
@@ -140,7 +148,9 @@ export async function exploreStyle(system: RunningSystem, options: ExploreOption
   let replayed: ScenarioResult | undefined;
   for (let i = 0; i < replays; i++) {
     api = new ApiClient(system.gatewayUrl);
-    const result = (replayed = await runScenario(system, scenario, { api }));
+    const result = (replayed = await runScenario(system, scenario, { api }).catch((error: Error) => {
+      throw new Error(`replaying the shrunk case failed to run: ${error.message}`);
+    }));
     const again = problemsOf(result);
     if (again.length) failed += 1;
     // A crash that fired in no replay did nothing: the file leaves it out, so that `run` does not fail on it.

@@ -83,6 +83,8 @@ export function scenarioDoc(w: Workload, title: string): Record<string, unknown>
   steps.push({ check: [...EXPLORE_CHECKS.history] });
   steps.push({ recover: 'now' });
   steps.push({ check: [...EXPLORE_CHECKS.state], eventually: SETTLE });
+  // The history again, with the settled state's reads in it: a status shown at the end must follow from the earlier ones.
+  steps.push({ check: [...EXPLORE_CHECKS.history] });
   return {
     title,
     description: 'Drawn by orderctl explore: customers act and faults come and go; at the end every invariant and every history rule must hold.',

@@ -6,6 +6,8 @@ export interface StoredSeed {
   variant: string;
   seed: number;
   path: string;
+  /** The most actions and faults per run it was drawn with (`--ops`): the same seed and path draw the same case only with it. */
+  ops: number;
   problem: string;
   found: string;
 }

@@ -18,8 +18,10 @@ export interface HistoryEntry {
   path: string;
   status: number;
   body: any;
-  /** The Idempotency-Key the request carried. */
+  /** The Idempotency-Key the request carried, who sent it (their token) and what it sent: a key is scoped to its user and body. */
   key?: string;
+  token?: string;
+  sent?: string;
   /** When the request left and when its answer came (performance.now()). */
   startedAt: number;
   endedAt: number;
@@ -69,7 +71,8 @@ export class ApiClient {
     this.actions.push({ kind, traceId, status: response.status, ms });
     if (!kind.startsWith('crowd ')) {
       const key = Object.entries(request.headers ?? {}).find(([h]) => h.toLowerCase() === 'idempotency-key')?.[1];
-      this.history.push({ kind, method, path, status: response.status, body: parsed, ...(key ? { key } : {}), startedAt: started, endedAt: started + ms });
+      const asked = key ? { key, ...(request.token ? { token: request.token } : {}), ...(body !== undefined ? { sent: body } : {}) } : {};
+      this.history.push({ kind, method, path, status: response.status, body: parsed, ...asked, startedAt: started, endedAt: started + ms });
     }
     return { status: response.status, body: parsed, ms, traceId };
   }

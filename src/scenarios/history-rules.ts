@@ -13,7 +13,7 @@ export const HISTORY_RULES = {
   'statuses-in-order': statusesInOrder,
   /** Once a client was shown a final status (succeeded, failed, done, cancelled), every later answer shows the same. */
   'final-stays-final': finalStaysFinal,
-  /** A request repeated with the same Idempotency-Key gets the first definite answer again: the same status, and for an order the same order. */
+  /** A request repeated by its user with the same Idempotency-Key and body gets the first definite answer again: the same status, and for an order the same order. */
   'repeat-key-first-answer': repeatKeyFirstAnswer,
   /** An order a client was shown cancelled is never confirmed as received (204), and never shown delivering or done afterwards. */
   'cancelled-never-received': cancelledNeverReceived,
@@ -103,8 +103,10 @@ function repeatKeyFirstAnswer(history: readonly HistoryEntry[]): string[] {
   const problems: string[] = [];
   const idOf = (e: HistoryEntry) => e.body?.id ?? e.body?.order?.id;
   for (const entry of [...history].sort((a, b) => a.endedAt - b.endedAt)) {
-    if (!entry.key || entry.method !== 'POST' || entry.status >= 500 || entry.status === 401) continue;
-    const key = `${entry.path} ${entry.key}`;
+    if (!entry.key || entry.method !== 'POST' || entry.status >= 500 || entry.status === 401 || entry.status === 408) continue;
+    // An order refused before it was made (a 4xx with no order: a malformed body) is not an answer the key keeps.
+    if (entry.path === '/ordering/orders' && entry.status >= 400 && !entry.body?.order) continue;
+    const key = `${entry.token ?? ''} ${entry.path} ${entry.key} ${entry.sent ?? ''}`;
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, entry);

@@ -19,9 +19,11 @@ export async function holdFreePorts(count: number, reserved: Iterable<number> = 
   const ports: number[] = [];
   while (ports.length < count) {
     const port = low + Math.floor(Math.random() * (high - low));
-    if (held.has(port) || avoid.has(port) || !(await isFree(port))) continue;
+    if (held.has(port) || avoid.has(port)) continue;
+    // Held before it is probed: a caller drawing at the same time cannot be given it too.
     held.add(port);
-    ports.push(port);
+    if (await isFree(port)) ports.push(port);
+    else held.delete(port);
   }
   return { ports, release: () => ports.forEach((port) => held.delete(port)) };
 }

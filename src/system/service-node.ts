@@ -195,7 +195,6 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     for (const b of bus.values()) b.hold();
     const given = await wireLinks(variant, sideContexts, plan);
     for (const module of modules) finished.set(module.name, finishPorts(module, linked.get(module.name)!.ports, given[module.name]));
-    for (const b of bus.values()) await b.start();
     for (const [name, relay] of relays) for (const event of Object.keys(plan.services[name].absorbs)) relay.absorbed.add(event);
     for (const relay of relays.values()) relay.start();
     for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, { variant, ports: finished.get(module.name) as never }));
@@ -204,6 +203,8 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       servers.set(name, server);
       directory.set(name, url);
     }
+    // Consumers start once every local service listens: a handler's call to a neighbour in this process finds it.
+    for (const b of bus.values()) await b.start();
     recovery.start();
   } catch (error) {
     await cleanup(async () => {});

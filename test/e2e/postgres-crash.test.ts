@@ -30,7 +30,8 @@ test('every deposit PostgreSQL acknowledged is still there after the server cras
   const worker = spawn(process.execPath, ['--import', 'tsx', WORKER, 'deposit', JSON.stringify(place), 'saver', '1000000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   worker.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const ended = new Promise((resolve) => worker.on('exit', resolve));
+  // 'close': the process ended and all it wrote was read.
+  const ended = new Promise((resolve) => worker.on('close', resolve));
   await eventually('deposits to be acknowledged', () => out.split('\n').length, (n) => n > BEFORE_CRASH);
   await pg.crash();
   await ended;

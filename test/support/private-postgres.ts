@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { holdFreePorts } from '../../src/system/free-ports.js';
 import { eventually } from './eventually.js';
 
 /** The server binaries of the PostgreSQL installed here (Debian puts them under /usr/lib/postgresql/<version>/bin). */
@@ -11,14 +11,6 @@ function binaries(): string {
   if (!version) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql: apt-get install postgresql');
   return join(root, version, 'bin');
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** PostgreSQL refuses to run as root: as root, its programs run as the postgres user. */
 function postgresUser(): { uid: number; gid: number } | object {
@@ -50,7 +42,9 @@ export async function privatePostgres(): Promise<{ url: string; crash(): Promise
   const data = join(dir, 'data');
   if ('uid' in user) chownSync(dir, user.uid as number, user.gid as number);
   execFileSync(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { stdio: 'ignore', ...user });
-  const port = await freePort();
+  // Held for the server's whole life (it binds it again after a crash), never handed to anything else of this process.
+  const held = await holdFreePorts(1);
+  const [port] = held.ports;
   const url = `postgres://postgres@127.0.0.1:${port}/orderctl_crash`;
   let server: ChildProcess | undefined;
   let exited: Promise<unknown> = Promise.resolve();
@@ -75,13 +69,20 @@ export async function privatePostgres(): Promise<{ url: string; crash(): Promise
       // already gone
     }
     await exited;
+    server = undefined;
     for (const pid of workingIn(data)) process.kill(Number(pid), 'SIGKILL');
     await eventually('every process of the crashed server to be gone', () => workingIn(data).length, (n) => n === 0);
   };
   const stop = async () => {
     await crash();
+    held.release();
     rmSync(dir, { recursive: true, force: true });
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return { url, crash, start, stop };
 }

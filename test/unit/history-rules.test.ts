@@ -43,6 +43,20 @@ describe('history rules', () => {
     ]);
   });
 
+  test('a key is scoped to its user and its body: two users with one key, a key reused for another body (422, no order), are no repeats', () => {
+    const as = (token: string, sent: string, status: number, body: unknown) => ({ ...seen('POST', '/ordering/orders', status, body, 'k'), token, sent });
+    const history = [
+      as('ann', '{"price":1}', 201, { id: 'a1', status: 'succeeded' }),
+      as('bob', '{"price":1}', 201, { id: 'b1', status: 'succeeded' }),
+      as('ann', '{"price":2}', 422, { code: 422, message: 'key used for another request' }),
+      as('ann', '{"price":1}', 201, { id: 'a1', status: 'succeeded' }),
+    ];
+    expect(judgeHistory(['repeat-key-first-answer'], history)).toEqual([]);
+    expect(judgeHistory(['repeat-key-first-answer'], [...history, as('bob', '{"price":1}', 201, { id: 'b2', status: 'succeeded' })])).toEqual([
+      'repeat-key-first-answer: /ordering/orders with key k made order b1, then answered with order b2 when asked again',
+    ]);
+  });
+
   test('answers that overlap in time are not ordered: a read asked before an earlier answer came may show an older status', () => {
     const late = { kind: 'x', method: 'GET', path: '/ordering/orders/e', status: 200, body: { id: 'e', status: 'created' }, startedAt: 1, endedAt: 10 };
     const early = { kind: 'x', method: 'GET', path: '/ordering/orders/e', status: 200, body: { id: 'e', status: 'paid' }, startedAt: 2, endedAt: 5 };
