@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -91,5 +91,6 @@ describe('orderctl explore', () => {
     expect(clean.code).toBe(0);
     expect(clean.stderr).toContain(`trying stored seed ${SEED}`);
     expect(JSON.parse(clean.stdout)).toMatchObject({ passed: true, seed: 3, styles: [{ variant: 'hybrid', runs: 3 }] });
+    rmSync(reports, { recursive: true, force: true });
   });
 });
