@@ -4,8 +4,14 @@ import { HISTORY_RULE_NAMES } from '../scenarios/history-rules.js';
 /** What every run checks at its end: the invariants over the state (once the system settled), then the rules over the history the client saw. */
 export const EXPLORE_CHECKS = { state: ['money-conserved', 'one-notification-per-order', 'stock-balanced', 'sagas-final'], history: [...HISTORY_RULE_NAMES] } as const;
 
-/** How long a customer's action is asked again while the answer is not a definite one (a 5xx or a timeout: a real client retries with its key). */
-const RETRY = '30s';
+/**
+ * How long a customer's action is asked again while the answer is not a definite one (a 5xx or a timeout: a
+ * real client retries with its key), and how long a new customer's first deposit waits for the account (a
+ * style that opens it from an event). Bounds on a stuck system, not a speed: a loaded machine (a suite beside
+ * it on two cores) once took over 30 s to open an account that an idle one opens at once.
+ */
+const RETRY = '60s';
+const SETUP = '120s';
 /** How long the state may take to settle once the recovery pass ran: a restart or two, a redelivery's backoff. */
 const SETTLE = '45s';
 
@@ -41,9 +47,9 @@ function faultStep(f: FaultPick): Record<string, unknown> {
 export function scenarioDoc(w: Workload, title: string): Record<string, unknown> {
   const steps: Record<string, unknown>[] = [];
   for (let i = 0; i < w.customers; i++) {
-    steps.push({ register: customer(i), expect: { answer: 201 }, eventually: RETRY });
-    steps.push({ login: customer(i), expect: { answer: 200 }, eventually: RETRY });
-    steps.push({ deposit: { user: customer(i), amount: 100, 'idempotency-key': `${customer(i)}-start` }, expect: { answer: 204 }, eventually: RETRY });
+    steps.push({ register: customer(i), expect: { answer: 201 }, eventually: SETUP });
+    steps.push({ login: customer(i), expect: { answer: 200 }, eventually: SETUP });
+    steps.push({ deposit: { user: customer(i), amount: 100, 'idempotency-key': `${customer(i)}-start` }, expect: { answer: 204 }, eventually: SETUP });
   }
   const orders: { user: string; name: string }[] = [];
   let moves = 0;
