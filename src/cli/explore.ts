@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exploreStyle, type StyleExploration } from '../explore/explore.js';
@@ -10,7 +10,7 @@ import { describeBroker } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt } from './shutdown.js';
-import { brokerOption, checkPlacement, processesOption, selectVariants, storeOption, variantOption, variantsDirOption } from './options.js';
+import { wholeNumber as whole, brokerOption, checkPlacement, processesOption, selectVariants, storeOption, variantOption, variantsDirOption } from './options.js';
 
 interface ExploreCliOptions {
   variant: string;
@@ -26,12 +26,6 @@ interface ExploreCliOptions {
   seeds: string;
   render: boolean;
 }
-
-const whole = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number of at least ${min}, not "${value}"`);
-  return n;
-};
 
 const line = (r: StyleExploration) =>
   `${r.variant}: ${r.runs} run(s), ${r.actions} actions, ${r.faults} faults, ${(r.ms / 1000).toFixed(0)} s — ${r.failure ? `BROKE A RULE (seed ${r.seed})` : 'every rule held'}`;

@@ -76,3 +76,12 @@ export const replicasOption = () =>
       throw new InvalidArgumentError((error as Error).message);
     }
   });
+
+/** An option's whole number of at least `min`. */
+export const wholeNumber =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number of at least ${min}, not "${value}"`);
+    return n;
+  };

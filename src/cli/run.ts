@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
@@ -10,7 +10,7 @@ import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { topologyFlowchart } from '../variants/topology.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
-import { brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
+import { wholeNumber, brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { describePlacement } from '../system/launch.js';
@@ -36,11 +36,7 @@ interface RunOptions {
 }
 
 /** `--repeat N`: a whole number ≥ 1. */
-export function parseRepeat(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number of at least 1, not "${value}"`);
-  return n;
-}
+export const parseRepeat = wholeNumber(1);
 
 const tenth = (n: number) => Math.round(n * 10) / 10;
 

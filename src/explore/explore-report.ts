@@ -94,8 +94,8 @@ export async function writeExploreReport(dir: string, results: StyleExploration[
     if (!r.failure) continue;
     files[r.variant] = join(dir, r.failure.fileName);
     await writeFile(files[r.variant], r.failure.yaml);
-    const written = await writeDiagrams(join(dir, `${r.variant}-diagrams`), r.failure.diagrams, cache);
-    pictures[r.variant] = r.failure.diagrams.map((d) => (cache ? `${r.variant}-diagrams/${d.name}.svg` : '')).filter((_, i) => written.length > i);
+    await writeDiagrams(join(dir, `${r.variant}-diagrams`), r.failure.diagrams, cache);
+    pictures[r.variant] = cache ? r.failure.diagrams.map((d) => `${r.variant}-diagrams/${d.name}.svg`) : [];
   }
   const json = { seed: meta.seed, passed: results.every((r) => !r.failure), placement: meta.placement, date: meta.date, styles: results.map((r) => ({ ...r, ms: Math.round(r.ms), ...(r.failure ? { failure: { ...r.failure, diagrams: r.failure.diagrams.map((d) => d.name), file: files[r.variant] } } : {}) })) };
   await writeFile(join(dir, 'explore.json'), `${JSON.stringify(json, null, 2)}\n`);
