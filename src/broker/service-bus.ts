@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
 import { currentTrace, formatTraceparent, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
 import { HEADERS, type Delivery, type Message, type Subscription, type Transport } from './transport.js';
+
+const DEPENDENCY_RETRY_BASE_MS = 50;
+const DEPENDENCY_RETRY_MAX_MS = 2_000;
 
 /** Event handler of a service: gets the payload and the delivery it came in. */
 export type EventHandler<T = any> = (data: T, delivery: Delivery<T>) => Promise<void> | void;
@@ -87,6 +91,7 @@ export class ServiceBus {
 
   /** Consumes again after `close()`: what waited in this service's durable queues is delivered now. */
   async resume(): Promise<void> {
+    this.stopping = false;
     this.subscriptions = await Promise.all(this.registrations.map(({ types, handler, group }) => this.consume(types, handler, group)));
   }
 
@@ -97,14 +102,15 @@ export class ServiceBus {
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
       // Added latency is part of the delivery as the consumer experiences it, so the hop's time shows it.
       if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-      const context = {
+      // Each try is a delivery of its own to the inbox (recorded: false), as a redelivery would be.
+      const context = () => ({
         service: this.service,
         traceId,
         spanId: hop.spanId,
         correlationId: delivery.headers[HEADERS.correlationId],
         delivery: { consumer: group, messageId: delivery.id, recorded: false },
-      };
-      const work = withTrace(context, async () => handler(delivery.data, delivery));
+      });
+      const work = this.whileDependenciesDown(() => withTrace(context(), async () => handler(delivery.data, delivery)));
       this.handling.add(work);
       try {
         await work;
@@ -123,8 +129,54 @@ export class ServiceBus {
     });
   }
 
+  /**
+   * Runs a handler, and again after a pause for as long as it fails because something it depends on is
+   * unreachable (a service, the database): an outage is not a poison message, so these tries count
+   * toward no limit and nothing is parked for them. Once the bus stops, the last failure goes to the
+   * broker, which delivers the message again later.
+   */
+  private async whileDependenciesDown(attempt: () => Promise<void>): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isDependencyDown(error) || this.stopping) throw error;
+        this.waiting++;
+        try {
+          await this.pause(Math.min(DEPENDENCY_RETRY_MAX_MS, DEPENDENCY_RETRY_BASE_MS * 2 ** Math.min(10, tries - 1)));
+        } finally {
+          this.waiting--;
+        }
+        if (this.stopping) throw error;
+      }
+    }
+  }
+
+  private stopping = false;
+  private readonly pauses = new Set<() => void>();
+  /** Deliveries whose handler waits for a dependency to come back. */
+  waiting = 0;
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.pauses.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.pauses.add(done);
+    });
+  }
+
+  private stop(): void {
+    this.stopping = true;
+    for (const wake of [...this.pauses]) wake();
+  }
+
   /** Stops consuming at once, handlers at work or not (a crash): what they hold comes back with one more delivery counted. */
   async abort(): Promise<void> {
+    this.stop();
     await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
@@ -133,6 +185,7 @@ export class ServiceBus {
    * all within `graceMs`: a message cancelled in its handler would come back with one more delivery counted.
    */
   async close(graceMs = 5_000): Promise<void> {
+    this.stop();
     const deadline = Date.now() + graceMs;
     const drained = async () => {
       while (this.handling.size > 0 && Date.now() < deadline) {

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'HEADERS_TOO_LARGE'
   | 'UPSTREAM_FAILED'
   | 'SERVICE_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
   | 'UPSTREAM_TIMEOUT'
   | 'REPLY_TIMEOUT'
   | 'TRANSPORT_CLOSED'
@@ -32,6 +33,7 @@ const statusByCode: Record<ErrorCode, number> = {
   HEADERS_TOO_LARGE: 431,
   UPSTREAM_FAILED: 502,
   SERVICE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
   REPLY_TIMEOUT: 504,
   TRANSPORT_CLOSED: 503,
@@ -59,6 +61,12 @@ export const badRequest = (message: string, details?: Record<string, unknown>) =
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', message);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
+
+/** Codes that say something a step depends on is unreachable now (a service, the database), not that the step itself is wrong. */
+const DEPENDENCY_DOWN = new Set<ErrorCode>(['UPSTREAM_FAILED', 'UPSTREAM_TIMEOUT', 'SERVICE_UNAVAILABLE', 'REPLY_TIMEOUT', 'STORE_UNAVAILABLE']);
+
+/** Whether an error says a dependency is down (worth trying again later) rather than that the work itself failed. */
+export const isDependencyDown = (error: unknown): boolean => error instanceof AppError && DEPENDENCY_DOWN.has(error.code);
 
 /** The one code each HTTP status is known by in an answer (the first of statusByCode with that status). */
 const codeByStatus = new Map<number, ErrorCode>();

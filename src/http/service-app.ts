@@ -6,13 +6,30 @@ import { answerClientErrors } from './client-errors.js';
 import { errorHandler } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 
-/** Express app of one service: `GET /health`, JSON in and out, trace context from `traceparent`, JSON errors. */
+/** What a service depends on and whether each answers now: undefined when it does, else why not. */
+export type DependencyProbe = () => Record<string, string | undefined>;
+
+/** Gives a service's app the probe its `GET /health` reports (the store, the broker); without one, only the process is said to be up. */
+export const probeDependencies = (app: Express, probe: DependencyProbe): void => void (app.locals.dependencies = probe);
+
+/**
+ * Express app of one service: `GET /health` (200 when every dependency answers, else 503 naming what
+ * does not), JSON in and out, trace context from `traceparent`, JSON errors.
+ */
 export function createServiceApp(service: string, ...edge: RequestHandler[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // Before the edge handlers: a health probe is neither slowed down nor recorded.
-  app.get('/health', (_req, res) => void res.json({ status: 'ok', service }));
+  app.get('/health', (_req, res) => {
+    const probe = app.locals.dependencies as DependencyProbe | undefined;
+    const found = Object.entries(probe?.() ?? {});
+    const down = found.filter(([, why]) => why !== undefined);
+    const dependencies = Object.fromEntries(found.map(([name, why]) => [name, why === undefined ? 'ok' : 'down']));
+    res.set('Cache-Control', 'no-store');
+    if (!down.length) return void res.json({ status: 'ok', service, dependencies });
+    res.status(503).json(errorBody(503, down.map(([name, why]) => `${name}: ${why}`).join('; '), { status: 'down', service, dependencies }));
+  });
   app.use(traceContext(service), ...edge, jsonBody);
   return app;
 }

@@ -10,7 +10,7 @@ interface NativeClient {
   executeSync(name: string, values: unknown[]): Record<string, unknown>[];
   escapeIdentifier(name: string): string;
   end(): void;
-  pq: { cmdTuples(): string; resultErrorFields(): { sqlState?: string } | null };
+  pq: { cmdTuples(): string; resultErrorFields(): { sqlState?: string } | null; transactionStatus(): number };
 }
 type NativeClientClass = new (options: { types: { getTypeParser(oid: number): (text: string) => unknown } }) => NativeClient;
 
@@ -92,22 +92,27 @@ const sleep = new Int32Array(new SharedArrayBuffer(4));
 export class PostgresDb implements SqlDb {
   readonly dialect = 'postgres' as const;
   readonly location: string;
-  private readonly client: NativeClient;
+  private readonly Client: NativeClientClass;
+  private readonly url: string;
+  private client: NativeClient;
+  /** Counts connections: a statement prepared on an earlier one is prepared again. */
+  private generation = 0;
+  /** The connection broke; the next call outside a transaction connects again. */
+  private lost: string | undefined;
+  private lastTry = 0;
   private depth = 0;
   private names = 0;
   private closed = false;
 
   constructor(url: string, readonly schema: string) {
-    const Client = nativeClient();
-    this.client = new Client({ types: TYPES });
+    this.Client = nativeClient();
+    this.url = withTimeouts(url);
+    this.client = new this.Client({ types: TYPES });
     const target = new URL(url);
     this.location = `schema ${schema} of ${target.pathname.slice(1) || 'postgres'} on ${target.host}`;
     try {
-      connectCreating(this.client, url, Client);
-      // libpq prints NOTICEs ("schema already exists, skipping") to stderr: keep warnings and errors only.
-      this.exec('SET client_min_messages = warning');
-      // A commit is answered once PostgreSQL has it on disk (synchronous_commit stays on): with it off, a
-      // crash of the database server lost deposits it had acknowledged (test/e2e/postgres-crash.test.ts).
+      connectCreating(this.client, this.url, this.Client);
+      this.session();
       const quoted = this.client.escapeIdentifier(schema);
       this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}`));
       this.exec(`SET search_path TO ${quoted}`);
@@ -115,6 +120,45 @@ export class PostgresDb implements SqlDb {
       this.close();
       throw error;
     }
+  }
+
+  /** Settings of every connection. */
+  private session(): void {
+    // libpq prints NOTICEs ("schema already exists, skipping") to stderr: keep warnings and errors only.
+    // A commit is answered once PostgreSQL has it on disk (synchronous_commit stays as the server has it): with it
+    // off, a crash of the database server lost deposits it had acknowledged (test/e2e/postgres-crash.test.ts).
+    this.client.querySync('SET client_min_messages = warning');
+  }
+
+  /** Whether the database answers now (connecting again when the connection was lost); why not, when it does not. */
+  probe(): string | undefined {
+    if (this.closed) return 'closed';
+    if (this.depth > 0) return undefined;
+    try {
+      this.exec('SELECT 1');
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Connects again after the connection broke (at most once per RECONNECT_MS; between, fails at once). */
+  private reconnect(): void {
+    const now = Date.now();
+    if (now - this.lastTry < RECONNECT_MS) throw unavailable(this.location, this.lost ?? 'the connection was lost');
+    this.lastTry = now;
+    ended(this.client);
+    this.client = new this.Client({ types: TYPES });
+    try {
+      this.client.connectSync(this.url);
+      this.session();
+      this.client.querySync(`SET search_path TO ${this.client.escapeIdentifier(this.schema)}`);
+    } catch (error) {
+      this.lost = (error as Error).message.trim().split('\n')[0];
+      throw unavailable(this.location, this.lost);
+    }
+    this.generation++;
+    this.lost = undefined;
   }
 
   exclusive<T>(fn: () => T): T {
@@ -141,13 +185,13 @@ export class PostgresDb implements SqlDb {
   prepare(sql: string): SqlStatement {
     const { text, count } = numberedParameters(sql);
     const name = `s${++this.names}`;
-    let prepared = false;
+    let preparedOn = -1;
     const execute = (params: unknown[]) => {
       if (params.length !== count) throw new Error(`${count} parameters expected, ${params.length} given: ${sql}`);
       return this.call(() => {
-        if (!prepared) {
+        if (preparedOn !== this.generation) {
           this.client.prepareSync(name, text, count);
-          prepared = true;
+          preparedOn = this.generation;
         }
         return this.client.executeSync(name, params.map((p) => (p === undefined ? null : p)));
       });
@@ -209,6 +253,7 @@ export class PostgresDb implements SqlDb {
   }
 
   private rollback(): void {
+    if (this.lost !== undefined) return;
     try {
       this.client.querySync('ROLLBACK');
     } catch {
@@ -216,16 +261,65 @@ export class PostgresDb implements SqlDb {
     }
   }
 
-  /** Runs a libpq call; a failure carries PostgreSQL's SQLSTATE as `code`. */
+  /**
+   * Runs a libpq call; a failure carries PostgreSQL's SQLSTATE as `code`. A lost connection is connected
+   * again before the next call outside a transaction; the call that found it lost fails with
+   * STORE_UNAVAILABLE (a transaction cut short is rolled back by the server, or, cut at its COMMIT,
+   * may have been kept: the inbox and the idempotency keys make trying it again safe).
+   */
   private call<T>(fn: () => T): T {
+    if (this.closed) throw unavailable(this.location, 'the store is closed');
+    if (this.lost !== undefined) {
+      if (this.depth > 0) throw unavailable(this.location, this.lost);
+      this.reconnect();
+    }
     try {
       return fn();
     } catch (error) {
       const code = this.client.pq.resultErrorFields()?.sqlState;
       if (code && error instanceof Error) Object.assign(error, { code });
+      if (connectionLost(code, this.client)) {
+        this.lost = (error as Error).message.trim().split('\n')[0];
+        this.lastTry = 0;
+        throw unavailable(this.location, this.lost);
+      }
       throw error;
     }
   }
+}
+
+/** How often a lost connection is tried again, at most. */
+const RECONNECT_MS = 500;
+
+/**
+ * Bounds on waiting for the server, unless the URL sets its own: connecting (5 s), a statement (30 s, on
+ * the server), and data sent but not acknowledged by the server's machine (10 s: a partition or a dead
+ * host, found by TCP, also in the middle of a call).
+ */
+export function withTimeouts(url: string): string {
+  const given = new URL(url).searchParams;
+  const defaults: Record<string, string> = {
+    connect_timeout: '5',
+    tcp_user_timeout: '10000',
+    keepalives_idle: '5',
+    keepalives_interval: '2',
+    keepalives_count: '3',
+    options: '-c statement_timeout=30000',
+  };
+  // libpq decodes %20, not URLSearchParams' '+', so the pairs are written here.
+  const added = Object.entries(defaults)
+    .filter(([name]) => !given.has(name))
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return added.length ? `${url}${url.includes('?') ? '&' : '?'}${added.join('&')}` : url;
+}
+
+/** A database that cannot be reached now: worth trying again later (503). */
+const unavailable = (location: string, why: string) => new AppError('STORE_UNAVAILABLE', `the database (${location}) is unreachable: ${why}`);
+
+/** Whether a failure lost the connection: a connection exception (08…), the server shutting down or starting (57P0…), or libpq's own "no connection". */
+function connectionLost(code: string | undefined, client: NativeClient): boolean {
+  if (code) return code.startsWith('08') || /^57P0[123]$/.test(code);
+  return client.pq.transactionStatus() === 4;
 }
 
 /** Connects to `url`; when its database does not exist yet, creates it first (two creators at once: one wins, both go on). */

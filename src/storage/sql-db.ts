@@ -30,6 +30,8 @@ export interface SqlDb {
   transaction<T>(fn: () => T): T;
   /** Runs `fn` in a transaction that no other process opening this database runs at the same time (schema and migrations). */
   exclusive<T>(fn: () => T): T;
+  /** Whether the database answers now (reconnecting when it had been lost): undefined when it does, else why not. */
+  probe(): string | undefined;
   close(): void;
 }
 

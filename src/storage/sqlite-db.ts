@@ -63,6 +63,10 @@ export class SqliteDb implements SqlDb {
     return this.db.transaction(fn).immediate();
   }
 
+  probe(): string | undefined {
+    return this.db.open ? undefined : 'the database file is closed';
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -240,6 +240,11 @@ export class Store {
     return this.statements.prune.run(new Date(now - retentionMs).toISOString()).changes;
   }
 
+  /** Whether the database answers now: undefined when it does, else why not. */
+  probe(): string | undefined {
+    return this.closed ? 'the store is closed' : this.db.probe();
+  }
+
   /** Closes the database; work that reaches it afterwards is told the service is shutting down (503), never a raw driver error. */
   close(): void {
     if (this.closed) return;

@@ -9,7 +9,7 @@ import { FaultyNode } from '../faults/faulty-node.js';
 import type { NodeFaults } from '../faults/node-faults.js';
 import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
-import { closeServer, listen } from '../http/service-app.js';
+import { closeServer, listen, probeDependencies } from '../http/service-app.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
@@ -108,6 +108,8 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const { variant, recorder, tokens } = options;
   const plan = planOf(variant);
   const transport = new FaultTransport(options.transport);
+  let brokerDown: string | undefined;
+  options.transport.watch?.((change) => (brokerDown = change.up ? undefined : (change.detail ?? 'the connection to the broker was lost')));
   const local = SERVICES.filter((name) => options.services.includes(name));
   const faulty = new FaultyNode(local, transport);
   const modules = local.map((name) => MODULES[name]);
@@ -197,7 +199,13 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     for (const module of modules) finished.set(module.name, finishPorts(module, linked.get(module.name)!.ports, given[module.name]));
     for (const [name, relay] of relays) for (const event of Object.keys(plan.services[name].absorbs)) relay.absorbed.add(event);
     for (const relay of relays.values()) relay.start();
-    for (const module of modules) apps.set(module.name, module.app(parts.get(module.name), contexts.get(module.name)!, { variant, ports: finished.get(module.name) as never }));
+    for (const module of modules) {
+      const app = module.app(parts.get(module.name), contexts.get(module.name)!, { variant, ports: finished.get(module.name) as never });
+      const store = ownStores.get(module.name);
+      const onBroker = options.transport.watch !== undefined && bus.get(module.name)!.consumed().length > 0;
+      probeDependencies(app, () => ({ ...(store ? { store: store.probe() } : {}), ...(onBroker ? { broker: brokerDown } : {}) }));
+      apps.set(module.name, app);
+    }
     for (const name of local) {
       const { server, url } = await listen(apps.get(name)!, options.ports?.[name] ?? 0, { host: options.host });
       servers.set(name, server);

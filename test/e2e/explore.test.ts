@@ -11,10 +11,11 @@ import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
 import { cli, privateTmp } from '../support/cli.js';
 
-/** The rule each planted bug breaks. */
-const BREAKS: Record<PlantableBug, string> = {
-  'fresh-answer-for-repeated-key': 'repeat-key-first-answer',
-  'receipt-after-cancel': 'cancelled-never-received',
+/** The rule each planted bug breaks, and a style whose flow reaches the broken code. */
+const BREAKS: Record<PlantableBug, { rule: string; style: string }> = {
+  'fresh-answer-for-repeated-key': { rule: 'repeat-key-first-answer', style: 'hybrid' },
+  'receipt-after-cancel': { rule: 'cancelled-never-received', style: 'hybrid' },
+  'refund-without-row': { rule: 'money not conserved', style: 'choreography' },
 };
 /** A bound on how many drawn runs a planted bug may take to be found, from this seed. */
 const SEED = 7;
@@ -31,18 +32,18 @@ afterEach(async () => {
 describe('orderctl explore', () => {
   test.each(Object.keys(PLANTABLE_BUGS) as PlantableBug[])('finds the planted bug %s, shrinks it to a few actions, and its scenario fails with the bug and passes without', async (bug) => {
     process.env.ORDERCTL_PLANTED_BUG = bug;
-    system = await bootSystem({ variant: byName('hybrid'), transport: new MemoryTransport() });
+    system = await bootSystem({ variant: byName(BREAKS[bug].style), transport: new MemoryTransport() });
     // A bound on shrinking by count, not by time: the same on a busy machine.
     const found = await exploreStyle(system, { seed: SEED, runs: RUNS, replays: 1, shrinkBudget: 100, shrinkMs: Number.POSITIVE_INFINITY });
     expect(found.failure, `no failure in ${found.runs} runs`).toBeDefined();
     const failure = found.failure!;
-    expect(failure.problems.join('\n')).toContain(`${BREAKS[bug]}:`);
+    expect(failure.problems.join('\n')).toContain(`${BREAKS[bug].rule}:`);
     expect(failure.reproduced).toEqual({ failed: 1, of: 1 });
     expect(failure.shrunk.actions).toBeLessThanOrEqual(5);
     expect(failure.shrunk.actions + failure.shrunk.faults).toBeLessThan(failure.found.actions + failure.found.faults + 1);
 
     const scenario = parseScenario(failure.fileName, parse(failure.yaml));
-    expect(problemsOf(await runScenario(system, scenario)).join('\n')).toContain(`${BREAKS[bug]}:`);
+    expect(problemsOf(await runScenario(system, scenario)).join('\n')).toContain(`${BREAKS[bug].rule}:`);
     delete process.env.ORDERCTL_PLANTED_BUG;
     expect(problemsOf(await runScenario(system, scenario))).toEqual([]);
   });

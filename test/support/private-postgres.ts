@@ -29,12 +29,25 @@ const workingIn = (dir: string) =>
     }
   });
 
+/** A PostgreSQL server of a test's own, and what the test may do to it. */
+export interface PrivatePostgres {
+  url: string;
+  /** SIGKILL to the postmaster and every backend at once. */
+  crash(): Promise<void>;
+  /** Shuts the server down as an operator would: `fast` (SIGINT: sessions cut, clean checkpoint) or `immediate` (SIGQUIT: no checkpoint, recovery at the next start). */
+  halt(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same data and port. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its data. */
+  stop(): Promise<void>;
+}
+
 /**
  * A PostgreSQL server of the test's own (its own data dir, port and socket folder), never the shared
  * one: a test may crash it (SIGKILL to the postmaster and every backend at once), start it again on the
  * same data, and stop it for good.
  */
-export async function privatePostgres(): Promise<{ url: string; crash(): Promise<void>; start(): Promise<void>; stop(): Promise<void> }> {
+export async function privatePostgres(): Promise<PrivatePostgres> {
   const bin = binaries();
   const user = postgresUser();
   // Under /tmp itself: the postgres user must reach it, and a test's own TMPDIR is often private to root.
@@ -73,6 +86,12 @@ export async function privatePostgres(): Promise<{ url: string; crash(): Promise
     for (const pid of workingIn(data)) process.kill(Number(pid), 'SIGKILL');
     await eventually('every process of the crashed server to be gone', () => workingIn(data).length, (n) => n === 0);
   };
+  const halt = async (mode: 'fast' | 'immediate') => {
+    if (server?.pid) process.kill(server.pid, mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+    await exited;
+    server = undefined;
+    await eventually('every process of the server to be gone', () => workingIn(data).length, (n) => n === 0);
+  };
   const stop = async () => {
     await crash();
     held.release();
@@ -84,5 +103,5 @@ export async function privatePostgres(): Promise<{ url: string; crash(): Promise
     await stop();
     throw error;
   }
-  return { url, crash, start, stop };
+  return { url, crash, halt, start, stop };
 }

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, test } from 'vitest';
+import { privateTmp, startCli } from '../support/cli.js';
+import { eventually } from '../support/eventually.js';
+import { call, checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
+import { privatePostgres } from '../support/private-postgres.js';
+import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
+
+const USERS = 6;
+const ORDERS = 36;
+const PRICES = [5, 10, 20, 40].map((p) => p * 100);
+/** How long the database stays down: long enough that every retry of a delivery falls inside the outage. */
+const DOWN_MS = 6_000;
+
+const figures: Record<string, unknown> = {};
+afterAll(() => console.log(`PostgreSQL restart figures: ${JSON.stringify(figures)}`));
+
+const cases = [
+  { variant: 'hybrid', broker: false, processes: false, mode: 'fast' as const },
+  { variant: 'hybrid', broker: true, processes: false, mode: 'immediate' as const },
+  { variant: 'event-collaboration', broker: true, processes: true, mode: 'fast' as const },
+  { variant: 'http', broker: false, processes: true, mode: 'immediate' as const },
+];
+
+describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, serve running on: $variant, RabbitMQ $broker, --processes $processes', ({ variant, broker, processes, mode }) => {
+  test('serve recovers by itself: every accepted order ends final, money conserved, one notification each, nothing parked, health tells the truth, SIGTERM ends it', async () => {
+    const pg = await privatePostgres();
+    const tmp = privateTmp();
+    const url = broker ? await rabbitmqUrl() : undefined;
+    const args = ['serve', `--variant=${variant}`, '--port', '0', '--admin-port', '0', '--json-logs', '--store', pg.url, ...(url ? ['--broker', url] : []), ...(processes ? ['--processes'] : [])];
+    const run = startCli(args, { TMPDIR: tmp }, 300_000);
+    let namespace: string | undefined;
+    try {
+      await eventually('serve to start', () => run.stdout(), (out) => out.includes('"event":"started"') || run.child.exitCode !== null);
+      const started = JSON.parse(run.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
+      const gateway = started.gateway as string;
+      namespace = started.namespace;
+      const users = await prepareUsers(gateway, USERS, 100_00);
+      const orders: LoadOrder[] = Array.from({ length: ORDERS }, (_, i) => ({ user: users[i % USERS], key: randomUUID(), priceCents: PRICES[i % PRICES.length], answers: [] }));
+      await Promise.all(orders.slice(0, ORDERS / 3).map((o) => placeOrder(gateway, o)));
+      // The rest go out while the database goes away: some are answered, some refused, some are between services.
+      const inFlight = Promise.all(orders.slice(ORDERS / 3).map((o) => placeOrder(gateway, o)));
+      await pg.halt(mode);
+      const health = await call(gateway, 'GET', '/health');
+      await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+      await pg.start();
+      await inFlight;
+
+      // The client retries what got no answer or a 5xx, with the same Idempotency-Key, until it is answered.
+      for (const order of orders.filter((o) => typeof o.answers.at(-1) !== 'number' || (o.answers.at(-1) as number) >= 500)) {
+        await eventually(`order ${order.key} to be answered`, async () => (await placeOrder(gateway, order), order.answers.at(-1)), (s) => typeof s === 'number' && s < 500, 60_000);
+      }
+      const result = await checkAfterFault(gateway, users, orders);
+      const parked = await call(started.admin, 'GET', '/parked');
+      figures[`${variant} ${broker ? 'rabbitmq' : 'in-process'} ${processes ? 'processes' : 'one process'} ${mode}`] = { ...result, healthWhileDown: health.status };
+      expect(result.problems).toEqual([]);
+      expect(result.final).toBe(ORDERS);
+      expect(health.status).toBe(503);
+      expect((await call(gateway, 'GET', '/health')).status).toBe(200);
+      expect(parked.status).toBe(200);
+      expect(parked.body).toEqual([]);
+      run.child.kill('SIGTERM');
+      const done = await run.done;
+      expect(done.code, `serve did not end on SIGTERM: ${done.stdout.slice(-3000)}`).toBe(0);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nserve said: ${run.stdout().slice(-4000)}`, { cause: error });
+    } finally {
+      run.child.kill('SIGKILL');
+      await run.done;
+      if (namespace) await deleteNamespace(url!, namespace);
+      await pg.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
