@@ -43,7 +43,7 @@ function pathOf(trace: Hop[], move: string): { ms: number; http: number; message
  * the recording, so polling does not blur them.
  */
 export async function probeSagas(system: RunningSystem, api: ApiClient, token: string, count: number): Promise<SagaProbe> {
-  const added = await fetch(`${system.urls.stock}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([PROBE_ITEM]) });
+  const added = await fetch(`${system.urls.stock}/items`, { method: 'POST', headers: { 'content-type': 'application/json', ...system.operatorHeaders('stock') }, body: JSON.stringify([PROBE_ITEM]) });
   if (added.status !== 201) throw new Error(`the saga probe could not add its item (${added.status})`);
   const traces: Record<keyof typeof MOVE, string[]> = { toDelivering: [], toCancelled: [] };
   for (let i = 0; i < count; i++) {

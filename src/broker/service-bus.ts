@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isDependencyDown } from '../core/errors.js';
+import { AppError, isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
 import { currentTrace, formatTraceparent, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
@@ -24,11 +24,16 @@ export class ServiceBus {
   /** Hears that a handler finished its work, before the delivery is acked: where a fault may crash the service (`after-commit`). */
   afterHandled?: () => void;
 
+  /** Why the broker cannot be reached now, while it cannot. */
+  private brokerDown: string | undefined;
+
   constructor(
     readonly service: string,
     private readonly transport: Transport,
     private readonly recorder: Recorder,
-  ) {}
+  ) {
+    transport.watch?.((change) => (this.brokerDown = change.up ? undefined : (change.detail ?? 'the connection was lost')));
+  }
 
   /** Publishes now; `id` keeps a message's identity when it is published again (outbox relay). */
   async publish<T>(type: string, data: T, headers: Record<string, string> = {}, id: string = randomUUID()): Promise<void> {
@@ -45,6 +50,8 @@ export class ServiceBus {
 
   /** Publishes a command and waits for the reply event with the same correlation id. */
   async request<T>(type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
+    // Nothing can answer a command while the broker is away: say so at once rather than after the timeout.
+    if (this.brokerDown) throw new AppError('SERVICE_UNAVAILABLE', `the broker is unreachable (${this.brokerDown}): ${type} cannot be sent now; try again once it is back`);
     const message = this.envelope(type, data, { [HEADERS.correlationId]: randomUUID() }, randomUUID());
     const hop = this.startPublish(message);
     const pending = this.transport.request(message, { replyTypes, timeoutMs });

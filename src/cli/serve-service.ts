@@ -6,6 +6,8 @@ import { openTransport } from '../broker/open-transport.js';
 import { configuredTokens } from '../core/tokens.js';
 import type { ServiceDirectory } from '../http/service-client.js';
 import { bridgeToHarness } from '../system/process-bridge.js';
+import { planOf } from '../system/links/index.js';
+import { credentialsFromEnv, CREDENTIALS_ENV, MESH_SECRET_ENV } from '../system/mesh.js';
 import { handlesTokens } from '../system/process-plan.js';
 import { startNode } from '../system/service-node.js';
 import { SERVICES, type ServiceName } from '../system/wiring.js';
@@ -64,6 +66,10 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
   if (handlesTokens(service) && !process.env.ORDERCTL_JWT_SECRET) {
     throw new CliError(`${service} ${service === 'identity' ? 'signs' : 'checks'} access tokens: set ORDERCTL_JWT_SECRET to the same secret in identity and the gateway`, EXIT.usage);
   }
+  const credentials = credentialsFromEnv(planOf(variant), service);
+  if (!credentials) {
+    throw new CliError(`${service} takes calls only from the services linked to it: set ${CREDENTIALS_ENV} (a harness does) or ${MESH_SECRET_ENV} to one secret in every service`, EXIT.usage);
+  }
   const peers = parsePeers(options.peers, service);
   const unknown = SERVICES.filter((name) => name !== service && !peers.has(name));
   if (unknown.length) log.warn('peers-missing', `no address for ${unknown.join(', ')} (--peers): calls to ${unknown.length > 1 ? 'them' : 'it'} will fail`, { missing: unknown });
@@ -93,6 +99,7 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
         transport,
         recorder,
         tokens: configuredTokens(dataDir),
+        credentials: { [service]: credentials },
         dataDir,
         // The schema prefix is the namespace, as the broker's queues are named in it.
         ...(options.store ? { store: { url: options.store, prefix: options.namespace ?? variant.name } } : {}),

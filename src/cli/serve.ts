@@ -12,7 +12,7 @@ import { SERVICES } from '../system/wiring.js';
 import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, variantsDirOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, storeOption, variantOption } from './options.js';
-import { startAdmin } from './serve-admin.js';
+import { adminToken, startAdmin, writeAdminToken } from './serve-admin.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
@@ -90,6 +90,7 @@ Examples:
       const adminPort = options.adminPort ?? (options.port === 0 ? 0 : options.port + 1);
       // Everything up to the moment the stop signal is awaited runs under the interrupt guard, and a
       // failure after boot (admin port taken, pid file not writable) closes what was started.
+      let adminTokenFile = '';
       const { system, admin, facts, stopped } = await closingOnInterrupt(say, async (track) => {
         const booting = options.processes
           ? bootProcesses({
@@ -104,6 +105,10 @@ Examples:
               restart: true,
               onExit: ({ service, pid, reason, restarted }) =>
                 log.warn('process-exited', `the ${service} process (pid ${pid}) ended unasked (${reason})${restarted ? ': starting it again' : ''}`, { service, pid, reason, restarted }),
+              onRestart: ({ service, replica, attempt, delayMs, outcome, error }) =>
+                outcome === 'started'
+                  ? log.info('process-restarted', `the ${service} process is back (attempt ${attempt}, after ${delayMs} ms)`, { service, replica, attempt, delayMs })
+                  : log.warn('process-restart-failed', `the ${service} process did not start (attempt ${attempt}): ${error}; trying again with a longer pause`, { service, replica, attempt, delayMs, error }),
             })
           : openTransport(options.broker, variant, { dataDir, namespace }).then((transport) => {
               transport.watch?.((change) => {
@@ -118,12 +123,14 @@ Examples:
         });
         const facts = { variant: variant.name, gateway: `${system.gatewayUrl}/api/v1`, broker, ...(kept ? { namespace: kept } : {}), ...(store ? { store } : {}), dataDir: system.dataDir, pid: process.pid };
         let admin: Awaited<ReturnType<typeof startAdmin>> | undefined;
+        const token = adminToken();
         try {
-          admin = await startAdmin(system, adminPort, facts).catch((error) => {
+          adminTokenFile = await writeAdminToken(system.dataDir, token);
+          admin = await startAdmin(system, adminPort, facts, token).catch((error) => {
             const inUse = (error as { code?: string }).code === 'EADDRINUSE';
             if (!inUse) throw error;
             // The default (the gateway port + 1) may be taken by chance: a default must not fail, so any free port is used and printed.
-            if (options.adminPort === undefined) return startAdmin(system, 0, facts);
+            if (options.adminPort === undefined) return startAdmin(system, 0, facts, token);
             throw new CliError(`admin port ${adminPort} is in use: choose another with --admin-port (0 picks a free one)`);
           });
           track(admin);
@@ -139,7 +146,7 @@ Examples:
           throw error;
         }
       });
-      const fields = { ...facts, admin: admin.url };
+      const fields = { ...facts, admin: admin.url, adminTokenFile };
       const processes = system.processes?.();
       if (options.jsonLogs) log.info('started', `${variant.name} is running`, { ...fields, services: system.urls, ...(processes ? { processes, namespace: system.namespace } : {}) });
       else {
@@ -149,7 +156,7 @@ Examples:
           const pids = processes?.filter((p) => p.service === name).map((p) => p.pid);
           if (name !== 'gateway' || pids) log.info('started', chalk.dim(`  ${name.padEnd(13)} ${url}${pids ? `  (pid ${pids.join(', ')})` : ''}`));
         }
-        log.info('started', chalk.dim(`Admin:     ${admin.url} (orderctl parked --admin ${admin.url})`));
+        log.info('started', chalk.dim(`Admin:     ${admin.url}, token in ${adminTokenFile} (orderctl parked --admin ${admin.url} --admin-token-file ${adminTokenFile})`));
         if (kept) log.info('started', chalk.dim(`Broker namespace: ${kept} (kept across restarts)`));
         log.info('started', chalk.dim(`Databases: ${store || `${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`}`));
         log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);

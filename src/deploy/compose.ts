@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { MESH_SECRET_ENV } from '../system/mesh.js';
 import { handlesTokens, planProcesses, type Deployment } from '../system/process-plan.js';
 
 /** The port every service listens on inside its container. */
@@ -20,10 +21,12 @@ export const composeDeployment: Deployment = {
 const HEADER = `# Written by \`npm run compose\` (scripts/compose.ts) from the same plan \`orderctl serve --processes\`
 # starts, so a container runs exactly the command a --processes child runs. Do not edit by hand.
 #
-#   ORDERCTL_JWT_SECRET=$(openssl rand -hex 32) ORDERCTL_VARIANT=hybrid docker compose up --build
+#   ORDERCTL_JWT_SECRET=$(openssl rand -hex 32) ORDERCTL_MESH_SECRET=$(openssl rand -hex 32) ORDERCTL_VARIANT=hybrid docker compose up --build
 #   docker compose up --scale billing=3 --scale notification=2     # replicas: competing consumers, DNS round-robin
 #   curl localhost:8080/api/v1/health
 #
+# Only the gateway publishes a port. Inside the network a service answers only the services its
+# style links to it, each proving it with its link's credential (made from ORDERCTL_MESH_SECRET).
 # Each service keeps its data in its own schema (<variant>_<service>) of the database orderctl in
 # the postgres container, created on first use.
 `;
@@ -47,7 +50,11 @@ export function composeFile(): string {
       build: '.',
       image: 'orderctl:latest',
       command: planned.args,
-      environment: { ...planned.env, ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}) },
+      environment: {
+        ...planned.env,
+        [MESH_SECRET_ENV]: `\${${MESH_SECRET_ENV}:?set ${MESH_SECRET_ENV} to one secret for every service: it makes the credential of each link}`,
+        ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: '${ORDERCTL_JWT_SECRET:?set ORDERCTL_JWT_SECRET to one secret for identity and the gateway}' } : {}),
+      },
       depends_on: { rabbitmq: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } },
       ...(planned.service === 'gateway' ? { ports: [`\${ORDERCTL_PORT:-8080}:${CONTAINER_PORT}`] } : {}),
       restart: 'unless-stopped',

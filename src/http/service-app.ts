@@ -9,6 +9,9 @@ import { jsonBody } from './json-body.js';
 /** What a service depends on and whether each answers now: undefined when it does, else why not. */
 export type DependencyProbe = () => Record<string, string | undefined>;
 
+/** Lets only the callers `guard` admits reach a service's routes (its health excepted): the node sets it on every service it serves but the gateway. */
+export const guardCallers = (app: Express, guard: RequestHandler): void => void (app.locals.callerGuard = guard);
+
 /** Gives a service's app the probe its `GET /health` reports (the store, the broker); without one, only the process is said to be up. */
 export const probeDependencies = (app: Express, probe: DependencyProbe): void => void (app.locals.dependencies = probe);
 
@@ -29,6 +32,11 @@ export function createServiceApp(service: string, ...edge: RequestHandler[]): Ex
     res.set('Cache-Control', 'no-store');
     if (!down.length) return void res.json({ status: 'ok', service, dependencies });
     res.status(503).json(errorBody(503, down.map(([name, why]) => `${name}: ${why}`).join('; '), { status: 'down', service, dependencies }));
+  });
+  app.use((req, res, next) => {
+    const guard = app.locals.callerGuard as RequestHandler | undefined;
+    if (guard) guard(req, res, next);
+    else next();
   });
   app.use(traceContext(service), ...edge, jsonBody);
   return app;

@@ -3,6 +3,7 @@ import { AppError, codeForStatus } from '../core/errors.js';
 import { currentTrace, formatTraceparent, newSpanId, newTraceId } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { CallPolicy } from './call-policy.js';
+import { CREDENTIAL_HEADER, credentialFor, type ServiceCredentials } from './service-credentials.js';
 
 /** Where each service listens: name -> base URL. */
 export type ServiceDirectory = Map<string, string>;
@@ -32,6 +33,8 @@ export class ServiceClient {
     private readonly timeoutMs = 10_000,
     /** The style's resilience on some calls (a link's timeout, retries, breaker), by callee and call (`billing POST /payments/{id}/refund`). */
     private readonly policies: ReadonlyMap<string, CallPolicy> = new Map(),
+    /** The credentials of this service's links: each call carries the one of its callee. */
+    private readonly credentials?: ServiceCredentials,
   ) {}
 
   /** Calls `to`, under its link's policy when the style declares one for this very call; every attempt is a recorded hop. */
@@ -50,6 +53,8 @@ export class ServiceClient {
     const headers: Record<string, string> = { traceparent: formatTraceparent(traceId, spanId) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (trace?.correlationId) headers['x-correlation-id'] = trace.correlationId;
+    const credential = credentialFor(this.credentials, this.from, to);
+    if (credential) headers[CREDENTIAL_HEADER] = credential;
     let status: number;
     let text: string;
     try {

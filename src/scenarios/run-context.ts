@@ -42,6 +42,8 @@ export interface RunContext {
   load?: boolean;
   /** Each service's base URL (a system orderctl runs): the `setup` step loads the scenario's items and zones through stock's and delivery's internal APIs. */
   urls?: Partial<Record<ServiceName, string>>;
+  /** The headers of the harness's own calls to a service's internal API (its credential). */
+  operatorHeaders?: (service: ServiceName) => Record<string, string>;
   /**
    * The scenario's own items and cities: the name the file uses -> the name this run gave it on the
    * system (`last-lamp` -> `last-lamp-1a2b3c4d`), so runs on one system never share them. Names not

@@ -137,6 +137,7 @@ export const runContext = (system: RunningSystem, api = new ApiClient(system.gat
   tokens: system.tokens,
   crowds: 0,
   urls: system.urls,
+  operatorHeaders: (service) => system.operatorHeaders(service),
   faults: new FaultRun(system),
   recovery: system.recovery,
 });

@@ -98,7 +98,7 @@ async function stock(ctx: RunContext, sku: string): Promise<Outcome> {
 async function internal(ctx: RunContext, service: 'stock' | 'delivery', path: string, body: unknown): Promise<{ status: number; text: string }> {
   const base = ctx.urls?.[service];
   if (!base) throw new Error(`this scenario loads its own items and zones through ${service}'s internal API, which only a system orderctl runs offers`);
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...ctx.operatorHeaders?.(service) }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
   return { status: response.status, text: await response.text() };
 }
 

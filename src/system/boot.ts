@@ -9,6 +9,8 @@ import { Recorder } from '../tracing/recorder.js';
 import { configuredTokens, type Tokens } from '../core/tokens.js';
 import type { Fault, FaultReport } from '../faults/fault.js';
 import type { Recovery, RecoveryOptions } from './recovery.js';
+import { planOf } from './links/index.js';
+import { meshCredentials, OPERATOR, operatorHeaders } from './mesh.js';
 import { untilQuiet } from './quiet.js';
 import { startNode, type ServiceNode } from './service-node.js';
 import { storeSchemas, type StoreOption } from './store-schemas.js';
@@ -32,6 +34,8 @@ export interface BootOptions {
   commandTimeoutMs?: number;
   /** Tuning of the recovery pass (grace period, how often, inbox retention); it runs at start-up and every few seconds. */
   recovery?: RecoveryOptions;
+  /** The secret every link's credential is made from (a fresh one by default): given, a caller that knows it can act as any service. */
+  meshSecret?: string;
 }
 
 /** A running order system of one variant. */
@@ -44,6 +48,8 @@ export interface RunningSystem {
   transport: Transport;
   /** The token issuer the system uses (for probes such as expired tokens). */
   tokens: Tokens;
+  /** The headers the harness's own calls to a service carry (loading a scenario's catalog and zones): its credential, where it has a link. */
+  operatorHeaders(service: ServiceName): Record<string, string>;
   dataDir: string;
   /** Resolves once no event waits in an outbox, no message is queued or in flight and no recorded call is open, for a quiet moment. */
   settle(timeoutMs?: number): Promise<boolean>;
@@ -122,13 +128,14 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const store = options.store && storeSchemas(options.store);
   let node: ServiceNode;
   let tokens: Tokens;
+  const credentials = meshCredentials(planOf(variant), [...SERVICES, OPERATOR], options.meshSecret);
   try {
     if (options.dataDir) {
       await mkdir(options.dataDir, { recursive: true });
       unlock = lockDataDir(options.dataDir);
     }
     tokens = configuredTokens(dataDir);
-    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery });
+    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, credentials, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery });
   } catch (error) {
     await transport.close();
     unlock?.();
@@ -150,6 +157,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     recorder,
     transport,
     tokens,
+    operatorHeaders: (service) => operatorHeaders(credentials, service),
     dataDir,
     settle: (timeoutMs) => (closing ? Promise.resolve(false) : settle(timeoutMs)),
     stopService: (name) => node.stopService(name),

@@ -1,11 +1,13 @@
 import type { Transport } from '../broker/transport.js';
 import type { Tokens } from '../core/tokens.js';
+import type { ServiceCredentials } from '../http/service-credentials.js';
 import { isBrokerFault, type Fault, type FaultReport } from '../faults/fault.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import type { RunningSystem, StoppableService } from './boot.js';
 import type { ProcessStatus } from './harness-messages.js';
 import type { ProcessSupervisor } from './process-supervisor.js';
+import { operatorHeaders, type MeshMember } from './mesh.js';
 import { untilQuiet } from './quiet.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
 import type { Ask } from './service-process.js';
@@ -27,6 +29,8 @@ export interface ProcessSystemParts {
   /** The harness's own connection to the broker: for parked messages, replays and publishes of its own. */
   admin: Transport;
   tokens: Tokens;
+  /** The harness's credentials (it loads catalogs and zones). */
+  credentials: Partial<Record<MeshMember, ServiceCredentials>>;
   dataDir: string;
   urls: Record<ServiceName, string>;
   namespace?: string;
@@ -50,6 +54,7 @@ export class ProcessSystem implements RunningSystem {
   readonly dataDir: string;
   readonly namespace?: string;
   readonly recovery: Recovery;
+  readonly operatorHeaders: (service: ServiceName) => Record<string, string>;
   private readonly down = new Set<StoppableService>();
   private closing?: Promise<void>;
 
@@ -61,6 +66,7 @@ export class ProcessSystem implements RunningSystem {
     this.recorder = parts.recorder;
     this.tokens = parts.tokens;
     this.dataDir = parts.dataDir;
+    this.operatorHeaders = (service) => operatorHeaders(parts.credentials, service);
     if (parts.namespace) this.namespace = parts.namespace;
     this.recovery = {
       async run(runOptions = {}) {

@@ -15,7 +15,26 @@ export interface SupervisorOptions {
   restart?: boolean;
   /** Hears when a process dies unasked, and whether it is started again. */
   onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
+  /** Hears every attempt to start again a process that died unasked: when it is made (after `delayMs`), and how it went. */
+  onRestart?: (event: RestartAttempt) => void;
+  /** First pause before starting a dead process again, doubled after each quick death or failed start up to `restartMaxMs`. */
+  restartBaseMs?: number;
+  restartMaxMs?: number;
 }
+
+/** One attempt to start again a process that died unasked. */
+export interface RestartAttempt {
+  service: ServiceName;
+  replica: number;
+  /** 1 for the first attempt since the process last ran for a while. */
+  attempt: number;
+  delayMs: number;
+  outcome: 'started' | 'failed';
+  error?: string;
+}
+
+/** A process that ran this long before dying starts its restarts from the first pause again. */
+const STEADY_MS = 30_000;
 
 /** A crash a fault armed in a process: killed with SIGKILL, then started again with the outbox claims it died holding given back. */
 interface ArmedCrash {
@@ -33,6 +52,9 @@ export class ProcessSupervisor {
   private readonly crashing = new Map<number, ArmedCrash>();
   private readonly fired = new Set<string>();
   private readonly restarts = new Set<Promise<void>>();
+  /** Per replica (`service/replica`): how many restarts in a row, and when the last one started. */
+  private readonly streaks = new Map<string, { attempts: number; startedAt: number }>();
+  private readonly pauses = new Set<() => void>();
   private stopping = false;
 
   constructor(private readonly options: SupervisorOptions) {}
@@ -95,6 +117,7 @@ export class ProcessSupervisor {
   /** Stops every process: the gateway first, so nothing new comes in while the others finish what they hold. */
   async stopAll(forceAfterMs: number): Promise<void> {
     this.stopping = true;
+    for (const wake of [...this.pauses]) wake();
     for (const group of [this.live('gateway'), this.live().filter((c) => c.service !== 'gateway')]) await Promise.all(group.map((c) => c.stop(forceAfterMs)));
   }
 
@@ -108,7 +131,47 @@ export class ProcessSupervisor {
     }
     const restarted = !!this.options.restart;
     this.options.onExit?.({ service: child.service, pid: child.pid, reason: signal ?? `exit code ${code}`, restarted });
-    if (restarted) this.spawn(child.planned, child.replica).catch(() => {});
+    if (restarted) void this.keepAlive(child);
+  }
+
+  /**
+   * Starts again a process that died unasked, after a pause that doubles with each quick death or failed
+   * start (and falls back to the first once a process ran for STEADY_MS); a failed start is tried again
+   * for as long as the supervisor runs. Every attempt is told to `onRestart`.
+   */
+  private async keepAlive(dead: ServiceProcess): Promise<void> {
+    const key = `${dead.service}/${dead.replica}`;
+    const base = this.options.restartBaseMs ?? 250;
+    const max = this.options.restartMaxMs ?? 30_000;
+    const streak = this.streaks.get(key);
+    let attempts = streak && Date.now() - streak.startedAt < STEADY_MS ? streak.attempts : 0;
+    while (!this.stopping) {
+      attempts++;
+      const delayMs = Math.min(max, base * 2 ** Math.min(16, attempts - 1));
+      await this.pause(delayMs);
+      if (this.stopping) return;
+      this.streaks.set(key, { attempts, startedAt: Date.now() });
+      const event = { service: dead.service, replica: dead.replica, attempt: attempts, delayMs };
+      try {
+        await this.spawn(dead.planned, dead.replica);
+        this.options.onRestart?.({ ...event, outcome: 'started' });
+        return;
+      } catch (error) {
+        this.options.onRestart?.({ ...event, outcome: 'failed', error: (error as Error).message });
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
+    });
   }
 
   /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */

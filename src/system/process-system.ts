@@ -14,7 +14,9 @@ import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem } from './boot.js';
 import { brokerNeeded, handlesTokens, planProcesses, type Replicas } from './process-plan.js';
 import { holdFreePorts } from './free-ports.js';
-import { ProcessSupervisor } from './process-supervisor.js';
+import { planOf } from './links/index.js';
+import { CREDENTIALS_ENV, meshCredentials, OPERATOR } from './mesh.js';
+import { ProcessSupervisor, type RestartAttempt } from './process-supervisor.js';
 import { ProcessSystem } from './process-running-system.js';
 import type { RecoveryCounts } from './recovery.js';
 import { storeSchemas } from './store-schemas.js';
@@ -41,6 +43,8 @@ export interface ProcessBootOptions {
   restart?: boolean;
   /** Hears when a process dies unasked, and whether it is started again. */
   onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
+  /** Hears every attempt to start again a process that died unasked. */
+  onRestart?: (event: RestartAttempt) => void;
 }
 
 const STOP_MS = 20_000;
@@ -84,14 +88,20 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const url = (service: ServiceName) => `http://127.0.0.1:${ports.get(service)}`;
   const plan = planProcesses({ variant: variantRef(variant), broker, namespace, sharedNamespace: shared, host: '127.0.0.1', port: (s) => ports.get(s)!, url, dataDir, store: options.store, replicas: options.replicas ?? {} });
 
+  const credentials = meshCredentials(planOf(variant), [...SERVICES, OPERATOR]);
   const recorder = new Recorder(options.tracing ?? true);
   const passListeners: ((counts: RecoveryCounts) => void)[] = [];
   const processes = new ProcessSupervisor({
-    env: (planned): Record<string, string> => (handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}),
+    // Each process gets the credentials of its own links only, never the secret they are made from.
+    env: (planned): Record<string, string> => ({
+      [CREDENTIALS_ENV]: JSON.stringify(credentials[planned.service]),
+      ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}),
+    }),
     hops: (hops) => recorder.ingest(hops),
     recovery: (counts) => passListeners.forEach((listener) => listener(counts)),
     restart: options.restart,
     onExit: options.onExit,
+    onRestart: options.onRestart,
   });
   const starting = plan.flatMap((planned) => Array.from({ length: planned.replicas }, (_, i) => processes.spawn(planned, i + 1)));
   const cleanup = async () => {
@@ -119,7 +129,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   }
 
   const urls = Object.fromEntries(SERVICES.map((s) => [s, url(s)])) as Record<ServiceName, string>;
-  const system = new ProcessSystem({ variant, processes, recorder, admin, tokens, dataDir, urls, ...(broker ? { namespace } : {}), onPass: (listener) => void passListeners.push(listener), cleanup });
+  const system = new ProcessSystem({ variant, processes, recorder, admin, tokens, credentials, dataDir, urls, ...(broker ? { namespace } : {}), onPass: (listener) => void passListeners.push(listener), cleanup });
   await system.statuses();
   return system;
 }

@@ -9,7 +9,8 @@ import { FaultyNode } from '../faults/faulty-node.js';
 import type { NodeFaults } from '../faults/node-faults.js';
 import type { Tokens } from '../core/tokens.js';
 import { inboundHops } from '../http/inbound-hops.js';
-import { closeServer, listen, probeDependencies } from '../http/service-app.js';
+import { closeServer, guardCallers, listen, probeDependencies } from '../http/service-app.js';
+import { requireCaller, type ServiceCredentials } from '../http/service-credentials.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
@@ -33,6 +34,8 @@ export interface NodeOptions {
   transport: Transport;
   recorder: Recorder;
   tokens: Tokens;
+  /** Per local service, the credentials of its REST links (calls out, calls accepted), issued by the harness. */
+  credentials: Partial<Record<ServiceName, ServiceCredentials>>;
   /** Where the SQLite databases are (one file per service), and the tokens' key. */
   dataDir: string;
   /** PostgreSQL instead of SQLite: each service's schema, named `<prefix>_<service>`, in the database at `url`. */
@@ -134,7 +137,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
     const trace = currentTrace();
     if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
   };
-  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)))]));
+  const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)), options.credentials[name])]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
   const relays = new Map<ServiceName, OutboxRelay>();
   for (const module of modules) {
@@ -203,6 +206,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       const app = module.app(parts.get(module.name), contexts.get(module.name)!, { variant, ports: finished.get(module.name) as never });
       const store = ownStores.get(module.name);
       const onBroker = options.transport.watch !== undefined && bus.get(module.name)!.consumed().length > 0;
+      if (module.name !== 'gateway') guardCallers(app, requireCaller(module.name, options.credentials[module.name] ?? { calls: {}, accepts: {} }));
       probeDependencies(app, () => ({ ...(store ? { store: store.probe() } : {}), ...(onBroker ? { broker: brokerDown } : {}) }));
       apps.set(module.name, app);
     }

@@ -20,7 +20,7 @@ test('docker-compose.yml is the one written from the plan --processes runs (npm 
 });
 
 test('docker-compose config accepts it; each service runs the command a --processes child runs, and the gateway port is published', async () => {
-  const { stdout } = await config({ ORDERCTL_JWT_SECRET: 'a shared secret', ORDERCTL_VARIANT: 'event-collaboration', ORDERCTL_PORT: '9090' });
+  const { stdout } = await config({ ORDERCTL_JWT_SECRET: 'a shared secret', ORDERCTL_MESH_SECRET: 'the mesh secret', ORDERCTL_VARIANT: 'event-collaboration', ORDERCTL_PORT: '9090' });
   const resolved = parse(stdout) as { services: Record<string, { command: string[]; ports?: unknown[]; environment?: Record<string, string> }> };
   expect(Object.keys(resolved.services).sort()).toEqual([...SERVICES, 'postgres', 'rabbitmq'].sort());
   const expected = planProcesses({ ...composeDeployment, variant: 'event-collaboration', namespace: 'event-collaboration' });
@@ -38,6 +38,14 @@ test('docker-compose config accepts it; each service runs the command a --proces
   expect(resolved.services.identity.environment?.ORDERCTL_JWT_SECRET).toBe('a shared secret');
   expect(resolved.services.gateway.environment?.ORDERCTL_JWT_SECRET).toBe('a shared secret');
   expect(JSON.stringify(resolved.services.gateway.ports)).toContain('9090');
+  // Only the gateway is published; every service makes its links' credentials from the mesh secret.
+  expect(Object.entries(resolved.services).filter(([, s]) => s.ports?.length).map(([name]) => name)).toEqual(['gateway']);
+  for (const name of SERVICES) expect(resolved.services[name].environment?.ORDERCTL_MESH_SECRET, name).toBe('the mesh secret');
+});
+
+test('without ORDERCTL_MESH_SECRET compose refuses to start, saying which variable to set', async () => {
+  const error = await config({ ORDERCTL_JWT_SECRET: 'a shared secret' }).then(() => undefined, (e: { stderr: string }) => e);
+  expect(error?.stderr).toContain('set ORDERCTL_MESH_SECRET to one secret for every service');
 });
 
 test('without ORDERCTL_JWT_SECRET compose refuses to start, saying which variable to set', async () => {

@@ -1,9 +1,15 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CREDENTIAL_HEADER, credentialFor } from '../../src/http/service-credentials.js';
 import { ApiClient } from '../../src/scenarios/api-client.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
+import { planOf } from '../../src/system/links/index.js';
+import { meshCredentials } from '../../src/system/mesh.js';
+import type { ServiceName } from '../../src/system/wiring.js';
 import { findVariant } from '../../src/variants/index.js';
+
+const SECRET = 'the mesh secret of this test';
 
 describe('the recovery pass drives stuck work to an end (http)', () => {
   let system: RunningSystem;
@@ -13,11 +19,17 @@ describe('the recovery pass drives stuck work to an end (http)', () => {
   const form = { email: 'stuck@example.test', password: 'stuck-password' };
   const balance = async () => (await api.send('balance', 'GET', '/billing/account', { token })).body.amount;
   const orders = async () => (await api.send('orders', 'GET', '/ordering/orders', { token })).body as { id: string; status: string; reason?: string }[];
+  // Acting as the service that would make the call (order pays, the gateway reads an account), with its link's credential.
+  const caller = (from: ServiceName, to: ServiceName) => credentialFor(meshCredentials(planOf(system.variant), [from], SECRET)[from], from, to)!;
   const internal = (service: 'billing' | 'order', method: string, path: string, body?: unknown) =>
-    fetch(system.urls[service] + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(system.urls[service] + path, {
+      method,
+      headers: { 'content-type': 'application/json', [CREDENTIAL_HEADER]: caller(method === 'GET' ? 'gateway' : 'order', service) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
-    system = await bootSystem({ variant: findVariant('http') });
+    system = await bootSystem({ variant: findVariant('http'), meshSecret: SECRET });
     api = new ApiClient(system.gatewayUrl);
     userId = (await api.send('register', 'POST', '/identity/register', { body: form })).body.id;
     token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken;

@@ -7,7 +7,7 @@ import { variants } from '../../src/variants/index.js';
 import { usesBroker } from '../../src/variants/variant.js';
 import { privateTmp, startCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
-import { checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
+import { call, checkAfterFault, placeOrder, prepareUsers, type LoadOrder } from '../support/fault-load.js';
 import { deleteNamespace, rabbitmqUrl } from '../support/rabbitmq.js';
 import { tcpProxy } from '../support/tcp-proxy.js';
 
@@ -41,6 +41,12 @@ describe.each(variants.filter(usesBroker).map((v) => v.name))('the connection to
       })();
       await new Promise((r) => setTimeout(r, 400));
       proxy.cut();
+      // Once serve knows the broker is gone, an order is answered at once: accepted into the outbox, or 503 where it needs an answer over the broker (never a 504 after a timeout).
+      await eventually('serve to hear the broker is gone', () => serve.stdout(), (out) => out.includes('"event":"broker-lost"'));
+      const extra: LoadOrder = { user: users[0], key: randomUUID(), priceCents: 100, answers: [] };
+      const duringCut = await call(started.gateway, 'POST', '/ordering/orders', extra.user.token, { price: 1 }, { 'idempotency-key': extra.key });
+      extra.answers.push(duringCut.status);
+      orders.push(extra);
       await new Promise((r) => setTimeout(r, CUT_MS));
       proxy.restore();
       await load;
@@ -58,7 +64,9 @@ describe.each(variants.filter(usesBroker).map((v) => v.name))('the connection to
       expect(serve.stdout()).toContain('"event":"broker-regained"');
       expect(whileDown.every((s) => s === 502 || s === 503 || s === 504)).toBe(true);
       expect(result.problems).toEqual([]);
-      expect(result.final).toBe(ORDERS);
+      expect(result.final).toBe(ORDERS + 1);
+      expect([201, 202, 503], JSON.stringify(duringCut.body)).toContain(duringCut.status);
+      if (variant === 'event-collaboration') expect(duringCut.body.message).toMatch(/the broker is unreachable/);
     } finally {
       serve.child.kill('SIGTERM');
       await serve.done;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { privateTmp, startCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
@@ -52,7 +52,7 @@ describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, s
         await eventually(`order ${order.key} to be answered`, async () => (await placeOrder(gateway, order), order.answers.at(-1)), (s) => typeof s === 'number' && s < 500, 60_000);
       }
       const result = await checkAfterFault(gateway, users, orders);
-      const parked = await call(started.admin, 'GET', '/parked');
+      const parked = await call(started.admin, 'GET', '/parked', readFileSync(started.adminTokenFile, 'utf8').trim());
       figures[`${variant} ${broker ? 'rabbitmq' : 'in-process'} ${processes ? 'processes' : 'one process'} ${mode}`] = { ...result, healthWhileDown: health.status };
       expect(result.problems).toEqual([]);
       expect(result.final).toBe(ORDERS);
@@ -73,4 +73,38 @@ describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, s
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+});
+
+test('serve --processes: a process that dies while the database is down is started again with growing pauses, each attempt logged, until the database is back', async () => {
+  const pg = await privatePostgres();
+  const tmp = privateTmp();
+  const run = startCli(['serve', '--variant=http', '--processes', '--port', '0', '--admin-port', '0', '--json-logs', '--store', pg.url], { TMPDIR: tmp }, 300_000);
+  try {
+    await eventually('serve to start', () => run.stdout(), (out) => out.includes('"event":"started"') || run.child.exitCode !== null);
+    const started = JSON.parse(run.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
+    const billing = (started.processes as { service: string; pid: number }[]).find((p) => p.service === 'billing')!;
+    await pg.halt('fast');
+    process.kill(billing.pid, 'SIGKILL');
+    const lines = (event: string) => run.stdout().split('\n').filter((l) => l.includes(`"event":"${event}"`)).map((l) => JSON.parse(l));
+    await eventually('three failed starts of billing', () => lines('process-restart-failed').filter((l) => l.service === 'billing').length, (n) => n >= 3, 60_000);
+    const failed = lines('process-restart-failed').filter((l) => l.service === 'billing');
+    // Each pause is longer than the one before.
+    expect(failed.map((l) => l.attempt)).toEqual(failed.map((_, i) => i + 1));
+    for (let i = 1; i < failed.length; i++) expect(failed[i].delayMs).toBeGreaterThan(failed[i - 1].delayMs);
+    expect(failed[0].error).toMatch(/billing stopped while starting/);
+    await pg.start();
+    await eventually('billing back', () => lines('process-restarted').filter((l) => l.service === 'billing').length, (n) => n === 1, 60_000);
+    await eventually('billing healthy through the gateway', async () => (await call(started.gateway, 'GET', '/health')).body?.services?.billing, (s) => s === 'ok');
+    const [user] = await prepareUsers(started.gateway, 1, 10_00);
+    expect((await call(started.gateway, 'POST', '/ordering/orders', user.token, { price: 2 })).status).toBe(201);
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nserve said: ${run.stdout().slice(-4000)}`, { cause: error });
+  } finally {
+    run.child.kill('SIGKILL');
+    await run.done;
+    await pg.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { cli, privateTmp, startCli } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
@@ -36,7 +36,8 @@ test("serve: when the default admin port (the gateway's + 1) is taken, the opera
     const started = JSON.parse(serve.stdout().split('\n').find((l) => l.includes('"event":"started"'))!);
     expect(started.gateway).toBe(`http://127.0.0.1:${port}/api/v1`);
     expect(started.admin).not.toBe(`http://127.0.0.1:${port + 1}`);
-    expect(((await (await fetch(`${started.admin}/status`)).json()) as { variant: string }).variant).toBe('http');
+    const token = readFileSync(started.adminTokenFile, 'utf8').trim();
+    expect(((await (await fetch(`${started.admin}/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { variant: string }).variant).toBe('http');
     serve.child.kill('SIGTERM');
     expect((await serve.done).code).toBe(0);
     const explicit = await cli(['serve', '--variant=http', '--port', String(port), '--admin-port', String(port + 1)], { TMPDIR: tmp });
