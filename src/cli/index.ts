@@ -56,7 +56,23 @@ Examples:
   return program;
 }
 
+/**
+ * When the reader of our output goes away (`orderctl run --help | head`), what is still to be written
+ * is dropped and the command finishes as usual, with its own exit code and clean-up, instead of
+ * dying on EPIPE with a stack trace.
+ */
+function outliveClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.write = (() => true) as typeof stream.write;
+    });
+  }
+}
+
+/** Runs the CLI on `argv`; sets the exit code (0 ok, 1 a check failed, 2 usage, 3 error). */
 export async function main(argv: string[]): Promise<void> {
+  outliveClosedPipes();
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

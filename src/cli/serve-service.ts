@@ -7,7 +7,8 @@ import { configuredTokens } from '../core/tokens.js';
 import type { ServiceDirectory } from '../http/service-client.js';
 import { bridgeToHarness } from '../system/process-bridge.js';
 import { planOf } from '../system/links/index.js';
-import { credentialsFromEnv, CREDENTIALS_ENV, MESH_SECRET_ENV } from '../system/mesh.js';
+import { credentialsFromEnv, CREDENTIALS_ENV, LIMITS_ENV, MESH_SECRET_ENV } from '../system/mesh.js';
+import { DEFAULT_LIMITS } from '../services/gateway/abuse-limits.js';
 import { handlesTokens } from '../system/process-plan.js';
 import { startNode } from '../system/service-node.js';
 import { SERVICES, type ServiceName } from '../system/wiring.js';
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   processes?: boolean;
   replicas?: unknown;
   adminPort?: number;
+  /** False with --no-abuse-limits. */
+  abuseLimits?: boolean;
 }
 
 /** `gateway=http://gateway:8080,billing=http://billing:8080` → a directory of the other services. */
@@ -100,6 +103,7 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
         recorder,
         tokens: configuredTokens(dataDir),
         credentials: { [service]: credentials },
+        ...(process.env[LIMITS_ENV] === 'off' || options.abuseLimits === false ? {} : { limits: DEFAULT_LIMITS }),
         dataDir,
         // The schema prefix is the namespace, as the broker's queues are named in it.
         ...(options.store ? { store: { url: options.store, prefix: options.namespace ?? variant.name } } : {}),

@@ -13,6 +13,7 @@ import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, variantsDirOption, dataDirOption, parsePort, processesOption, replicasOption, selectVariants, storeOption, variantOption } from './options.js';
 import { adminToken, startAdmin, writeAdminToken } from './serve-admin.js';
+import { DEFAULT_LIMITS } from '../services/gateway/abuse-limits.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
@@ -25,6 +26,7 @@ const RECOVERY_WORDS = {
   accountsOpened: 'missing account(s) opened',
   notificationsSent: 'waiting notification(s) sent',
   inboxPruned: 'old inbox record(s) pruned',
+  keysPruned: 'idempotency key(s) older than a day forgotten',
 } as const;
 
 interface ServeOptions {
@@ -43,6 +45,8 @@ interface ServeOptions {
   sharedNamespace?: boolean;
   processes?: boolean;
   replicas?: Replicas;
+  /** False with --no-abuse-limits. */
+  abuseLimits: boolean;
 }
 
 export function serveCommand(): Command {
@@ -63,6 +67,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--shared-namespace', 'with --service: the namespace is throwaway and shared; the harness that started the processes deletes it').hideHelp())
     .addOption(processesOption())
     .addOption(replicasOption())
+    .option('--no-abuse-limits', `let one client address register and log in as fast as it likes (a load test from one machine); by default ${DEFAULT_LIMITS.registrationsPerMinute} registrations and ${DEFAULT_LIMITS.loginsPerMinute} logins per address per minute, an account locked for ${DEFAULT_LIMITS.lockoutSeconds / 60} min after ${DEFAULT_LIMITS.wrongPasswordsBeforeLockout} wrong passwords, ${DEFAULT_LIMITS.streamsPerUser} event streams per user`)
     .option('--admin-port <port>', 'operator API on 127.0.0.1 (status, parked messages, replay; see `orderctl parked`); default: the gateway port + 1, or any free port when that one is taken (serve prints it)', parsePort)
     .addHelpText(
       'after',
@@ -103,6 +108,7 @@ Examples:
               namespace,
               // As a container runtime would: a process that dies unasked is started again, and the log says so.
               restart: true,
+              limits: options.abuseLimits,
               onExit: ({ service, pid, reason, restarted }) =>
                 log.warn('process-exited', `the ${service} process (pid ${pid}) ended unasked (${reason})${restarted ? ': starting it again' : ''}`, { service, pid, reason, restarted }),
               onRestart: ({ service, replica, attempt, delayMs, outcome, error }) =>
@@ -115,7 +121,7 @@ Examples:
                 if (!change.up) log.warn('broker-lost', `lost the connection to ${broker} (${change.detail}): commands that need it answer 503 until it is back; events wait in the outboxes`, { detail: change.detail });
                 else log.info('broker-regained', `${broker} is back: consumers resume and the outbox relays publish what waited`);
               });
-              return bootSystem({ variant, transport, gatewayPort: options.port, dataDir, ...(options.store ? { store: { url: options.store, namespace } } : {}) });
+              return bootSystem({ variant, transport, gatewayPort: options.port, dataDir, ...(options.abuseLimits ? { limits: DEFAULT_LIMITS } : {}), ...(options.store ? { store: { url: options.store, namespace } } : {}) });
             });
         const system: RunningSystem = await booting.catch((error) => {
           const inUse = (error as { code?: string }).code === 'EADDRINUSE';

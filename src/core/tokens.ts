@@ -48,8 +48,9 @@ export class Tokens {
     if (known && known.exp * 1000 > Date.now()) return known;
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
-      if (typeof payload.userId !== 'string' || typeof payload.email !== 'string') throw new Error('claims missing');
-      const claims = { userId: payload.userId, email: payload.email, jti: String(payload.jti), exp: Number(payload.exp) };
+      // Without its own jti a token could not be logged out alone; without exp it would never end.
+      if (typeof payload.userId !== 'string' || typeof payload.email !== 'string' || typeof payload.jti !== 'string' || !payload.jti || typeof payload.exp !== 'number') throw new Error('claims missing');
+      const claims = { userId: payload.userId, email: payload.email, jti: payload.jti, exp: payload.exp };
       this.verified.set(token, claims);
       return claims;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readSmallFile } from '../core/files.js';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -256,7 +257,7 @@ function faultStep(file: string, where: string, action: FileAction, fault: Fault
 export async function loadScenario(file: string): Promise<Scenario> {
   let doc: unknown;
   try {
-    doc = parse(await readFile(file, 'utf8'));
+    doc = parse(readSmallFile(file));
   } catch (error) {
     throw fail(file, `not readable YAML: ${(error as Error).message}`);
   }

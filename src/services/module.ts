@@ -6,6 +6,7 @@ import type { Store } from '../storage/store.js';
 import type { RecoveryJob } from '../system/recovery.js';
 import type { PortsOf, ServiceName, ServiceParts } from '../system/wiring.js';
 import type { Variant } from '../variants/variant.js';
+import type { AbuseLimits } from './gateway/abuse-limits.js';
 import type { Note } from './note.js';
 
 /** What boot hands a service module in the process that runs it. */
@@ -20,6 +21,8 @@ export interface ModuleContext {
   http: ServiceClient;
   /** Middleware every request passes first (counting requests in flight, added latency). */
   edge: RequestHandler[];
+  /** What the public API lets one client do (the gateway applies them); none when absent. */
+  limits?: AbuseLimits;
 }
 
 /** What a service's linked side looks like before the links ran: its ports still to be given. */

@@ -8,6 +8,7 @@ import { lockDataDir } from '../storage/data-dir-lock.js';
 import { Recorder } from '../tracing/recorder.js';
 import { configuredTokens, type Tokens } from '../core/tokens.js';
 import type { Fault, FaultReport } from '../faults/fault.js';
+import type { AbuseLimits } from '../services/gateway/abuse-limits.js';
 import type { Recovery, RecoveryOptions } from './recovery.js';
 import { planOf } from './links/index.js';
 import { meshCredentials, OPERATOR, operatorHeaders } from './mesh.js';
@@ -34,6 +35,8 @@ export interface BootOptions {
   commandTimeoutMs?: number;
   /** Tuning of the recovery pass (grace period, how often, inbox retention); it runs at start-up and every few seconds. */
   recovery?: RecoveryOptions;
+  /** What the public API lets one client do (serve's); none when absent: a harness run is its own only client. */
+  limits?: AbuseLimits;
   /** The secret every link's credential is made from (a fresh one by default): given, a caller that knows it can act as any service. */
   meshSecret?: string;
 }
@@ -135,7 +138,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       unlock = lockDataDir(options.dataDir);
     }
     tokens = configuredTokens(dataDir);
-    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, credentials, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery });
+    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, credentials, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery, limits: options.limits });
   } catch (error) {
     await transport.close();
     unlock?.();

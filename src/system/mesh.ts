@@ -4,6 +4,8 @@ import type { ServiceName } from './wiring.js';
 
 /** The environment variable a service process gets its credentials in (JSON), from the harness that started it. */
 export const CREDENTIALS_ENV = 'ORDERCTL_CREDENTIALS';
+/** `off` when a harness runs the processes (it is their only client): the gateway then applies no abuse limits. */
+export const LIMITS_ENV = 'ORDERCTL_ABUSE_LIMITS';
 /** Where no harness issues them (a container): the mesh secret each service makes its own links' credentials from. */
 export const MESH_SECRET_ENV = 'ORDERCTL_MESH_SECRET';
 

@@ -16,7 +16,7 @@ import type { ServiceName } from './wiring.js';
 type Totals = RecoveryCounts & { passes: number };
 
 const sum = (all: Partial<Totals>[]): Totals => {
-  const total: Totals = { ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, passes: 0 };
+  const total: Totals = { ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, keysPruned: 0, passes: 0 };
   for (const counts of all) for (const key of Object.keys(total) as (keyof Totals)[]) total[key] += counts[key] ?? 0;
   return total;
 };

@@ -15,7 +15,7 @@ import { tracked, type RunningSystem } from './boot.js';
 import { brokerNeeded, handlesTokens, planProcesses, type Replicas } from './process-plan.js';
 import { holdFreePorts } from './free-ports.js';
 import { planOf } from './links/index.js';
-import { CREDENTIALS_ENV, meshCredentials, OPERATOR } from './mesh.js';
+import { CREDENTIALS_ENV, LIMITS_ENV, meshCredentials, OPERATOR } from './mesh.js';
 import { ProcessSupervisor, type RestartAttempt } from './process-supervisor.js';
 import { ProcessSystem } from './process-running-system.js';
 import type { RecoveryCounts } from './recovery.js';
@@ -43,6 +43,8 @@ export interface ProcessBootOptions {
   restart?: boolean;
   /** Hears when a process dies unasked, and whether it is started again. */
   onExit?: (event: { service: ServiceName; pid: number; reason: string; restarted: boolean }) => void;
+  /** Whether the gateway applies the public API's abuse limits (serve's); off for a harness run. */
+  limits?: boolean;
   /** Hears every attempt to start again a process that died unasked. */
   onRestart?: (event: RestartAttempt) => void;
 }
@@ -95,6 +97,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     // Each process gets the credentials of its own links only, never the secret they are made from.
     env: (planned): Record<string, string> => ({
       [CREDENTIALS_ENV]: JSON.stringify(credentials[planned.service]),
+      [LIMITS_ENV]: options.limits ? 'on' : 'off',
       ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}),
     }),
     hops: (hops) => recorder.ingest(hops),

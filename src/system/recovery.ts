@@ -18,6 +18,8 @@ export interface RecoveryCounts {
   notificationsSent: number;
   /** Inbox records removed after the retention window. */
   inboxPruned: number;
+  /** Idempotency keys forgotten after theirs (24 hours). */
+  keysPruned: number;
 }
 
 /** Tuning of the recovery pass. */
@@ -69,7 +71,7 @@ export interface RecoveryDeps {
   recorder: Recorder;
 }
 
-const zero = (): RecoveryCounts => ({ ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0 });
+const zero = (): RecoveryCounts => ({ ordersSettled: 0, sagasResumed: 0, ordersCharged: 0, ordersWaiting: 0, accountsOpened: 0, notificationsSent: 0, inboxPruned: 0, keysPruned: 0 });
 
 /**
  * Drives stuck work to an end, at start-up and every few seconds: runs the jobs the services of this

@@ -12,6 +12,7 @@ import { inboundHops } from '../http/inbound-hops.js';
 import { closeServer, guardCallers, listen, probeDependencies } from '../http/service-app.js';
 import { requireCaller, type ServiceCredentials } from '../http/service-credentials.js';
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
+import type { AbuseLimits } from '../services/gateway/abuse-limits.js';
 import type { ModuleContext } from '../services/module.js';
 import { MODULES } from '../services/modules.js';
 import { callPolicy, type CallPolicy } from '../http/call-policy.js';
@@ -50,6 +51,8 @@ export interface NodeOptions {
   releaseClaims?: boolean;
   commandTimeoutMs?: number;
   recovery?: RecoveryOptions;
+  /** What the public API lets one client do (serve's); none when absent (a harness run is its own only client). */
+  limits?: AbuseLimits;
 }
 
 /** The services one process runs, listening, wired and relaying. */
@@ -152,6 +155,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
         note: note(module.name),
         tokens,
         http: http.get(module.name)!,
+        ...(options.limits ? { limits: options.limits } : {}),
         edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, ...faulty.edge(module.name)],
       },
     ]),

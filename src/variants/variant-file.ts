@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { isMap, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
+import { readSmallFile } from '../core/files.js';
 import { PlanRefused } from '../system/plan.js';
 import { planOf } from '../system/links/index.js';
 import { RENAMABLE_EVENTS, type Variant } from './variant.js';
@@ -55,7 +56,7 @@ export function loadVariantFile(file: string): Variant {
   };
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSmallFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return refuse('the file', code === 'ENOENT' ? 'no such file' : (error as Error).message);

@@ -75,6 +75,18 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       expect(ledgerSum('u1')).toBe(MAX_BALANCE_CENTS - 10);
     });
 
+    test('an Idempotency-Key answers its first outcome while kept; pruned past its retention, the key is free for a new request', () => {
+      billing.openAccount('u1');
+      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
+      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: true });
+      expect(billing.pruneKeys(Date.now() - 60_000)).toBe(0);
+      expect(billing.account('u1').amountCents).toBe(300);
+      expect(billing.pruneKeys(Date.now() + 1_000)).toBe(1);
+      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
+      expect(billing.account('u1').amountCents).toBe(600);
+      expect(ledgerSum('u1')).toBe(600);
+    });
+
     test('a payment asked for twice is charged once', () => {
       billing.openAccount('u1');
       billing.deposit('u1', 1000);

@@ -65,6 +65,15 @@ describe.each(variants.map((v) => [v.name, v] as const))('Idempotency-Key on dep
     expect(reused.body.message).toMatch(REUSED);
     expect((await c.orders()).map((o) => o.price)).toEqual([10]);
   });
+
+  test('a key that is not printable ASCII (UTF-8 bytes in a header) is a 400 naming the rule, and changes nothing', async () => {
+    const c = await customer(system, 'utf8', 10);
+    const answer = await c.deposit(5, Buffer.from('clé-1', 'utf8').toString('latin1'));
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toContain('Idempotency-Key header');
+    expect(answer.body.message).toContain('printable ASCII');
+    expect(await c.balance()).toBe(10);
+  });
 });
 
 describe('a client retry after a 504 on event-collaboration', () => {

@@ -293,6 +293,11 @@ export class BillingService {
     });
   }
 
+  /** Forgets the Idempotency-Keys of deposits and withdrawals made before `before` (ms since the epoch); returns how many. */
+  pruneKeys(before: number): number {
+    return this.store.write(() => this.store.sql('DELETE FROM idempotency_keys WHERE created_at < ?').run(new Date(before).toISOString()).changes);
+  }
+
   payment(id: string): Payment | undefined {
     const row = this.store.sql('SELECT * FROM payments WHERE id = ?').get(id) as
       | { id: string; user_id: string; amount_cents: number; status: Payment['status']; reason: string | null }

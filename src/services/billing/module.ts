@@ -1,3 +1,4 @@
+import { KEY_RETENTION_MS } from '../idempotency.js';
 import { defineService } from '../module.js';
 import { billingApp } from './billing-routes.js';
 import { billingSchema, BillingService, migrateBilling } from './billing-service.js';
@@ -11,4 +12,9 @@ export default defineService({
   create: (ctx) => ({ service: new BillingService(ctx.store, ctx.note) }),
   linked: (parts) => ({ service: parts.service, flow: undefined, ports: {} }),
   app: (parts, ctx) => billingApp(parts.service, ...ctx.edge),
+  recovery: (parts) => [
+    async (run) => {
+      run.counts.keysPruned += parts.service.pruneKeys(Date.now() - KEY_RETENTION_MS);
+    },
+  ],
 });

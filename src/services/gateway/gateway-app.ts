@@ -12,6 +12,7 @@ import { isFinal } from '../ordering/ordering-service.js';
 import { orderLines } from '../stock/stock-routes.js';
 import { loginForm, profilePatch, registrationForm } from '../identity/identity-service.js';
 import { MAX_KEY_LENGTH } from '../idempotency.js';
+import type { AbuseGuard } from './abuse-limits.js';
 import type { GatewayCommands, Reply } from './gateway-commands.js';
 import { healthCheck } from './health.js';
 import { publicModel } from './public-model.js';
@@ -24,7 +25,11 @@ const placement = z
   .object({ price: amountSchema, items: orderLines.optional(), address: addressSchema.optional() })
   .refine((p) => (p.items === undefined) === (p.address === undefined), { message: 'an order with items needs an address, and an address needs items', path: ['address'] });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idempotencyKey = text({ max: MAX_KEY_LENGTH }).min(1, 'must not be empty').optional();
+// Printable ASCII, as HTTP header values are: bytes beyond it would be read as Latin-1 and echoed garbled.
+const idempotencyKey = text({ max: MAX_KEY_LENGTH })
+  .min(1, 'must not be empty')
+  .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (letters, digits, punctuation), such as a UUID')
+  .optional();
 /** The request's `Idempotency-Key` (deposit, withdraw, order): a repeat with it gets the first outcome, with another body a 422. */
 const keyOf = (req: Request) => validate(idempotencyKey, req.headers['idempotency-key'], 'Idempotency-Key header');
 
@@ -45,6 +50,8 @@ export interface GatewayDeps {
   variant?: string;
   /** The push service, where the style offers it: `GET /ordering/orders/{id}/events` streams the order's status. */
   push?: OrderPush;
+  /** Rate limits, lockouts and stream caps for the public (serve's); none when absent. */
+  limits?: AbuseGuard;
 }
 
 /** How often an open event stream says it is still there (a comment line), so proxies keep it open. */
@@ -60,7 +67,7 @@ function relayedError(reply: Reply): AppError | { status: number; body: unknown 
 }
 
 /** The public API (`/api/v1`), the same in every variant. */
-export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant, push }: GatewayDeps, ...edge: RequestHandler[]): Express {
+export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant, push, limits }: GatewayDeps, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('gateway', ...edge);
   const health = healthCheck(http, variant);
 
@@ -96,8 +103,30 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   };
 
   route('/health', { get: async (_req, res) => health.answer(res) }, false);
-  route('/identity/register', { post: async (req, res) => send(res, await commands.register(validate(registrationForm, req.body)), undefined, locations.user) }, false);
-  route('/identity/login', { post: async (req, res) => send(res, await http.call('identity', 'POST', '/login', validate(loginForm, req.body))) }, false);
+  route(
+    '/identity/register',
+    {
+      post: async (req, res) => {
+        if (limits && !(await limits.admit('registration', req, res))) return;
+        send(res, await commands.register(validate(registrationForm, req.body)), undefined, locations.user);
+      },
+    },
+    false,
+  );
+  route(
+    '/identity/login',
+    {
+      post: async (req, res) => {
+        if (limits && !(await limits.admit('login', req, res))) return;
+        const form = validate(loginForm, req.body);
+        if (limits && (await limits.refuseLocked(form.email, res))) return;
+        const reply = await http.call('identity', 'POST', '/login', form);
+        if (limits && (reply.status === 200 || reply.status === 401)) await limits.loginOutcome(form.email, reply.status === 200);
+        send(res, reply);
+      },
+    },
+    false,
+  );
   route('/identity/logout', {
     post: (_req, res) => {
       revoked.revoke(user(res).jti, user(res).exp);
@@ -163,6 +192,9 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
           // Subscribed before the first read, so an outcome that arrives in between is not missed.
           let reply = await readOrder(id, res);
           if (reply.status !== 200) return send(res, reply);
+          const release = limits ? limits.stream(user(res).userId, res) : () => {};
+          if (!release) return;
+          res.on('close', release);
           const stream = push.open(res);
           let closed = false;
           res.on('close', () => ((closed = true), wake()));

@@ -1,4 +1,5 @@
 import { defineService } from '../module.js';
+import { AbuseGuard } from './abuse-limits.js';
 import { gatewayApp } from './gateway-app.js';
 import { OrderPush } from './order-push.js';
 import { revocationSchema, storedRevocations } from './revocations.js';
@@ -9,9 +10,9 @@ export default defineService({
   schema: revocationSchema,
   outbox: false,
   needs: ['commands'],
-  create: (ctx) => ({ revoked: storedRevocations(ctx.store.db), push: new OrderPush() }),
+  create: (ctx) => ({ revoked: storedRevocations(ctx.store.db), push: new OrderPush(), limits: ctx.limits && new AbuseGuard(ctx.limits) }),
   linked: (parts) => ({ service: parts.push, flow: undefined, ports: {} }),
   app: (parts, ctx, { variant, ports }) =>
-    gatewayApp({ http: ctx.http, commands: ports.commands, tokens: ctx.tokens, revoked: parts.revoked, variant: variant.name, push: variant.push ? parts.push : undefined }, ...ctx.edge),
+    gatewayApp({ http: ctx.http, commands: ports.commands, tokens: ctx.tokens, revoked: parts.revoked, variant: variant.name, push: variant.push ? parts.push : undefined, limits: parts.limits }, ...ctx.edge),
   close: (parts) => parts.push.close(),
 });
