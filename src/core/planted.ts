@@ -4,8 +4,6 @@ export const PLANTABLE_BUGS = {
   'fresh-answer-for-repeated-key': 'an order asked again with its Idempotency-Key is placed again',
   /** The customer's receipt of a cancelled order is answered 204, as if it were being delivered. */
   'receipt-after-cancel': "a cancelled order's receipt is answered 204",
-  /** A refund asked again pays again: it neither looks for nor writes its refund row. */
-  'refund-without-row': 'a refund asked again pays again',
 } as const;
 
 export type PlantableBug = keyof typeof PLANTABLE_BUGS;

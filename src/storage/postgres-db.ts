@@ -100,6 +100,7 @@ export class PostgresDb implements SqlDb {
   /** The connection broke; the next call outside a transaction connects again. */
   private lost: string | undefined;
   private lastTry = 0;
+  private reconnectMs = RECONNECT_MS;
   private depth = 0;
   private names = 0;
   private closed = false;
@@ -145,7 +146,7 @@ export class PostgresDb implements SqlDb {
   /** Connects again after the connection broke (at most once per RECONNECT_MS; between, fails at once). */
   private reconnect(): void {
     const now = Date.now();
-    if (now - this.lastTry < RECONNECT_MS) throw unavailable(this.location, this.lost ?? 'the connection was lost');
+    if (now - this.lastTry < this.reconnectMs) throw unavailable(this.location, this.lost ?? 'the connection was lost');
     this.lastTry = now;
     ended(this.client);
     this.client = new this.Client({ types: TYPES });
@@ -155,10 +156,13 @@ export class PostgresDb implements SqlDb {
       this.client.querySync(`SET search_path TO ${this.client.escapeIdentifier(this.schema)}`);
     } catch (error) {
       this.lost = (error as Error).message.trim().split('\n')[0];
+      // A failed attempt may have held the event loop up to connect_timeout: the next one waits twice as long.
+      this.reconnectMs = Math.min(RECONNECT_MAX_MS, this.reconnectMs * 2);
       throw unavailable(this.location, this.lost);
     }
     this.generation++;
     this.lost = undefined;
+    this.reconnectMs = RECONNECT_MS;
   }
 
   exclusive<T>(fn: () => T): T {
@@ -288,18 +292,19 @@ export class PostgresDb implements SqlDb {
   }
 }
 
-/** How often a lost connection is tried again, at most. */
+/** How often a lost connection is tried again, at most (doubling, up to RECONNECT_MAX_MS, while connecting fails). */
 const RECONNECT_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
 
 /**
- * Bounds on waiting for the server, unless the URL sets its own: connecting (5 s), a statement (30 s, on
+ * Bounds on waiting for the server, unless the URL sets its own: connecting (2 s, libpq's least), a statement (30 s, on
  * the server), and data sent but not acknowledged by the server's machine (10 s: a partition or a dead
  * host, found by TCP, also in the middle of a call).
  */
 export function withTimeouts(url: string): string {
   const given = new URL(url).searchParams;
   const defaults: Record<string, string> = {
-    connect_timeout: '5',
+    connect_timeout: '2',
     tcp_user_timeout: '10000',
     keepalives_idle: '5',
     keepalives_interval: '2',

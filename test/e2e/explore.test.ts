@@ -15,7 +15,6 @@ import { cli, privateTmp } from '../support/cli.js';
 const BREAKS: Record<PlantableBug, { rule: string; style: string }> = {
   'fresh-answer-for-repeated-key': { rule: 'repeat-key-first-answer', style: 'hybrid' },
   'receipt-after-cancel': { rule: 'cancelled-never-received', style: 'hybrid' },
-  'refund-without-row': { rule: 'money not conserved', style: 'choreography' },
 };
 /** A bound on how many drawn runs a planted bug may take to be found, from this seed. */
 const SEED = 7;

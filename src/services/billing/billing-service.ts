@@ -1,5 +1,4 @@
 import { AppError, conflict, notFound } from '../../core/errors.js';
-import { planted } from '../../core/planted.js';
 import type { Db } from '../../storage/database.js';
 import type { Store } from '../../storage/store.js';
 import { keyReused } from '../idempotency.js';
@@ -270,9 +269,7 @@ export class BillingService {
    */
   refund(paymentId: string, terms?: { userId: string; amountCents: number }): { refunded: boolean; amountCents: number } {
     return this.store.write(() => {
-      const done = planted('refund-without-row')
-        ? undefined
-        : (this.store.sql('SELECT amount_cents FROM refunds WHERE payment_id = ?').get(paymentId) as { amount_cents: number } | undefined);
+      const done = this.store.sql('SELECT amount_cents FROM refunds WHERE payment_id = ?').get(paymentId) as { amount_cents: number } | undefined;
       if (done) return { refunded: true, amountCents: done.amount_cents };
       const payment = this.payment(paymentId);
       if (!payment && terms) {
@@ -282,9 +279,7 @@ export class BillingService {
         this.note('payment called off before it was taken');
       }
       if (!payment || payment.status !== 'succeeded') return { refunded: false, amountCents: 0 };
-      if (!planted('refund-without-row')) {
-        this.store.sql('INSERT INTO refunds (payment_id, user_id, amount_cents, created_at) VALUES (?, ?, ?, now_utc())').run(paymentId, payment.userId, payment.amountCents);
-      }
+      this.store.sql('INSERT INTO refunds (payment_id, user_id, amount_cents, created_at) VALUES (?, ?, ?, now_utc())').run(paymentId, payment.userId, payment.amountCents);
       this.store.sql('UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = now_utc() WHERE user_id = ?').run(payment.amountCents, payment.userId);
       this.statements.ledger.run(payment.userId, 'refund', payment.amountCents, paymentId);
       this.store.raise('PaymentRefunded', { paymentId, userId: payment.userId, amountCents: payment.amountCents });
