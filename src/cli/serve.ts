@@ -167,6 +167,11 @@ Examples:
         log.info('started', chalk.dim(`Databases: ${store || `${system.dataDir}${options.dataDir ? '' : ' (temporary, removed on exit)'}`}`));
         log.info('started', `Press Ctrl-C to stop.${options.pidFile ? chalk.dim(` (pid ${process.pid} in ${options.pidFile})`) : ''}`);
       }
+      system.watchDependencies((change) => {
+        const what = change.dependency === 'store' ? 'its database' : 'the broker';
+        if (!change.up) log.warn(`${change.dependency}-lost`, `${change.service} lost ${what} (${change.detail}): it answers 503 for what needs it, and tries again`, { ...change });
+        else log.info(`${change.dependency}-regained`, `${change.service} has ${what} back`, { ...change });
+      });
       system.recovery.onPass((counts) => {
         const did = Object.entries(counts).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${RECOVERY_WORDS[what as keyof typeof RECOVERY_WORDS] ?? what}`);
         if (did.length) log.info('recovery', `recovery: ${did.join(', ')}`, { ...counts });

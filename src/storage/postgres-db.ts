@@ -100,6 +100,7 @@ export class PostgresDb implements SqlDb {
   /** The connection broke; the next call outside a transaction connects again. */
   private lost: string | undefined;
   private lastTry = 0;
+  private readonly watchers: ((change: { up: boolean; detail?: string }) => void)[] = [];
   private reconnectMs = RECONNECT_MS;
   private depth = 0;
   private names = 0;
@@ -129,6 +130,10 @@ export class PostgresDb implements SqlDb {
     // A commit is answered once PostgreSQL has it on disk (synchronous_commit stays as the server has it): with it
     // off, a crash of the database server lost deposits it had acknowledged (test/e2e/postgres-crash.test.ts).
     this.client.querySync('SET client_min_messages = warning');
+  }
+
+  watch(listener: (change: { up: boolean; detail?: string }) => void): void {
+    this.watchers.push(listener);
   }
 
   /** Whether the database answers now (connecting again when the connection was lost); why not, when it does not. */
@@ -163,6 +168,7 @@ export class PostgresDb implements SqlDb {
     this.generation++;
     this.lost = undefined;
     this.reconnectMs = RECONNECT_MS;
+    for (const listener of this.watchers) listener({ up: true });
   }
 
   exclusive<T>(fn: () => T): T {
@@ -285,6 +291,7 @@ export class PostgresDb implements SqlDb {
       if (connectionLost(code, this.client)) {
         this.lost = (error as Error).message.trim().split('\n')[0];
         this.lastTry = 0;
+        for (const listener of this.watchers) listener({ up: false, detail: this.lost });
         throw unavailable(this.location, this.lost);
       }
       throw error;

@@ -32,6 +32,8 @@ export interface SqlDb {
   exclusive<T>(fn: () => T): T;
   /** Whether the database answers now (reconnecting when it had been lost): undefined when it does, else why not. */
   probe(): string | undefined;
+  /** Hears when the database is lost (with why) and when it answers again (a database behind a network; a file never is). */
+  watch?(listener: (change: { up: boolean; detail?: string }) => void): void;
   close(): void;
 }
 

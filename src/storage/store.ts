@@ -240,6 +240,11 @@ export class Store {
     return this.statements.prune.run(new Date(now - retentionMs).toISOString()).changes;
   }
 
+  /** Hears when the database is lost and when it answers again (PostgreSQL; a SQLite file is never lost). */
+  watch(listener: (change: { up: boolean; detail?: string }) => void): void {
+    this.db.watch?.(listener);
+  }
+
   /** Whether the database answers now: undefined when it does, else why not. */
   probe(): string | undefined {
     return this.closed ? 'the store is closed' : this.db.probe();

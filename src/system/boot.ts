@@ -13,7 +13,7 @@ import type { Recovery, RecoveryOptions } from './recovery.js';
 import { planOf } from './links/index.js';
 import { meshCredentials, OPERATOR, operatorHeaders } from './mesh.js';
 import { untilQuiet } from './quiet.js';
-import { startNode, type ServiceNode } from './service-node.js';
+import { startNode, type DependencyChange, type ServiceNode } from './service-node.js';
 import { storeSchemas, type StoreOption } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import type { Variant } from '../variants/variant.js';
@@ -74,6 +74,8 @@ export interface RunningSystem {
   recovered(): Promise<void>;
   /** The recovery pass: what it did so far (`totals`), one pass now (`run`), every pass that did something (`onPass`). */
   recovery: Recovery;
+  /** Hears when a service loses its store (or, with --processes, the broker) and when it has it back. */
+  watchDependencies(listener: (change: DependencyChange) => void): void;
   /** With `--processes` over RabbitMQ: the namespace its queues are named in (`orderctl.<namespace>.…`). */
   namespace?: string;
   /** With `--processes`: the OS process of each service replica (for faults that kill one). */
@@ -172,6 +174,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     heal: () => node.heal(),
     recovered: () => node.recovered(),
     recovery: node.recovery,
+    watchDependencies: (listener) => node.watchDependencies(listener),
     close: () =>
       (closing ??= (async () => {
         try {

@@ -1,5 +1,6 @@
 import type { Hop } from '../tracing/recorder.js';
 import type { RecoveryCounts, RunOptions } from './recovery.js';
+import type { DependencyChange } from './service-node.js';
 import type { ServiceName } from './wiring.js';
 
 /** What one service process tells the harness about itself when asked. */
@@ -33,4 +34,5 @@ export type ProcessMessage =
   | { kind: 'ready'; service: ServiceName; url: string }
   | { kind: 'hops'; hops: Hop[] }
   | { kind: 'recovery'; counts: RecoveryCounts }
+  | { kind: 'dependency'; change: DependencyChange }
   | { kind: 'answer'; id: number; result?: unknown; error?: string };

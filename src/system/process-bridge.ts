@@ -29,6 +29,9 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
   recorder.onHop((hop) => batch.push(hop));
   const timer = setInterval(flush, FLUSH_MS);
   node.recovery.onPass((counts) => tell({ kind: 'recovery', counts }));
+  // The harness logs, for every process, when it loses its database or the broker and when it has it back.
+  node.watchDependencies((change) => tell({ kind: 'dependency', change }));
+  node.transport.watch((change) => tell({ kind: 'dependency', change: { service, dependency: 'broker', ...change } }));
   // A crash in a process of its own is the real thing: killed on the spot; the harness starts it again.
   node.faults.crash = () => process.kill(process.pid, 'SIGKILL');
   const transport = node.transport;

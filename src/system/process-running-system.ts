@@ -10,6 +10,7 @@ import type { ProcessSupervisor } from './process-supervisor.js';
 import { operatorHeaders, type MeshMember } from './mesh.js';
 import { untilQuiet } from './quiet.js';
 import type { Recovery, RecoveryCounts } from './recovery.js';
+import type { DependencyChange } from './service-node.js';
 import type { Ask } from './service-process.js';
 import type { ServiceName } from './wiring.js';
 
@@ -36,6 +37,8 @@ export interface ProcessSystemParts {
   namespace?: string;
   /** Hears every recovery pass that did something, in any process. */
   onPass(listener: (counts: RecoveryCounts) => void): void;
+  /** Hears every process losing its store or the broker, or having it back. */
+  onDependency(listener: (change: DependencyChange) => void): void;
   /** Stops the processes and gives back what the system held (ports, broker queues, schemas, files). */
   cleanup(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export class ProcessSystem implements RunningSystem {
   readonly namespace?: string;
   readonly recovery: Recovery;
   readonly operatorHeaders: (service: ServiceName) => Record<string, string>;
+  readonly watchDependencies: (listener: (change: DependencyChange) => void) => void;
   private readonly down = new Set<StoppableService>();
   private closing?: Promise<void>;
 
@@ -67,6 +71,7 @@ export class ProcessSystem implements RunningSystem {
     this.tokens = parts.tokens;
     this.dataDir = parts.dataDir;
     this.operatorHeaders = (service) => operatorHeaders(parts.credentials, service);
+    this.watchDependencies = (listener) => parts.onDependency(listener);
     if (parts.namespace) this.namespace = parts.namespace;
     this.recovery = {
       async run(runOptions = {}) {

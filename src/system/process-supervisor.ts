@@ -2,6 +2,7 @@ import type { CrashPoint, FaultService } from '../faults/fault.js';
 import type { Hop } from '../tracing/recorder.js';
 import type { PlannedService } from './process-plan.js';
 import type { RecoveryCounts } from './recovery.js';
+import type { DependencyChange } from './service-node.js';
 import { ServiceProcess } from './service-process.js';
 import type { ServiceName } from './wiring.js';
 
@@ -11,6 +12,8 @@ export interface SupervisorOptions {
   env(planned: PlannedService): Record<string, string>;
   hops(hops: Hop[]): void;
   recovery(counts: RecoveryCounts): void;
+  /** Hears when a process loses its store or the broker, and when it has it back. */
+  dependency?(change: DependencyChange): void;
   /** Start a process again when it dies unasked (serve does, as a container runtime would). */
   restart?: boolean;
   /** Hears when a process dies unasked, and whether it is started again. */
@@ -64,6 +67,7 @@ export class ProcessSupervisor {
     const child = new ServiceProcess(planned, replica, this.options.env(planned), {
       hops: this.options.hops,
       recovery: this.options.recovery,
+      dependency: this.options.dependency,
       exited: (process, code, signal) => this.exited(process, code, signal),
     });
     this.children.push(child);

@@ -19,6 +19,7 @@ import { CREDENTIALS_ENV, LIMITS_ENV, meshCredentials, OPERATOR } from './mesh.j
 import { ProcessSupervisor, type RestartAttempt } from './process-supervisor.js';
 import { ProcessSystem } from './process-running-system.js';
 import type { RecoveryCounts } from './recovery.js';
+import type { DependencyChange } from './service-node.js';
 import { storeSchemas } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 
@@ -93,6 +94,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const credentials = meshCredentials(planOf(variant), [...SERVICES, OPERATOR]);
   const recorder = new Recorder(options.tracing ?? true);
   const passListeners: ((counts: RecoveryCounts) => void)[] = [];
+  const dependencyListeners: ((change: DependencyChange) => void)[] = [];
   const processes = new ProcessSupervisor({
     // Each process gets the credentials of its own links only, never the secret they are made from.
     env: (planned): Record<string, string> => ({
@@ -102,6 +104,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
     }),
     hops: (hops) => recorder.ingest(hops),
     recovery: (counts) => passListeners.forEach((listener) => listener(counts)),
+    dependency: (change) => dependencyListeners.forEach((listener) => listener(change)),
     restart: options.restart,
     onExit: options.onExit,
     onRestart: options.onRestart,
@@ -132,7 +135,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   }
 
   const urls = Object.fromEntries(SERVICES.map((s) => [s, url(s)])) as Record<ServiceName, string>;
-  const system = new ProcessSystem({ variant, processes, recorder, admin, tokens, credentials, dataDir, urls, ...(broker ? { namespace } : {}), onPass: (listener) => void passListeners.push(listener), cleanup });
+  const system = new ProcessSystem({ variant, processes, recorder, admin, tokens, credentials, dataDir, urls, ...(broker ? { namespace } : {}), onPass: (listener) => void passListeners.push(listener), onDependency: (listener) => void dependencyListeners.push(listener), cleanup });
   await system.statuses();
   return system;
 }

@@ -27,6 +27,14 @@ import type { Plan } from './plan.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type PortsOf, type ServiceName, type SideContext } from './wiring.js';
 
+/** A dependency of a service lost (with why) or back. */
+export interface DependencyChange {
+  service: ServiceName;
+  dependency: 'store' | 'broker';
+  up: boolean;
+  detail?: string;
+}
+
 /** How to start the services one process runs. */
 export interface NodeOptions {
   variant: Variant;
@@ -82,6 +90,8 @@ export interface ServiceNode {
   /** Gives back the outbox rows claimed by relays that are gone (a process killed holding them), before their lease runs out. */
   releaseClaims(owners: string[]): void;
   recovery: RecoveryPass;
+  /** Hears when a local service loses its store or the broker, and when it has it back. */
+  watchDependencies(listener: (change: DependencyChange) => void): void;
   /** Drains from the outside in: the gateway, then (after `beforeServices`) consumers, relays and the services, then the stores. */
   close(beforeServices?: () => Promise<void>): Promise<void>;
 }
@@ -278,6 +288,9 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       for (const store of ownStores.values()) for (const owner of owners) store.sql('UPDATE outbox SET claimed_by = NULL, claimed_until = 0 WHERE claimed_by = ?').run(owner);
     },
     recovery,
+    watchDependencies(listener) {
+      for (const [service, store] of ownStores) store.watch((change) => listener({ service, dependency: 'store', ...change }));
+    },
     close: (beforeServices = async () => {}) => (closing ??= cleanup(beforeServices)),
   };
 }

@@ -8,6 +8,7 @@ import type { Hop } from '../tracing/recorder.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
 import type { PlannedService } from './process-plan.js';
 import type { RecoveryCounts } from './recovery.js';
+import type { DependencyChange } from './service-node.js';
 import type { ServiceName } from './wiring.js';
 
 /** Every request the harness sends a service process. */
@@ -33,6 +34,8 @@ export type Ask<K extends ProcessRequest['kind'] = ProcessRequest['kind']> = K e
 export interface ProcessHooks {
   hops(hops: Hop[]): void;
   recovery(counts: RecoveryCounts): void;
+  /** It lost its store or the broker, or has it back. */
+  dependency?(change: DependencyChange): void;
   /** It ended after it served (`signal` when killed). */
   exited(process: ServiceProcess, code: number | null, signal: string | null): void;
 }
@@ -80,6 +83,7 @@ export class ServiceProcess {
           resolve();
         } else if (message.kind === 'hops') hooks.hops(message.hops);
         else if (message.kind === 'recovery') hooks.recovery(message.counts);
+        else if (message.kind === 'dependency') hooks.dependency?.(message.change);
         else if (message.kind === 'answer') {
           const pending = this.waiting.get(message.id);
           this.waiting.delete(message.id);

@@ -48,8 +48,9 @@ steps:
   - broker: down
     for: 300ms
     only: [uses-broker]
-  - order: { user: fay, price: 10, name: one }
+  - order: { user: fay, price: 10, name: one, idempotency-key: fay-one }
     expect: { answer: [201, 202] }
+    eventually: 5s
   - latency: { broker: true, ms: 20 }
     only: [uses-broker]
   - late: { message: all, ms: 30 }

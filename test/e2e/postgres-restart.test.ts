@@ -60,6 +60,12 @@ describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, s
       expect((await call(gateway, 'GET', '/health')).status).toBe(200);
       expect(parked.status).toBe(200);
       expect(parked.body).toEqual([]);
+      // serve said which services lost their database, and that they have it back (with --processes, from every process).
+      const events = run.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const lost = new Set(events.filter((e) => e.event === 'store-lost').map((e) => e.service));
+      const back = new Set(events.filter((e) => e.event === 'store-regained').map((e) => e.service));
+      expect(lost.size).toBeGreaterThan(0);
+      expect(back).toEqual(lost);
       run.child.kill('SIGTERM');
       const done = await run.done;
       expect(done.code, `serve did not end on SIGTERM: ${done.stdout.slice(-3000)}`).toBe(0);
