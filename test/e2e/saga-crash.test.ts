@@ -27,7 +27,7 @@ describe.each(variants.filter((v) => CRASHED.includes(v.name)).map((v) => [v.nam
   let token: string;
   const sku = `crash-${randomUUID().slice(0, 8)}`;
   const internal = (service: 'stock', method: string, path: string, body?: unknown) =>
-    fetch(system.urls[service] + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(system.urls[service] + path, { method, headers: { 'content-type': 'application/json', ...system.operatorHeaders(service) }, body: body === undefined ? undefined : JSON.stringify(body) });
   const order = async (id: string) => (await api.send('order', 'GET', `/ordering/orders/${id}`, { token })).body;
   const item = async () => ((await (await internal('stock', 'GET', '/items')).json()) as { sku: string; available: number; reserved: number }[]).find((i) => i.sku === sku)!;
 
