@@ -40,6 +40,8 @@ export const isSagaOrder = (o: OrderView) => (Array.isArray(o.items) && o.items.
 
 /** The goods of a saga order in these states left the shelf with a courier and were not brought back; its price stays paid. */
 const WITH_CUSTOMER = new Set(['delivering', 'done']);
+/** Whether the customer paid for this order for good: a plain one that succeeded, a saga one whose goods are with them. */
+export const paidFor = (o: OrderView) => (isSagaOrder(o) ? WITH_CUSTOMER.has(o.status) : o.status === 'succeeded');
 /** Where a saga order may rest when the scenario is over: done, cancelled, or with a courier until the customer says it arrived. */
 const SAGA_RESTS = new Set(['done', 'cancelled', 'delivering']);
 /** Nothing happens to these orders any more. */
