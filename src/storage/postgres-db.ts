@@ -153,6 +153,7 @@ export class PostgresDb implements SqlDb {
     const now = Date.now();
     if (now - this.lastTry < this.reconnectMs) throw unavailable(this.location, this.lost ?? 'the connection was lost');
     this.lastTry = now;
+    const started = performance.now();
     ended(this.client);
     this.client = new this.Client({ types: TYPES });
     try {
@@ -161,8 +162,9 @@ export class PostgresDb implements SqlDb {
       this.client.querySync(`SET search_path TO ${this.client.escapeIdentifier(this.schema)}`);
     } catch (error) {
       this.lost = (error as Error).message.trim().split('\n')[0];
-      // A failed attempt may have held the event loop up to connect_timeout: the next one waits twice as long.
-      this.reconnectMs = Math.min(RECONNECT_MAX_MS, this.reconnectMs * 2);
+      // A refusal costs nothing: try again soon. An attempt that waited (a host that does not answer) held the
+      // event loop up to connect_timeout: the next one waits twice as long.
+      this.reconnectMs = performance.now() - started < SLOW_CONNECT_MS ? RECONNECT_MS : Math.min(RECONNECT_MAX_MS, this.reconnectMs * 2);
       throw unavailable(this.location, this.lost);
     }
     this.generation++;
@@ -299,9 +301,11 @@ export class PostgresDb implements SqlDb {
   }
 }
 
-/** How often a lost connection is tried again, at most (doubling, up to RECONNECT_MAX_MS, while connecting fails). */
+/** How often a lost connection is tried again, at most (doubling, up to RECONNECT_MAX_MS, while connecting waits and fails). */
 const RECONNECT_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+/** A connection attempt that failed slower than this waited for the server rather than being refused. */
+const SLOW_CONNECT_MS = 200;
 
 /**
  * Bounds on waiting for the server, unless the URL sets its own: connecting (2 s, libpq's least), a statement (30 s, on

@@ -102,6 +102,8 @@ test('serve --processes: a process that dies while the database is down is start
     await pg.start();
     await eventually('billing back', () => lines('process-restarted').filter((l) => l.service === 'billing').length, (n) => n === 1, 60_000);
     await eventually('billing healthy through the gateway', async () => (await call(started.gateway, 'GET', '/health')).body?.services?.billing, (s) => s === 'ok');
+    // The other services found their connections gone too and connect again as they are asked.
+    await eventually('every service healthy', async () => (await call(started.gateway, 'GET', '/health')).status, (s) => s === 200);
     const [user] = await prepareUsers(started.gateway, 1, 10_00);
     expect((await call(started.gateway, 'POST', '/ordering/orders', user.token, { price: 2 })).status).toBe(201);
     run.child.kill('SIGTERM');
