@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pauseUnless } from '../core/duration.js';
 import { AppError, isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
@@ -98,7 +99,7 @@ export class ServiceBus {
 
   /** Consumes again after `close()`: what waited in this service's durable queues is delivered now. */
   async resume(): Promise<void> {
-    this.stopping = false;
+    if (this.stopper.signal.aborted) this.stopper = new AbortController();
     this.subscriptions = await Promise.all(this.registrations.map(({ types, handler, group }) => this.consume(types, handler, group)));
   }
 
@@ -147,43 +148,26 @@ export class ServiceBus {
       try {
         return await attempt();
       } catch (error) {
-        if (!isDependencyDown(error) || this.stopping) throw error;
+        if (!isDependencyDown(error) || this.stopper.signal.aborted) throw error;
         this.waiting++;
         try {
-          await this.pause(Math.min(DEPENDENCY_RETRY_MAX_MS, DEPENDENCY_RETRY_BASE_MS * 2 ** Math.min(10, tries - 1)));
+          await pauseUnless(Math.min(DEPENDENCY_RETRY_MAX_MS, DEPENDENCY_RETRY_BASE_MS * 2 ** Math.min(10, tries - 1)), this.stopper.signal);
         } finally {
           this.waiting--;
         }
-        if (this.stopping) throw error;
+        if (this.stopper.signal.aborted) throw error;
       }
     }
   }
 
-  private stopping = false;
-  private readonly pauses = new Set<() => void>();
+  /** Aborted once the bus stops: pauses between tries end, and no try follows. */
+  private stopper = new AbortController();
   /** Deliveries whose handler waits for a dependency to come back. */
   waiting = 0;
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.pauses.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.pauses.add(done);
-    });
-  }
-
-  private stop(): void {
-    this.stopping = true;
-    for (const wake of [...this.pauses]) wake();
-  }
-
   /** Stops consuming at once, handlers at work or not (a crash): what they hold comes back with one more delivery counted. */
   async abort(): Promise<void> {
-    this.stop();
+    this.stopper.abort();
     await Promise.all(this.subscriptions.splice(0).map((s) => s.close()));
   }
 
@@ -192,7 +176,7 @@ export class ServiceBus {
    * all within `graceMs`: a message cancelled in its handler would come back with one more delivery counted.
    */
   async close(graceMs = 5_000): Promise<void> {
-    this.stop();
+    this.stopper.abort();
     const deadline = Date.now() + graceMs;
     const drained = async () => {
       while (this.handling.size > 0 && Date.now() < deadline) {

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 /** Parses `250ms`, `5s`, `1.5s`, `2m` or a bare number of milliseconds. */
@@ -9,3 +11,6 @@ export function parseDuration(value: string | number): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits `ms`, or less when `signal` aborts first (a stop cuts the pause short); never rejects. */
+export const pauseUnless = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);

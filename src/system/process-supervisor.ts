@@ -1,3 +1,4 @@
+import { pauseUnless } from '../core/duration.js';
 import type { CrashPoint, FaultService } from '../faults/fault.js';
 import type { Hop } from '../tracing/recorder.js';
 import type { PlannedService } from './process-plan.js';
@@ -57,8 +58,8 @@ export class ProcessSupervisor {
   private readonly restarts = new Set<Promise<void>>();
   /** Per replica (`service/replica`): how many restarts in a row, and when the last one started. */
   private readonly streaks = new Map<string, { attempts: number; startedAt: number }>();
-  private readonly pauses = new Set<() => void>();
-  private stopping = false;
+  /** Aborted by stopAll: no process is started again after it, and pauses before a restart end. */
+  private readonly stopper = new AbortController();
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -120,13 +121,12 @@ export class ProcessSupervisor {
 
   /** Stops every process: the gateway first, so nothing new comes in while the others finish what they hold. */
   async stopAll(forceAfterMs: number): Promise<void> {
-    this.stopping = true;
-    for (const wake of [...this.pauses]) wake();
+    this.stopper.abort();
     for (const group of [this.live('gateway'), this.live().filter((c) => c.service !== 'gateway')]) await Promise.all(group.map((c) => c.stop(forceAfterMs)));
   }
 
   private exited(child: ServiceProcess, code: number | null, signal: string | null): void {
-    if (this.stopping) return;
+    if (this.stopper.signal.aborted) return;
     const crash = this.crashing.get(child.pid);
     if (crash && signal === 'SIGKILL') {
       this.crashing.delete(child.pid);
@@ -149,11 +149,11 @@ export class ProcessSupervisor {
     const max = this.options.restartMaxMs ?? 30_000;
     const streak = this.streaks.get(key);
     let attempts = streak && Date.now() - streak.startedAt < STEADY_MS ? streak.attempts : 0;
-    while (!this.stopping) {
+    while (!this.stopper.signal.aborted) {
       attempts++;
       const delayMs = Math.min(max, base * 2 ** Math.min(16, attempts - 1));
-      await this.pause(delayMs);
-      if (this.stopping) return;
+      await pauseUnless(delayMs, this.stopper.signal);
+      if (this.stopper.signal.aborted) return;
       this.streaks.set(key, { attempts, startedAt: Date.now() });
       const event = { service: dead.service, replica: dead.replica, attempt: attempts, delayMs };
       try {
@@ -166,17 +166,6 @@ export class ProcessSupervisor {
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.pauses.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.pauses.add(wake);
-    });
-  }
 
   /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */
   private restart(dead: ServiceProcess, owners: string[]): void {
