@@ -25,8 +25,8 @@ export class ServiceBus {
   /** Hears that a handler finished its work, before the delivery is acked: where a fault may crash the service (`after-commit`). */
   afterHandled?: () => void;
 
-  /** Why the broker cannot be reached now, while it cannot. */
-  private brokerDown: string | undefined;
+  /** Why the broker cannot be reached now, while it cannot (what the service's health reports). */
+  brokerDown: string | undefined;
 
   constructor(
     readonly service: string,

@@ -124,8 +124,6 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const { variant, recorder, tokens } = options;
   const plan = planOf(variant);
   const transport = new FaultTransport(options.transport);
-  let brokerDown: string | undefined;
-  options.transport.watch?.((change) => (brokerDown = change.up ? undefined : (change.detail ?? 'the connection to the broker was lost')));
   const local = SERVICES.filter((name) => options.services.includes(name));
   const faulty = new FaultyNode(local, transport);
   const modules = local.map((name) => MODULES[name]);
@@ -221,7 +219,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       const store = ownStores.get(module.name);
       const onBroker = options.transport.watch !== undefined && bus.get(module.name)!.consumed().length > 0;
       if (module.name !== 'gateway') guardCallers(app, requireCaller(module.name, options.credentials[module.name] ?? { calls: {}, accepts: {} }));
-      probeDependencies(app, () => ({ ...(store ? { store: store.probe() } : {}), ...(onBroker ? { broker: brokerDown } : {}) }));
+      probeDependencies(app, () => ({ ...(store ? { store: store.probe() } : {}), ...(onBroker ? { broker: bus.get(module.name)!.brokerDown } : {}) }));
       apps.set(module.name, app);
     }
     for (const name of local) {
