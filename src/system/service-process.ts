@@ -110,9 +110,11 @@ export class ServiceProcess {
     return this.worker.process.pid!;
   }
 
-  /** Sends a request and resolves with its answer; rejects when the process has exited, cannot be asked, or does not answer in time. */
-  ask<R extends Ask>(request: R): Promise<ProcessAnswers[R['kind']]> {
-    if (this.exited) return Promise.reject(new AppError('UPSTREAM_FAILED', `${this.service} (pid ${this.pid}) has exited`));
+  /** Sends a request (once the process is ready) and resolves with its answer; rejects when the process has exited, cannot be asked, or does not answer in time. */
+  async ask<R extends Ask>(request: R): Promise<ProcessAnswers[R['kind']]> {
+    if (this.exited) throw new AppError('UPSTREAM_FAILED', `${this.service} (pid ${this.pid}) has exited`);
+    // A process listens for requests from when it says it is ready: one asked while it starts (its port may already answer) is asked then.
+    if (!this.ready) await this.started;
     const id = this.nextId++;
     return new Promise<ProcessAnswers[R['kind']]>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -145,6 +145,19 @@ describe('serve --processes shuts every child down', () => {
     rmSync(tmp, { recursive: true });
   });
 
+  test('a process asked while it starts again answers once it is ready (its port may answer before it listens to the harness)', async () => {
+    const system = await bootProcesses({ variant: findVariant('http'), restart: true });
+    try {
+      const killed = system.processes!().find((p) => p.service === 'order')!;
+      process.kill(killed.pid, 'SIGKILL');
+      await eventually('a new order process', () => system.processes!().some((p) => p.service === 'order' && p.alive && p.pid !== killed.pid));
+      const counts = await system.recovery.run({ graceMs: 0 });
+      expect(counts).toMatchObject({ sagasResumed: 0, ordersWaiting: 0 });
+    } finally {
+      await system.close();
+    }
+  });
+
   test('a broker that cannot be reached stops the boot in one line and leaves no folder behind', async () => {
     const tmp = privateTmp();
     const { code, stderr } = await cli(['run', '--variant=hybrid', '--processes', '--broker', 'amqp://guest:guest@127.0.0.1:1', '--no-report'], { TMPDIR: tmp });
