@@ -41,6 +41,34 @@ test('tokens survive a restart on the same --data-dir: a live one keeps working,
   }
 });
 
+test('a token signed with the same key for a user identity no longer has (its database lost) is refused, and orders nothing', async () => {
+  process.env.ORDERCTL_JWT_SECRET = 'one secret for both systems';
+  const form = { email: 'gone@example.test', password: 'gone-password' };
+  let token: string;
+  const first = await bootSystem({ variant: findVariant('http') });
+  try {
+    const api = new ApiClient(first.gatewayUrl);
+    expect((await api.send('register', 'POST', '/identity/register', { body: form })).status).toBe(201);
+    token = (await api.send('login', 'POST', '/identity/login', { body: form })).body.accessToken;
+    expect((await api.send('balance', 'GET', '/billing/account', { token })).status).toBe(200);
+  } finally {
+    await first.close();
+  }
+  // The same key, fresh data: the token's signature holds, its user does not exist.
+  const second = await bootSystem({ variant: findVariant('http') });
+  try {
+    const api = new ApiClient(second.gatewayUrl);
+    const refused = await api.send('order', 'POST', '/ordering/orders', { token, body: { price: 1 } });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'UNAUTHORIZED', message: 'the user of this access token no longer exists' });
+    // Asked identity about the user; reached nothing else.
+    expect([...new Set(second.recorder.all().filter((hop) => hop.from === 'gateway' && hop.to !== 'gateway').map((hop) => hop.to))]).toEqual(['identity']);
+  } finally {
+    await second.close();
+    delete process.env.ORDERCTL_JWT_SECRET;
+  }
+});
+
 test('the health endpoint names the style it runs', async () => {
   const system = await bootSystem({ variant: findVariant('hybrid') });
   try {

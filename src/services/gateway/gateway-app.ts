@@ -1,4 +1,5 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { AppError, codeForStatus, errorBody, notFound, unauthorized } from '../../core/errors.js';
@@ -66,16 +67,31 @@ function relayedError(reply: Reply): AppError | { status: number; body: unknown 
   return { status: reply.status, body: errorBody(reply.status, message, extra) };
 }
 
+/** How many users the gateway remembers identity has (past that, the least recently seen is asked about again). */
+const KNOWN_USERS = 100_000;
+
 /** The public API (`/api/v1`), the same in every variant. */
 export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations(), variant, push, limits }: GatewayDeps, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('gateway', ...edge);
   const health = healthCheck(http, variant);
 
+  // Users identity has answered for: registered or logged in through this gateway, or asked about once.
+  const known = new LRUCache<string, true>({ max: KNOWN_USERS });
   const auth: RequestHandler = async (req, res, next) => {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     if (!match) throw unauthorized('missing bearer token (Authorization: Bearer <accessToken>)');
     const claims = await tokens.verify(match[1]);
     if (revoked.has(claims.jti)) throw unauthorized('access token was logged out; log in again');
+    if (!known.has(claims.userId)) {
+      // A token signed by this key for a user identity does not have (its registration undone, its database lost).
+      const reply = await http.call('identity', 'GET', `/users/${encodeURIComponent(claims.userId)}`);
+      if (reply.status === 404) throw unauthorized('the user of this access token no longer exists');
+      if (reply.status >= 400) {
+        const error = relayedError(reply);
+        throw error instanceof AppError ? error : new AppError('UPSTREAM_FAILED', `identity answered ${reply.status} when asked about the user`);
+      }
+      known.set(claims.userId, true);
+    }
     res.locals.user = claims;
     next();
   };
@@ -108,7 +124,9 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     {
       post: async (req, res) => {
         if (limits && !(await limits.admit('registration', req, res))) return;
-        send(res, await commands.register(validate(registrationForm, req.body)), undefined, locations.user);
+        const reply = await commands.register(validate(registrationForm, req.body));
+        if ((reply.status === 201 || reply.status === 202) && typeof reply.body?.id === 'string') known.set(reply.body.id, true);
+        send(res, reply, undefined, locations.user);
       },
     },
     false,
@@ -122,6 +140,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
         if (limits && (await limits.refuseLocked(form.email, res))) return;
         const reply = await http.call('identity', 'POST', '/login', form);
         if (limits && (reply.status === 200 || reply.status === 401)) await limits.loginOutcome(form.email, reply.status === 200);
+        if (reply.status === 200 && typeof reply.body?.accessToken === 'string') known.set((await tokens.verify(reply.body.accessToken)).userId, true);
         send(res, reply);
       },
     },
