@@ -1,9 +1,8 @@
 # One image for every service: `docker compose` runs it as `orderctl serve --service NAME …`.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 builds against Node's headers when no prebuilt binary fits, pg-native against libpq;
-# Chrome is not needed in a service.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ libpq-dev && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 builds against Node's headers when no prebuilt binary fits; Chrome is not needed in a service.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 ENV PUPPETEER_SKIP_DOWNLOAD=1
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -14,7 +13,6 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -6,10 +6,8 @@ cd "$(dirname "$0")/.."
 
 # System packages the tests use: Chromium renders diagrams and opens the HTML reports; tmux is the
 # terminal the walk test types into; docker-compose validates docker-compose.yml (no Docker engine
-# needed); libpq-dev is what pg-native (the PostgreSQL store) builds against at npm ci. Installed from
-# Debian's packages when missing, before npm ci.
+# needed). Installed from Debian's packages when missing, before npm ci.
 missing=()
-command -v pg_config >/dev/null || missing+=(libpq-dev)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] || command -v chromium >/dev/null || missing+=(chromium)
 command -v tmux >/dev/null || missing+=(tmux)
@@ -22,13 +20,6 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing dependencies (npm ci)…"
   npm ci --no-audit --no-fund
-fi
-
-# pg-native is optional (npm skips it when libpq is missing): the PostgreSQL tests need it.
-if ! node -e "require('pg-native')" 2>/dev/null; then
-  echo "pg-native did not load: installing dependencies again (npm ci) now that libpq-dev is there…"
-  npm ci --no-audit --no-fund
-  node -e "require('pg-native')" || { echo "pg-native still does not load; see the npm ci output above." >&2; exit 1; }
 fi
 
 # The PostgreSQL tests talk to the server on 127.0.0.1:5432 (trust auth); start it when it is down.

@@ -1,45 +1,8 @@
-import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
+import pg from 'pg';
 import { AppError } from '../core/errors.js';
+import { LinkError, PostgresLink } from './postgres-link.js';
 import type { SqlDb, SqlStatement } from './sql-db.js';
-
-/** The part of pg-native's client (libpq, synchronous calls) this file uses. */
-interface NativeClient {
-  connectSync(url: string): void;
-  querySync(text: string, values?: unknown[]): Record<string, unknown>[];
-  prepareSync(name: string, text: string, params: number): void;
-  executeSync(name: string, values: unknown[]): Record<string, unknown>[];
-  escapeIdentifier(name: string): string;
-  end(): void;
-  pq: { cmdTuples(): string; resultErrorFields(): { sqlState?: string } | null; transactionStatus(): number };
-}
-type NativeClientClass = new (options: { types: { getTypeParser(oid: number): (text: string) => unknown } }) => NativeClient;
-
-function nativeClient(): NativeClientClass {
-  try {
-    return createRequire(import.meta.url)('pg-native') as NativeClientClass;
-  } catch (error) {
-    throw new AppError(
-      'USAGE',
-      `--store postgres:// needs pg-native, an optional package built against libpq, and it did not load (${(error as Error).message.split('\n')[0]}): apt-get install libpq-dev, then npm ci`,
-    );
-  }
-}
-
-const safeInteger = (text: string) => {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new Error(`${text} is beyond the integers a JavaScript number keeps exact`);
-  return n;
-};
-
-/** Column types as JavaScript values: integers (and sums of them, numeric) as numbers, cents staying within 2^53; the rest as text. */
-const TYPES = {
-  getTypeParser(oid: number): (text: string) => unknown {
-    if (oid === 20 || oid === 21 || oid === 23 || oid === 1700) return safeInteger;
-    if (oid === 700 || oid === 701) return Number;
-    if (oid === 16) return (text) => text === 't';
-    return (text) => text;
-  },
-};
 
 /** Codes after which PostgreSQL asks for the transaction to be tried again: serialization failure, deadlock. */
 const RETRY = new Set(['40001', '40P01']);
@@ -70,75 +33,54 @@ export function postgresSchema(schema: string): string {
     .replace(/CREATE TABLE IF NOT EXISTS (\w+) \(/g, 'CREATE TABLE IF NOT EXISTS $1 (\n  rowid BIGINT GENERATED ALWAYS AS IDENTITY,');
 }
 
-/**
- * Ends a connection and keeps its client alive for a moment. libpq's binding asks libuv to close the
- * socket's poll handle and lets go of the client at once; were the client collected before the event
- * loop finished closing the handle, libuv would touch freed memory and abort the process.
- */
-const closing = new Set<NativeClient>();
-function ended(client: NativeClient): void {
-  client.end();
-  closing.add(client);
-  setTimeout(() => closing.delete(client), 1_000).unref();
-}
-
 const sleep = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * A service's schema in a PostgreSQL database, through libpq's synchronous calls: a write holds its
- * service's event loop for its round trips, as a SQLite write holds it for the file, so a transaction
- * never interleaves with other work of the process. Created on first use (database and schema).
+ * A service's schema in a PostgreSQL database, through node-postgres in a worker thread called
+ * synchronously (PostgresLink): a write holds its service's thread for its round trips, as a SQLite
+ * write holds it for the file, so a transaction never interleaves with other work of the process; a
+ * server that stops answering holds it at most STALL_MS per call. A lost connection fails calls at once
+ * (503) while it is connected again in the background. Created on first use (database and schema).
  */
 export class PostgresDb implements SqlDb {
   readonly dialect = 'postgres' as const;
   readonly location: string;
-  private readonly Client: NativeClientClass;
-  private readonly url: string;
-  private client: NativeClient;
-  /** Counts connections: a statement prepared on an earlier one is prepared again. */
-  private generation = 0;
-  /** The connection broke; the next call outside a transaction connects again. */
+  /** The server's host and port. */
+  private readonly server: string;
+  private readonly config: pg.ClientConfig;
+  private link: PostgresLink;
+  /** Why the connection is gone, while it is: calls fail at once and `reconnecting` brings it back. */
   private lost: string | undefined;
-  private lastTry = 0;
+  private reconnecting?: Promise<void>;
   private readonly watchers: ((change: { up: boolean; detail?: string }) => void)[] = [];
-  private reconnectMs = RECONNECT_MS;
   private depth = 0;
   private names = 0;
   private closed = false;
 
   constructor(url: string, readonly schema: string) {
-    this.Client = nativeClient();
-    this.url = withTimeouts(url);
-    this.client = new this.Client({ types: TYPES });
+    this.config = connectionConfig(url);
     const target = new URL(url);
+    this.server = target.host;
     this.location = `schema ${schema} of ${target.pathname.slice(1) || 'postgres'} on ${target.host}`;
+    this.link = new PostgresLink(STALL_MS);
     try {
-      connectCreating(this.client, this.url, this.Client);
-      this.session();
-      const quoted = this.client.escapeIdentifier(schema);
-      this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted}`));
-      this.exec(`SET search_path TO ${quoted}`);
+      connectCreating(this.link, this.config);
+      this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted(schema)}`));
+      this.exec(`SET search_path TO ${quoted(schema)}`);
     } catch (error) {
       this.close();
       throw error;
     }
   }
 
-  /** Settings of every connection. */
-  private session(): void {
-    // libpq prints NOTICEs ("schema already exists, skipping") to stderr: keep warnings and errors only.
-    // A commit is answered once PostgreSQL has it on disk (synchronous_commit stays as the server has it): with it
-    // off, a crash of the database server lost deposits it had acknowledged (test/e2e/postgres-crash.test.ts).
-    this.client.querySync('SET client_min_messages = warning');
-  }
-
   watch(listener: (change: { up: boolean; detail?: string }) => void): void {
     this.watchers.push(listener);
   }
 
-  /** Whether the database answers now (connecting again when the connection was lost); why not, when it does not. */
+  /** Whether the database answers now; why not, when it does not. */
   probe(): string | undefined {
     if (this.closed) return 'closed';
+    if (this.lost !== undefined) return this.lost;
     if (this.depth > 0) return undefined;
     try {
       this.exec('SELECT 1');
@@ -146,31 +88,6 @@ export class PostgresDb implements SqlDb {
     } catch (error) {
       return (error as Error).message;
     }
-  }
-
-  /** Connects again after the connection broke (at most once per RECONNECT_MS; between, fails at once). */
-  private reconnect(): void {
-    const now = Date.now();
-    if (now - this.lastTry < this.reconnectMs) throw unavailable(this.location, this.lost ?? 'the connection was lost');
-    this.lastTry = now;
-    const started = performance.now();
-    ended(this.client);
-    this.client = new this.Client({ types: TYPES });
-    try {
-      this.client.connectSync(this.url);
-      this.session();
-      this.client.querySync(`SET search_path TO ${this.client.escapeIdentifier(this.schema)}`);
-    } catch (error) {
-      this.lost = (error as Error).message.trim().split('\n')[0];
-      // A refusal costs nothing: try again soon. An attempt that waited (a host that does not answer) held the
-      // event loop up to connect_timeout: the next one waits twice as long.
-      this.reconnectMs = performance.now() - started < SLOW_CONNECT_MS ? RECONNECT_MS : Math.min(RECONNECT_MAX_MS, this.reconnectMs * 2);
-      throw unavailable(this.location, this.lost);
-    }
-    this.generation++;
-    this.lost = undefined;
-    this.reconnectMs = RECONNECT_MS;
-    for (const listener of this.watchers) listener({ up: true });
   }
 
   exclusive<T>(fn: () => T): T {
@@ -197,29 +114,19 @@ export class PostgresDb implements SqlDb {
   prepare(sql: string): SqlStatement {
     const { text, count } = numberedParameters(sql);
     const name = `s${++this.names}`;
-    let preparedOn = -1;
     const execute = (params: unknown[]) => {
       if (params.length !== count) throw new Error(`${count} parameters expected, ${params.length} given: ${sql}`);
-      return this.call(() => {
-        if (preparedOn !== this.generation) {
-          this.client.prepareSync(name, text, count);
-          preparedOn = this.generation;
-        }
-        return this.client.executeSync(name, params.map((p) => (p === undefined ? null : p)));
-      });
+      return this.call(() => this.link.query(text, params.map((p) => (p === undefined ? null : p)), name));
     };
     return {
-      run: (...params) => {
-        execute(params);
-        return { changes: Number(this.client.pq.cmdTuples()) || 0 };
-      },
-      get: (...params) => execute(params)[0],
-      all: (...params) => execute(params),
+      run: (...params) => ({ changes: execute(params).changes }),
+      get: (...params) => execute(params).rows[0],
+      all: (...params) => execute(params).rows,
     };
   }
 
   exec(sql: string): void {
-    this.call(() => this.client.querySync(sql));
+    this.call(() => this.link.query(sql));
   }
 
   transaction<T>(fn: () => T): T {
@@ -244,7 +151,7 @@ export class PostgresDb implements SqlDb {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    ended(this.client);
+    this.link.end();
   }
 
   private savepoint<T>(fn: () => T): T {
@@ -267,97 +174,117 @@ export class PostgresDb implements SqlDb {
   private rollback(): void {
     if (this.lost !== undefined) return;
     try {
-      this.client.querySync('ROLLBACK');
+      this.link.query('ROLLBACK');
     } catch {
       // The connection is gone: the server rolled the transaction back itself.
     }
   }
 
   /**
-   * Runs a libpq call; a failure carries PostgreSQL's SQLSTATE as `code`. A lost connection is connected
-   * again before the next call outside a transaction; the call that found it lost fails with
-   * STORE_UNAVAILABLE (a transaction cut short is rolled back by the server, or, cut at its COMMIT,
-   * may have been kept: the inbox and the idempotency keys make trying it again safe).
+   * Runs a call over the link; a failure carries PostgreSQL's SQLSTATE as `code`. A call that finds the
+   * connection lost fails with STORE_UNAVAILABLE (a transaction cut short is rolled back by the server,
+   * or, cut at its COMMIT, may have been kept: the inbox and the idempotency keys make trying it again safe).
    */
   private call<T>(fn: () => T): T {
     if (this.closed) throw unavailable(this.location, 'the store is closed');
-    if (this.lost !== undefined) {
-      if (this.depth > 0) throw unavailable(this.location, this.lost);
-      this.reconnect();
-    }
+    // Another connection of this process found the server not answering: this one would wait as long.
+    if (this.lost === undefined && stalled.has(this.server)) this.lose(`another connection to ${this.server} got no answer within ${STALL_MS / 1000} s`);
+    if (this.lost !== undefined) throw unavailable(this.location, this.lost);
     try {
       return fn();
     } catch (error) {
-      const code = this.client.pq.resultErrorFields()?.sqlState;
-      if (code && error instanceof Error) Object.assign(error, { code });
-      if (connectionLost(code, this.client)) {
-        this.lost = (error as Error).message.trim().split('\n')[0];
-        this.lastTry = 0;
-        for (const listener of this.watchers) listener({ up: false, detail: this.lost });
-        throw unavailable(this.location, this.lost);
+      if (!(error instanceof LinkError) || !error.lost) throw error;
+      if (error.stalled) stalled.add(this.server);
+      this.lose(error.message.trim().split('\n')[0]);
+      throw unavailable(this.location, this.lost!);
+    }
+  }
+
+  /** The connection is gone: says so, and connects again in the background until it is back (or the store closes). */
+  private lose(why: string): void {
+    this.lost = why;
+    for (const listener of this.watchers) listener({ up: false, detail: why });
+    this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
+  }
+
+  private async reconnect(): Promise<void> {
+    for (let pauseMs = RECONNECT_MS; !this.closed; pauseMs = Math.min(RECONNECT_MAX_MS, pauseMs * 2)) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+      if (this.closed) return;
+      try {
+        if (this.link.dropped) this.link = new PostgresLink(STALL_MS);
+        await this.link.connectLater(this.config);
+        this.link.query(`SET search_path TO ${quoted(this.schema)}`);
+      } catch (error) {
+        if (!(error instanceof LinkError)) throw error;
+        this.lost = error.message.trim().split('\n')[0];
+        continue;
       }
-      throw error;
+      if (this.closed) return this.link.end();
+      stalled.delete(this.server);
+      this.lost = undefined;
+      for (const listener of this.watchers) listener({ up: true });
+      return;
     }
   }
 }
 
-/** How often a lost connection is tried again, at most (doubling, up to RECONNECT_MAX_MS, while connecting waits and fails). */
-const RECONNECT_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
-/** A connection attempt that failed slower than this waited for the server rather than being refused. */
-const SLOW_CONNECT_MS = 200;
+/** Servers (host:port) a connection of this process got no answer from in time: every store on one fails at once until one of them has connected again. */
+const stalled = new Set<string>();
+
+/** How often a lost connection is tried again: after RECONNECT_MS, doubling up to RECONNECT_MAX_MS, off the service's thread. */
+const RECONNECT_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+/** The longest a call waits for the server (a frozen server, a partition) before it gives the connection up and fails (503). */
+export const STALL_MS = 5_000;
 
 /**
- * Bounds on waiting for the server, unless the URL sets its own: connecting (2 s, libpq's least), a statement (30 s, on
- * the server), and data sent but not acknowledged by the server's machine (10 s: a partition or a dead
- * host, found by TCP, also in the middle of a call).
+ * How a service connects to `url`: bounds on waiting for the server unless the URL sets its own (connecting
+ * 2 s; a statement 30 s, on the server; a transaction left open by a client that stopped, 60 s), and TCP
+ * keepalives after 5 s idle (a dead host is found).
  */
-export function withTimeouts(url: string): string {
-  const given = new URL(url).searchParams;
-  const defaults: Record<string, string> = {
-    connect_timeout: '2',
-    tcp_user_timeout: '10000',
-    keepalives_idle: '5',
-    keepalives_interval: '2',
-    keepalives_count: '3',
-    options: '-c statement_timeout=30000',
+export function connectionConfig(url: string): pg.ClientConfig {
+  const target = new URL(url);
+  const connectSeconds = Number(target.searchParams.get('connect_timeout') ?? 2);
+  // As libpq: without a user in the URL or PGUSER, the name of the user running this.
+  if (!target.username && !process.env.PGUSER) target.username = userInfo().username;
+  return {
+    // Settings in the URL (statement_timeout=…, options=-c synchronous_commit=off) win over these.
+    statement_timeout: 30_000,
+    idle_in_transaction_session_timeout: 60_000,
+    connectionString: target.toString(),
+    // libpq's 0 ("wait for ever") is not kept: a connection attempt always ends.
+    connectionTimeoutMillis: (Number.isFinite(connectSeconds) && connectSeconds > 0 ? connectSeconds : 2) * 1_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 5_000,
   };
-  // libpq decodes %20, not URLSearchParams' '+', so the pairs are written here.
-  const added = Object.entries(defaults)
-    .filter(([name]) => !given.has(name))
-    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
-  return added.length ? `${url}${url.includes('?') ? '&' : '?'}${added.join('&')}` : url;
 }
 
 /** A database that cannot be reached now: worth trying again later (503). */
 const unavailable = (location: string, why: string) => new AppError('STORE_UNAVAILABLE', `the database (${location}) is unreachable: ${why}`);
 
-/** Whether a failure lost the connection: a connection exception (08…), the server shutting down or starting (57P0…), or libpq's own "no connection". */
-function connectionLost(code: string | undefined, client: NativeClient): boolean {
-  if (code) return code.startsWith('08') || /^57P0[123]$/.test(code);
-  return client.pq.transactionStatus() === 4;
-}
+const quoted = (name: string) => pg.escapeIdentifier(name);
 
-/** Connects to `url`; when its database does not exist yet, creates it first (two creators at once: one wins, both go on). */
-function connectCreating(client: NativeClient, url: string, Client: NativeClientClass): void {
+/** Connects; when the database does not exist yet, creates it first (two creators at once: one wins, both go on). */
+function connectCreating(link: PostgresLink, config: pg.ClientConfig): void {
   try {
-    client.connectSync(url);
+    link.connect(config);
     return;
   } catch (error) {
     if (!/database ".*" does not exist/.test((error as Error).message)) throw error;
   }
-  const target = new URL(url);
+  const target = new URL(config.connectionString!);
   const database = decodeURIComponent(target.pathname.slice(1));
-  const admin = new Client({ types: TYPES });
   target.pathname = '/postgres';
-  admin.connectSync(target.toString());
+  const admin = new PostgresLink(STALL_MS);
   try {
-    admin.querySync(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+    admin.connect({ ...config, connectionString: target.toString() });
+    admin.query(`CREATE DATABASE ${quoted(database)}`);
   } catch (error) {
-    const code = admin.pq.resultErrorFields()?.sqlState;
+    const code = (error as LinkError).code;
     if (code !== '42P04' && code !== '23505') throw error;
   } finally {
-    ended(admin);
+    admin.end();
   }
-  client.connectSync(url);
+  link.connect(config);
 }

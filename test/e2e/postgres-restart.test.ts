@@ -21,9 +21,15 @@ const cases = [
   { variant: 'hybrid', broker: true, processes: false, mode: 'immediate' as const },
   { variant: 'event-collaboration', broker: true, processes: true, mode: 'fast' as const },
   { variant: 'http', broker: false, processes: true, mode: 'immediate' as const },
+  { variant: 'hybrid', broker: false, processes: false, mode: 'frozen' as const },
+  { variant: 'event-collaboration', broker: true, processes: true, mode: 'frozen' as const },
 ];
 
-describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, serve running on: $variant, RabbitMQ $broker, --processes $processes', ({ variant, broker, processes, mode }) => {
+/** Resolves with `work`'s value, or rejects when it has not settled within `ms` (a bound on a hung system, not a measure of speed). */
+const settledWithin = <T>(work: Promise<T>, ms: number, what: string) =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())]);
+
+describe.each(cases)('PostgreSQL stopped or frozen ($mode) under load and back, serve running on: $variant, RabbitMQ $broker, --processes $processes', ({ variant, broker, processes, mode }) => {
   test('serve recovers by itself: every accepted order (plain and saga) ends final or at rest, money conserved, one notification each, nothing parked, health tells the truth, SIGTERM ends it', async () => {
     const pg = await privatePostgres();
     const tmp = privateTmp();
@@ -42,11 +48,22 @@ describe.each(cases)('PostgreSQL stopped ($mode) under load and started again, s
       await Promise.all(orders.slice(0, ORDERS / 3).map((o) => placeOrder(gateway, o)));
       // The rest go out while the database goes away: some are answered, some refused, some are between services.
       const inFlight = Promise.all(orders.slice(ORDERS / 3).map((o) => placeOrder(gateway, o)));
-      await pg.halt(mode);
-      const health = await call(gateway, 'GET', '/health');
-      await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
-      await pg.start();
-      await inFlight;
+      let health: Awaited<ReturnType<typeof call>>;
+      if (mode === 'frozen') {
+        pg.freeze();
+        // A frozen server holds a call at most STALL_MS (5 s): serve answers, and every order sent is answered, before the server moves again.
+        health = await settledWithin(call(gateway, 'GET', '/health'), 90_000, '/health while the database is frozen');
+        await settledWithin(inFlight, 90_000, 'the orders sent while the database is frozen');
+        expect(orders.slice(ORDERS / 3).map((o) => typeof o.answers.at(-1))).toEqual(orders.slice(ORDERS / 3).map(() => 'number'));
+        await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+        pg.thaw();
+      } else {
+        await pg.halt(mode);
+        health = await call(gateway, 'GET', '/health');
+        await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+        await pg.start();
+        await inFlight;
+      }
 
       // The client retries what got no answer or a 5xx, with the same Idempotency-Key, until it is answered.
       for (const order of orders.filter((o) => typeof o.answers.at(-1) !== 'number' || (o.answers.at(-1) as number) >= 500)) {

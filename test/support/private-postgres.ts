@@ -38,6 +38,10 @@ export interface PrivatePostgres {
   halt(mode: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same data and port. */
   start(): Promise<void>;
+  /** SIGSTOP to the postmaster and every backend: connections stay open and nothing answers (a hung server, a partition that drops nothing). */
+  freeze(): void;
+  /** SIGCONT to every process frozen. */
+  thaw(): void;
   /** Stops it for good and removes its data. */
   stop(): Promise<void>;
 }
@@ -92,7 +96,17 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     server = undefined;
     await eventually('every process of the server to be gone', () => workingIn(data).length, (n) => n === 0);
   };
+  let frozen: number[] = [];
+  const freeze = () => {
+    frozen = workingIn(data).map(Number);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+  };
+  const thaw = () => {
+    for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    frozen = [];
+  };
   const stop = async () => {
+    thaw();
     await crash();
     held.release();
     rmSync(dir, { recursive: true, force: true });
@@ -103,5 +117,5 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     await stop();
     throw error;
   }
-  return { url, crash, halt, start, stop };
+  return { url, crash, halt, start, stop, freeze, thaw };
 }
