@@ -1,4 +1,6 @@
-// Writes the README's diagram section from the golden diagrams (themselves checked against real runs).
+// Writes the generated parts of docs/: the diagrams of each built-in style (docs/styles.md) and the
+// saga's lifecycle and per-style diagrams (docs/saga.md), from the golden diagrams (themselves checked
+// against real runs) and the saga's table. test/unit/docs-diagrams.test.ts fails when they are stale.
 // Usage: npm run docs:diagrams
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,14 +18,14 @@ const golden = (variant: string, scenario: string, file: string) => readFileSync
 
 /** The saga's section: its lifecycle as the code's table says, and per variant an order whose delivery fails, as orderctl drew it. */
 export function sagaSection(): string {
-  const blocks = variants.flatMap((v) => [`#### ${v.name}`, '', '```mermaid', golden(v.name, 'saga-delivery-fails', '04-order.mmd'), '```', '']);
+  const blocks = variants.flatMap((v) => [`### ${v.name}`, '', '```mermaid', golden(v.name, 'saga-delivery-fails', '04-order.mmd'), '```', '']);
   return [SAGA_START, '', 'The lifecycle (generated from `SAGA` in `src/services/ordering/order-saga.ts`):', '', '```mermaid', sagaStateDiagram().trimEnd(), '```', '', ...blocks, SAGA_END].join('\n');
 }
 
-/** The section: for each variant, its registration and order placement as orderctl drew them. */
+/** The styles' section: for each variant, its registration and order placement as orderctl drew them. */
 export function diagramSection(): string {
   const blocks = variants.flatMap((v) => [
-    `#### ${v.name}`,
+    `### ${v.name}`,
     '',
     `Registration (\`register alice\`):`,
     '',
@@ -41,21 +43,24 @@ export function diagramSection(): string {
   return [START, '', ...blocks, END].join('\n');
 }
 
-/** `readme` with the part between `start` and `end` (both kept) made anew. */
-function replaced(readme: string, start: string, end: string, section: string): string {
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} section`);
-  return readme.slice(0, from) + section + readme.slice(to + end.length);
+/** `text` (of `file`) with the part between `start` and `end` (both kept) made anew. */
+function replaced(file: string, text: string, start: string, end: string, section: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} … ${end} section`);
+  return text.slice(0, from) + section + text.slice(to + end.length);
 }
 
-/** The README with its diagram sections replaced. */
-export function withDiagrams(readme: string): string {
-  return replaced(replaced(readme, START, END, diagramSection()), SAGA_START, SAGA_END, sagaSection());
-}
+/** Every generated part: the file (relative to the repository) and its text as it should be, given its text now. */
+export const GENERATED: readonly { file: string; write: (text: string) => string }[] = [
+  { file: 'docs/styles.md', write: (text) => replaced('docs/styles.md', text, START, END, diagramSection()) },
+  { file: 'docs/saga.md', write: (text) => replaced('docs/saga.md', text, SAGA_START, SAGA_END, sagaSection()) },
+];
 
 if (process.argv[1] === import.meta.filename) {
-  const file = join(ROOT, 'README.md');
-  writeFileSync(file, withDiagrams(readFileSync(file, 'utf8')));
-  console.log('README.md: diagram section written from test/golden');
+  for (const { file, write } of GENERATED) {
+    const path = join(ROOT, file);
+    writeFileSync(path, write(readFileSync(path, 'utf8')));
+    console.log(`${file}: generated parts written`);
+  }
 }
