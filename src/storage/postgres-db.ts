@@ -54,6 +54,8 @@ export class PostgresDb implements SqlDb {
   private reconnecting?: Promise<void>;
   private readonly watchers: ((change: { up: boolean; detail?: string }) => void)[] = [];
   private depth = 0;
+  /** A BEGIN not sent yet: it goes with the transaction's first statement. */
+  private begin: string | undefined;
   private names = 0;
   private closed = false;
 
@@ -116,7 +118,7 @@ export class PostgresDb implements SqlDb {
     const name = `s${++this.names}`;
     const execute = (params: unknown[]) => {
       if (params.length !== count) throw new Error(`${count} parameters expected, ${params.length} given: ${sql}`);
-      return this.call(() => this.link.query(text, params.map((p) => (p === undefined ? null : p)), name));
+      return this.query(text, params.map((p) => (p === undefined ? null : p)), name);
     };
     return {
       run: (...params) => ({ changes: execute(params).changes }),
@@ -126,17 +128,19 @@ export class PostgresDb implements SqlDb {
   }
 
   exec(sql: string): void {
-    this.call(() => this.link.query(sql));
+    this.query(sql);
   }
 
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return this.savepoint(fn);
     for (let tries = 1; ; tries++) {
-      this.exec('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      // Sent with the transaction's first statement (one crossing to the connection's thread fewer); a transaction with none sends nothing.
+      this.begin = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
       this.depth = 1;
       try {
         const result = fn();
-        this.exec('COMMIT');
+        if (this.begin) this.begin = undefined;
+        else this.exec('COMMIT');
         return result;
       } catch (error) {
         if (!this.closed) this.rollback();
@@ -172,12 +176,22 @@ export class PostgresDb implements SqlDb {
   }
 
   private rollback(): void {
+    if (this.begin) return void (this.begin = undefined);
     if (this.lost !== undefined) return;
     try {
       this.link.query('ROLLBACK');
     } catch {
       // The connection is gone: the server rolled the transaction back itself.
     }
+  }
+
+  /** Runs a statement over the link, after the BEGIN still to be sent. */
+  private query(text: string, values?: unknown[], name?: string): { rows: Record<string, unknown>[]; changes: number } {
+    return this.call(() => {
+      const before = this.begin;
+      this.begin = undefined;
+      return this.link.query(text, values, name, before);
+    });
   }
 
   /**

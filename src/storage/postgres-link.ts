@@ -10,7 +10,7 @@ export interface LinkStart {
 /** A request to the worker. */
 export type LinkRequest =
   | { id: number; op: 'connect'; config: pg.ClientConfig }
-  | { id: number; op: 'query'; text: string; values?: unknown[]; name?: string }
+  | { id: number; op: 'query'; text: string; values?: unknown[]; name?: string; before?: string }
   | { id: number; op: 'end' };
 
 type Asked = LinkRequest extends infer R ? (R extends { op: 'end' } ? never : Omit<R, 'id'>) : never;
@@ -79,9 +79,13 @@ export class PostgresLink {
     this.answer(id, waitMs, deadline);
   }
 
-  /** Runs one statement (named: prepared once on this connection) or, without values, a string of statements; the last one's rows. */
-  query(text: string, values?: unknown[], name?: string): { rows: Record<string, unknown>[]; changes: number } {
-    return this.answer(this.ask({ op: 'query', text, ...(values ? { values } : {}), ...(name ? { name } : {}) }), this.stallMs, performance.now() + this.stallMs);
+  /**
+   * Runs one statement (named: prepared once on this connection) or, without values, a string of statements, after
+   * `before` (a BEGIN) when given; the last one's rows.
+   */
+  query(text: string, values?: unknown[], name?: string, before?: string): { rows: Record<string, unknown>[]; changes: number } {
+    const request = { op: 'query' as const, text, ...(values ? { values } : {}), ...(name ? { name } : {}), ...(before ? { before } : {}) };
+    return this.answer(this.ask(request), this.stallMs, performance.now() + this.stallMs);
   }
 
   /** Ends the connection (after the call in progress, if any) and the worker. */

@@ -37,6 +37,7 @@ async function answer(request: LinkRequest): Promise<LinkReply> {
       return { id: request.id, rows: [], changes: 0 };
     case 'query': {
       if (!client) throw new Error('not connected');
+      if (request.before) await client.query(request.before);
       const result = await client.query({ text: request.text, values: request.values, ...(request.name ? { name: request.name } : {}) });
       // A string of statements (a schema) answers with one result per statement.
       const last = Array.isArray(result) ? result.at(-1) : result;

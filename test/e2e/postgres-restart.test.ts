@@ -54,7 +54,7 @@ describe.each(cases)('PostgreSQL stopped or frozen ($mode) under load and back, 
         // A frozen server holds a call at most STALL_MS (5 s): serve answers, and every order sent is answered, before the server moves again.
         health = await settledWithin(call(gateway, 'GET', '/health'), 90_000, '/health while the database is frozen');
         await settledWithin(inFlight, 90_000, 'the orders sent while the database is frozen');
-        expect(orders.slice(ORDERS / 3).map((o) => typeof o.answers.at(-1))).toEqual(orders.slice(ORDERS / 3).map(() => 'number'));
+        expect(orders.slice(ORDERS / 3).map((o) => o.answers.at(-1)).filter((answer) => typeof answer !== 'number')).toEqual([]);
         await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
         pg.thaw();
       } else {
