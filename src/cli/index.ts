@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { benchCommand } from './bench.js';
+import { deployCommand } from './deploy.js';
 import { reportError } from './cli-error.js';
 import { diagramCommand } from './diagram.js';
 import { evidenceCommand } from './evidence.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .addCommand(walkCommand())
     .addCommand(parkedCommand())
     .addCommand(variantsCommand())
+    .addCommand(deployCommand())
     .hook('preAction', (_program, command) => {
       const dir = command.opts().variantsDir as string | undefined;
       if (dir) addVariantsDir(dir);

@@ -18,6 +18,9 @@ export const composeDeployment: Deployment = {
   replicas: {},
 };
 
+/** The images of the broker and the database, the same in docker-compose.yml and the Kubernetes manifests. */
+export const INFRA_IMAGES = { rabbitmq: 'rabbitmq:3.13-management', postgres: 'postgres:15' } as const;
+
 const HEADER = `# Written by \`npm run compose\` (scripts/compose.ts) from the same plan \`orderctl serve --processes\`
 # starts, so a container runs exactly the command a --processes child runs. Do not edit by hand.
 #
@@ -35,11 +38,11 @@ const HEADER = `# Written by \`npm run compose\` (scripts/compose.ts) from the s
 export function composeFile(): string {
   const services: Record<string, unknown> = {
     rabbitmq: {
-      image: 'rabbitmq:3.13-management',
+      image: INFRA_IMAGES.rabbitmq,
       healthcheck: { test: ['CMD', 'rabbitmq-diagnostics', '-q', 'ping'], interval: '5s', timeout: '5s', retries: 20 },
     },
     postgres: {
-      image: 'postgres:15',
+      image: INFRA_IMAGES.postgres,
       environment: { POSTGRES_USER: 'orderctl', POSTGRES_PASSWORD: 'orderctl', POSTGRES_DB: 'orderctl' },
       volumes: ['postgres-data:/var/lib/postgresql/data'],
       healthcheck: { test: ['CMD', 'pg_isready', '-U', 'orderctl', '-d', 'orderctl'], interval: '5s', timeout: '5s', retries: 20 },

@@ -9,6 +9,9 @@ import { jsonBody } from './json-body.js';
 /** What a service depends on and whether each answers now: undefined when it does, else why not. */
 export type DependencyProbe = () => Record<string, string | undefined>;
 
+/** The one path of every service that answers without a credential: what a readiness probe asks. */
+export const HEALTH_PATH = '/health';
+
 /** Lets only the callers `guard` admits reach a service's routes (its health excepted): the node sets it on every service it serves but the gateway. */
 export const guardCallers = (app: Express, guard: RequestHandler): void => void (app.locals.callerGuard = guard);
 
@@ -24,7 +27,7 @@ export function createServiceApp(service: string, ...edge: RequestHandler[]): Ex
   app.disable('x-powered-by');
   app.set('etag', false);
   // Before the edge handlers: a health probe is neither slowed down nor recorded.
-  app.get('/health', (_req, res) => {
+  app.get(HEALTH_PATH, (_req, res) => {
     const probe = app.locals.dependencies as DependencyProbe | undefined;
     const found = Object.entries(probe?.() ?? {});
     const down = found.filter(([, why]) => why !== undefined);

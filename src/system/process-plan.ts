@@ -1,3 +1,4 @@
+import { CREDENTIALS_ENV, LIMITS_ENV } from './mesh.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 
 /** Identity signs access tokens and the gateway checks them: both need the one secret. */
@@ -63,6 +64,23 @@ export function planProcesses(d: Deployment): PlannedService[] {
     env: { ...(d.broker ? { ORDERCTL_BROKER: d.broker } : {}), ...(d.store ? { ORDERCTL_STORE: d.store } : {}) } as Record<string, string>,
   }));
 }
+
+/** Where a service's process gets what its command line must not show: its links' credentials, the gateway's abuse limits, the token secret. */
+export interface ServiceEnvSources<T> {
+  credentials: T;
+  limits: T;
+  tokenSecret: T;
+}
+
+/**
+ * The environment a harness adds to a planned service's own (`env`), by name: the same names whether
+ * `--processes` fills them with values or a Kubernetes manifest with references to Secrets.
+ */
+export const serviceEnv = <T>(planned: PlannedService, from: ServiceEnvSources<T>): Record<string, T> => ({
+  [CREDENTIALS_ENV]: from.credentials,
+  [LIMITS_ENV]: from.limits,
+  ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: from.tokenSecret } : {}),
+});
 
 /** `billing=3,notification=2` → replicas per service (each at least 1, at most 16). */
 export function parseReplicas(text: string): Replicas {

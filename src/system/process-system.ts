@@ -12,10 +12,10 @@ import { Recorder } from '../tracing/recorder.js';
 import { variantRef } from '../variants/index.js';
 import { usesBroker, type Variant } from '../variants/variant.js';
 import { tracked, type RunningSystem } from './boot.js';
-import { brokerNeeded, handlesTokens, planProcesses, type Replicas } from './process-plan.js';
+import { brokerNeeded, planProcesses, serviceEnv, type Replicas } from './process-plan.js';
 import { holdFreePorts } from './free-ports.js';
 import { planOf } from './links/index.js';
-import { CREDENTIALS_ENV, LIMITS_ENV, meshCredentials, OPERATOR } from './mesh.js';
+import { meshCredentials, OPERATOR } from './mesh.js';
 import { ProcessSupervisor, type RestartAttempt } from './process-supervisor.js';
 import { ProcessSystem } from './process-running-system.js';
 import type { RecoveryCounts } from './recovery.js';
@@ -97,11 +97,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const dependencyListeners: ((change: DependencyChange) => void)[] = [];
   const processes = new ProcessSupervisor({
     // Each process gets the credentials of its own links only, never the secret they are made from.
-    env: (planned): Record<string, string> => ({
-      [CREDENTIALS_ENV]: JSON.stringify(credentials[planned.service]),
-      [LIMITS_ENV]: options.limits ? 'on' : 'off',
-      ...(handlesTokens(planned.service) ? { ORDERCTL_JWT_SECRET: secret } : {}),
-    }),
+    env: (planned) => serviceEnv(planned, { credentials: JSON.stringify(credentials[planned.service]), limits: options.limits ? 'on' : 'off', tokenSecret: secret }),
     hops: (hops) => recorder.ingest(hops),
     recovery: (counts) => passListeners.forEach((listener) => listener(counts)),
     dependency: (change) => dependencyListeners.forEach((listener) => listener(change)),
