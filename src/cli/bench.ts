@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 import { benchMarkdown, writeBenchFiles } from '../bench/bench-files.js';
 import { runBench, type BenchListener } from '../bench/bench-run.js';
 import { timestamp } from '../report/run-report.js';
+import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, variantsDirOption, selectVariants, storeOption } from './options.js';
 import { maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
+import { checkDependencies } from './preflight.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface BenchCliOptions {
@@ -113,6 +115,10 @@ Examples:
       if (options.processes && !options.broker && variants.some(usesBroker)) {
         throw new CliError('--processes: the styles with events need a broker between processes; add --broker amqp://guest:guest@127.0.0.1:5672', EXIT.usage);
       }
+      const root = resolve(options.reportDir);
+      await checkReportRoot(root);
+      await checkDependencies({ variants, broker: options.broker, store: options.store });
+      const started = new Date();
       const out = options.json ? process.stderr : process.stdout;
       const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
       const listener = progress(process.stderr.isTTY ? process.stderr : out);
@@ -147,7 +153,7 @@ Examples:
           throw error;
         }
       });
-      const dir = join(resolve(options.reportDir), `bench-${timestamp()}`);
+      const dir = await claimReportFolder(root, `bench-${timestamp(started)}`);
       await writeBenchFiles(dir, report, options.render);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else out.write(`\n${benchMarkdown(report, options.render)}\n`);

@@ -10,9 +10,11 @@ import type { EvidenceReport } from '../evidence/evidence-schema.js';
 import { ExperimentError, type EvidenceSettings } from '../evidence/experiment.js';
 import { markdownTable, mdCell } from '../report/text.js';
 import { timestamp } from '../report/run-report.js';
+import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
 import { commandLine } from './bench.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, checkPlacement, selectVariants, variantsDirOption } from './options.js';
+import { checkDependencies } from './preflight.js';
 import { closingOnInterrupt } from './shutdown.js';
 
 interface EvidenceCliOptions {
@@ -96,7 +98,7 @@ export function evidenceCommand(): Command {
       `
 Every claim is tried on every chosen style; its verdict (holds, does not hold, holds only in part) comes from
 its figures by a rule the report states. Writes evidence.json (and its JSON Schema), evidence.md, evidence.html.
-Exit codes: 0 done (whatever the verdicts), 1 an experiment failed, 2 usage error.
+Exit codes: 0 done (whatever the verdicts), 1 an experiment failed, 2 usage error, 3 the --broker cannot be reached.
 Ctrl-C (or SIGTERM/SIGHUP) stops every system, removes their temporary data, exits 130/143/129.
 
 Examples:
@@ -107,6 +109,10 @@ Examples:
     .action(async (options: EvidenceCliOptions) => {
       const variants = [...new Map(options.variants.split(',').flatMap((name) => selectVariants(name.trim())).map((v) => [v.name, v])).values()];
       checkPlacement({ processes: options.processes, broker: options.broker }, variants);
+      const root = resolve(options.reportDir);
+      await checkReportRoot(root);
+      await checkDependencies({ variants, broker: options.broker });
+      const started = new Date();
       const settings: EvidenceSettings = {
         orders: options.orders,
         repeat: options.repeat,
@@ -138,7 +144,7 @@ Examples:
           }
         },
       );
-      const dir = join(resolve(options.reportDir), `evidence-${timestamp()}`);
+      const dir = await claimReportFolder(root, `evidence-${timestamp(started)}`);
       const report = await writeEvidenceFiles(dir, data);
       const out = options.json ? process.stderr : process.stdout;
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -8,7 +8,9 @@ import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { launchSystem, describePlacement } from '../system/launch.js';
 import { describeBroker } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
+import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
 import { CliError, EXIT } from './cli-error.js';
+import { checkDependencies } from './preflight.js';
 import { closingOnInterrupt } from './shutdown.js';
 import { wholeNumber as whole, brokerOption, checkPlacement, processesOption, selectVariants, storeOption, variantOption, variantsDirOption } from './options.js';
 
@@ -65,10 +67,13 @@ Examples:
     .action(async (options: ExploreCliOptions) => {
       const variants = selectVariants(options.variant);
       checkPlacement(options, variants);
+      const root = resolve(options.reportDir);
+      await checkReportRoot(root);
+      await checkDependencies({ variants, broker: options.broker, store: options.store });
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
       const say = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);
       const store = new SeedStore(resolve(options.seeds));
-      const dir = join(resolve(options.reportDir), `explore-${new Date().toISOString().replace(/[:.]/g, '-')}-${variants.length === 1 ? variants[0].name : 'all'}`);
+      const name = `explore-${new Date().toISOString().replace(/[:.]/g, '-')}-${variants.length === 1 ? variants[0].name : 'all'}`;
       const placement = describePlacement(options);
       say(`Exploring ${variants.map((v) => v.name).join(', ')} from seed ${seed}, ${options.runs} run(s) each${placement ? `, ${placement}` : ''}…`);
       const outcome = await closingOnInterrupt(say, async (track) => {
@@ -108,10 +113,11 @@ Examples:
         if (renderer) track(renderer);
         if (options.render && failed && !renderer) say(NO_CHROMIUM);
         const meta = { seed, runs: options.runs, ops: options.ops, placement: placement || 'one process, SQLite', date: new Date().toISOString() };
+        const dir = await claimReportFolder(root, name);
         const { files } = await writeExploreReport(dir, done, meta, renderer).finally(() => renderer?.close());
-        return { results: done, files };
+        return { results: done, files, dir };
       });
-      const { results, files } = outcome;
+      const { results, files, dir } = outcome;
       for (const r of results) {
         if (!r.failure) continue;
         for (const p of r.failure.problems) say(`  ${r.variant}: ${p}`);

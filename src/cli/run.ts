@@ -7,7 +7,9 @@ import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt } from './shutdown.js';
 import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
-import { reportFolder, writeRunReport, type VariantRun } from '../report/run-report.js';
+import { runFolderName, writeRunReport, type VariantRun } from '../report/run-report.js';
+import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
+import { checkDependencies } from './preflight.js';
 import { topologyFlowchart } from '../variants/topology.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { wholeNumber, brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
@@ -67,8 +69,8 @@ export function jsonResult(results: VariantResult[], ms: number, broker?: string
 }
 
 /** Writes the run's report folder, rendering with one shared browser when there is one. */
-async function writeReport(runs: VariantRun[], options: RunOptions, say: (line: string) => void) {
-  const dir = reportFolder(resolve(options.reportDir), runs.map((r) => r.result.variant));
+async function writeReport(runs: VariantRun[], options: RunOptions, started: Date, say: (line: string) => void) {
+  const dir = await claimReportFolder(resolve(options.reportDir), runFolderName(runs.map((r) => r.result.variant), started));
   const renderer = options.render ? await openRenderer() : undefined;
   if (options.render && !renderer) say(NO_CHROMIUM);
   const live = process.stderr.isTTY && !options.quiet;
@@ -123,6 +125,9 @@ export function runCommand(): Command {
       const variants = selectVariants(options.variant);
       checkPlacement(options, variants);
       const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
+      if (options.report) await checkReportRoot(resolve(options.reportDir));
+      await checkDependencies({ variants, broker: options.broker, store: options.store, otlpEndpoint: options.otlpEndpoint });
+      const startedAt = new Date();
       const out = options.json ? process.stderr : process.stdout;
       const say = (line: string) => out.write(`${line}\n`);
       const verbose = !options.quiet;
@@ -168,7 +173,7 @@ export function runCommand(): Command {
         const failures = formatFailures(results);
         if (failures) say(failures);
       }
-      const report = options.report ? await writeReport(runs, options, say) : undefined;
+      const report = options.report ? await writeReport(runs, options, startedAt, say) : undefined;
       if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
       const total = (performance.now() - started) / 1000;
       if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);

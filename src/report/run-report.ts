@@ -30,9 +30,9 @@ export interface ReportOutcome {
 /** `20261121-063000` (UTC), for folder names. */
 export const timestamp = (now = new Date()) => now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-/** `reports/20261121-063000-hybrid`: one folder per run, named by time and variant. */
-export function reportFolder(root: string, variants: string[], now = new Date()): string {
-  return join(root, `${timestamp(now)}-${variants.length === 1 ? variants[0] : 'all'}`);
+/** `20261121-063000-hybrid`: a run's report folder is named by its start and its variant (see claimReportFolder). */
+export function runFolderName(variants: string[], started = new Date()): string {
+  return `${timestamp(started)}-${variants.length === 1 ? variants[0] : 'all'}`;
 }
 
 /** Writes recording.json, the diagrams of every client action and of the order saga's lifecycle, summary.md and index.html. */

@@ -67,7 +67,7 @@ function connect(place: StorePlace, service: string): SqlDb {
     return new PostgresDb(place.url, schemaName(place.prefix, service));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('USAGE', `cannot open ${service}'s database in PostgreSQL (${maskUrl(place.url)}): ${(error as Error).message.trim().replace(/\s+/g, ' ')}`);
+    throw new AppError('STORE_UNAVAILABLE', `cannot open ${service}'s database in PostgreSQL (${maskUrl(place.url)}): ${(error as Error).message.trim().replace(/\s+/g, ' ')}`);
   }
 }
 

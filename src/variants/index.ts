@@ -32,7 +32,7 @@ export const isVariantPath = (ref: string) => /\.ya?ml$/i.test(ref) || ref.inclu
 export function findVariant(ref: string): Variant {
   if (isVariantPath(ref)) return loadVariantFile(ref);
   const variant = knownVariants().find((v) => v.name === ref);
-  if (!variant) throw new Error(`unknown variant "${ref}" (choose one of: ${knownVariants().map((v) => v.name).join(', ')}, all; or give a style file such as ./my-style.yaml)`);
+  if (!variant) throw new AppError('USAGE', `unknown variant "${ref}" (choose one of: ${knownVariants().map((v) => v.name).join(', ')}, all; or give a style file such as ./my-style.yaml)`);
   return variant;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { readSmallFile } from '../core/files.js';
+import { closest } from '../scenarios/closest.js';
 import { PlanRefused } from '../system/plan.js';
 import { planOf } from '../system/links/index.js';
 import { RENAMABLE_EVENTS, type Variant } from './variant.js';
@@ -48,6 +49,12 @@ export const variantFile = z.strictObject({
 
 const where = (path: PropertyKey[]) => (path.length ? path.join('.') : 'the file');
 
+/** ` (did you mean "payment"?)` when an unknown key is a slip of the keyboard away from a known one. */
+const meant = (key: string, known: string[]) => {
+  const near = closest(key, known);
+  return near ? ` (did you mean "${near}"?)` : '';
+};
+
 /** Reads and checks a style file; a file that is not a style, or a style that would lose or double an effect, is refused in one line naming the field. */
 export function loadVariantFile(file: string): Variant {
   const path = resolve(file);
@@ -69,7 +76,8 @@ export function loadVariantFile(file: string): Variant {
   if (!isMap(document.contents)) return refuse('the file', 'a style is a mapping of fields (name, summary, commands, events, links)');
   const parsed = variantFile.safeParse(document.toJS());
   if (!parsed.success) {
-    const [issue] = parsed.error.issues;
+    // A misspelt key is also a missing one: name the key that is there, not the field it was meant to be.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
     const allowed = (path: PropertyKey[]) =>
       path.length === 0
         ? Object.keys(variantFile.shape)
@@ -84,7 +92,7 @@ export function loadVariantFile(file: string): Variant {
                 : [];
     const unknown =
       issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.map((k) => [...issue.path, k].join('.')).join(', ')} (${issue.path[0] === 'names' ? 'events a style can rename' : 'fields here'}: ${allowed(issue.path).join(', ')})`
+        ? `unknown field ${issue.keys.map((k) => `${[...issue.path, k].join('.')}${meant(k, allowed(issue.path))}`).join(', ')} (${issue.path[0] === 'names' ? 'events a style can rename' : 'fields here'}: ${allowed(issue.path).join(', ')})`
         : undefined;
     return refuse(unknown ? where(issue.path) : where(issue.path), unknown ?? issue.message);
   }

@@ -37,8 +37,10 @@ test('run --otlp-endpoint exports every hop as OpenTelemetry spans, one service 
   expect(byId.get(payment.parentSpanId)).toMatchObject({ name: 'publish CreatePayment', service: 'orderctl.order' });
 });
 
-test('an unreachable collector is said in one line and the run exits 3', async () => {
-  const { code, stderr } = await cli(['run', '--variant=http', '--scenario', 'happy-path', '--no-report', '--otlp-endpoint', 'http://127.0.0.1:1'], {}, 60_000);
+test('an unreachable collector is said in one line before the run starts, and it exits 3', async () => {
+  const { code, stdout, stderr } = await cli(['run', '--variant=http', '--scenario', 'happy-path', '--no-report', '--otlp-endpoint', 'http://127.0.0.1:1'], {}, 60_000);
   expect(code).toBe(3);
-  expect(stderr).toMatch(/^orderctl: could not export the spans to http:\/\/127\.0\.0\.1:1\/v1\/traces: /);
+  expect(stdout).toBe('');
+  expect(stderr).toMatch(/^orderctl: cannot reach the OTLP collector at http:\/\/127\.0\.0\.1:1\/v1\/traces \(ECONNREFUSED\): /);
+  expect(stderr.trim().split('\n')).toHaveLength(1);
 });

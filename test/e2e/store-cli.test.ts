@@ -57,13 +57,14 @@ test('serve --store --namespace keeps the data across a restart, in schemas <nam
   expect(login.status).toBe(200);
 });
 
-test('a --store that is not a postgres:// URL, or a server that cannot be reached, is one line and exit code 2', async () => {
+test('a --store that is not a postgres:// URL is one line and exit code 2; a server that cannot be reached, one line and exit code 3', async () => {
   const wrong = await cli(['run', '--variant=http', '--no-report', '--store', 'mysql://root@127.0.0.1/x']);
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toContain('must be a postgres:// URL');
   const down = await cli(['run', '--variant=http', '--no-report', '--store', 'postgres://postgres:secret@127.0.0.1:1/x']);
-  expect(down.code).toBe(2);
+  expect(down.code).toBe(3);
   expect(down.stderr.trim().split('\n')).toHaveLength(1);
-  expect(down.stderr).toMatch(/cannot open \w+'s database in PostgreSQL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x\): connect ECONNREFUSED 127\.0\.0\.1:1/);
+  expect(down.stderr).toMatch(/cannot open the database in PostgreSQL \(postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x\): connect ECONNREFUSED 127\.0\.0\.1:1/);
+  expect(down.stdout).toBe('');
   expect(down.stderr).not.toContain('secret');
 });

@@ -74,6 +74,8 @@ describe('a style file of a user', () => {
     ['an unknown field', good + 'retries: 3\n', /: the file: unknown field retries \(fields here: name, summary, order, commands, events, links, saga, flows, push, resilience, names\)$/],
     ['an unknown link', good.replace('  recipient: copy\n', '  recipient: copy\n  stock: rest\n'), /: links: unknown field links\.stock \(fields here: accountOpening, payment, orderOutcome, recipient, reservation, dispatch\)$/],
     ['a missing field', good.replace(/^events: full\n/m, ''), /: events: /],
+    ['a misspelt link', good.replace('payment: rest', 'paymnet: rest'), /: links: unknown field links\.paymnet \(did you mean "payment"\?\) \(fields here: accountOpening, payment, /],
+    ['a misspelt field', good.replace('events: full', 'evnets: full'), /: the file: unknown field evnets \(did you mean "events"\?\) \(fields here: /],
     ['a name with spaces', good.replace('name: mine', 'name: My Style'), /: name: lower-case letters, digits and dashes/],
     ['an empty summary', good.replace(/^summary: .*$/m, 'summary: "  "'), /: summary: one line saying what the style does/],
     ['a link that is neither rest nor event', good.replace('payment: rest', 'payment: soap'), /: links\.payment: .*"rest"\|"event"|: links\.payment: .*rest.*event/],

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, rmdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AppError } from '../core/errors.js';
+
+const WORDS: Record<string, string> = {
+  ENOENT: 'no folder can be made there',
+  ENOTDIR: 'not a folder',
+  EEXIST: 'not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left',
+};
+
+/** The one line an unusable `--report-dir` is refused with (a usage error: another folder is the fix). */
+function refused(root: string, error: unknown): AppError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = (code && WORDS[code]) ?? (error as Error).message.split('\n')[0];
+  return new AppError('USAGE', `cannot write reports in ${root} (${why}): pass another --report-dir`);
+}
+
+/** The nearest folder that is there: `dir` or one of its parents. */
+async function nearestFolder(dir: string): Promise<string> {
+  for (let at = dir; ; at = dirname(at)) {
+    const found = await stat(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' && dirname(at) !== at) return undefined;
+      throw error;
+    });
+    if (found?.isDirectory()) return at;
+    if (found) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  }
+}
+
+/** Makes `dir` unless it is a folder already (made by another run a moment ago, say). */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
+  }
+}
+
+/** Makes `dir` and its missing parents one at a time (Node's recursive mkdir never returns where a folder cannot be made, as in /proc). */
+async function makeFolders(dir: string): Promise<void> {
+  try {
+    await makeFolder(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeFolders(dirname(dir));
+    await makeFolder(dir);
+  }
+}
+
+/** Checks, before any work, that a report can be written under `root`, leaving nothing behind; refuses it in one line (exit 2) if not. */
+export async function checkReportRoot(root: string): Promise<void> {
+  try {
+    await rmdir(await mkdtemp(join(await nearestFolder(root), '.orderctl-check-')));
+  } catch (error) {
+    throw refused(root, error);
+  }
+}
+
+/** Makes a new folder `name` under `root` that no other run has: `name`, else `name-2`, `name-3`, … (made atomically, so two runs never share one). */
+export async function claimReportFolder(root: string, name: string): Promise<string> {
+  try {
+    await makeFolders(root);
+    for (let n = 1; ; n++) {
+      const dir = join(root, n === 1 ? name : `${name}-${n}`);
+      try {
+        await mkdir(dir);
+        return dir;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw error;
+      }
+    }
+  } catch (error) {
+    throw refused(root, error);
+  }
+}
