@@ -31,11 +31,17 @@ export const jsonBody: RequestHandler = (req, res, next) => {
   const trace = currentTrace();
   const timeoutMs = Number(req.app.get('bodyTimeoutMs') ?? BODY_TIMEOUT_MS);
   let settled = false;
-  const timer = setTimeout(() => {
-    settled = true;
-    if (res.headersSent || req.socket.destroyed) return;
-    res.status(408).set('Connection', 'close').json(errorBody(408, `the request body did not arrive within ${timeoutMs / 1000} s; send the whole request at once`));
-  }, timeoutMs);
+  const timer = setTimeout(
+    // After the next read of the sockets: a body that arrived while this process was held (a call waiting for a stalled database) is late by our clock, not the client's.
+    () =>
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        if (res.headersSent || req.socket.destroyed) return;
+        res.status(408).set('Connection', 'close').json(errorBody(408, `the request body did not arrive within ${timeoutMs / 1000} s; send the whole request at once`));
+      }),
+    timeoutMs,
+  );
   // A client gone before its body arrived: nobody to answer.
   res.once('close', () => clearTimeout(timer));
   parseJson(req, res, (error?: unknown) => {

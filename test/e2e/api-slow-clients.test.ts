@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closeServer, createServiceApp, finishServiceApp, listen } from '../../src/http/service-app.js';
+import { STALL_MS } from '../../src/storage/postgres-db.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { findVariant } from '../../src/variants/index.js';
 
@@ -118,5 +119,43 @@ describe('a client that leaves in the middle of its body', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     const response = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"b":2}' });
     expect(await response.json()).toEqual({ b: 2 });
+  });
+});
+
+describe('a service held for as long as a stalled database may hold it (STALL_MS)', () => {
+  test('a body that arrived while it was held is read when it resumes: not refused as late, its connection not cut', async () => {
+    const app = createServiceApp('held');
+    app.post('/echo', (req, res) => void res.json(req.body));
+    finishServiceApp(app);
+    const { server, url } = await listen(app);
+    const { hostname, port } = new URL(url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    try {
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+      const body = '{"held":true}';
+      socket.write(`POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      // The headers are read (the body's clock starts), then the body comes while the thread is held, as by a call waiting for a frozen database.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      setImmediate(() => {
+        socket.write(body);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS + 500);
+      });
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => {
+          const check = () => (text.includes('\r\n\r\n{') ? resolve() : setTimeout(check, 5));
+          check();
+        }),
+      ]);
+      expect(text).toMatch(/^HTTP\/1\.1 200/);
+      expect(text).toContain('{"held":true}');
+    } finally {
+      socket.destroy();
+      await closeServer(server);
+    }
   });
 });
