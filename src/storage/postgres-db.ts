@@ -7,6 +7,8 @@ import type { SqlDb, SqlStatement } from './sql-db.js';
 /** Codes after which PostgreSQL asks for the transaction to be tried again: serialization failure, deadlock. */
 const RETRY = new Set(['40001', '40P01']);
 const MAX_TRIES = 50;
+/** Tries after which a transaction that keeps losing to others runs alone (it would otherwise starve under a hot row). */
+const TRIES_TOGETHER = 2;
 
 /** `?` placeholders (outside quoted literals) as PostgreSQL's `$1, $2, …`. */
 export function numberedParameters(sql: string): { text: string; count: number } {
@@ -58,11 +60,14 @@ export class PostgresDb implements SqlDb {
   private begin: string | undefined;
   private names = 0;
   private closed = false;
+  /** The key of the schema's turn lock, as SQL. */
+  private readonly turn: string;
 
   constructor(url: string, readonly schema: string) {
     this.config = connectionConfig(url);
     const target = new URL(url);
     this.server = target.host;
+    this.turn = `hashtext(${pg.escapeLiteral(`orderctl turn ${schema}`)})`;
     this.location = `schema ${schema} of ${target.pathname.slice(1) || 'postgres'} on ${target.host}`;
     this.link = new PostgresLink(STALL_MS);
     try {
@@ -131,11 +136,18 @@ export class PostgresDb implements SqlDb {
     this.query(sql);
   }
 
+  /**
+   * Runs `fn` in a SERIALIZABLE transaction, tried again when PostgreSQL finds a conflict. Every transaction
+   * of the schema holds its turn lock shared (sent with the BEGIN: no round trip of its own); one that lost
+   * TRIES_TOGETHER times takes it exclusively before it begins, so it runs alone and cannot starve.
+   */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return this.savepoint(fn);
     for (let tries = 1; ; tries++) {
+      const alone = tries > TRIES_TOGETHER;
+      if (alone) this.exec(`SELECT pg_advisory_lock(${this.turn})`);
       // Sent with the transaction's first statement (one crossing to the connection's thread fewer); a transaction with none sends nothing.
-      this.begin = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
+      this.begin = `BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(${this.turn})`;
       this.depth = 1;
       try {
         const result = fn();
@@ -145,10 +157,21 @@ export class PostgresDb implements SqlDb {
       } catch (error) {
         if (!this.closed) this.rollback();
         if (!RETRY.has((error as { code?: string }).code ?? '') || tries >= MAX_TRIES) throw error;
-        Atomics.wait(sleep, 0, 0, Math.random() * Math.min(50, 2 * tries));
+        if (!alone) Atomics.wait(sleep, 0, 0, Math.random() * 2 * tries);
       } finally {
         this.depth = 0;
+        if (alone) this.unlockTurn();
       }
+    }
+  }
+
+  /** Gives the schema's turn lock back (a lost connection gave it back already). */
+  private unlockTurn(): void {
+    if (this.closed || this.lost !== undefined) return;
+    try {
+      this.link.query(`SELECT pg_advisory_unlock(${this.turn})`);
+    } catch {
+      // The connection is gone: the server released the session's locks with it.
     }
   }
 
