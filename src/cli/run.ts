@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
@@ -8,7 +8,8 @@ import { closingOnInterrupt } from './shutdown.js';
 import { exportOtlp } from '../tracing/otlp-export.js';
 import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
 import { runFolderName, writeRunReport, type VariantRun } from '../report/run-report.js';
-import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
+import { checkReportRoot, claimReportFolder, writeReportFile } from '../report/report-folder.js';
+import { junitXml } from '../report/junit.js';
 import { checkDependencies } from './preflight.js';
 import { topologyFlowchart } from '../variants/topology.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
@@ -33,6 +34,7 @@ interface RunOptions {
   reportDir: string;
   render: boolean;
   otlpEndpoint?: string;
+  junit?: string;
   repeat: number;
   warmup?: boolean;
 }
@@ -115,17 +117,19 @@ export function runCommand(): Command {
     .addOption(new Option('--otlp-endpoint <url>', 'also export every hop as OpenTelemetry spans over OTLP/HTTP, e.g. http://127.0.0.1:4318 (Jaeger, a collector)').env('OTEL_EXPORTER_OTLP_ENDPOINT'))
     .addOption(new Option('--repeat <n>', 'run every scenario n times in a row on the same running system (one boot per variant); latencies are over every repeat, and a scenario passes only if it passed in each').argParser(parseRepeat).default(1))
     .option('--warmup', 'run every scenario once first, on the same system, and discard its figures')
+    .option('--junit <file>', 'also write the result as JUnit XML for a CI server: a test suite per style, a test case per scenario, the broken step and why in each failure')
     .option('--json', 'print the result as JSON on stdout (progress, if any, goes to stderr)')
     .option('--quiet', 'print only the summary (with --json: nothing but the JSON)')
     .addHelpText(
       'after',
-      '\nEach variant is booted once; with --repeat its scenarios run again and again on that same system.\nLatency tables give per client action: n (samples), the median, and the spread as p5–p95 (min–max below 20 samples).\n\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --repeat 3 --warmup\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
+      '\nEach variant is booted once; with --repeat its scenarios run again and again on that same system.\nLatency tables give per client action: n (samples), the median, and the spread as p5–p95 (min–max below 20 samples).\n\nExamples:\n  $ orderctl run --variant=hybrid\n  $ orderctl run --variant=all --repeat 3 --warmup\n  $ orderctl run --variant=all --scenario happy-path --json\n  $ orderctl run --variant=all --junit reports/junit.xml   # for a CI server\n  $ orderctl run --variant=all --broker amqp://guest:guest@127.0.0.1:5672',
     )
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);
       checkPlacement(options, variants);
       const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
       if (options.report) await checkReportRoot(resolve(options.reportDir));
+      if (options.junit) await checkReportRoot(dirname(resolve(options.junit)), '--junit');
       await checkDependencies({ variants, broker: options.broker, store: options.store, otlpEndpoint: options.otlpEndpoint });
       const startedAt = new Date();
       const out = options.json ? process.stderr : process.stdout;
@@ -175,6 +179,10 @@ export function runCommand(): Command {
       }
       const report = options.report ? await writeReport(runs, options, startedAt, say) : undefined;
       if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
+      if (options.junit) {
+        await writeReportFile(resolve(options.junit), junitXml(results, { date: startedAt.toISOString() }), '--junit');
+        say(`JUnit XML: ${resolve(options.junit)}`);
+      }
       const total = (performance.now() - started) / 1000;
       if (options.json) process.stdout.write(`${JSON.stringify({ ...jsonResult(results, ms, options.broker), report }, null, 2)}\n`);
       else say(`\n${results.every((r) => r.passed) ? 'All expectations held' : 'Some expectations did not hold'}: ${total.toFixed(1)} s in all, ${(ms / 1000).toFixed(1)} s running the scenarios.`);

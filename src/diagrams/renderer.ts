@@ -8,7 +8,7 @@ export interface Renderer {
 
 /** One line for when there is no browser to render with. */
 export const NO_CHROMIUM =
-  'no Chromium found, so only the .mmd files were written: apt-get install chromium (or set PUPPETEER_EXECUTABLE_PATH) to get SVG and PNG';
+  'no Chromium found, so only the .mmd files were written (a report page draws them itself in the browser): apt-get install chromium (or set PUPPETEER_EXECUTABLE_PATH) to get SVG and PNG';
 
 /** The system's Chromium: PUPPETEER_EXECUTABLE_PATH when set (and only there), else where Debian and others put it. */
 export function findChromium(): string | undefined {

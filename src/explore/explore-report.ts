@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Renderer } from '../diagrams/renderer.js';
 import { PictureCache, writeDiagrams } from '../diagrams/write-diagrams.js';
+import { copyMermaidScript, diagramBody, MERMAID_PAGE_SCRIPT } from '../report/in-page-mermaid.js';
 import { escapeHtml as escape, markdownTable, mdCell } from '../report/text.js';
 import type { StyleExploration } from './explore.js';
 
@@ -56,13 +57,14 @@ function exploreHtml(results: StyleExploration[], meta: ExploreMeta, dir: string
   const rows = results
     .map((r) => `<tr><td>${escape(r.variant)}</td><td class="n">${r.runs}</td><td class="n">${r.actions}</td><td class="n">${r.faults}</td><td class="n">${seconds(r.ms)}</td><td class="${r.failure ? 'bad' : 'ok'}">${r.failure ? `<a class="bad" href="#${escape(r.variant)}">${escape(verdict(r))}</a>` : escape(verdict(r))}</td></tr>`)
     .join('\n');
+  const drawsItself = results.some((r) => r.failure?.diagrams.length && !pictures[r.variant]?.length);
   const failures = results
     .filter((r) => r.failure)
     .map((r) => {
       const f = r.failure!;
       const history = f.history.map((h) => `<tr><td class="n">${h.at}</td><td>${escape(h.request)}</td><td class="n">${h.status}</td><td>${escape(h.order ?? '')}</td></tr>`).join('\n');
       const figures = f.diagrams
-        .map((d, i) => `<figure class="fig"><figcaption>${escape(`step ${d.index}: ${d.title}`)}</figcaption>${pictures[r.variant]?.[i] ? `<img src="${escape(pictures[r.variant][i])}" alt="${escape(d.title)}">` : `<pre>${escape(d.mermaid)}</pre>`}</figure>`)
+        .map((d, i) => `<figure class="fig"><figcaption>${escape(`step ${d.index}: ${d.title}`)}</figcaption>${diagramBody(d.mermaid, d.title, pictures[r.variant]?.[i])}</figure>`)
         .join('\n');
       return `<section class="failure" id="${escape(r.variant)}"><h2 class="bad">${escape(r.variant)}, seed ${f.seed}</h2>
 <p>Found with ${f.found.actions} actions and ${f.found.faults} faults; shrunk in ${f.shrinks} steps to ${f.shrunk.actions} actions and ${f.shrunk.faults} faults; failed again in ${f.reproduced.failed} of ${f.reproduced.of} replays.</p>
@@ -81,6 +83,7 @@ function exploreHtml(results: StyleExploration[], meta: ExploreMeta, dir: string
 <table><tr><th>style</th><th>runs</th><th>actions</th><th>faults</th><th>time</th><th>result</th></tr>
 ${rows}</table>
 ${failures}
+${drawsItself ? MERMAID_PAGE_SCRIPT : ''}
 </body></html>`;
 }
 
@@ -100,6 +103,7 @@ export async function writeExploreReport(dir: string, results: StyleExploration[
   const json = { seed: meta.seed, passed: results.every((r) => !r.failure), placement: meta.placement, date: meta.date, styles: results.map((r) => ({ ...r, ms: Math.round(r.ms), ...(r.failure ? { failure: { ...r.failure, diagrams: r.failure.diagrams.map((d) => d.name), file: files[r.variant] } } : {}) })) };
   await writeFile(join(dir, 'explore.json'), `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(join(dir, 'summary.md'), exploreMarkdown(results, meta, dir));
+  if (!cache && results.some((r) => r.failure)) await copyMermaidScript(dir);
   await writeFile(join(dir, 'index.html'), exploreHtml(results, meta, dir, pictures));
   return { files };
 }

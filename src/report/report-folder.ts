@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rmdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../core/errors.js';
 
@@ -12,11 +12,11 @@ const WORDS: Record<string, string> = {
   ENOSPC: 'no space left',
 };
 
-/** The one line an unusable `--report-dir` is refused with (a usage error: another folder is the fix). */
-function refused(root: string, error: unknown): AppError {
+/** The one line an unusable report folder is refused with (a usage error: another folder is the fix). */
+function refused(root: string, error: unknown, option = '--report-dir'): AppError {
   const code = (error as NodeJS.ErrnoException).code;
   const why = (code && WORDS[code]) ?? (error as Error).message.split('\n')[0];
-  return new AppError('USAGE', `cannot write reports in ${root} (${why}): pass another --report-dir`);
+  return new AppError('USAGE', `cannot write reports in ${root} (${why}): pass another ${option}`);
 }
 
 /** The nearest folder that is there: `dir` or one of its parents. */
@@ -52,11 +52,21 @@ async function makeFolders(dir: string): Promise<void> {
 }
 
 /** Checks, before any work, that a report can be written under `root`, leaving nothing behind; refuses it in one line (exit 2) if not. */
-export async function checkReportRoot(root: string): Promise<void> {
+export async function checkReportRoot(root: string, option?: string): Promise<void> {
   try {
     await rmdir(await mkdtemp(join(await nearestFolder(root), '.orderctl-check-')));
   } catch (error) {
-    throw refused(root, error);
+    throw refused(root, error, option);
+  }
+}
+
+/** Writes a report file, making its missing folders first (one at a time, as claimReportFolder does). */
+export async function writeReportFile(file: string, text: string, option?: string): Promise<void> {
+  try {
+    await makeFolders(dirname(file));
+    await writeFile(file, text);
+  } catch (error) {
+    throw refused(dirname(file), error, option);
   }
 }
 

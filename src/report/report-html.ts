@@ -2,6 +2,7 @@ import type { ActionDiagram } from '../diagrams/scenario-diagrams.js';
 import type { ScenarioOutcome, VariantResult } from '../system/run-variants.js';
 import { failuresOf, failureWhere, repeatsText } from './failures.js';
 import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from './ranking.js';
+import { diagramBody, MERMAID_PAGE_SCRIPT, MERMAID_SCRIPT } from './in-page-mermaid.js';
 import { sagaHtml } from './saga-lifecycle.js';
 import { outcomeCell, measuredLine } from './summary-markdown.js';
 import { escapeHtml as escape, ms, range } from './text.js';
@@ -50,9 +51,7 @@ function figure(variant: string, scenario: ScenarioOutcome, diagram: ActionDiagr
   const caused = step ? ` <span class="dim">· ${diagram.note ? 'the whole crowd caused ' : ''}${step.http} http · ${step.messages} msg</span>` : '';
   const problems = step && !step.passed ? `<div class="bad">${escape(step.problems.join('; '))}</div>` : '';
   const note = diagram.note ? `<div class="note">${escape([step?.seen, diagram.note].filter(Boolean).join(' — '))}</div>` : '';
-  const body = picture
-    ? `<div class="pic"><a href="${escape(base)}.${picture}" title="open the picture"><img src="${escape(base)}.${picture}" alt="${escape(`${variant}: ${diagram.title}`)}"></a></div>`
-    : `<pre>${escape(diagram.mermaid)}</pre>`;
+  const body = diagramBody(diagram.mermaid, `${variant}: ${diagram.title}`, picture && `${base}.${picture}`);
   return `<figure class="fig${step && !step.passed ? ' failed' : ''}" id="${slug(variant, scenario.name, String(diagram.index))}"><figcaption>${mark} <b>${diagram.index}</b> ${escape(diagram.title)}${caused}<a class="src" href="${escape(base)}.mmd">Mermaid source</a>${note}${problems}</figcaption>
 ${body}</figure>`;
 }
@@ -60,7 +59,7 @@ ${body}</figure>`;
 /** The style's topology at the top of its tab: solid arrows REST, dotted ones through the broker. */
 function topologyFigure(variant: string, mermaid: string, picture?: 'svg'): string {
   const base = `${variant}/topology`;
-  const body = picture ? `<div class="pic"><a href="${escape(base)}.${picture}" title="open the picture"><img src="${escape(base)}.${picture}" alt="${escape(`${variant}: topology`)}"></a></div>` : `<pre>${escape(mermaid)}</pre>`;
+  const body = diagramBody(mermaid, `${variant}: topology`, picture && `${base}.${picture}`);
   return `<section id="${slug(variant, 'topology')}"><h3>Topology</h3><figure class="fig"><figcaption>Who reaches whom in ${escape(variant)}: solid arrows are REST calls, dotted ones go through the broker<a class="src" href="${escape(base)}.mmd">Mermaid source</a></figcaption>
 ${body}</figure></section>`;
 }
@@ -142,12 +141,13 @@ ${actions}</table>
 ${ranking.length ? `<h3 id="side-by-side">Side by side</h3><p class="dim">${escape(RANKING_LEGEND)}.</p><ul>${ranking.join('\n')}</ul>` : ''}
 ${sagaHtml(picture)}
 <h2 id="diagrams">Diagrams</h2>
-<p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : 'No pictures: the diagrams are shown as Mermaid text (render them with Chromium installed, or paste them into any Mermaid viewer).'}</p>
+<p>One tab per variant; each client action's sequence diagram at its natural size (scroll sideways inside a wide one). ${picture ? 'Click a picture to open it on its own; “Mermaid source” is its text.' : `No Chromium was found to render pictures, so this page draws the diagrams itself with Mermaid (${MERMAID_SCRIPT} beside it); with scripts off they show as Mermaid text.`}</p>
 <div class="tabs">
 ${tabs.join('\n')}
 ${results.map((r) => panel(r, diagrams[r.variant] ?? {}, picture, topologies[r.variant])).join('\n')}
 </div>
 <script>${SCRIPT}</script>
+${picture ? '' : MERMAID_PAGE_SCRIPT}
 </body></html>
 `;
 }

@@ -6,6 +6,7 @@ import type { Renderer } from '../diagrams/renderer.js';
 import type { VariantResult } from '../system/run-variants.js';
 import type { ClientAction } from '../scenarios/api-client.js';
 import type { Recorder } from '../tracing/recorder.js';
+import { copyMermaidScript } from './in-page-mermaid.js';
 import { reportHtml } from './report-html.js';
 import { sagaDiagram } from './saga-lifecycle.js';
 import { summaryMarkdown } from './summary-markdown.js';
@@ -71,6 +72,7 @@ export async function writeRunReport(
   await writeFile(join(dir, 'recording.json'), JSON.stringify({ ...meta, variants: recording }));
   const results = runs.map((r) => r.result);
   await writeFile(join(dir, 'summary.md'), summaryMarkdown(results, meta));
+  if (!pictures) await copyMermaidScript(dir);
   await writeFile(join(dir, 'index.html'), reportHtml(results, diagrams, meta, pictures ? 'svg' : undefined, topologies));
   return { dir, diagrams: count, rendered: pictures?.rendered ?? 0, renderMs: pictures?.ms ?? 0 };
 }

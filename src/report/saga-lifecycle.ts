@@ -1,5 +1,6 @@
 import type { ActionDiagram } from '../diagrams/scenario-diagrams.js';
 import { sagaStateDiagram } from '../services/ordering/order-saga.js';
+import { diagramBody } from './in-page-mermaid.js';
 import { escapeHtml as escape } from './text.js';
 
 /** The title of the report's section on the order saga. */
@@ -17,12 +18,10 @@ export function sagaMarkdown(): string[] {
   return [`## ${SAGA_TITLE}`, '', SAGA_SENTENCE, '', '```mermaid', sagaDiagram().mermaid.trimEnd(), '```', ''];
 }
 
-/** The section in index.html: the rendered picture, or the Mermaid text when there are no pictures. */
+/** The section in index.html: the rendered picture, or the Mermaid text the page draws when there are no pictures. */
 export function sagaHtml(picture?: 'svg'): string {
   const { name, mermaid } = sagaDiagram();
-  const body = picture
-    ? `<div class="pic"><a href="${name}.${picture}" title="open the picture"><img src="${name}.${picture}" alt="${escape(SAGA_TITLE)}"></a></div>`
-    : `<pre>${escape(mermaid)}</pre>`;
+  const body = diagramBody(mermaid, SAGA_TITLE, picture && `${name}.${picture}`);
   return `<h2 id="saga">${escape(SAGA_TITLE)}</h2>
 <p>${escape(SAGA_SENTENCE)}</p>
 <figure class="fig"><figcaption>created → paid → reserved → delivering → done, or cancelled with what is undone<a class="src" href="${name}.mmd">Mermaid source</a></figcaption>

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../src/diagrams/renderer.js';
 import { describe, expect, test } from 'vitest';
@@ -36,7 +37,7 @@ describe('orderctl as a user runs it', () => {
     expect(byName.http.messages).toBe(0);
     expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
-    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'index.html', 'recording.json', 'saga-lifecycle.mmd', 'summary.md'].sort());
+    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'index.html', 'mermaid.min.js', 'recording.json', 'saga-lifecycle.mmd', 'summary.md'].sort());
     expect(readdirSync(join(result.report.dir, 'sync-billing'))).toContain('topology.mmd');
     expect(readdirSync(join(result.report.dir, 'hybrid', 'happy-path'))).toContain('05-order.mmd');
     rmSync(tmp, { recursive: true });
@@ -72,11 +73,50 @@ describe('orderctl as a user runs it', () => {
     rmSync(reports, { recursive: true });
   }, RUN_BOUND_MS + 60_000);
 
+  test('without Chromium, the run report draws its diagrams itself: each one shown is an SVG in the page, the folded ones when opened', async () => {
+    const reports = privateTmp();
+    const { code, stdout } = await cli(['run', '--variant=hybrid', '--scenario', 'happy-path', '--scenario', 'bad-input', '--report-dir', reports], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' }, RUN_BOUND_MS);
+    expect(code).toBe(0);
+    expect(stdout).toContain('no Chromium found');
+    const index = /Report: (\S+index\.html)/.exec(stdout)![1];
+    expect(readdirSync(dirname(index))).toContain('mermaid.min.js');
+    const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
+      expect(await page.$$('img')).toHaveLength(0);
+      const drawn = () => page.$$eval('pre.mermaid', (pres) => pres.map((p) => ({ shown: (p as unknown as { offsetParent: unknown }).offsetParent !== null && !p.closest('details:not([open])'), svg: p.querySelector('svg')?.getBoundingClientRect().width ?? 0 })));
+      const allShownDrawn = "[...document.querySelectorAll('pre.mermaid')].every((p) => p.offsetParent === null || p.closest('details:not([open])') || p.querySelector('svg'))";
+      // Open: the saga's lifecycle, hybrid's topology and happy-path's nine actions; bad-input (dozens of actions) starts folded.
+      await page.waitForFunction(allShownDrawn);
+      const open = await drawn();
+      expect(open.filter((d) => d.shown).length).toBe(11);
+      expect(open.filter((d) => d.shown && d.svg < 100)).toEqual([]);
+      expect(open.filter((d) => !d.shown)).not.toEqual([]);
+      expect(open.filter((d) => !d.shown && d.svg > 0)).toEqual([]);
+      await page.click('#hybrid--bad-input summary');
+      await page.waitForFunction(allShownDrawn);
+      const all = await drawn();
+      expect(all.filter((d) => !d.shown)).toEqual([]);
+      expect(all.filter((d) => d.svg < 100)).toEqual([]);
+      expect(await page.textContent('body')).not.toMatch(/Syntax error/);
+      expect(errors).toEqual([]);
+      const shot = join(reports, 'in-page.png');
+      await page.screenshot({ path: shot, fullPage: false });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+    rmSync(reports, { recursive: true });
+  }, RUN_BOUND_MS + 60_000);
+
   test('without Chromium, diagram still writes the Mermaid text and says in one line how to get pictures', async () => {
     const out = privateTmp();
     const { code, stdout } = await cli(['diagram', '--variant=http', '--scenario=happy-path', '--out', out], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' });
     expect(code).toBe(0);
-    expect(stdout).toContain('no Chromium found, so only the .mmd files were written: apt-get install chromium');
+    expect(stdout).toContain('no Chromium found, so only the .mmd files were written (a report page draws them itself in the browser): apt-get install chromium');
     const files = readdirSync(join(out, 'http', 'happy-path'));
     expect(files.length).toBe(9);
     expect(files.every((f) => f.endsWith('.mmd'))).toBe(true);
@@ -103,12 +143,29 @@ describe('orderctl as a user runs it', () => {
     expect(wrong.stderr).toContain('must be an amqp:// or amqps:// URL');
   }, RUN_BOUND_MS + 10_000);
 
-  test('a scenario that does not hold makes run exit 1 and say which step', async () => {
+  test('a scenario that does not hold makes run exit 1 and say which step; --junit names it for a CI server', async () => {
     const dir = privateTmp();
     writeFileSync(join(dir, 'broken.yaml'), 'title: broken\nsteps:\n  - register: zoe\n    expect: { answer: 418 }\n');
-    const { code, stdout } = await cli(['run', '--variant=http', '--scenarios-dir', dir, '--no-report']);
+    writeFileSync(join(dir, 'fine.yaml'), 'title: fine <&>\nsteps:\n  - register: ann\n    expect: { answer: 201 }\n');
+    const junit = join(dir, 'ci', 'junit.xml');
+    const { code, stdout } = await cli(['run', '--variant=http', '--scenarios-dir', dir, '--no-report', '--junit', junit]);
     expect(code).toBe(1);
     expect(stdout).toContain('answer: expected 418, got 201');
+    expect(stdout).toContain(`JUnit XML: ${junit}`);
+    const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase', 'failure'].includes(name) }).parse(readFileSync(junit, 'utf8'));
+    expect(xml.testsuites).toMatchObject({ '@_tests': '2', '@_failures': '1' });
+    const [suite] = xml.testsuites.testsuite;
+    expect(suite).toMatchObject({ '@_name': 'http', '@_tests': '2', '@_failures': '1' });
+    const byName = Object.fromEntries(suite.testcase.map((c: { '@_name': string }) => [c['@_name'], c]));
+    expect(byName.fine.failure).toBeUndefined();
+    expect(byName.fine['system-out']).toBe('fine <&>');
+    expect(byName.broken.failure).toHaveLength(1);
+    expect(byName.broken.failure[0]['@_message']).toMatch(/^step 1 register zoe: .*expected 418, got 201/);
+    expect(byName.broken.failure[0]['#text']).toContain('expected: answer 418');
+    const unwritable = await cli(['run', '--variant=http', '--scenarios-dir', dir, '--no-report', '--junit', '/proc/nope/junit.xml']);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toContain('cannot write reports in /proc/nope');
+    expect(unwritable.stderr).toContain('pass another --junit');
     rmSync(dir, { recursive: true });
   });
 
