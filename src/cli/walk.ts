@@ -7,9 +7,10 @@ import type { Placement } from '../system/launch.js';
 import { brokerOption, variantsDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
 
+/** `orderctl walk`: the interactive walkthrough, at a terminal or from a script of answers. */
 export function walkCommand(): Command {
   return new Command('walk')
-    .description('walk through the styles interactively: act, step through a scenario, stop or slow services, and see every hop')
+    .description('walk through the styles interactively: act (the order saga too), step through a scenario, stop or slow services, and see every hop')
     .addOption(variantOption(false, undefined, false))
     .option('--script <file>', 'play the answers from a file, one per line, instead of asking (for CI and demos)')
     .addOption(scenariosDirOption())

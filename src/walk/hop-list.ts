@@ -2,7 +2,8 @@ import chalk from 'chalk';
 import { PARTICIPANTS } from '../diagrams/sequence-diagram.js';
 import type { Hop } from '../tracing/recorder.js';
 
-const display = (id: string) => PARTICIPANTS.find(([p]) => p === id)?.[1] ?? id;
+/** How a participant is named for people (`order` → Order). */
+export const display = (id: string) => PARTICIPANTS.find(([p]) => p === id)?.[1] ?? id;
 const ARROW = { http: '─▶', publish: '~▶', consume: '~▶', local: ' ·' } as const;
 const KIND = { http: 'REST', publish: 'event put on the broker', consume: 'event delivered', local: '' } as const;
 const COLOUR = { http: chalk.cyan, publish: chalk.magenta, consume: chalk.yellow, local: chalk.dim } as const;
@@ -17,7 +18,7 @@ export function hopList(hops: Hop[]): string {
       const colour = failed ? chalk.red : COLOUR[hop.kind];
       const result = hop.status !== undefined ? String(hop.status) : hop.outcome === 'ok' ? '' : hop.outcome;
       const who = `${display(hop.from)} ${ARROW[hop.kind]} ${display(hop.to)}`;
-      return `  ${String(++n).padStart(3)}  ${colour(who.padEnd(28))} ${colour(hop.label.padEnd(38))} ${chalk.dim(KIND[hop.kind].padEnd(24))} ${result.padStart(4)} ${chalk.dim(`${(hop.end - hop.start).toFixed(1)} ms`)}`;
+      return `  ${String(++n).padStart(3)}  ${colour(who.padEnd(28))} ${colour(hop.label.padEnd(44))} ${chalk.dim(KIND[hop.kind].padEnd(24))} ${result.padStart(4)} ${chalk.dim(`${(hop.end - hop.start).toFixed(1)} ms`)}`;
     })
     .join('\n');
 }

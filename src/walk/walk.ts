@@ -5,18 +5,22 @@ import { describeBroker } from '../broker/broker-url.js';
 import { NO_CHROMIUM, openRenderer, type Renderer } from '../diagrams/renderer.js';
 import { sequenceDiagram } from '../diagrams/sequence-diagram.js';
 import { loadScenarios } from '../scenarios/load.js';
-import type { RunContext } from '../scenarios/run-context.js';
+import type { Outcome, RunContext } from '../scenarios/run-context.js';
 import { runContext, runStep } from '../scenarios/runner.js';
 import type { Scenario } from '../scenarios/scenario-schema.js';
 import { steps } from '../scenarios/steps.js';
 import type { RunningSystem, StoppableService } from '../system/boot.js';
+import type { ServiceName } from '../system/wiring.js';
 import { describePlacement, launchSystem, type Placement } from '../system/launch.js';
 import type { Hop } from '../tracing/recorder.js';
 import { findVariant, knownVariants } from '../variants/index.js';
 import { usesBroker } from '../variants/variant.js';
 import { ScriptEnded, type Asker, type Choice } from './asker.js';
 import { hopList } from './hop-list.js';
-import { styleNote, type ActionKind } from './style-notes.js';
+import { isStalled, sagaLine } from './saga-view.js';
+import { menuChoices, type Menu } from './menu.js';
+import { sagaActions } from './saga-actions.js';
+import { stopNote, styleNote, type ActionKind } from './style-notes.js';
 
 /** Where the walk runs. */
 export interface WalkOptions extends Placement {
@@ -30,9 +34,6 @@ export interface WalkOptions extends Placement {
   track?: (system: RunningSystem) => void;
 }
 
-type Menu = 'step' | 'register' | 'login' | 'deposit' | 'withdraw' | 'order' | 'poll' | 'balance' | 'orders' | 'notifications' | 'diagram' | 'stop' | 'start' | 'latency' | 'switch' | 'quit';
-
-const SERVICES: StoppableService[] = ['identity', 'billing', 'order', 'notification'];
 const KIND_OF: Record<string, ActionKind> = { register: 'register', login: 'login', deposit: 'deposit', withdraw: 'withdraw', order: 'order' };
 const compact = (body: unknown) => {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -50,7 +51,6 @@ export async function walk(options: WalkOptions): Promise<void> {
   let lastHops: Hop[] = [];
   let lastName = '';
   let renderer: Renderer | undefined | null;
-  const owners = new Map<string, string>();
   let drawn = 0;
 
   const boot = async (name: string) => {
@@ -62,11 +62,12 @@ export async function walk(options: WalkOptions): Promise<void> {
     ctx = runContext(system);
     scenario = undefined;
     cursor = 0;
+    saga.reset();
     say(`${chalk.bold(variant.name)}: ${variant.summary}. Gateway at ${system.gatewayUrl}/api/v1`);
   };
 
-  /** Runs one action, waits until the system is quiet, and shows what flowed and how it ended. */
-  const act = async (name: string, run: () => Promise<{ status: number; body?: unknown } | void>) => {
+  /** Runs one action, waits until the system is quiet, and shows what flowed and how it ended (the answer's body through `show` when it can). */
+  const act = async (name: string, run: () => Promise<Outcome | void>, show?: (body: any) => string | undefined) => {
     const before = ctx.api.actions.length;
     const outcome = await run().catch((error: Error) => {
       say(chalk.red(error.message));
@@ -78,13 +79,17 @@ export async function walk(options: WalkOptions): Promise<void> {
     lastName = name;
     const all = traces.flatMap((id) => system!.recorder.trace(id));
     if (all.length) say(hopList(all));
-    if (outcome) say(`${chalk.bold('→')} ${outcome.status >= 400 ? chalk.red(outcome.status) : chalk.green(outcome.status)} ${compact(outcome.body)}`);
+    if (outcome) say(`${chalk.bold('→')} ${outcome.status >= 400 ? chalk.red(outcome.status) : chalk.green(outcome.status)} ${(outcome.status < 400 && show?.(outcome.body)) || compact(outcome.body)}`);
     const down = system!.stopped();
     if (down.length) say(chalk.yellow(`(stopped: ${down.join(', ')})`));
+    return outcome;
   };
 
   const user = () => asker.text('Which user?', [...ctx.users.keys()].pop() ?? 'alice');
   const amount = async (what: string, fallback: string) => Number(await asker.text(`${what}?`, fallback));
+  const saga = sagaActions({ asker, say, system: () => system!, ctx: () => ctx, act, user, amount });
+  /** The services of the running style that can be stopped, started and slowed: every one it runs but the gateway. */
+  const services = () => (Object.keys(system!.urls) as ServiceName[]).filter((s): s is StoppableService => s !== 'gateway');
 
   const hand = async (choice: Menu) => {
     const kind = KIND_OF[choice] ?? 'read';
@@ -107,16 +112,23 @@ export async function walk(options: WalkOptions): Promise<void> {
         const alias = await user();
         const price = await amount('Price', '600');
         say(chalk.italic(styleNote(system!.variant, 'order')));
-        const name = `order-${owners.size + 1}`;
-        owners.set(name, alias);
+        const name = saga.freshName();
+        saga.remember(name, alias, false);
         return act(`order ${price} by ${alias}`, () => perform('order', { user: alias, price, name }));
       }
-      case 'poll': {
-        const known = [...ctx.orders.keys()];
-        if (!known.length) return say('No order placed yet.');
-        const name = await ask('Which order?', known.map((o) => ({ value: o, name: o })));
-        return act(`poll ${name}`, () => perform('order-status', { user: owners.get(name) ?? 'alice', order: name }));
-      }
+      case 'goods':
+        return saga.goods();
+      case 'cancel':
+      case 'received':
+        return saga.customer(choice);
+      case 'saga':
+        return saga.show();
+      case 'poll':
+        return saga.poll();
+      case 'stock':
+        return saga.stock();
+      case 'recover':
+        return saga.recover();
       default: {
         const alias = await user();
         return act(`${choice} of ${alias}`, () => perform(choice as 'balance', { user: alias }));
@@ -134,6 +146,8 @@ export async function walk(options: WalkOptions): Promise<void> {
       if (scenario.description) say(scenario.description);
     }
     const step = scenario.steps[cursor++];
+    const args = step.args as { user?: string; name?: string; items?: unknown };
+    if (step.action === 'order' && args.name && args.user) saga.remember(args.name, args.user, args.items !== undefined);
     const title = steps[step.action].title(step.args);
     say(`\n${chalk.bold(`Step ${cursor}/${scenario.steps.length}: ${title}`)}`);
     if (step.why) say(step.why);
@@ -160,25 +174,32 @@ export async function walk(options: WalkOptions): Promise<void> {
     say(`Picture: ${file}`);
   };
 
+  /** Stops, starts or slows one of the style's services; a start shows what had waited for it and the sagas it moved. */
+  const serviceAction = async (choice: 'stop' | 'start' | 'latency', stopped: StoppableService[]) => {
+    const offered = choice === 'stop' ? services().filter((s) => !stopped.includes(s)) : choice === 'start' ? stopped : services();
+    const service = await ask(`Which service?`, offered.map((s) => ({ value: s, name: s })));
+    const since = performance.timeOrigin + performance.now();
+    if (choice === 'stop') {
+      const note = stopNote(system!.variant, service);
+      if (note) say(chalk.italic(note));
+      await system!.stopService(service);
+    } else if (choice === 'start') {
+      await system!.startService(service);
+      await system!.settle(15_000);
+      const caughtUp = system!.recorder.all().filter((h) => h.start >= since).sort((a, b) => a.start - b.start);
+      if (caughtUp.length) say(`What had waited for ${service} ran now:\n${hopList(caughtUp)}`);
+      for (const p of await saga.refresh()) say(sagaLine(p.name, p.last!));
+      const stalled = system!.stopped().length ? [] : [...saga.placed.values()].filter(isStalled);
+      if (stalled.length) say(chalk.dim(`${stalled.map((p) => `${p.name} (${p.last!.status})`).join(', ')} still ${stalled.length > 1 ? 'wait' : 'waits'}: nothing asked for its next step again; the recovery pass does, for sagas stalled a while (or now: Run the recovery pass now).`));
+    } else {
+      const ms = Number(await asker.text('Milliseconds (0 removes it)?', '200'));
+      if (!Number.isFinite(ms) || ms < 0) return say(chalk.red('Latency must be a number of milliseconds, 0 or more.'));
+      await system!.setLatency(service, ms);
+    }
+    say(chalk.yellow(choice === 'latency' ? `${service} now waits that long before handling each request and message.` : `${service} is ${choice === 'stop' ? 'stopped: its port is closed and its messages wait in its queues' : 'running again'}.`));
+  };
+
   const styleChoices = knownVariants().map((v) => ({ value: v.name, name: v.name, description: v.summary }));
-  const menu: Choice<Menu>[] = [
-    { value: 'step', name: 'Next step of a scenario' },
-    { value: 'register', name: 'Register a user' },
-    { value: 'login', name: 'Log in' },
-    { value: 'deposit', name: 'Deposit' },
-    { value: 'withdraw', name: 'Withdraw' },
-    { value: 'order', name: 'Place an order' },
-    { value: 'poll', name: 'Poll an order' },
-    { value: 'balance', name: 'Show balance' },
-    { value: 'orders', name: 'Show orders' },
-    { value: 'notifications', name: 'Show notifications' },
-    { value: 'diagram', name: 'Draw the last action as a sequence diagram' },
-    { value: 'stop', name: 'Stop a service' },
-    { value: 'start', name: 'Start a service' },
-    { value: 'latency', name: 'Add latency to a service' },
-    { value: 'switch', name: 'Switch style' },
-    { value: 'quit', name: 'Quit' },
-  ];
 
   try {
     await boot(
@@ -186,31 +207,16 @@ export async function walk(options: WalkOptions): Promise<void> {
         (await ask('Which interaction style do you want to boot?', styleChoices)),
     );
     for (;;) {
-      const choice = await ask('What next?', menu);
+      // A saga moves on after its action's answer (or a scenario step's): say where each one moved to since.
+      for (const p of await saga.refresh()) say(sagaLine(p.name, p.last!));
+      const stopped = system!.stopped();
+      const choice = await ask('What next?', menuChoices({ placed: [...saga.placed.values()], running: services().length - stopped.length, stopped: stopped.length }));
       if (choice === 'quit') break;
       if (choice === 'step') await nextStep();
       else if (choice === 'diagram') await diagram();
       else if (choice === 'switch') await boot(await ask('Which style?', styleChoices));
-      else if (choice === 'stop' || choice === 'start' || choice === 'latency') {
-        const service = await ask(`Which service?`, SERVICES.map((s) => ({ value: s, name: s })));
-        const since = performance.timeOrigin + performance.now();
-        if (choice === 'stop') await system!.stopService(service);
-        else if (choice === 'start') await system!.startService(service);
-        else {
-          const ms = Number(await asker.text('Milliseconds (0 removes it)?', '200'));
-          if (!Number.isFinite(ms) || ms < 0) {
-            say(chalk.red('Latency must be a number of milliseconds, 0 or more.'));
-            continue;
-          }
-          await system!.setLatency(service, ms);
-        }
-        if (choice === 'start') {
-          await system!.settle(15_000);
-          const caughtUp = system!.recorder.all().filter((h) => h.start >= since).sort((a, b) => a.start - b.start);
-          if (caughtUp.length) say(`What had waited for ${service} ran now:\n${hopList(caughtUp)}`);
-        }
-        say(chalk.yellow(choice === 'latency' ? `${service} now waits that long before handling each request and message.` : `${service} is ${choice === 'stop' ? 'stopped: its port is closed and its messages wait in its queues' : 'running again'}.`));
-      } else await hand(choice);
+      else if (choice === 'stop' || choice === 'start' || choice === 'latency') await serviceAction(choice, stopped);
+      else await hand(choice);
     }
   } catch (error) {
     // The script ran out, or Ctrl-C at a prompt: both end the walk.

@@ -43,7 +43,7 @@ test('walk in a terminal: the whole happy path of event-collaboration, step by s
     expect(screen).toMatch(/Broker ~▶ Notification\s+OrderCreated/);
     expect(screen).toContain('Your order for 600.00$ has been successfully processed');
     expect(screen.match(/✓ expected/g)).toHaveLength(10);
-    for (let i = 0; i < 16; i++) tmux.keys('Down');
+    for (let i = 0; i < 30; i++) tmux.keys('Down');
     tmux.keys('Enter');
     const end = await tmux.waitFor((s) => s.includes('EXIT='), 'the end');
     expect(end).toContain('Bye.');

@@ -2,7 +2,7 @@ import { screen } from '@inquirer/testing/vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { terminalAsker } from '../../src/walk/asker.js';
+import { scriptAsker, terminalAsker, type Asker } from '../../src/walk/asker.js';
 import { walk } from '../../src/walk/walk.js';
 import { cli, privateTmp } from '../support/cli.js';
 import { rabbitmqUrl } from '../support/rabbitmq.js';
@@ -26,7 +26,7 @@ test('at the prompts: boot hybrid, register a user, see every hop it caused, qui
   screen.keypress('enter');
   await screen.next();
   expect(screen.getScreen()).toContain('What next?');
-  await key('down', 15);
+  await key('down', 30);
   screen.keypress('enter');
   await done;
   const text = said.join('\n');
@@ -119,5 +119,173 @@ describe('walk with one process per service (--processes, over RabbitMQ)', () =>
     const delivered = /Broker ~▶ Billing\s+UserCreated\s+event delivered\s+([\d.]+) ms/.exec(stdout);
     expect(delivered, stdout).not.toBeNull();
     expect(Number(delivered![1])).toBeGreaterThanOrEqual(120);
+  });
+});
+
+describe('the order saga in walk', () => {
+  const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+  /** What was printed from the first line starting with `from` up to the next prompt of the menu. */
+  const after = (text: string, from: string, nth = 1) => {
+    const start = text.split(from, nth).join(from).length;
+    const end = text.indexOf('? What next?', start + from.length);
+    return text.slice(start, end < 0 ? undefined : end);
+  };
+  /** Order goods: the user and price, each item and how many, then the city and the default street. */
+  const goods = (price: number, items: Record<string, number>, city: string) => ['goods', '', String(price), ...Object.entries(items).flatMap(([sku, n]) => [sku, String(n)]), '', city, ''];
+  const CUSTOMER = ['register', 'alice', 'login', '', 'deposit', '', '1000'];
+
+  test('hybrid (a broker): delivered and received, cancelled and undone, and a saga that waits for a stopped delivery', async () => {
+    const lines = [
+      ...CUSTOMER,
+      ...goods(30, { lamp: 2 }, 'Amsterdam'),
+      'saga', '',
+      'received', '',
+      ...goods(50, { mug: 1 }, 'Berlin'),
+      'stock',
+      'cancel', '',
+      'balance', '',
+      'stock',
+      'stop', 'delivery',
+      ...goods(20, { book: 1 }, 'Paris'),
+      'start', 'delivery',
+      'saga', 'order-3',
+      'quit',
+    ];
+    const { code, stdout, stderr } = await cli(['walk', '--variant=hybrid', '--script', script(lines.join('\n'))]);
+    expect(code, stderr).toBe(0);
+    const first = after(stdout, '? Street?');
+    expect(first).toMatch(/Broker ~▶ Delivery\s+StartDelivery\s+event delivered/);
+    expect(first).toMatch(/→ 202 .*"status":"created"/);
+    expect(first).toContain('order-1: created → paid → reserved → delivering — next: done (customer confirms receipt)');
+    const view = after(stdout, '? What next? Show an order\'s saga');
+    expect(view).toContain('order-1 of alice: 2 lamp to Amsterdam, Main Street 1, price 30');
+    expect(view).toMatch(/delivering .*← now/);
+    const received = after(stdout, '? What next? Confirm an order received');
+    expect(received).toContain('Delivery hears of it afterwards, through the broker (ReceiptConfirmed)');
+    expect(received).toMatch(/Broker ~▶ Delivery\s+ReceiptConfirmed/);
+    expect(received).toContain('order-1: created → paid → reserved → delivering → done (done)');
+    expect(after(stdout, '? What next? Show stock')).toMatch(/mug\s+A mug\s+available\s+19\s+reserved 0/);
+    const cancel = after(stdout, '? What next? Cancel an order');
+    expect(cancel).toContain('Order undoes what was done so far, last step first: the return goes to Delivery through the broker (ReturnDelivery)');
+    for (const hop of ['Delivery\\s+ReturnDelivery', 'Stock\\s+ReleaseStock', 'Billing\\s+RefundPayment', 'Stock\\s+DeliveryReturned']) expect(cancel).toMatch(new RegExp(`Broker ~▶ ${hop}\\s+event delivered`));
+    expect(cancel).toContain('order-2: created → paid → reserved → delivering → cancelled (cancelled by the customer; undone: return, release, refund)');
+    expect(after(stdout, '? What next? Show balance')).toMatch(/→ 200 \{"amount":970,/);
+    const shelf = after(stdout, '? What next? Show stock', 2);
+    expect(shelf).toMatch(/mug\s+A mug\s+available\s+20\s+reserved 0/);
+    expect(shelf).toMatch(/lamp\s+A desk lamp\s+available\s+18\s+reserved 0/);
+    expect(after(stdout, '? Which service? delivery')).toContain('the messages it consumes wait in its queue (StartDelivery, ReturnDelivery, ReceiptConfirmed)');
+    const waiting = after(stdout, '? Street?', 3);
+    expect(waiting).toMatch(/→ 202 .*"status":"created"/);
+    expect(waiting).toContain('order-3: created → paid → reserved — next: delivering (handed to delivery)');
+    const back = after(stdout, '? What next? Start a service');
+    expect(back).toMatch(/What had waited for delivery ran now:\n.*Broker ~▶ Delivery\s+StartDelivery/);
+    expect(back).toContain('order-3: created → paid → reserved → delivering — next: done');
+    expect(after(stdout, '? Which order? order-3')).toMatch(/reserved .*\n\s+delivering .*← now/);
+  });
+
+  test('http: the menu offers only what makes sense; the saga is answered in the call, undone over REST, and resumed by the recovery pass', async () => {
+    const lines = [
+      ...CUSTOMER,
+      ...goods(30, { lamp: 2 }, 'Amsterdam'),
+      'received', '',
+      ...goods(50, { mug: 1, pen: 2 }, 'Berlin'),
+      'cancel', '',
+      'balance', '',
+      'stock',
+      'stop', 'delivery',
+      ...goods(20, { book: 1 }, 'Paris'),
+      'stock',
+      'start', 'delivery',
+      'recover',
+      'quit',
+    ];
+    const said: string[] = [];
+    const asked: { message: string; values: string[] }[] = [];
+    const played = scriptAsker(lines.join('\n'), (line) => said.push(line));
+    const asker: Asker = {
+      select: (message, choices) => {
+        asked.push({ message, values: choices.map((c) => c.value) });
+        return played.select(message, choices);
+      },
+      text: (message, fallback) => played.text(message, fallback),
+    };
+    await walk({ asker, say: (line) => said.push(line), variant: 'http' });
+    const text = plain(said.join('\n'));
+    const menus = asked.filter((a) => a.message === 'What next?').map((a) => a.values);
+    const sagaActions = ['poll', 'cancel', 'received', 'saga'];
+    expect(menus[0]).toEqual(expect.arrayContaining(['goods', 'stock', 'stop', 'recover']));
+    for (const action of [...sagaActions, 'start']) expect(menus[0]).not.toContain(action);
+    expect(menus[4]).toEqual(expect.arrayContaining(sagaActions));
+    expect(menus[5]).not.toContain('received');
+    expect(menus[5]).not.toContain('cancel');
+    expect(asked.find((a) => a.message === 'Which item?')!.values).toEqual(['book', 'lamp', 'mug', 'pen', 'plant']);
+    expect(asked.find((a) => a.message === 'Deliver to which city?')!.values).toEqual(expect.arrayContaining(['Amsterdam', 'Berlin', 'Paris']));
+    expect(asked.filter((a) => a.message === 'Which service?').map((a) => a.values)).toEqual([['identity', 'billing', 'order', 'notification', 'stock', 'delivery'], ['delivery']]);
+
+    const first = after(text, '? Street?');
+    expect(first).toMatch(/Order ─▶ Stock\s+POST \/reservations\s+REST\s+201/);
+    expect(first).toMatch(/Order ─▶ Delivery\s+POST \/deliveries\s+REST\s+201/);
+    expect(first).toMatch(/→ 201 .*"status":"delivering"/);
+    expect(after(text, '? What next? Confirm an order received')).toContain('order-1: created → paid → reserved → delivering → done (done)');
+    const cancel = after(text, '? What next? Cancel an order');
+    for (const hop of ['Order ─▶ Delivery\\s+POST /deliveries/\\{id\\}/return', 'Order ─▶ Stock\\s+POST /reservations/\\{id\\}/release', 'Order ─▶ Billing\\s+POST /payments/\\{id\\}/refund']) expect(cancel).toMatch(new RegExp(`${hop}\\s+REST\\s+200`));
+    expect(cancel).toContain('order-2: created → paid → reserved → delivering → cancelled (cancelled by the customer; undone: return, release, refund)');
+    expect(after(text, '? What next? Show balance')).toMatch(/→ 200 \{"amount":970,/);
+    const shelf = after(text, '? What next? Show stock');
+    for (const [sku, available] of [['lamp', 18], ['mug', 20], ['pen', 20]]) expect(shelf).toMatch(new RegExp(`${sku}\\s+.*available\\s+${available}\\s+reserved 0`));
+
+    expect(after(text, '? Which service? delivery')).toContain('the calls made to it directly fail (Gateway: GET /zones; Order: POST /deliveries)');
+    const waiting = after(text, '? Street?', 3);
+    expect(waiting).toMatch(/Order ─▶ Delivery\s+POST \/deliveries\s+REST\s+unreachable/);
+    expect(waiting).toMatch(/→ 502 .*delivery is unreachable/);
+    expect(waiting).toContain('order-3: created → paid → reserved — next: delivering (handed to delivery)');
+    expect(after(text, '? What next? Show stock', 2)).toMatch(/book\s+A book\s+available\s+19\s+reserved 1/);
+    expect(after(text, '? What next? Start a service')).toContain('order-3 (reserved) still waits');
+    const recovered = after(text, '? What next? Run the recovery pass now');
+    expect(recovered).toMatch(/Order ─▶ Delivery\s+POST \/deliveries\s+REST\s+201/);
+    expect(recovered).toContain('Recovery pass: sagas resumed: 1.');
+    expect(recovered).toContain('order-3: created → paid → reserved → delivering — next: done');
+    expect(said.at(-1)).toBe('Bye.');
+  });
+
+  test('at the prompts: order goods picked from the catalog, then confirm them received', async () => {
+    const said: string[] = [];
+    const done = walk({ asker: terminalAsker(), say: (line) => said.push(line), variant: 'http' });
+    const until = async (prompt: string) => {
+      while (!screen.getScreen().includes(prompt)) await screen.next();
+    };
+    /** Presses `down` so many times and enter, then waits for the next prompt, which must show `next`. */
+    const choose = async (downs: number, next: string) => {
+      await key('down', downs);
+      screen.keypress('enter');
+      await screen.next();
+      await until(next);
+    };
+    await until('What next?');
+    await choose(1, 'Which user?');
+    await choose(0, 'What next?');
+    await choose(2, 'Which user?');
+    await choose(0, 'What next?');
+    await choose(3, 'Which user?');
+    await choose(0, 'Amount?');
+    await choose(0, 'What next?');
+    await choose(6, 'Which user?');
+    await choose(0, 'Price?');
+    await choose(0, 'Which item?');
+    await choose(1, 'How many?');
+    await choose(0, 'Another item?');
+    await choose(0, 'Deliver to which city?');
+    await choose(0, 'Street?');
+    await choose(0, 'What next?');
+    expect(screen.getScreen()).toContain('Confirm an order received');
+    await choose(9, 'Which order?');
+    expect(screen.getScreen()).toContain('order-1 (delivering, 1 lamp, to Amsterdam)');
+    await choose(0, 'What next?');
+    await key('down', 30);
+    screen.keypress('enter');
+    await done;
+    const text = plain(said.join('\n'));
+    expect(text).toContain('order-1: created → paid → reserved → delivering — next: done');
+    expect(text).toContain('order-1: created → paid → reserved → delivering → done (done)');
   });
 });
