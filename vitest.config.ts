@@ -11,5 +11,8 @@ export default defineConfig({
     // waiting on its services, its child processes and the broker, so two share the cores well.
     maxWorkers: 2,
     globalSetup: ['test/support/global-setup.ts'],
+    // Passwords hashed at scrypt cost 2^10 instead of 2^14 (kept in each hash; see src/services/identity/passwords.ts):
+    // the suite signs up thousands of customers, and this hashing was much of its CPU. Children inherit it.
+    env: { ORDERCTL_SCRYPT_COST: '1024' },
   },
 });

@@ -1,8 +1,9 @@
 import { loadScenarios } from '../../src/scenarios/load.js';
 import { everyScenarioIn } from '../support/scenario-matrix.js';
+import { smallerCrowds } from '../support/smaller-crowds.js';
 import { placements } from '../support/transports.js';
 
-// Every scenario on every style with one process per service over RabbitMQ, on SQLite and on PostgreSQL
-// (one boot each), golden diagrams and reference flows checked on the same runs. A file of its own so
-// that it runs beside scenarios-one-process.test.ts.
-everyScenarioIn(placements.slice(2), await loadScenarios());
+// Every scenario on every style with one process per service over RabbitMQ on SQLite (one boot each; crowds of
+// ten customers, see smallerCrowds), golden diagrams and reference flows checked on the same runs;
+// scenarios-processes-postgres.test.ts does the same on PostgreSQL. Files of their own, so they run beside the others.
+everyScenarioIn(placements.filter((p) => p.name === 'processes over RabbitMQ'), smallerCrowds(await loadScenarios()));

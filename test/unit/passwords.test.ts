@@ -19,3 +19,26 @@ test('a flood of hashes is not queued without end: past the queue, one is refuse
   }
   expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeGreaterThanOrEqual(200);
 });
+
+test('each hash keeps its cost: hashes made at the default cost, at a cheaper one, and in the old form without one all verify', async () => {
+  const cheap = await hashPassword('p');
+  expect(cheap).toMatch(new RegExp(`^scrypt\\$${process.env.ORDERCTL_SCRYPT_COST ?? 16384}\\$`));
+  const saved = process.env.ORDERCTL_SCRYPT_COST;
+  process.env.ORDERCTL_SCRYPT_COST = '';
+  try {
+    const full = await hashPassword('p');
+    expect(full).toMatch(/^scrypt\$16384\$/);
+    expect(await verifyPassword('p', full)).toBe(true);
+    // The form hashes had before they kept their cost: made at 16384.
+    const [, , salt, key] = full.split('$');
+    expect(await verifyPassword('p', `scrypt$${salt}$${key}`)).toBe(true);
+    expect(await verifyPassword('q', `scrypt$${salt}$${key}`)).toBe(false);
+    expect(await verifyPassword('p', `scrypt$1024$${salt}$${key}`)).toBe(false);
+    process.env.ORDERCTL_SCRYPT_COST = '1000';
+    await expect(hashPassword('p')).rejects.toThrow('ORDERCTL_SCRYPT_COST must be a power of two');
+  } finally {
+    process.env.ORDERCTL_SCRYPT_COST = saved;
+  }
+  expect(await verifyPassword('p', cheap)).toBe(true);
+  expect(await verifyPassword('p', 'scrypt$3$c2FsdA==$a2V5')).toBe(false);
+});
