@@ -150,5 +150,6 @@ Examples:
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else out.write(`\n${verdictTable(report)}\n\n`);
       out.write(`Report: ${join(dir, 'evidence.html')} (and evidence.md, evidence.json, evidence.schema.json) · ${report.seconds} s\n`);
+      out.write(`Decision page: ${join(dir, 'decision.html')} (and decision.md): which style for what\n`);
     });
 }

@@ -11,7 +11,7 @@ import { runFolderName, writeRunReport, type VariantRun } from '../report/run-re
 import { checkReportRoot, claimReportFolder, writeReportFile } from '../report/report-folder.js';
 import { junitXml } from '../report/junit.js';
 import { checkDependencies } from './preflight.js';
-import { topologyFlowchart } from '../variants/topology.js';
+import { topologyEdges, topologyFlowchart } from '../variants/topology.js';
 import { formatComparison, formatFailures, formatRepeatsEnd, formatScenarioEnd, formatScenarioHeader, formatStep, formatVariantEnd } from './format.js';
 import { wholeNumber, brokerOption, variantsDirOption, checkPlacement, dataDirOption, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { describeBroker, maskUrl } from '../broker/broker-url.js';
@@ -82,6 +82,7 @@ async function writeReport(runs: VariantRun[], options: RunOptions, started: Dat
     if (live && outcome.rendered) process.stderr.write('\r\x1b[K');
     const rendered = outcome.rendered ? `, ${outcome.rendered} distinct pictures rendered in ${(outcome.renderMs / 1000).toFixed(1)} s, ${(outcome.renderMs / outcome.rendered / 1000).toFixed(2)} s each` : '';
     say(`Report: ${join(outcome.dir, 'index.html')} (${outcome.diagrams} diagrams${rendered})`);
+    if (outcome.decision) say(`Decision page: ${outcome.decision} (and decision.md): which style for what`);
     return { ...outcome, index: join(outcome.dir, 'index.html') };
   } finally {
     await renderer?.close();
@@ -147,6 +148,7 @@ export function runCommand(): Command {
         },
         repeatFinished: (v, r, run) => {
           if (run.repeat === 0) return;
+          for (const step of r.steps) for (const trace of step.traceIds) scenarioOf.set(trace, r.name);
           if (options.json) verbose && say(`${r.passed ? '✓' : '✗'} ${v.name} › ${r.name}${run.of > 1 ? ` (repeat ${run.repeat}/${run.of})` : ''}`);
           else if (verbose) say(formatScenarioEnd(r, run));
         },
@@ -156,11 +158,12 @@ export function runCommand(): Command {
           if (verbose) say(`${v.name}: warm-up run, ${held}/${warm.length} scenarios held (its figures are discarded)`);
         },
         variantFinished: (r, system, actions) => {
-          runs.push({ result: r, recorder: system.recorder, actions, topology: topologyFlowchart(system.variant) });
+          runs.push({ result: r, recorder: system.recorder, actions, topology: topologyFlowchart(system.variant), links: topologyEdges(system.variant), scenarioOf });
           if (!options.json) say(formatVariantEnd(r));
         },
       };
       const runs: VariantRun[] = [];
+      const scenarioOf = new Map<string, string>();
       const started = performance.now();
       const results = await closingOnInterrupt(say, (track) =>
         runVariants(

@@ -67,3 +67,16 @@ export function referenceOf(input: RuleInput, id: string): StyleFigures | undefi
   const candidates = input.others.filter((o) => figureOf(o, id) !== undefined);
   return candidates.find((o) => o.traits.includes('all-rest')) ?? [...candidates].sort((a, b) => figureOf(a, id)! - figureOf(b, id)!)[0];
 }
+
+/** Each threshold in words, as the reports state it (never its bare name and number). */
+export const THRESHOLD_WORDS: Record<keyof typeof THRESHOLDS, string> = {
+  most: `"almost all" means at least ${pct(THRESHOLDS.most)}`,
+  half: `"at least half" means ${pct(THRESHOLDS.half)} or more`,
+  inside: `an order's story stays inside its request when at most ${pct(THRESHOLDS.inside)} of its hops end after the client has its answer`,
+  slopeFactor: `the answer is "the sum of its hops" when each ms added to every hop lengthens it by at least ${THRESHOLDS.slopeFactor} ms per hop it waits through`,
+  chain: `a chain of at least ${THRESHOLDS.chain} service hops before the answer is long`,
+  slowed: `a slowed service slows the order when at least ${pct(THRESHOLDS.slowed)} of the latency added to it reaches the answer`,
+  unaffected: `and it does not slow the order when less than ${pct(THRESHOLDS.unaffected)} does`,
+  scaleGain: `three billing instances scale when they take at least ${THRESHOLDS.scaleGain}× the orders per second of one`,
+  messages: `an order that crosses the broker at least ${THRESHOLDS.messages} times is harder to follow`,
+};

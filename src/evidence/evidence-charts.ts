@@ -9,12 +9,13 @@ import { answerAt } from './experiments/per-hop-latency.js';
 
 type Result = EvidenceData['experiments'][number]['results'][number];
 
-/** Every style's result holding figure `id`, with the measure's label. */
-function figureRows(data: EvidenceData, id: string): { label: string; rows: Result[] } | undefined {
+/** Every style's result holding figure `id`, with the measure's label and unit. */
+function figureRows(data: EvidenceData, id: string): { label: string; unit: string; rows: Result[] } | undefined {
   const experiment = data.experiments.find((e) => e.measures.some((m) => m.id === id));
   if (!experiment || experiment.skipped) return undefined;
   const rows = experiment.results.filter((r) => r.figures[id] && r.samples[id] !== 0);
-  return rows.length ? { label: experiment.measures.find((m) => m.id === id)!.label, rows } : undefined;
+  const measure = experiment.measures.find((m) => m.id === id)!;
+  return rows.length ? { label: measure.label, unit: measure.unit, rows } : undefined;
 }
 
 /** Text cut into lines of at most `width` characters, at spaces (a chart's title and subtitle do not wrap by themselves). */
@@ -36,27 +37,50 @@ const countWords = (counts: number[]) => (Math.min(...counts) === Math.max(...co
 
 const repeatsWords = (data: EvidenceData) => (data.settings.repeat > 1 ? `median of n=${data.settings.repeat} repeats; whiskers: smallest to largest repeat` : 'n=1 repeat: no spread to show');
 
-/** The bars of a claim: one group per style, one bar per figure; undefined when none of its figures was measured. */
+/** The bars of a claim: one group per style, one bar per figure; figures of different units each get a panel of their own (never two units on one axis); undefined when none of its figures was measured. */
 function barsOf(data: EvidenceData, claim: Claim, chart: Extract<Claim['chart'], { kind: 'bars' }>): BenchChart | undefined {
   const scale = chart.percent ? 100 : 1;
-  const points: ChartPoint[] = [];
-  const samples: string[] = [];
+  const byUnit = new Map<string, { points: ChartPoint[]; samples: string[]; labels: string[] }>();
   for (const id of chart.figures) {
     const found = figureRows(data, id);
     if (!found) continue;
+    const unit = byUnit.get(found.unit) ?? { points: [], samples: [], labels: [] };
+    byUnit.set(found.unit, unit);
     for (const r of found.rows) {
       const s = r.figures[id];
-      points.push({ x: r.style, series: found.label, median: s.median * scale, min: s.min * scale, max: s.max * scale, n: s.n });
+      unit.points.push({ x: r.style, series: found.label, median: s.median * scale, min: s.min * scale, max: s.max * scale, n: s.n });
     }
-    samples.push(`${found.label} ${countWords(found.rows.map((r) => r.samples[id]))}`);
+    unit.samples.push(`${found.label} ${countWords(found.rows.map((r) => r.samples[id]))}`);
+    unit.labels.push(found.label);
   }
-  if (!points.length) return undefined;
-  const spec = barChartSpec(
-    { title: claim.id, subtitle: [`bars: ${repeatsWords(data)}; n under each style = repeats`, ...wrap(`samples each bar rests on, per repeat: ${samples.join(' · ')}`, 130)], xTitle: 'style (n = repeats)', yTitle: chart.yTitle },
-    points,
-  );
-  return { name: `claim-${claim.id}`, title: `${claim.id}: ${chart.yTitle} per style`, table: claim.id, spec: titled(spec, claim) };
+  if (!byUnit.size) return undefined;
+  const subtitle = (samples: string[], width: number) => [`bars: ${repeatsWords(data)}; n under each style = repeats`, ...wrap(`samples each bar rests on, per repeat: ${samples.join(' · ')}`, width)];
+  if (byUnit.size === 1) {
+    const [{ points, samples }] = byUnit.values();
+    const spec = barChartSpec({ title: claim.id, subtitle: subtitle(samples, 130), xTitle: 'style (n = repeats)', yTitle: chart.yTitle }, points);
+    return { name: `claim-${claim.id}`, title: `${claim.id}: ${chart.yTitle} per style`, table: claim.id, spec: titled(spec, claim) };
+  }
+  const styles = data.styles.length;
+  const units = [...byUnit.keys()];
+  const panels = [...byUnit.entries()].map(([unit, { points, labels }]) => {
+    const { $schema: _s, background: _b, encoding, ...panel } = barChartSpec({ title: '', subtitle: [], xTitle: 'style (n = repeats)', yTitle: unitWords(unit, chart.percent) }, points) as unknown as Record<string, any>;
+    const legend = labels.length > 1 ? encoding.color.legend : null;
+    return { ...panel, title: { text: wrap(labels.join(' / '), 40), anchor: 'start', fontSize: 12 }, encoding: { ...encoding, color: { ...encoding.color, legend } }, width: Math.max(200, styles * labels.length * 40) };
+  });
+  const samples = [...byUnit.values()].flatMap((u) => u.samples);
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    background: 'white',
+    title: { text: claim.id, subtitle: [`one panel per unit (${units.map((u) => unitWords(u, chart.percent)).join(', ')}), each axis from zero; ${subtitle(samples, 130)[0]}`, ...subtitle(samples, 130).slice(1)], anchor: 'start' },
+    hconcat: panels,
+    spacing: 40,
+    resolve: { scale: { y: 'independent', color: 'independent' }, legend: { color: 'independent' } },
+  } as TopLevelSpec;
+  return { name: `claim-${claim.id}`, title: `${claim.id}: ${units.map((u) => unitWords(u, chart.percent)).join(', ')} per style, one panel per unit`, table: claim.id, spec: titled(spec, claim) };
 }
+
+/** A measure's unit as an axis says it. */
+const unitWords = (unit: string, percent?: boolean) => (unit === 'share' ? (percent ? '%' : 'share') : unit === 'yes=1' ? '1 = yes' : unit);
 
 /** The answer's median against the latency added to every hop: one labelled line per style. */
 function latencyOf(data: EvidenceData, claim: Claim): BenchChart | undefined {

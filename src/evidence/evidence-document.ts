@@ -1,7 +1,8 @@
 import type { Block as BenchBlock } from '../bench/bench-document.js';
 import type { BenchChart } from '../bench/bench-charts.js';
 import { formatSpread, type Spread } from '../core/stats.js';
-import { THRESHOLDS } from './conditions.js';
+import { THRESHOLD_WORDS } from './conditions.js';
+import { ruleWords } from './rules.js';
 import type { EvidenceData } from './evidence-run.js';
 import { kindWords, type Verdict } from './verdict.js';
 
@@ -31,6 +32,7 @@ export function evidenceDocument(data: EvidenceData, charts: Map<string, BenchCh
   const { machine } = data;
   const blocks: Block[] = [
     { kind: 'title', text: `orderctl evidence — ${data.date}` },
+    { kind: 'paragraph', text: '**Which style for what:** [the decision page](decision.html) shows every claim on every style as a colour-coded matrix, the rules in words, and the styles side by side.' },
     { kind: 'paragraph', text: `\`${data.command}\` · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform} · ${data.seconds} s` },
     {
       kind: 'paragraph',
@@ -41,7 +43,8 @@ export function evidenceDocument(data: EvidenceData, charts: Map<string, BenchCh
     { kind: 'table', head: ['claim', 'about', 'from', 'claim, in our words', 'verdict', ...styles.map((s) => `on ${s}`)], rows: data.claims.map((c) => [c.id, c.style, c.documents.join(', '), c.text, kindWords(c.verdict), ...styles.map((s) => kindWords(c.perStyle.find((p) => p.style === s)!.verdict))]) },
     { kind: 'heading', text: 'How a verdict is reached' },
     { kind: 'paragraph', text: `Each claim has a rule of a few parts, each a figure against a threshold stated with it; the rule is applied to the medians over the repeats. ${data.combining}` },
-    { kind: 'list', items: Object.entries(THRESHOLDS).map(([name, value]) => ({ text: `${name}: ${value}` })) },
+    { kind: 'paragraph', text: 'The words the rules use mean:' },
+    { kind: 'list', items: Object.values(THRESHOLD_WORDS).map((text) => ({ text })) },
   ];
   for (const claim of data.claims) {
     const experiments = claim.experiments.map((id) => data.experiments.find((e) => e.id === id)!);
@@ -50,7 +53,7 @@ export function evidenceDocument(data: EvidenceData, charts: Map<string, BenchCh
       { kind: 'heading', text: `${claim.id} — ${claim.style}: ${claim.text}` },
       { kind: 'paragraph', text: `From design document${claim.documents.length > 1 ? 's' : ''} ${claim.documents.join(', ')}.` },
       ...experiments.map((e): Block => ({ kind: 'paragraph', text: `Tried by "${e.title}": ${e.how}${e.skipped ? ` This experiment was ${e.skipped}.` : ''}` })),
-      { kind: 'paragraph', text: `Rule: ${claim.rule}` },
+      { kind: 'paragraph', text: `Rule: ${ruleWords(claim.id)}` },
       ...(charts.has(claim.id) ? [{ kind: 'chart', chart: charts.get(claim.id)! } as Block] : []),
       {
         kind: 'table',

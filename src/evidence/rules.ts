@@ -135,6 +135,16 @@ export const RULES: Record<string, Rule> = {
 /** A rule in words: its parts with their thresholds. */
 export const statementOf = (rule: Rule) => `Parts: ${rule.conditions.map((c, i) => `(${i + 1}) ${c.says}`).join('; ')}.`;
 
+/** A rule in words a reader understands: when its claim holds, holds only in part, and does not hold. */
+export function words(rule: Rule): string {
+  const says = rule.conditions.map((c) => c.says);
+  if (says.length === 1) return `Holds when ${says[0]}; does not hold otherwise.`;
+  return `Holds when ${says.length === 2 ? 'both' : `all ${says.length}`} are true: ${says.map((s, i) => `(${i + 1}) ${s}`).join('; ')}. Some true: holds only in part; none: does not hold.`;
+}
+
+/** The rule of claim `id` in words (see words). */
+export const ruleWords = (id: string) => words(RULES[id]);
+
 /** How rules combine, in words. */
 export const RULES_COMBINE = COMBINING;
 

@@ -45,6 +45,8 @@ export interface TraceCounts {
   answerMs: number;
   /** From the client's request to the order settling (`order pending → …`), when recorded. */
   toFinalMs?: number;
+  /** From the client's request to its notification being stored, when recorded. */
+  toNotificationMs?: number;
   /** From the client's answer to `account opened` (negative: opened before the answer), when recorded. */
   accountAfterAnswerMs?: number;
 }
@@ -63,6 +65,7 @@ export function traceCounts(trace: Hop[]): TraceCounts | undefined {
   const ended = (h: Hop) => h.end <= root.end;
   const settled = trace.find((h) => h.kind === 'local' && h.label.startsWith('order pending →'));
   const opened = trace.find((h) => h.kind === 'local' && h.label === 'account opened');
+  const notified = trace.find((h) => h.kind === 'local' && h.label.startsWith('notification stored'));
   return {
     http: http.length,
     messages: trace.filter((h) => h.kind === 'publish').length,
@@ -83,6 +86,7 @@ export function traceCounts(trace: Hop[]): TraceCounts | undefined {
     status: root.status ?? 0,
     answerMs: root.end - root.start,
     ...(settled ? { toFinalMs: settled.end - root.start } : {}),
+    ...(notified ? { toNotificationMs: notified.end - root.start } : {}),
     ...(opened ? { accountAfterAnswerMs: opened.end - root.end } : {}),
   };
 }

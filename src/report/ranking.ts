@@ -24,7 +24,7 @@ export interface Standing {
 }
 
 /** The variants that did `kind`, by median latency, each with whether it is truly slower than those above or within their spread. */
-export function standings(results: VariantResult[], kind: string): Standing[] {
+export function standings(results: Pick<VariantResult, 'variant' | 'actions'>[], kind: string): Standing[] {
   const rows = results
     .flatMap((r) => {
       const a = r.actions.find((x) => x.kind === kind);

@@ -80,7 +80,7 @@ ${figs}</details></section>`;
   return `<div class="panel" id="panel-${slug(v)}" data-variant="${escape(v)}"><nav>${nav}</nav>\n${topology ? `${topologyFigure(v, topology, picture)}\n` : ''}${sections.join('\n')}\n</div>`;
 }
 
-/** The run as one page: what did not hold, the outcome and per-action tables, the order saga's lifecycle, then one tab per variant with every client action's diagram at its natural size. */
+/** The run as one page: what did not hold, (with more than one variant) a link to decision.html, the outcome and per-action tables, the order saga's lifecycle, then one tab per variant with every client action's diagram at its natural size. */
 export function reportHtml(
   results: VariantResult[],
   diagrams: Record<string, Record<string, ActionDiagram[]>>,
@@ -128,6 +128,7 @@ export function reportHtml(
 <body>
 <h1>orderctl run <span class="${passed ? 'ok' : 'bad'}">${passed ? 'all expectations held' : 'some expectations did not hold'}</span></h1>
 ${failuresSection(results)}
+${results.length > 1 ? '<p><b>Which style for what:</b> <a href="decision.html">the decision page</a> ranks the styles over the clean scenarios, like with like, and says why where it does not.</p>' : ''}
 <p>${escape(meta.date)} · broker: ${escape(meta.broker)} · variants: ${results.map((r) => `${escape(r.variant)} (${ms(r.ms)})`).join(', ')} · summary also in <a href="summary.md">summary.md</a>, every hop in <a href="recording.json">recording.json</a></p>
 <p class="dim">${escape(measuredLine(results))}</p>
 <p>Jump to: <a href="#scenarios">scenarios</a> · <a href="#actions">per client action</a>${ranking.length ? ' · <a href="#side-by-side">side by side</a>' : ''} · <a href="#saga">the order saga</a> · <a href="#diagrams">diagrams</a> (${variants.map((v) => `<a href="#panel-${slug(v)}" data-tab="${escape(v)}">${escape(v)}</a>`).join(', ')})</p>

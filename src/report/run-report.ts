@@ -6,6 +6,8 @@ import type { Renderer } from '../diagrams/renderer.js';
 import type { VariantResult } from '../system/run-variants.js';
 import type { ClientAction } from '../scenarios/api-client.js';
 import type { Recorder } from '../tracing/recorder.js';
+import { decisionHtml, decisionMarkdown, decisionOfRuns } from './decision-page.js';
+import type { PlanLink } from './decision-run.js';
 import { copyMermaidScript } from './in-page-mermaid.js';
 import { reportHtml } from './report-html.js';
 import { sagaDiagram } from './saga-lifecycle.js';
@@ -18,11 +20,17 @@ export interface VariantRun {
   actions?: ClientAction[];
   /** The style's topology as a Mermaid flowchart (who reaches whom, by REST or through the broker). */
   topology?: string;
+  /** The same as links, for the decision page's coupling. */
+  links?: PlanLink[];
+  /** The scenario of every measured trace (every repeat's); without it, those of the repeat each scenario's steps are kept from. */
+  scenarioOf?: Map<string, string>;
 }
 
 /** What was written, for the closing lines. */
 export interface ReportOutcome {
   dir: string;
+  /** decision.html, written when more than one style ran. */
+  decision?: string;
   diagrams: number;
   rendered: number;
   renderMs: number;
@@ -36,7 +44,7 @@ export function runFolderName(variants: string[], started = new Date()): string 
   return `${timestamp(started)}-${variants.length === 1 ? variants[0] : 'all'}`;
 }
 
-/** Writes recording.json, the diagrams of every client action and of the order saga's lifecycle, summary.md and index.html. */
+/** Writes recording.json, the diagrams of every client action and of the order saga's lifecycle, summary.md and index.html; with more than one style also decision.html and decision.md. */
 export async function writeRunReport(
   dir: string,
   runs: VariantRun[],
@@ -74,5 +82,12 @@ export async function writeRunReport(
   await writeFile(join(dir, 'summary.md'), summaryMarkdown(results, meta));
   if (!pictures) await copyMermaidScript(dir);
   await writeFile(join(dir, 'index.html'), reportHtml(results, diagrams, meta, pictures ? 'svg' : undefined, topologies));
-  return { dir, diagrams: count, rendered: pictures?.rendered ?? 0, renderMs: pictures?.ms ?? 0 };
+  let decision: string | undefined;
+  if (runs.length > 1) {
+    const decided = decisionOfRuns(runs);
+    decision = join(dir, 'decision.html');
+    await writeFile(decision, decisionHtml(decided, meta));
+    await writeFile(join(dir, 'decision.md'), decisionMarkdown(decided, meta));
+  }
+  return { dir, ...(decision ? { decision } : {}), diagrams: count, rendered: pictures?.rendered ?? 0, renderMs: pictures?.ms ?? 0 };
 }

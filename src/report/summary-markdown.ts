@@ -19,7 +19,7 @@ export function measuredLine(results: VariantResult[]): string {
   return `Every scenario ran ${repeats === 1 ? 'once' : `${repeats} times`} per variant on one booted system${warm}. Latencies are what the client waited: the median over n samples and the spread as p5–p95 (which is min–max below 20 samples).`;
 }
 
-/** The run as Markdown: what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused, then the order saga's lifecycle. */
+/** The run as Markdown: (with more than one variant) a link to decision.md, what did not hold first, then the outcome per scenario and variant, then per client action its latency and what it caused, then the order saga's lifecycle. */
 export function summaryMarkdown(results: VariantResult[], meta: { broker: string; date: string }): string {
   const scenarios = results[0]?.scenarios.map((s) => s.name) ?? [];
   const outcome = table(
@@ -53,6 +53,7 @@ export function summaryMarkdown(results: VariantResult[], meta: { broker: string
   return [
     `# orderctl run — ${results.every((r) => r.passed) ? 'all expectations held' : 'some expectations did not hold'}`,
     '',
+    ...(results.length > 1 ? ['**Which style for what:** [the decision page](decision.html) ([decision.md](decision.md)) ranks the styles over the clean scenarios, like with like, and says why where it does not.', ''] : []),
     ...(failures.length ? ['## What did not hold', '', ...failures, ''] : []),
     `${meta.date} · broker: ${meta.broker} · variants: ${results.map((r) => `${r.variant} (${ms(r.ms)})`).join(', ')}`,
     '',

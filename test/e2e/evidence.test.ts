@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -71,6 +71,11 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
   const markdown = readFileSync(join(dir, 'evidence.md'), 'utf8');
   expect(markdown).toContain('## Verdicts');
   expect(markdown).toContain('not run: it needs one OS process per service');
+  expect(markdown).toContain('[the decision page](decision.html)');
+  expect(stderr).toContain(`Decision page: ${join(dir, 'decision.html')}`);
+  const decisionMd = readFileSync(join(dir, 'decision.md'), 'utf8');
+  expect(decisionMd).toContain('## The claims on every style');
+  expect(decisionMd).toContain(`\n${report.claims.length * 2}. G2 on hybrid: `);
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -79,6 +84,20 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
     expect(charts).toEqual(report.claims.map(() => true));
     expect(await page.$$eval('.verdict', (v) => v.length)).toBe(report.claims.length);
     expect(await page.textContent('body')).toContain('How a verdict is reached');
+    expect(await page.textContent('body')).toContain('"almost all" means at least 90%');
+
+    await page.goto(pathToFileURL(join(dir, 'decision.html')).href, { waitUntil: 'load' });
+    const cells = await page.$$eval('table.matrix td.v', (tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
+    expect(cells).toHaveLength(report.claims.length * 2);
+    for (const [text, title] of cells) {
+      expect(text).toMatch(/^(✓ holds|◐ in part|✗ does not hold|– not tried)$/);
+      expect(title).toMatch(/^[A-Z]\d on (http|hybrid): .+ — .+/);
+    }
+    expect(await page.$$eval('table.side td.why', (tds) => tds.length)).toBeGreaterThan(5);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1400);
+    const shot = join(reports, 'decision.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(50_000);
   } finally {
     await browser.close();
   }

@@ -48,6 +48,13 @@ describe('the report of a run', () => {
     expect(summary).toContain('**http › broken › step 2 log in as zoe**');
     expect(summary).toContain('  - expected: answer 418');
     expect(summary).toContain('  - seen: answer 200');
+    const decision = join(dirname(index), 'decision.html');
+    expect(stdout).toContain(`Decision page: ${decision}`);
+    expect(summary).toContain('[the decision page](decision.html)');
+    const decisionMd = readFileSync(join(dirname(index), 'decision.md'), 'utf8');
+    expect(decisionMd).toContain('| **order, paid** | first answer |');
+    expect(decisionMd).toMatch(/not ranked — different paths: [a-z, -]*hybrid[a-z, -]* 202 \(accepted, outcome later\)/);
+    expect(decisionMd).toMatch(/Ranked over 3 clean scenarios: (broken|concurrent-orders|fine), /);
 
     const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
     try {
@@ -84,6 +91,17 @@ describe('the report of a run', () => {
         expect(await crowd.innerText()).toContain('one representative order of 20: the median by client latency');
       }
       expect(await page.locator('#http--broken a:text("Mermaid source")').first().getAttribute('href')).toBe('http/broken/01-register.mmd');
+
+      expect(await page.getAttribute('a[href="decision.html"]', 'href')).toBe('decision.html');
+      const decisionPage = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await decisionPage.goto(pathToFileURL(decision).href, { waitUntil: 'load' });
+      expect(await decisionPage.$$eval('table.side tr', (rows) => rows.length)).toBeGreaterThan(5);
+      expect(await decisionPage.$$eval('table.side th', (th) => th.map((h) => h.textContent))).toEqual(['client action', 'measure', ...variants.map((v) => v.name), 'ranked?']);
+      expect(await decisionPage.locator('table.coupling').isVisible()).toBe(true);
+      expect(await decisionPage.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1400);
+      const decisionShot = join(reports, 'decision.png');
+      await decisionPage.screenshot({ path: decisionShot, fullPage: true });
+      expect(statSync(decisionShot).size).toBeGreaterThan(50_000);
 
       await page.click('#hybrid--broken img >> nth=0');
       await page.waitForURL(/\.svg$/);

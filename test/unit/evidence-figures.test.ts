@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { wrap } from '../../src/evidence/evidence-charts.js';
+import { evidenceCharts, wrap } from '../../src/evidence/evidence-charts.js';
+import type { EvidenceData } from '../../src/evidence/evidence-run.js';
 import { declarationLines } from '../../src/evidence/experiments/declaration.js';
 import { slope } from '../../src/evidence/experiments/per-hop-latency.js';
 import { traceCounts } from '../../src/evidence/trace-figures.js';
@@ -81,4 +82,28 @@ test('a style file declares its lines before the flows, comments and blank lines
 
 test('chart titles wrap at spaces', () => {
   expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+});
+
+test('a chart never puts two units on one axis: one panel per unit, each from zero, titled by its figure; one unit stays one chart', () => {
+  const measure = (id: string, unit: string) => ({ id, label: `${id} label`, unit, how: id });
+  const figure = (n: number) => ({ n: 3, median: n, min: n, max: n + 1 });
+  const result = (style: string) => ({ style, figures: { restBetweenPerOrder: figure(3), waitedHops: figure(4), restPeers: figure(2), definiteShare: figure(1), afterAnswerShare: figure(0) }, samples: { restBetweenPerOrder: 5, waitedHops: 5, restPeers: 10, definiteShare: 5, afterAnswerShare: 5 }, notes: {}, repeats: [] });
+  const data = {
+    styles: [{ name: 'http', traits: [] }, { name: 'hybrid', traits: [] }],
+    settings: { repeat: 3, orders: 5, latencySteps: [0, 10] },
+    experiments: [{ id: 'recorded-requests', title: 'r', how: 'r', measures: [measure('restBetweenPerOrder', 'calls'), measure('waitedHops', 'hops'), measure('restPeers', 'pairs'), measure('definiteShare', 'share'), measure('afterAnswerShare', 'share')], results: [result('http'), result('hybrid')] }],
+  } as unknown as EvidenceData;
+  const charts = evidenceCharts(data);
+  const h4 = charts.get('H4')!.spec as any;
+  expect(h4.hconcat.map((p: any) => [p.title.text.join(' '), p.layer[0].encoding.y.title, p.layer[0].encoding.y.scale.zero])).toEqual([
+    ['restBetweenPerOrder label', 'calls', true],
+    ['waitedHops label', 'hops', true],
+    ['restPeers label', 'pairs', true],
+  ]);
+  expect(h4.resolve.scale.y).toBe('independent');
+  expect(h4.title.subtitle[0]).toContain('one panel per unit (calls, hops, pairs)');
+  expect(JSON.stringify(h4.hconcat[0].data.values.map((v: any) => v.category))).toBe('["http (n=3)","hybrid (n=3)"]');
+  const h1 = charts.get('H1')!.spec as any;
+  expect(h1.hconcat).toBeUndefined();
+  expect(h1.layer[0].encoding.y.title).toBe('share of orders / of their hops (%)');
 });

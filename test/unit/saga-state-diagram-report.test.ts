@@ -28,15 +28,17 @@ test("summary.md carries the saga's lifecycle as a mermaid block, generated from
   expect(md).toContain(`\`\`\`mermaid\n${sagaStateDiagram()}\`\`\``);
 });
 
-test("index.html shows the saga's lifecycle: its Mermaid text without pictures, the rendered picture with them", () => {
+test("index.html shows the saga's lifecycle: its Mermaid text (for the page to draw) without pictures, the rendered picture with them", () => {
   const text = reportHtml([result], {}, meta);
   expect(text).toContain(`<h2 id="saga">The order saga's lifecycle</h2>\n<p>Generated from the state machine in the code`);
-  expect(text).toContain(`<pre>${escapeHtml(sagaStateDiagram())}</pre>`);
+  expect(text).toContain(`<pre class="mermaid" title="The order saga's lifecycle">${escapeHtml(sagaStateDiagram())}</pre>`);
+  expect(text).toContain('<script src="mermaid.min.js"></script>');
   expect(text.indexOf('id="saga"')).toBeLessThan(text.indexOf('id="diagrams"'));
 
   const pictured = reportHtml([result], {}, meta, 'svg');
   expect(pictured).toContain('<img src="saga-lifecycle.svg"');
-  expect(pictured).not.toContain(`<pre>${escapeHtml(sagaStateDiagram())}</pre>`);
+  expect(pictured).not.toContain(escapeHtml(sagaStateDiagram()));
+  expect(pictured).not.toContain('mermaid.min.js');
 });
 
 test('the report folder holds the state diagram as .mmd and, with a renderer, as the .svg the page shows', async () => {
@@ -58,5 +60,7 @@ test('the report folder holds the state diagram as .mmd and, with a renderer, as
 
   const plain = folder();
   await writeRunReport(plain, [{ result, recorder: new Recorder() }], meta);
-  expect(readFileSync(join(plain, 'index.html'), 'utf8')).toContain(`<pre>${escapeHtml(sagaStateDiagram())}</pre>`);
+  expect(readFileSync(join(plain, 'index.html'), 'utf8')).toContain(`${escapeHtml(sagaStateDiagram())}</pre>`);
+  // The page draws it with the Mermaid script beside it.
+  expect(readFileSync(join(plain, 'mermaid.min.js'), 'utf8')).toContain('mermaid');
 });

@@ -22,6 +22,9 @@ const MEASURES = [
   { id: 'copiesPerRegistration', of: 'registrations', label: 'copies of a user kept per registration', unit: 'copies', how: 'local notes "profile copied" (a service storing another\'s data) per registration' },
   { id: 'restPeers', of: 'both', label: 'REST caller→callee pairs between services', unit: 'pairs', how: 'distinct caller→callee pairs of REST calls between services behind the gateway, over every registration and order: the addresses services must know' },
   { id: 'orderAnswerMs', of: 'orders', label: 'order answer p50', unit: 'ms', how: 'median time from the order request reaching the gateway to its answer, from the recording' },
+  { id: 'outcomeKnownMs', of: 'settled', label: 'order outcome known p50', unit: 'ms', how: 'median time from the order request reaching the gateway until its outcome is known: the answer where it says the outcome (201/422), else the order settling (a 202 is not the outcome), from the recording' },
+  { id: 'notifiedMs', of: 'notified', label: 'order notification stored p50', unit: 'ms', how: 'median time from the order request reaching the gateway to its notification being stored, from the recording' },
+  { id: 'httpPerOrder', of: 'orders', label: 'HTTP calls per order', unit: 'calls', how: 'HTTP exchanges in an order\'s trace, the client\'s own included' },
 ] as const;
 
 
@@ -66,8 +69,13 @@ export const recordedRequests: Experiment = {
         copiesPerRegistration: meanOf(registered, (c) => c.copies),
         restPeers: pairs.length,
         orderAnswerMs: median(ordered.map((c) => c.answerMs)),
+        httpPerOrder: meanOf(ordered, (c) => c.http),
       };
-      const counted = { orders: ordered.length, registrations: registered.length, both: both.length };
+      const known = ordered.flatMap((c) => (c.status === 202 ? (c.toFinalMs === undefined ? [] : [c.toFinalMs]) : [c.answerMs]));
+      const notified = ordered.flatMap((c) => (c.toNotificationMs === undefined ? [] : [c.toNotificationMs]));
+      if (known.length) figures.outcomeKnownMs = median(known);
+      if (notified.length) figures.notifiedMs = median(notified);
+      const counted = { orders: ordered.length, registrations: registered.length, both: both.length, settled: known.length, notified: notified.length };
       const samples = Object.fromEntries(MEASURES.map((m) => [m.id, counted[m.of]]));
       return { figures, samples, notes: { restPeers: pairs.length ? pairs.join(', ') : 'none' } };
     });
