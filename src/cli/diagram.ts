@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
-import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
+import { NO_CHROMIUM, openTrackedRenderer, type Renderer } from '../diagrams/renderer.js';
 import { scenarioDiagrams } from '../diagrams/scenario-diagrams.js';
 import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/write-diagrams.js';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
@@ -44,12 +44,14 @@ export function diagramCommand(): Command {
       checkPlacement(options, selectVariants(options.variant));
       const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
       const say = (line: string) => process.stdout.write(`${line}\n`);
-      const renderer = options.render ? await openRenderer() : undefined;
-      if (options.render && !renderer) say(NO_CHROMIUM);
-      const pictures = renderer && new PictureCache(renderer);
+      let renderer: Renderer | undefined;
+      let pictures: PictureCache | undefined;
       let held = true;
       try {
         await closingOnInterrupt(say, async (track) => {
+          renderer = options.render ? await openTrackedRenderer(track) : undefined;
+          if (options.render && !renderer) say(NO_CHROMIUM);
+          pictures = renderer && new PictureCache(renderer);
           for (const variant of selectVariants(options.variant)) {
             const system = await launchSystem(variant, options);
             track(system);

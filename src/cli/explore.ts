@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { exploreStyle, type StyleExploration } from '../explore/explore.js';
 import { SeedStore } from '../explore/seed-store.js';
 import { writeExploreReport } from '../explore/explore-report.js';
-import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
+import { NO_CHROMIUM, openTrackedRenderer } from '../diagrams/renderer.js';
 import { launchSystem, describePlacement } from '../system/launch.js';
 import { describeBroker } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
@@ -109,8 +109,7 @@ Examples:
         }
         // Pictures of a failure's actions, in a browser closed on an interrupt like the systems.
         const failed = done.some((r) => r.failure);
-        const renderer = options.render && failed ? await openRenderer() : undefined;
-        if (renderer) track(renderer);
+        const renderer = options.render && failed ? await openTrackedRenderer(track) : undefined;
         if (options.render && failed && !renderer) say(NO_CHROMIUM);
         const meta = { seed, runs: options.runs, ops: options.ops, placement: placement || 'one process, SQLite', date: new Date().toISOString() };
         const dir = await claimReportFolder(root, name);

@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { loadScenarios, pickScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
-import { closingOnInterrupt } from './shutdown.js';
+import { closingOnInterrupt, type Closeable } from './shutdown.js';
 import { exportOtlp } from '../tracing/otlp-export.js';
-import { NO_CHROMIUM, openRenderer } from '../diagrams/renderer.js';
+import { NO_CHROMIUM, openTrackedRenderer } from '../diagrams/renderer.js';
 import { runFolderName, writeRunReport, type VariantRun } from '../report/run-report.js';
 import { checkReportRoot, claimReportFolder, writeReportFile } from '../report/report-folder.js';
 import { junitXml } from '../report/junit.js';
@@ -71,9 +71,10 @@ export function jsonResult(results: VariantResult[], ms: number, broker?: string
 }
 
 /** Writes the run's report folder, rendering with one shared browser when there is one. */
-async function writeReport(runs: VariantRun[], options: RunOptions, started: Date, say: (line: string) => void) {
+async function writeReport(runs: VariantRun[], options: RunOptions, started: Date, say: (line: string) => void, track: (open: Closeable) => void) {
   const dir = await claimReportFolder(resolve(options.reportDir), runFolderName(runs.map((r) => r.result.variant), started));
-  const renderer = options.render ? await openRenderer() : undefined;
+  // An interrupt while rendering closes the browser (its processes and profile folder) before exiting.
+  const renderer = options.render ? await openTrackedRenderer(track) : undefined;
   if (options.render && !renderer) say(NO_CHROMIUM);
   const live = process.stderr.isTTY && !options.quiet;
   const progress = (done: number, asked: number) => live && process.stderr.write(`\rRendering diagrams… ${done}/${asked} `);
@@ -180,7 +181,7 @@ export function runCommand(): Command {
         const failures = formatFailures(results);
         if (failures) say(failures);
       }
-      const report = options.report ? await writeReport(runs, options, startedAt, say) : undefined;
+      const report = options.report ? await closingOnInterrupt(say, (track) => writeReport(runs, options, startedAt, say, track)) : undefined;
       if (options.otlpEndpoint) await exportRuns(runs, options.otlpEndpoint, options.broker ? 'rabbitmq' : 'orderctl-in-process', say);
       if (options.junit) {
         await writeReportFile(resolve(options.junit), junitXml(results, { date: startedAt.toISOString() }), '--junit');

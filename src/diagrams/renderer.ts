@@ -32,3 +32,13 @@ export async function openRenderer(): Promise<Renderer | undefined> {
     close: () => browser.close(),
   };
 }
+
+/**
+ * Opens the renderer with `track` told at once how to close it, even while Chromium is still starting:
+ * an interrupt then waits for the start and closes it (no browser or profile folder left behind).
+ */
+export function openTrackedRenderer(track: (open: { close(): Promise<void> }) => void): Promise<Renderer | undefined> {
+  const opening = openRenderer();
+  track({ close: async () => (await opening.catch(() => undefined))?.close() });
+  return opening;
+}

@@ -9,6 +9,19 @@ import { tcpProxy } from '../support/tcp-proxy.js';
 
 const refused = async (url: string) => fetch(url).then(() => false, () => true);
 
+/** Pids of Chromium processes started with our private TMPDIR (their environment says so), from /proc. */
+function chromiumsOf(tmp: string): number[] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      if (!/chrom/i.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) return [];
+      return readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`TMPDIR=${tmp}`) ? [Number(entry)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 describe('every command shuts down cleanly on a signal', () => {
   // Interrupted at three moments of the crowd (registrations, orders, the checks): no stack trace, nothing left behind.
   test.each([0, 400, 1500])('run: SIGINT %i ms into the crowd drains, closes, removes its files and exits 130', async (delayMs) => {
@@ -126,6 +139,22 @@ describe('every command shuts down cleanly on a signal', () => {
     expect(events[1].level).toBe('warn');
     expect(readdirSync(tmp)).toEqual([]);
     rmSync(tmp, { recursive: true });
+  });
+
+  test('run: SIGINT while the report is being rendered closes the browser (no Chromium left, no profile folder) and exits 130', async () => {
+    const tmp = privateTmp();
+    const reports = privateTmp();
+    const run = startCli(['run', '--variant=all', '--scenario', 'bad-input', '--report-dir', reports], { TMPDIR: tmp });
+    await eventually('Chromium rendering the report', () => chromiumsOf(tmp), (pids) => pids.length > 0, 120_000);
+    run.child.kill('SIGINT');
+    const { code, stdout, stderr } = await run.done;
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
+    expect(stdout).toContain('SIGINT: shutting down');
+    await eventually('no Chromium left', () => chromiumsOf(tmp), (pids) => pids.length === 0);
+    expect(readdirSync(tmp)).toEqual([]);
+    rmSync(tmp, { recursive: true });
+    rmSync(reports, { recursive: true });
   });
 
   test('diagram: SIGTERM mid-scenario closes everything and exits 143', async () => {
