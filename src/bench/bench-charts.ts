@@ -3,7 +3,7 @@ import { barChartSpec } from '../charts/bar-chart.js';
 import type { ChartPoint } from '../charts/chart-data.js';
 import { lineChartSpec } from '../charts/line-chart.js';
 import type { Spread } from '../core/stats.js';
-import type { BenchReport } from './bench-report-schema.js';
+import type { BenchReport, BenchRun, LearnedBy } from './bench-report-schema.js';
 import { runName } from './comparisons.js';
 
 /** One chart of the report: the file name (without extension), its title, its spec, and the table that holds its figures. */
@@ -21,24 +21,26 @@ export const TABLES = {
   throughput: 'Order placement under load',
   latency: 'Client latency',
   inside: 'Inside the system',
+  outcome: 'When the client knows the outcome',
   steps: 'Latency against load',
 } as const;
 
-/** The charts of a bench: orders/s, client latency, time to notification, and p99 against offered load (with --load-steps). */
+/** The charts of a bench: orders/s, client latency, first answer against outcome known, time to notification, and p99 against offered load (with --load-steps). */
 export function benchCharts(report: BenchReport): BenchChart[] {
   const { repeat, durationSeconds } = report.settings;
   const whiskers = repeat > 1 ? 'whiskers: smallest to largest of the repeats' : 'one measurement each (--repeat 1): no spread to show';
   const bars = `bars: median of n=${repeat} repeat${repeat > 1 ? 's' : ''} of ${durationSeconds} s; ${whiskers}`;
   const charts: BenchChart[] = [];
   const orderPoints = report.runs.flatMap((r) => [
-    point(runName(r), 'accepted (2xx answers at the gateway)', r.summary.load.acceptedPerSecond),
-    ...(r.summary.completedPerSecond ? [point(runName(r), 'completed (reached their final status)', r.summary.completedPerSecond)] : []),
+    point(runName(r), 'accepted (answered 2xx)', r.summary.load.acceptedPerSecond),
+    ...(r.summary.completedPerSecond ? [point(runName(r), 'completed (became final)', r.summary.completedPerSecond)] : []),
   ]);
+  const defined = 'accepted: answered 2xx in the window (a 202 pending counts); completed: placed in the window and became final (can exceed accepted: orders in flight at the end still complete)';
   charts.push({
     name: 'orders',
     title: 'Orders per second',
     table: TABLES.throughput,
-    spec: barChartSpec({ title: 'Orders per second', subtitle: [bars, `figures: table "${TABLES.throughput}"`], xTitle: 'variant (n = repeats)', yTitle: 'orders per second' }, orderPoints),
+    spec: barChartSpec({ title: 'Orders per second', subtitle: [bars, defined, `figures and definitions: table "${TABLES.throughput}"`], xTitle: 'variant (n = repeats)', yTitle: 'orders per second' }, orderPoints),
   });
   const samples = report.runs.map((r) => r.summary.load.samples.median);
   const latencyPoints = report.runs.flatMap((r) => [point(runName(r), 'p50', r.summary.load.p50), point(runName(r), 'p99', r.summary.load.p99)]);
@@ -51,6 +53,8 @@ export function benchCharts(report: BenchReport): BenchChart[] {
       latencyPoints,
     ),
   });
+  const outcome = outcomeChart(report, bars);
+  if (outcome) charts.push(outcome);
   const traced = report.runs.filter((r) => r.summary.toNotificationP50 && r.summary.toNotificationP99);
   if (traced.length) {
     charts.push({
@@ -81,4 +85,40 @@ export function benchCharts(report: BenchReport): BenchChart[] {
     });
   }
   return charts;
+}
+
+/** How each style's client learns the outcome, as the chart and its table say it. */
+export const learnedByText = (by: LearnedBy, pollEveryMs?: number) => (by === 'answer' ? 'in the answer' : by === 'push' ? 'by push after the 202' : `by polling every ${pollEveryMs ?? '?'} ms after the 202`);
+
+const pollEveryOf = (runs: BenchRun[]) => runs.find((r) => r.summary.outcome?.pollEveryMs)?.summary.outcome?.pollEveryMs ?? 100;
+
+/** The outcome probe's first answer next to the outcome known, per style: p50 and p99, median of the repeats with whiskers. */
+function outcomeChart(report: BenchReport, bars: string): BenchChart | undefined {
+  const probed = report.runs.filter((r) => r.summary.outcome);
+  if (!probed.length) return undefined;
+  const orders = probed.map((r) => r.summary.outcome!.orders);
+  const name = (r: BenchRun) => `${runName(r)}: ${r.summary.outcome!.by}`;
+  const points = probed.flatMap((r) => {
+    const o = r.summary.outcome!;
+    return [point(name(r), 'first answer p50', o.answerP50), point(name(r), 'outcome known p50', o.outcomeP50), point(name(r), 'first answer p99', o.answerP99), point(name(r), 'outcome known p99', o.outcomeP99)];
+  });
+  return {
+    name: 'time-to-outcome',
+    title: 'Time to the first answer and to the outcome',
+    table: TABLES.outcome,
+    spec: barChartSpec(
+      {
+        title: 'From placing an order to its first answer, and to when the client knows the outcome',
+        subtitle: [
+          bars,
+          `one client next to the main load, one order at a time, ${Math.min(...orders.map((o) => o.min))}–${Math.max(...orders.map((o) => o.max))} orders per repeat; each bar: the median over the repeats of one repeat's p50 or p99`,
+          `answer: the 201/422 carries it (both bars the same time); push: told on the order's stream after the 202; poll: reads every ${pollEveryOf(probed)} ms after the 202`,
+          `figures: table "${TABLES.outcome}"`,
+        ],
+        xTitle: 'variant: how its client learns the outcome (n = repeats)',
+        yTitle: 'time from the POST (ms)',
+      },
+      points,
+    ),
+  };
 }

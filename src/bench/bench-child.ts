@@ -86,7 +86,7 @@ async function start(target: Target, count: number): Promise<void> {
   send({ type: 'ready', url: `http://127.0.0.1:${address.port}`, path: '/', users: [] });
 }
 
-async function collect(): Promise<SutStats> {
+async function collect(leaveOut: string[] = []): Promise<SutStats> {
   await system?.settle(30_000);
   const cpu = process.cpuUsage(cpuAtLoad);
   const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
@@ -95,7 +95,7 @@ async function collect(): Promise<SutStats> {
     stats.processes = (await system.processCosts()).map((c) => ({ ...c, cpuSeconds: Math.round((c.cpuSeconds - (before.get(c.pid) ?? 0)) * 100) / 100, rssMb: Math.round(c.rssMb) }));
   }
   if (system) {
-    if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart);
+    if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart, new Set(leaveOut));
     // The saga, timed on its own after the load (from the recording, so only when recording).
     if (system.recorder.enabled) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
     const ctx: RunContext = {
@@ -137,7 +137,7 @@ process.on('message', (message: ToChild) => {
       cpuAtLoad = process.cpuUsage();
       costsAtLoad = (await system?.processCosts?.()) ?? [];
       loadStart = performance.timeOrigin + performance.now();
-    } else if (message.type === 'collect') send({ type: 'stats', stats: await collect() });
+    } else if (message.type === 'collect') send({ type: 'stats', stats: await collect(message.leaveOut) });
     else await shutdown(0);
   };
   run().catch(async (error: Error) => {

@@ -3,6 +3,9 @@ import { benchCharts, TABLES, type BenchChart } from './bench-charts.js';
 import type { BenchReport, BenchRun, LoadSummary } from './bench-report-schema.js';
 import { SERVICES } from '../system/wiring.js';
 import { runName } from './comparisons.js';
+import { baselineBlocks } from './baseline-blocks.js';
+import { ACCEPTED_DEFINED, ORDERS_DEFINED_SHORT, ordersDefined } from './definitions.js';
+import { outcomeBlocks } from './outcome-blocks.js';
 
 /** One block of the report page: the Markdown and the HTML are both drawn from these. */
 export type Block =
@@ -32,7 +35,7 @@ function howTheLoadWent(report: BenchReport): string {
 const HOW_TO_READ =
   'How to read it: a figure like 435 (n=3, 420–450) is the median of 3 repeats, smallest to largest 420 to 450; n=1 is a single measurement, with no spread to judge a difference by. ' +
   'Charts draw the median as the bar or point and the smallest to largest as whiskers, on axes that start at zero. ' +
-  "Accepted orders/s are 2xx answers at the gateway (for hybrid that is \"202 pending\"); completed orders/s are orders that reached their final status, from the system's recording, counted from the start of the load to the last final status. Closed-loop latencies (autocannon) have 1 ms resolution. " +
+  'Accepted and completed orders/s are defined under their table. Closed-loop latencies (autocannon) have 1 ms resolution. ' +
   'Client latency is what the load generator saw; each percentile is computed from every answer of one repeat, and "answers per repeat" says how many that was.';
 
 const variantName = (r: BenchRun) => runName(r);
@@ -85,6 +88,7 @@ export function benchDocument(report: BenchReport): Block[] {
         failures(r.summary.load),
       ]),
     },
+    { kind: 'paragraph', text: ordersDefined(report.settings) },
     { kind: 'heading', text: TABLES.latency },
     ...chartFor(TABLES.latency),
     {
@@ -100,6 +104,7 @@ export function benchDocument(report: BenchReport): Block[] {
         ...(report.settings.rate ? [String(report.settings.rate), rate(r.summary.load.sentPerSecond), rate(r.summary.load.answeredPerSecond), late(r.summary.load)] : []),
       ]),
     },
+    ...outcomeBlocks(report, chartFor(TABLES.outcome), TABLES.outcome),
     { kind: 'heading', text: TABLES.inside },
     ...chartFor(TABLES.inside),
     {
@@ -120,7 +125,9 @@ export function benchDocument(report: BenchReport): Block[] {
     { kind: 'paragraph', text: 'To final and to notification time each order from its POST reaching the gateway to its final status and to its stored notification, from the recording (for hybrid: how long a client would have to poll). CPU s and peak MB are the system under test\'s.' },
     ...sagaBlocks(report),
     { kind: 'heading', text: 'Comparisons' },
+    { kind: 'paragraph', text: ORDERS_DEFINED_SHORT },
     { kind: 'list', items: report.comparisons.map((c) => ({ text: `${c.topic}: ${c.text}` })) },
+    ...(report.baseline ? baselineBlocks(report.baseline) : []),
   ];
   const halves = report.runs.filter((r) => r.halfLoad);
   if (halves.length) {
@@ -160,7 +167,7 @@ export function benchDocument(report: BenchReport): Block[] {
   if (stepped.length) {
     blocks.push(
       { kind: 'heading', text: TABLES.steps },
-      { kind: 'paragraph', text: `Open loop at each rate: requests evenly spaced, latency from each request's intended send time (a stall shows as latency, not as fewer requests); late = sent more than 10 ms after their time (at most ${report.settings.maxInFlight} unanswered at once).` },
+      { kind: 'paragraph', text: `Open loop at each rate: requests evenly spaced, latency from each request's intended send time (a stall shows as latency, not as fewer requests); late = sent more than 10 ms after their time (at most ${report.settings.maxInFlight} unanswered at once). ${ACCEPTED_DEFINED}` },
       ...chartFor(TABLES.steps),
       {
         kind: 'table',
@@ -230,7 +237,7 @@ function processBlocks(report: BenchReport): Block[] {
     { kind: 'heading', text: 'One process per service' },
     {
       kind: 'paragraph',
-      text: 'The same load on each variant in one process and with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit.',
+      text: 'The same load on each variant in one process and with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit. ' + ACCEPTED_DEFINED,
     },
     { kind: 'table', head: ['variant', 'placement', 'accepted orders/s', 'p99 ms', '× the floor', 'CPU ms per order'], rows },
   ];

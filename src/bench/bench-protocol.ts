@@ -34,7 +34,7 @@ export interface SutStats {
   cpuSeconds: number;
   peakRssMb: number;
   orders?: {
-    /** Orders that reached their final status. */
+    /** The load's orders (placed during the measured window, the outcome probe's left out) that reached their final status. */
     completed: number;
     completedPerSecond: number;
     /** From the POST reaching the gateway to the order's final status, and to the stored notification. */
@@ -51,6 +51,6 @@ export interface SutStats {
 }
 
 /** Parent to child. */
-export type ToChild = { type: 'start'; target: Target; users: number } | { type: 'load-started' } | { type: 'collect' } | { type: 'stop' };
+export type ToChild = { type: 'start'; target: Target; users: number } | { type: 'load-started' } | { type: 'collect'; leaveOut?: string[] } | { type: 'stop' };
 /** Child to parent. */
 export type FromChild = { type: 'ready'; url: string; path: string; users: BenchUser[] } | { type: 'stats'; stats: SutStats } | { type: 'error'; message: string };

@@ -5,6 +5,10 @@ const percentiles = z.object({ p50: z.number(), p90: z.number(), p99: z.number()
 const spread = z.object({ n: z.number().int(), median: z.number(), min: z.number(), max: z.number() });
 /** The probe of one client next to a half load: see src/bench/client-probe.ts. */
 const clientProbe = z.object({ orders: z.number(), pollEveryMs: z.number(), pollMs: percentiles, readsPerOrder: z.number(), pushMs: percentiles.optional() });
+/** How the client learns an order's outcome: in the answer (201/422), by push after a 202, or by polling after a 202. */
+const learnedBy = z.enum(['answer', 'push', 'poll']);
+/** One client next to a main load, one order at a time: its first answer and when it knew the outcome (src/bench/outcome-probe.ts). */
+const outcomeProbe = z.object({ orders: z.number(), by: learnedBy, pollEveryMs: z.number().optional(), answerMs: percentiles, outcomeMs: percentiles, unlearned: z.number() });
 
 /** One load, as the client saw it (see src/bench/load-result.ts). */
 const load = z.object({
@@ -59,6 +63,33 @@ const sut = z.object({
 
 const baseline = z.object({ repeats: z.array(load), summary: loadSummary });
 
+/** One figure of one row against the baseline: `slower`/`faster` only when the spreads (min–max over the repeats) do not overlap. */
+const figureChange = z.object({
+  row: z.string(),
+  figure: z.string(),
+  better: z.enum(['higher', 'lower']),
+  baseline: spread,
+  current: spread,
+  /** This run's median over the baseline's (null when the baseline's is 0). */
+  ratio: z.number().nullable(),
+  verdict: z.enum(['slower', 'faster', 'no clear change']),
+  /** Why no verdict could be drawn, when that is not the spreads overlapping (one measurement on a side). */
+  why: z.string().optional(),
+});
+const baselineComparison = z.object({
+  file: z.string(),
+  date: z.string(),
+  command: z.string(),
+  version: z.string(),
+  /** What differs between the two runs as a whole (settings, machine, figures one of them lacks), in plain words. */
+  notes: z.array(z.string()),
+  changes: z.array(figureChange),
+  /** Rows left out, and why: measured differently, or measured in one run only. */
+  notCompared: z.array(z.object({ row: z.string(), why: z.string() })),
+  /** The styles' figures by verdict (the hello-world and floor rows measure the machine, and are not counted), and the rows not compared. */
+  counts: z.object({ slower: z.number(), faster: z.number(), unclear: z.number(), notCompared: z.number() }),
+});
+
 /** The bench report (`report.json`): every figure the tables and charts show, and every single repeat's figures. */
 export const benchReportSchema = z.object({
   tool: z.literal('orderctl bench'),
@@ -93,7 +124,7 @@ export const benchReportSchema = z.object({
       /** What the style declares, in words (`answers-orders-later`, `all-rest`): what the report compares it by. */
       traits: z.array(z.string()).default([]),
       /** Every repeat: the traced load, what the system reported after it, and the same load with tracing off. */
-      repeats: z.array(z.object({ load, sut, tracingOff: load })),
+      repeats: z.array(z.object({ load, sut, tracingOff: load, outcome: outcomeProbe.optional() })),
       summary: z.object({
         load: loadSummary,
         tracingOff: loadSummary,
@@ -110,6 +141,10 @@ export const benchReportSchema = z.object({
           .optional(),
         cpuSeconds: spread,
         peakRssMb: spread,
+        /** The outcome probe of the traced repeats: orders it placed per repeat, and each repeat's p50/p99 of the first answer and of the outcome known, as median and spread. */
+        outcome: z
+          .object({ by: learnedBy, pollEveryMs: z.number().optional(), orders: spread, answerP50: spread, answerP99: spread, outcomeP50: spread, outcomeP99: spread, unlearned: z.number() })
+          .optional(),
       }),
       /** Per repeat: this run's accepted orders/s over the baseline's req/s of the same repeat, and over itself with tracing off. */
       ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread, toFloor: spread.optional() }),
@@ -150,8 +185,18 @@ export const benchReportSchema = z.object({
   /** Neutral comparisons in plain words; `withinSpread` is null when there was one measurement each (nothing to judge by). */
   comparisons: z.array(z.object({ topic: z.string(), text: z.string(), ratio: spread.optional(), withinSpread: z.boolean().nullable() })),
   consistent: z.boolean(),
+  /** `--baseline`: this run against a stored one, figure by figure, like with like only. */
+  baseline: baselineComparison.optional(),
 });
 
 export type BenchReport = z.infer<typeof benchReportSchema>;
 export type BenchRun = BenchReport['runs'][number];
 export type LoadSummary = z.infer<typeof loadSummary>;
+/** The `--baseline` section of a report. */
+export type BaselineComparison = z.infer<typeof baselineComparison>;
+/** One figure of one row against the baseline. */
+export type FigureChange = z.infer<typeof figureChange>;
+/** How the client learns an order's outcome. */
+export type LearnedBy = z.infer<typeof learnedBy>;
+/** What the outcome probe saw in one repeat. */
+export type OutcomeProbe = z.infer<typeof outcomeProbe>;

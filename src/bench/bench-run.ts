@@ -3,7 +3,7 @@ import { median } from '../core/stats.js';
 import { variantRef } from '../variants/index.js';
 import { traitsOf, usesBroker, type Variant } from '../variants/variant.js';
 import type { Percentiles, SutStats, Target } from './bench-protocol.js';
-import type { BenchReport, BenchRun } from './bench-report-schema.js';
+import type { BenchReport, BenchRun, LearnedBy, OutcomeProbe } from './bench-report-schema.js';
 import { runClosedLoop } from './closed-loop.js';
 import { compareRuns } from './comparisons.js';
 import type { LoadResult } from './load-result.js';
@@ -13,6 +13,7 @@ import { startSut, type Stoppable } from './sut.js';
 import { probeClient, type ClientProbe } from './client-probe.js';
 import type { SagaProbe } from './saga-probe.js';
 import { httpOrderHops } from './floor-hops.js';
+import { learnedByOf, probeOutcome, summarizeOutcomes } from './outcome-probe.js';
 
 /** What to bench. */
 export interface BenchOptions {
@@ -83,7 +84,9 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     plan.kind === 'closed'
       ? runClosedLoop(url, path, users, { connections: options.connections, durationSeconds: seconds, signal: options.signal }, listener.tick)
       : runOpenLoop(url, path, users, { rate: plan.rate, durationSeconds: seconds, maxInFlight: maxInFlightFor(plan.rate, options.connections), signal: options.signal }, listener.tick);
-  const measure = async (name: string, target: Target, plan: Plan, probe?: { push: boolean }): Promise<{ result: LoadResult; stats: SutStats; probe?: ClientProbe }> => {
+  /** One load on a freshly booted target; `probe` adds the half load's polling/push client, `outcome` the main load's outcome probe. */
+  const measure = async (name: string, target: Target, plan: Plan, extra: { probe?: { push: boolean }; outcome?: LearnedBy } = {}): Promise<{ result: LoadResult; stats: SutStats; probe?: ClientProbe; outcome?: OutcomeProbe }> => {
+    const { probe } = extra;
     checkpoint();
     listener.phase(`${name}: preparing`, 0);
     const sut = await startSut(target, target.kind === 'variant' ? options.users : 0, options.track);
@@ -98,12 +101,15 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       sut.loadStarted();
       // Next to the load, one more client learns its orders' outcomes by polling and by push.
       const probing = probe && probeClient(sut.url, sut.users[0].token, { seconds: options.durationSeconds, pollEveryMs: POLL_EVERY_MS, push: probe.push, signal: options.signal });
+      // And in a main load, one more learns when each of its orders' outcome is known (in the answer, by push or by polling).
+      const learning = extra.outcome && probeOutcome(sut.url, sut.users[0].token, { seconds: options.durationSeconds, by: extra.outcome, pollEveryMs: POLL_EVERY_MS, signal: options.signal });
       const result = await load(sut.url, sut.path, sut.users, plan, options.durationSeconds);
       const probed = await probing;
+      const learned = await learning;
       checkpoint();
       const offered = plan.kind === 'open' ? `${plan.rate}/s offered, ${result.sentPerSecond}/s sent, ` : '';
-      listener.phaseDone(name, `${offered}${result.acceptedPerSecond} accepted/s, p99 ${result.latencyMs.p99} ms (${result.samples} answers)`);
-      return { result, stats: await sut.collect(), ...(probed ? { probe: probed } : {}) };
+      listener.phaseDone(name, `${offered}${result.acceptedPerSecond} accepted/s (2xx answers), p99 ${result.latencyMs.p99} ms (${result.samples} answers)`);
+      return { result, stats: await sut.collect(learned?.traceIds), ...(probed ? { probe: probed } : {}), ...(learned ? { outcome: learned.probe } : {}) };
     } finally {
       await sut.stop();
     }
@@ -167,9 +173,11 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     nodeHttp.push((await measure(`node:http hello-world${of(r)}`, { kind: 'http-hello' }, { kind: 'closed' })).result);
     floor.push((await measure(`floor: ${hops} bare express hops${of(r)}`, { kind: 'hop-chain', hops }, mainPlan)).result);
     for (const p of planned) {
-      const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan);
-      const untraced = await measure(`${p.label}, tracing off${of(r)}`, p.target(false), mainPlan);
-      p.repeats.push({ load: traced.result, sut: traced.stats, tracingOff: untraced.result });
+      // The outcome probe runs next to both loads, so that tracing on and off carry the same extra client.
+      const outcome = learnedByOf(traitsOf(p.variant));
+      const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan, { outcome });
+      const untraced = await measure(`${p.label}, tracing off${of(r)}`, p.target(false), mainPlan, { outcome });
+      p.repeats.push({ load: traced.result, sut: traced.stats, tracingOff: untraced.result, ...(traced.outcome ? { outcome: traced.outcome } : {}) });
     }
     for (const p of scaled) {
       const run = await measure(`${p.label}${of(r)}`, p.target, mainPlan);
@@ -205,7 +213,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       const rate = Math.max(1, Math.round(run.summary.load.acceptedPerSecond.median / 2));
       const repeats: NonNullable<BenchRun['halfLoad']>['repeats'] = [];
       for (let r = 1; r <= options.repeat; r++) {
-        const half = await measure(`${p.label} at half its saturation (${rate}/s)${of(r)}`, p.target(true), { kind: 'open', rate }, { push: run.traits.includes('pushes-order-status') });
+        const half = await measure(`${p.label} at half its saturation (${rate}/s)${of(r)}`, p.target(true), { kind: 'open', rate }, { probe: { push: run.traits.includes('pushes-order-status') } });
         repeats.push({ load: half.result, toNotificationMs: half.stats.orders?.toNotificationMs ?? ZERO, ...(half.probe ? { client: half.probe } : {}) });
       }
       const probes = repeats.flatMap((x) => (x.client ? [x.client] : []));
@@ -307,6 +315,7 @@ function runOf(variant: Variant, broker: string | undefined, store: string | und
       saga: sagaSummary(repeats.flatMap((x) => (x.sut.saga ? [x.sut.saga] : []))),
       cpuSeconds: spread(repeats.map((x) => x.sut.cpuSeconds)),
       peakRssMb: spread(repeats.map((x) => x.sut.peakRssMb)),
+      outcome: summarizeOutcomes(repeats.flatMap((x) => (x.outcome ? [x.outcome] : []))),
     },
     ratios: {
       toExpressHello: ratioSpread(accepted, express.map((l) => l.answeredPerSecond)),

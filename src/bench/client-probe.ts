@@ -16,7 +16,25 @@ export interface ClientProbe {
   pushMs?: Percentiles;
 }
 
-const final = (status: unknown) => status === 'succeeded' || status === 'failed';
+/** A final order status: what a client waits for after a 202. */
+export const isFinal = (status: unknown) => status === 'succeeded' || status === 'failed';
+
+/** Reads order `id` every `everyMs` until it is final; resolves with the ms since `started` (performance.now()) and the reads made. */
+export async function pollUntilFinal(api: ApiClient, token: string, id: string, everyMs: number, started: number, signal?: AbortSignal): Promise<{ ms: number; reads: number }> {
+  for (let reads = 1; ; reads++) {
+    const read = await api.send('order-status', 'GET', `/ordering/orders/${id}`, { token });
+    if (isFinal(read.body?.status)) return { ms: performance.now() - started, reads };
+    if (signal?.aborted) throw new Error(`the probe stopped polling order ${id}: the bench was interrupted`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Subscribes to order `id`'s event stream until it tells the final status; resolves with the ms since `started`. */
+export async function pushUntilFinal(api: ApiClient, token: string, id: string, started: number): Promise<number> {
+  const watched = await api.watch('order-push', `/ordering/orders/${id}/events`, { token }, (e) => e.event !== 'status' || isFinal(e.data?.status));
+  if (!isFinal(watched.body?.status)) throw new Error(`the probe's stream ended without the final status (${JSON.stringify(watched.events.at(-1))})`);
+  return performance.now() - started;
+}
 
 /**
  * One client ordering one order at a time for `seconds`, next to the load: after each 202 it learns the
@@ -34,23 +52,14 @@ export async function probeClient(url: string, token: string, options: { seconds
     const placed = await api.send('order', 'POST', '/ordering/orders', { token, body: { price: 0.01 } });
     if (placed.status !== 202) throw new Error(`the probe's order was answered ${placed.status}, not 202`);
     const id = placed.body.id as string;
-    const poll = (async () => {
-      for (;;) {
-        reads++;
-        const read = await api.send('order-status', 'GET', `/ordering/orders/${id}`, { token });
-        if (final(read.body?.status)) return performance.now() - started;
-        await new Promise((r) => setTimeout(r, options.pollEveryMs));
-      }
-    })();
-    const push = options.push
-      ? api.watch('order-push', `/ordering/orders/${id}/events`, { token }, (e) => e.event !== 'status' || final(e.data?.status)).then((w) => {
-          if (!final(w.body?.status)) throw new Error(`the probe's stream ended without the final status (${JSON.stringify(w.events.at(-1))})`);
-          return performance.now() - started;
-        })
-      : undefined;
-    polled.push(await poll);
+    const poll = pollUntilFinal(api, token, id, options.pollEveryMs, started);
+    const push = options.push ? pushUntilFinal(api, token, id, started) : undefined;
+    const polledOnce = await poll;
+    reads += polledOnce.reads;
+    polled.push(polledOnce.ms);
     if (push) pushed.push(await push);
     api.actions.length = 0;
+    api.history.length = 0;
   }
   return {
     orders: polled.length,

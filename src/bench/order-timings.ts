@@ -3,10 +3,10 @@ import { percentilesOf as percentiles } from './percentiles.js';
 
 const PLACE_ORDER = 'POST /api/v1/ordering/orders';
 
-/** Per order placed since `since`: when it became final and when its notification was stored, from the recording. */
-export function orderTimings(hops: Hop[], since: number) {
+/** Per order placed since `since` (but those of the traces in `leaveOut`): when it became final and when its notification was stored, from the recording. */
+export function orderTimings(hops: Hop[], since: number, leaveOut: ReadonlySet<string> = new Set()) {
   const traces = new Map<string, Hop[]>();
-  for (const hop of hops) traces.set(hop.traceId, [...(traces.get(hop.traceId) ?? []), hop]);
+  for (const hop of hops) if (!leaveOut.has(hop.traceId)) traces.set(hop.traceId, [...(traces.get(hop.traceId) ?? []), hop]);
   const toFinal: number[] = [];
   const toNotification: number[] = [];
   let http = 0;

@@ -17,7 +17,8 @@ export interface Sut extends Stoppable {
   path: string;
   users: BenchUser[];
   loadStarted(): void;
-  collect(): Promise<SutStats>;
+  /** What the system says after the load; the orders of the traces in `leaveOut` (a probe's) are left out of its order figures. */
+  collect(leaveOut?: string[]): Promise<SutStats>;
   /** Asks the child to close its system and exit; kills it after STOP_GRACE_MS. Same as close(). */
   stop(): Promise<void>;
 }
@@ -94,9 +95,9 @@ export async function startSut(target: Target, users: number, track: (child: Sto
     path,
     users: prepared,
     loadStarted: () => tell({ type: 'load-started' }),
-    collect: async () => {
+    collect: async (leaveOut?: string[]) => {
       const stats = next('stats');
-      tell({ type: 'collect' });
+      tell({ type: 'collect', ...(leaveOut?.length ? { leaveOut } : {}) });
       return (await stats).stats;
     },
     stop,

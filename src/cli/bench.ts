@@ -5,6 +5,9 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { benchMarkdown, writeBenchFiles } from '../bench/bench-files.js';
 import { runBench, type BenchListener } from '../bench/bench-run.js';
+import { baselineSummary } from '../bench/baseline-blocks.js';
+import { compareWithBaseline } from '../bench/baseline-compare.js';
+import { BaselineError, readBaseline } from '../bench/baseline-file.js';
 import { timestamp } from '../report/run-report.js';
 import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
 import { CliError, EXIT } from './cli-error.js';
@@ -29,6 +32,8 @@ interface BenchCliOptions {
   reportDir: string;
   render: boolean;
   json?: boolean;
+  baseline?: string;
+  failOnSlower?: boolean;
 }
 
 /** Largest figures the options accept: loops stay bounded in count and time. */
@@ -70,6 +75,11 @@ function progress(out: NodeJS.WriteStream): BenchListener & { stop(): void } {
   };
 }
 
+/** A baseline that cannot serve is a usage error (exit 2), said in its one line. */
+const usage = (error: unknown): never => {
+  throw error instanceof BaselineError ? new CliError(error.message, EXIT.usage) : error;
+};
+
 /** The command as the report shows it: a broker URL's password masked. */
 export const commandLine = (args: string[]) => `orderctl ${args.map(maskUrl).join(' ')}`;
 
@@ -95,6 +105,8 @@ export function benchCommand(): Command {
     .option('--report-dir <dir>', 'write the report into <dir>/bench-<time>/', 'reports')
     .option('--no-render', 'write the charts as Vega-Lite specs (.vl.json) only, no SVG pictures')
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+    .option('--baseline <report.json>', 'compare with a stored bench (its report.json, or what --json printed): per style and figure, slower or faster only when the spreads do not overlap, like with like only')
+    .option('--fail-on-slower', 'with --baseline: exit 1 when a figure of a style got slower (spreads apart), for CI')
     .addHelpText(
       'after',
       `
@@ -108,13 +120,17 @@ Examples:
   $ orderctl bench --variants=all --duration=10 --connections=32 --repeat 3
   $ orderctl bench --variants=hybrid,http --duration=5 --repeat 3 --load-steps 200,400,800
   $ orderctl bench --variants=hybrid --broker amqp://guest:guest@127.0.0.1:5672
-  $ orderctl bench --variants=all --processes --broker amqp://guest:guest@127.0.0.1:5672 --duration 5`,
+  $ orderctl bench --variants=all --processes --broker amqp://guest:guest@127.0.0.1:5672 --duration 5
+  $ orderctl bench --variants=http,hybrid --duration=5 --repeat 3 --baseline reports/bench-<time>/report.json --fail-on-slower`,
     )
     .action(async (options: BenchCliOptions) => {
       const variants = options.variants.split(',').flatMap((name) => selectVariants(name.trim()));
       if (options.processes && !options.broker && variants.some(usesBroker)) {
         throw new CliError('--processes: the styles with events need a broker between processes; add --broker amqp://guest:guest@127.0.0.1:5672', EXIT.usage);
       }
+      if (options.failOnSlower && !options.baseline) throw new CliError('--fail-on-slower needs --baseline <report.json> to compare with', EXIT.usage);
+      // A baseline that cannot serve is refused before anything is measured.
+      const baseline = options.baseline ? await readBaseline(options.baseline).catch(usage) : undefined;
       const root = resolve(options.reportDir);
       await checkReportRoot(root);
       await checkDependencies({ variants, broker: options.broker, store: options.store });
@@ -153,11 +169,15 @@ Examples:
           throw error;
         }
       });
+      if (baseline) report.baseline = compareWithBaseline(report, baseline, options.baseline!);
       const dir = await claimReportFolder(root, `bench-${timestamp(started)}`);
       await writeBenchFiles(dir, report, options.render);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else out.write(`\n${benchMarkdown(report, options.render)}\n`);
+      if (report.baseline) out.write(`\n${baselineSummary(report.baseline)}`);
       out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
       if (!report.consistent) throw new CliError(chalk.red('an invariant broke under load (see "Consistency after the load")'), EXIT.failed);
+      const slower = report.baseline?.counts.slower ?? 0;
+      if (options.failOnSlower && slower) throw new CliError(`${slower} of the styles' figures got slower than the baseline, spreads apart (see "Against the baseline")`, EXIT.failed);
     });
 }

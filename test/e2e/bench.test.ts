@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -12,13 +12,82 @@ import { rabbitmqUrl } from '../support/rabbitmq.js';
 
 const reportDir = (stderr: string) => /Report: (\S+)report\.html/.exec(stderr)![1];
 
-test('a short bench of two variants, repeated twice, with load steps: its JSON fits the schema and its page draws every chart', async () => {
+interface StoredRun {
+  variant: string;
+  store?: 'sqlite' | 'postgres';
+  accepted: number;
+  ms: number;
+  steps?: number[];
+}
+
+/** A report as an earlier bench would have stored it, with these settings and runs, every figure measured 3 times alike; written to `file`. */
+function storeBaseline(file: string, settings: Record<string, unknown>, runs: StoredRun[]): string {
+  const s = (v: number) => ({ n: 3, median: v, min: v, max: v });
+  const load = (accepted: number, ms: number) => ({ sentPerSecond: s(accepted), answeredPerSecond: s(accepted), acceptedPerSecond: s(accepted), p50: s(ms), p90: s(ms), p99: s(ms), max: s(ms), samples: s(1000), failures: 0, late: 0, notSent: 0 });
+  const hello = { repeats: [], summary: load(10_000, 1) };
+  const report = benchReportSchema.parse({
+    tool: 'orderctl bench',
+    version: '0.1.0',
+    date: '2026-12-01T10:00:00.000Z',
+    command: 'orderctl bench (stored by test/e2e/bench.test.ts)',
+    machine: { cpus: 2, cpuModel: 'stored', memoryGb: 24, node: process.version, platform: 'linux x64' },
+    settings: { repeat: 3, ...settings },
+    baselines: { expressHello: hello, nodeHttpHello: hello },
+    runs: runs.map((r) => ({
+      variant: r.variant,
+      broker: 'in-process',
+      store: r.store ?? 'sqlite',
+      repeats: [],
+      summary: {
+        load: load(r.accepted, r.ms),
+        tracingOff: load(r.accepted, r.ms),
+        completedPerSecond: s(r.accepted),
+        outcome: { by: 'answer', orders: s(10), answerP50: s(r.ms), answerP99: s(r.ms), outcomeP50: s(r.ms), outcomeP99: s(r.ms), unlearned: 0 },
+        cpuSeconds: s(1),
+        peakRssMb: s(100),
+      },
+      ratios: { toExpressHello: s(0.1), toNodeHttpHello: s(0.01), tracingOnToOff: s(1) },
+      ...(r.steps ? { steps: r.steps.map((rate) => ({ rate, repeats: [], summary: load(rate, r.ms) })) } : {}),
+    })),
+    comparisons: [],
+    consistent: true,
+  });
+  writeFileSync(file, JSON.stringify(report));
+  return file;
+}
+
+test('a short bench of two variants, repeated twice, with load steps, against a baseline: its JSON fits the schema, its page draws every chart, what got slower fails it', async () => {
   const reports = privateTmp();
-  const args = ['bench', '--variants=http,hybrid', '--duration=1', '--warmup=0', '--repeat=2', '--connections=4', '--users=8', '--load-steps=20,40', '--report-dir', reports, '--json'];
+  // The stored http was absurdly fast and hybrid absurdly slow, under the same load; a load step and a PostgreSQL run only there.
+  const baseline = storeBaseline(join(reports, 'before.json'), { durationSeconds: 1, warmupSeconds: 0, connections: 4, users: 8, loadSteps: [30], maxInFlight: 40 }, [
+    { variant: 'http', accepted: 1_000_000, ms: 0.001, steps: [30] },
+    { variant: 'http', store: 'postgres', accepted: 1_000_000, ms: 0.001 },
+    { variant: 'hybrid', accepted: 0.1, ms: 1_000_000 },
+  ]);
+  const args = ['bench', '--variants=http,hybrid', '--duration=1', '--warmup=0', '--repeat=2', '--connections=4', '--users=8', '--load-steps=20,40', '--report-dir', reports, '--json', '--baseline', baseline, '--fail-on-slower'];
   const { code, stdout, stderr } = await cli(args, {}, 600_000);
-  expect(stderr).not.toContain('orderctl:');
-  expect(code).toBe(0);
+  // --fail-on-slower: exit 1, for what got slower only (every run was consistent).
+  expect(stderr.split('\n').filter((l) => l.includes('orderctl:'))).toEqual([expect.stringMatching(/^orderctl: \d+ of the styles' figures got slower than the baseline, spreads apart/)]);
+  expect(code).toBe(1);
   const report = benchReportSchema.parse(JSON.parse(stdout));
+  expect(report.consistent).toBe(true);
+  const against = report.baseline!;
+  const verdict = (row: string, figure: string) => against.changes.find((c) => c.row === row && c.figure === figure)?.verdict;
+  expect(against.file).toBe(baseline);
+  expect(verdict('http', 'accepted orders/s')).toBe('slower');
+  expect(verdict('http', 'first answer p99 ms')).toBe('slower');
+  expect(verdict('http', 'outcome known p50 ms')).toBe('slower');
+  expect(verdict('hybrid', 'accepted orders/s')).toBe('faster');
+  expect(verdict('hybrid', 'outcome known p99 ms')).toBe('faster');
+  expect(against.notCompared).toEqual(
+    expect.arrayContaining([
+      { row: 'http (PostgreSQL)', why: 'in the baseline only: not measured in this run' },
+      { row: 'http at 30 orders/s', why: 'in the baseline only: not measured in this run' },
+      { row: 'http at 20 orders/s', why: 'not in the baseline' },
+    ]),
+  );
+  expect(stderr).toMatch(/^Against the baseline \S+before\.json \(2026-12-01T10:00:00\.000Z\): of the styles' figures \d+ slower, \d+ faster/m);
+  expect(stderr).toMatch(/^\| http \| accepted orders\/s \| 1,000,000 \(n=3, 1,000,000–1,000,000\) \| \d+ \(n=2, \d+–\d+\) \| 0\.00× \| slower \|$/m);
   expect(report.settings).toMatchObject({ repeat: 2, warmupSeconds: 0, loadSteps: [20, 40] });
   expect(report.runs.map((r) => r.variant)).toEqual(['http', 'hybrid']);
   expect(report.baselines.expressHello.repeats).toHaveLength(2);
@@ -41,28 +110,41 @@ test('a short bench of two variants, repeated twice, with load steps: its JSON f
     }
   }
   expect(report.runs.find((r) => r.traits.includes('answers-orders-later'))!.halfLoad!.repeats).toHaveLength(2);
+  // Next to every main load a client learned its orders' outcomes: in the answer for http, by push after the 202 for hybrid.
+  for (const run of report.runs) {
+    expect(run.repeats.map((x) => [x.outcome!.by, x.outcome!.orders > 0])).toEqual([[run.variant === 'http' ? 'answer' : 'push', true], [run.variant === 'http' ? 'answer' : 'push', true]]);
+    for (const x of run.repeats) expect(x.outcome!.outcomeMs.p50).toBeGreaterThanOrEqual(x.outcome!.answerMs.p50);
+    if (run.variant === 'http') expect(run.repeats.every((x) => x.outcome!.outcomeMs.p99 === x.outcome!.answerMs.p99)).toBe(true);
+    expect(run.summary.outcome).toMatchObject({ orders: { n: 2 }, outcomeP50: { n: 2 } });
+  }
   expect(report.comparisons.map((c) => c.topic)).toEqual(expect.arrayContaining(['accepted orders/s', 'hybrid completed against http accepted', 'tracing on against off']));
   expect(report).not.toHaveProperty('targets');
 
   const dir = reportDir(stderr);
   expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(report);
-  for (const name of ['orders', 'latency', 'to-notification', 'latency-vs-load']) {
+  for (const name of ['orders', 'latency', 'time-to-outcome', 'to-notification', 'latency-vs-load']) {
     expect(existsSync(join(dir, `${name}.vl.json`))).toBe(true);
     expect(readFileSync(join(dir, `${name}.svg`), 'utf8')).toMatch(/^<svg /);
   }
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
   expect(markdown).not.toMatch(/NOT met|target/i);
   expect(markdown).toMatch(/\| http \| 20 \| \d+ \(n=2, /);
+  expect(markdown).toMatch(/\| hybrid \| [^\n]*\n\nAccepted orders\/s: the load's orders the gateway answered 2xx within the measured 1 s \(a 202 "pending" counts/);
+  expect(markdown).toContain('## When the client knows the outcome');
+  expect(markdown).toMatch(/\| hybrid \| by push after the 202 \| \d+ \(n=2, /);
+  expect(markdown).toMatch(/## Against the baseline\n\nThis run against `\S+before\.json`/);
+  expect(markdown).toMatch(/\| hybrid \| accepted orders\/s \| 0 \(n=3, 0–0\) \| \d+ \(n=2, \d+–\d+\) \| [\d,.]+× \| faster \|/);
 
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
     const charts = await page.$$eval('figure img', (imgs) => imgs.map((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 100; }));
-    expect(charts).toEqual([true, true, true, true]);
+    expect(charts).toEqual([true, true, true, true, true]);
     const body = await page.textContent('body');
     expect(body).toContain('Order placement under load');
     expect(body).toContain('Latency against load');
+    expect(body).toContain('Against the baseline');
     expect(await page.$$eval('.bad', (bad) => bad.length)).toBe(0);
     const shot = join(reports, 'bench.png');
     await page.screenshot({ path: shot, fullPage: true });
@@ -73,9 +155,14 @@ test('a short bench of two variants, repeated twice, with load steps: its JSON f
   rmSync(reports, { recursive: true });
 }, 660_000);
 
-test('an open-loop bench at a stated rate reports offered, sent and answered rates, on SQLite and on PostgreSQL, and --no-render writes specs only', async () => {
+test('an open-loop bench at a stated rate reports offered, sent and answered rates, on SQLite and on PostgreSQL, and --no-render writes specs only; a baseline at another rate is not compared', async () => {
   const reports = privateTmp();
-  const args = ['bench', '--variants=http', '--duration=1', '--warmup=0', '--connections=2', '--users=4', '--rate=20', '--store', POSTGRES_TEST_URL, '--no-render', '--report-dir', reports, '--json'];
+  // Stored at another rate, and far faster: not like with like, so nothing is called slower and --fail-on-slower passes.
+  const baseline = storeBaseline(join(reports, 'at-40.json'), { durationSeconds: 1, warmupSeconds: 0, connections: 2, users: 4, rate: 40, maxInFlight: 40 }, [
+    { variant: 'http', accepted: 1_000_000, ms: 0.001 },
+    { variant: 'http', store: 'postgres', accepted: 1_000_000, ms: 0.001 },
+  ]);
+  const args = ['bench', '--variants=http', '--duration=1', '--warmup=0', '--connections=2', '--users=4', '--rate=20', '--store', POSTGRES_TEST_URL, '--no-render', '--report-dir', reports, '--json', '--baseline', baseline, '--fail-on-slower'];
   const { code, stdout, stderr } = await cli(args, {}, 300_000);
   expect(stderr).not.toContain('orderctl:');
   expect(code).toBe(0);
@@ -96,6 +183,13 @@ test('an open-loop bench at a stated rate reports offered, sent and answered rat
   expect(readdirSync(dir).filter((f) => f.endsWith('.svg'))).toEqual([]);
   expect(JSON.parse(readFileSync(join(dir, 'orders.vl.json'), 'utf8')).layer[0].encoding.y.scale).toMatchObject({ zero: true });
   expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('one measurement each, so no spread to judge a difference by');
+  const against = report.baseline!;
+  expect(against.counts.slower).toBe(0);
+  expect(against.changes.filter((c) => c.row.startsWith('http'))).toEqual([]);
+  for (const row of ['http', 'http (PostgreSQL)']) {
+    expect(against.notCompared.find((n) => n.row === row)?.why).toMatch(/^measured differently: load open loop at 40 orders\/s in the baseline, open loop at 20 orders\/s now; /);
+  }
+  expect(against.notes.join(' ')).toContain('load: an open loop at 40 orders/s in the baseline, an open loop at 20 orders/s now');
   rmSync(reports, { recursive: true });
 }, 300_000);
 
@@ -105,6 +199,30 @@ test('bad bench options are refused in one line with exit 2', async () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')[0]).toMatch(/error: option .* argument .* is invalid\. --\S+ must be/);
   }
+});
+
+test('a --baseline that is missing, not JSON or not a bench report is refused in one line with exit 2 before anything is measured', async () => {
+  const reports = privateTmp();
+  const notJson = join(reports, 'notes.txt');
+  writeFileSync(notJson, 'Report: reports/bench-1/report.html\n');
+  const notBench = join(reports, 'run.json');
+  writeFileSync(notBench, JSON.stringify({ tool: 'orderctl run', variants: [] }));
+  const out = join(reports, 'out');
+  const refusals: [string[], RegExp][] = [
+    [['--baseline', join(reports, 'missing.json')], /^orderctl: --baseline \S+missing\.json: no such file/],
+    [['--baseline', notJson], /^orderctl: --baseline \S+notes\.txt: not a bench report: not JSON/],
+    [['--baseline', notBench], /^orderctl: --baseline \S+run\.json: not a bench report \(its "tool" is not "orderctl bench"\)/],
+    [['--fail-on-slower'], /^orderctl: --fail-on-slower needs --baseline/],
+  ];
+  for (const [bad, said] of refusals) {
+    const { code, stdout, stderr } = await cli(['bench', '--variants=http', '--duration=1', '--warmup=0', '--report-dir', out, ...bad]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(said)]);
+    // Nothing was measured: no progress line, no report folder.
+    expect(stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  }
+  rmSync(reports, { recursive: true });
 });
 
 test('bench --processes: each variant in one process and with one process per service, billing ×1/×2/×3, next to the floor', async () => {
