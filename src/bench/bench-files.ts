@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { vegaLiteToSvg } from '../charts/vega-svg.js';
 import { benchDocument } from './bench-document.js';
 import type { BenchReport } from './bench-report-schema.js';
 import { blocksToHtml, blocksToMarkdown } from './bench-render.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** The bench report as Markdown (what the terminal shows too). */
 export function benchMarkdown(report: BenchReport, pictures = true): string {
@@ -12,7 +13,7 @@ export function benchMarkdown(report: BenchReport, pictures = true): string {
 
 /** Writes report.json, report.md, report.html and each chart as <name>.vl.json (its Vega-Lite spec) and, with `pictures`, <name>.svg. */
 export async function writeBenchFiles(dir: string, report: BenchReport, pictures = true): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   const blocks = benchDocument(report);
   for (const block of blocks) {
     if (block.kind !== 'chart') continue;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Message } from './transport.js';
+import { makeFoldersSync } from '../core/make-folders.js';
 
 /** A message as the journal keeps it: which group's queue it waits in, how many deliveries were started, and whether it is parked. */
 export interface JournalRow {
@@ -36,7 +36,7 @@ export class MemoryJournal {
   private readonly statements;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    makeFoldersSync(dirname(file));
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { exploreStyle, type StyleExploration } from '../explore/explore.js';
 import { SeedStore } from '../explore/seed-store.js';
 import { writeExploreReport } from '../explore/explore-report.js';
@@ -69,6 +69,7 @@ Examples:
       checkPlacement(options, variants);
       const root = resolve(options.reportDir);
       await checkReportRoot(root);
+      await checkReportRoot(dirname(resolve(options.seeds)), '--seeds', 'keep the seeds');
       await checkDependencies({ variants, broker: options.broker, store: options.store });
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
       const say = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);

@@ -132,6 +132,7 @@ export function runCommand(): Command {
       const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
       if (options.report) await checkReportRoot(resolve(options.reportDir));
       if (options.junit) await checkReportRoot(dirname(resolve(options.junit)), '--junit');
+      if (options.dataDir) await checkReportRoot(resolve(options.dataDir), '--data-dir', 'keep the databases');
       await checkDependencies({ variants, broker: options.broker, store: options.store, otlpEndpoint: options.otlpEndpoint });
       const startedAt = new Date();
       const out = options.json ? process.stderr : process.stdout;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
@@ -17,6 +17,7 @@ import { usesBroker, type Variant } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { serveLog } from './serve-log.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** What `serve --service` is told: everything a container's command line carries. */
 export interface ServiceOptions {
@@ -76,7 +77,7 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
   const peers = parsePeers(options.peers, service);
   const unknown = SERVICES.filter((name) => name !== service && !peers.has(name));
   if (unknown.length) log.warn('peers-missing', `no address for ${unknown.join(', ')} (--peers): calls to ${unknown.length > 1 ? 'them' : 'it'} will fail`, { missing: unknown });
-  if (options.dataDir) await mkdir(resolve(options.dataDir), { recursive: true });
+  if (options.dataDir) await makeFolders(resolve(options.dataDir));
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), `orderctl-${service}-`));
   const removeTemp = () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   const broker = describeBroker(options.broker, usesBroker(variant));

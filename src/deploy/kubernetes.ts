@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { AppError } from '../core/errors.js';
@@ -14,6 +14,7 @@ import { denyAll, gatewayIngress, gatewayOpen, linkPolicies } from './kubernetes
 import { clusterPlan, credentialsSecret, SECRET_OF, STYLE_FILE } from './kubernetes-plan.js';
 import { SecretFiles, type Externals } from './kubernetes-secrets.js';
 import { ORDERCTL_IMAGE, serviceObjects, STYLE_CONFIG_MAP } from './kubernetes-services.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** What `orderctl deploy k8s` is asked for. */
 export interface KubernetesOptions extends Externals {
@@ -165,12 +166,12 @@ export async function writeKubernetes(options: KubernetesOptions): Promise<Kuber
 
   files.set('.gitignore', '# Secret values (made by orderctl deploy k8s, or yours): never commit them.\nsecrets/\n');
   for (const [path, content] of files) {
-    await mkdir(dirname(join(out, path)), { recursive: true });
+    await makeFolders(dirname(join(out, path)));
     await writeFile(join(out, path), content);
   }
   for (const file of secrets.files.filter((f) => !f.kept)) {
     const path = join(out, file.path);
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await makeFolders(dirname(path), 0o700);
     await writeFile(path, file.content, { mode: 0o600 });
     await chmod(path, 0o600);
   }

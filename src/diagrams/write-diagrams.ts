@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Renderer } from './renderer.js';
 import type { ActionDiagram } from './scenario-diagrams.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** Picture formats a diagram can be rendered to. */
 export type PictureFormat = 'svg' | 'png';
@@ -50,7 +51,7 @@ export function withNaturalSize(svg: string): string {
 
 /** Writes `<name>.mmd` for each diagram and, with pictures, `<name>.<format>`; returns the files written. */
 export async function writeDiagrams(dir: string, diagrams: ActionDiagram[], pictures?: PictureCache, formats: PictureFormat[] = ['svg']): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   const written: string[] = [];
   for (const diagram of diagrams) {
     const base = join(dir, diagram.name);

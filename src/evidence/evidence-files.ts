@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { vegaLiteToSvg } from '../charts/vega-svg.js';
 import { evidenceDecision } from '../report/decision-evidence.js';
@@ -7,6 +7,7 @@ import { evidenceDocument } from './evidence-document.js';
 import { evidenceHtml, evidenceMarkdown } from './evidence-render.js';
 import type { EvidenceData } from './evidence-run.js';
 import { evidenceJsonSchema, evidenceSchema, type EvidenceReport } from './evidence-schema.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** The report with its charts named, checked against its schema, and its decision page. */
 export function finishReport(data: EvidenceData): { report: EvidenceReport; markdown: string; html: string; charts: ReturnType<typeof evidenceCharts>; decision: { html: string; markdown: string } } {
@@ -19,7 +20,7 @@ export function finishReport(data: EvidenceData): { report: EvidenceReport; mark
 /** Writes evidence.json, evidence.schema.json, evidence.md, evidence.html, decision.html, decision.md and each chart as <name>.vl.json and <name>.svg. */
 export async function writeEvidenceFiles(dir: string, data: EvidenceData): Promise<EvidenceReport> {
   const { report, markdown, html, charts, decision } = finishReport(data);
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   for (const chart of charts.values()) {
     await writeFile(join(dir, `${chart.name}.vl.json`), `${JSON.stringify(chart.spec, null, 2)}\n`);
     await writeFile(join(dir, `${chart.name}.svg`), await vegaLiteToSvg(chart.spec));

@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Renderer } from '../diagrams/renderer.js';
 import { PictureCache, writeDiagrams } from '../diagrams/write-diagrams.js';
 import { copyMermaidScript, diagramBody, MERMAID_PAGE_SCRIPT } from '../report/in-page-mermaid.js';
 import { escapeHtml as escape, markdownTable, mdCell } from '../report/text.js';
 import type { StyleExploration } from './explore.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** Where and how one exploration ran. */
 export interface ExploreMeta {
@@ -89,7 +90,7 @@ ${drawsItself ? MERMAID_PAGE_SCRIPT : ''}
 
 /** Writes summary.md, explore.json, index.html, and per failure its scenario file and diagrams (pictures when a renderer is given). */
 export async function writeExploreReport(dir: string, results: StyleExploration[], meta: ExploreMeta, renderer?: Renderer): Promise<{ files: Record<string, string> }> {
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   const files: Record<string, string> = {};
   const pictures: Record<string, string[]> = {};
   const cache = renderer && new PictureCache(renderer);

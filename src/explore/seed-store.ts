@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeFolders } from '../core/make-folders.js';
 
 /** A case that once broke a rule: tried first on the next exploration of its style. */
 export interface StoredSeed {
@@ -34,7 +35,7 @@ export class SeedStore {
   async add(seed: StoredSeed): Promise<void> {
     const all = await this.all();
     if (all.some((s) => s.variant === seed.variant && s.seed === seed.seed && s.path === seed.path)) return;
-    await mkdir(dirname(this.file), { recursive: true });
+    await makeFolders(dirname(this.file));
     await writeFile(this.file, `${JSON.stringify([...all, seed], null, 2)}\n`);
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../core/errors.js';
+import { makeFolders } from '../core/make-folders.js';
 
 const WORDS: Record<string, string> = {
   ENOENT: 'no folder can be made there',
@@ -13,10 +14,10 @@ const WORDS: Record<string, string> = {
 };
 
 /** The one line an unusable report folder is refused with (a usage error: another folder is the fix). */
-function refused(root: string, error: unknown, option = '--report-dir'): AppError {
+function refused(root: string, error: unknown, option = '--report-dir', what = 'write reports'): AppError {
   const code = (error as NodeJS.ErrnoException).code;
   const why = (code && WORDS[code]) ?? (error as Error).message.split('\n')[0];
-  return new AppError('USAGE', `cannot write reports in ${root} (${why}): pass another ${option}`);
+  return new AppError('USAGE', `cannot ${what} in ${root} (${why}): pass another ${option}`);
 }
 
 /** The nearest folder that is there: `dir` or one of its parents. */
@@ -31,32 +32,12 @@ async function nearestFolder(dir: string): Promise<string> {
   }
 }
 
-/** Makes `dir` unless it is a folder already (made by another run a moment ago, say). */
-async function makeFolder(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
-  }
-}
-
-/** Makes `dir` and its missing parents one at a time (Node's recursive mkdir never returns where a folder cannot be made, as in /proc). */
-async function makeFolders(dir: string): Promise<void> {
-  try {
-    await makeFolder(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
-    await makeFolders(dirname(dir));
-    await makeFolder(dir);
-  }
-}
-
 /** Checks, before any work, that a report can be written under `root`, leaving nothing behind; refuses it in one line (exit 2) if not. */
-export async function checkReportRoot(root: string, option?: string): Promise<void> {
+export async function checkReportRoot(root: string, option?: string, what?: string): Promise<void> {
   try {
     await rmdir(await mkdtemp(join(await nearestFolder(root), '.orderctl-check-')));
   } catch (error) {
-    throw refused(root, error, option);
+    throw refused(root, error, option, what);
   }
 }
 

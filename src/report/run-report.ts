@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PictureCache, writeDiagrams } from '../diagrams/write-diagrams.js';
 import { scenarioDiagrams, type ActionDiagram } from '../diagrams/scenario-diagrams.js';
@@ -12,6 +12,7 @@ import { copyMermaidScript } from './in-page-mermaid.js';
 import { reportHtml } from './report-html.js';
 import { sagaDiagram } from './saga-lifecycle.js';
 import { summaryMarkdown } from './summary-markdown.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** What one variant of a run left behind: its results, its recording, and the measured client actions (for a crowd's median order). */
 export interface VariantRun {
@@ -52,7 +53,7 @@ export async function writeRunReport(
   renderer?: Renderer,
   onRendered?: (done: number, asked: number) => void,
 ): Promise<ReportOutcome> {
-  await mkdir(dir, { recursive: true });
+  await makeFolders(dir);
   const pictures = renderer && new PictureCache(renderer, onRendered);
   const diagrams: Record<string, Record<string, ActionDiagram[]>> = {};
   const topologies: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryTransport } from '../broker/memory-transport.js';
@@ -17,6 +17,7 @@ import { startNode, type DependencyChange, type ServiceNode } from './service-no
 import { storeSchemas, type StoreOption } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import type { Variant } from '../variants/variant.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** How to boot one variant. */
 export interface BootOptions {
@@ -136,7 +137,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
   const credentials = meshCredentials(planOf(variant), [...SERVICES, OPERATOR], options.meshSecret);
   try {
     if (options.dataDir) {
-      await mkdir(options.dataDir, { recursive: true });
+      await makeFolders(options.dataDir);
       unlock = lockDataDir(options.dataDir);
     }
     tokens = configuredTokens(dataDir);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AmqpTransport } from '../broker/amqp-transport.js';
@@ -22,6 +22,7 @@ import type { RecoveryCounts } from './recovery.js';
 import type { DependencyChange } from './service-node.js';
 import { storeSchemas } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** How to boot a variant as one OS process per service (and replica). */
 export interface ProcessBootOptions {
@@ -70,7 +71,7 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const shared = !options.namespace;
   let secret: string;
   try {
-    await mkdir(dataDir, { recursive: true });
+    await makeFolders(dataDir);
     if (options.dataDir) unlock = lockDataDir(dataDir);
     // Identity signs and the gateway checks tokens with one secret, handed to both in their environment.
     secret = process.env.ORDERCTL_JWT_SECRET || Buffer.from(persistentKey(dataDir)).toString('base64');

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeBroker } from '../broker/broker-url.js';
 import { NO_CHROMIUM, openRenderer, type Renderer } from '../diagrams/renderer.js';
@@ -21,6 +21,7 @@ import { isStalled, sagaLine } from './saga-view.js';
 import { menuChoices, type Menu } from './menu.js';
 import { sagaActions } from './saga-actions.js';
 import { stopNote, styleNote, type ActionKind } from './style-notes.js';
+import { makeFolders } from '../core/make-folders.js';
 
 /** Where the walk runs. */
 export interface WalkOptions extends Placement {
@@ -168,7 +169,7 @@ export async function walk(options: WalkOptions): Promise<void> {
     if (renderer === undefined) renderer = (await openRenderer()) ?? null;
     if (!renderer) return say(NO_CHROMIUM);
     const dir = resolve(options.outDir ?? 'reports/walk');
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     const file = join(dir, `${String(++drawn).padStart(2, '0')}-${system!.variant.name}-${lastName.replace(/[^a-z0-9]+/gi, '-')}.svg`);
     await writeFile(file, await renderer.render(mermaid, 'svg'));
     say(`Picture: ${file}`);

@@ -88,6 +88,15 @@ describe('an unwritable report folder is one line and exit code 2, before any wo
     failedAtOnce(await cli(['evidence', '--variants=http', ...SHORT_EVIDENCE, '--report-dir', join(file, 'sub')], {}, BOUND_MS), 2, join(file, 'sub'), refused(join(file, 'sub')));
     expect(readFileSync(file, 'utf8')).toBe('not a folder\n');
   });
+
+  test('the other folders a command makes: --data-dir (run, serve), diagram --out, explore --seeds under /proc', async () => {
+    const line = (what: string, dir: string, option: string) => new RegExp(`^orderctl: cannot ${what} in ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(.+\\): pass another ${option}$`);
+    const reports = reportsOf();
+    failedAtOnce(await cli(['run', '--variant=http', '--scenario', 'happy-path', '--report-dir', reports, '--data-dir', '/proc/nope/data'], {}, BOUND_MS), 2, reports, line('keep the databases', '/proc/nope/data', '--data-dir'));
+    failedAtOnce(await cli(['serve', '--variant=http', '--port', '0', '--data-dir', '/proc/nope/data'], {}, BOUND_MS), 2, '/proc/nope', line('keep the databases', '/proc/nope/data', '--data-dir'));
+    failedAtOnce(await cli(['diagram', '--variant=http', '--scenario=happy-path', '--no-render', '--out', '/proc/nope/d'], {}, BOUND_MS), 2, '/proc/nope', line('write diagrams', '/proc/nope/d', '--out'));
+    failedAtOnce(await cli(['explore', '--variant=http', '--runs', '1', '--ops', '2', '--seed', '1', '--report-dir', reports, '--seeds', '/proc/nope/seeds.json'], {}, BOUND_MS), 2, reports, line('keep the seeds', '/proc/nope', '--seeds'));
+  });
 });
 
 test('a run never writes into a report folder that is already there, even one of the same second and style', async () => {
