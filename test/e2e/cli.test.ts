@@ -37,7 +37,7 @@ describe('orderctl as a user runs it', () => {
     expect(byName.http.messages).toBe(0);
     expect(byName['event-collaboration'].messages).toBeGreaterThan(0);
     expect(readdirSync(tmp)).toEqual([]);
-    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'index.html', 'mermaid.min.js', 'recording.json', 'saga-lifecycle.mmd', 'summary.md'].sort());
+    expect(readdirSync(result.report.dir).sort()).toEqual([...variants.map((v) => v.name), 'decision.html', 'decision.md', 'index.html', 'mermaid.min.js', 'recording.json', 'saga-lifecycle.mmd', 'summary.md'].sort());
     expect(readdirSync(join(result.report.dir, 'sync-billing'))).toContain('topology.mmd');
     expect(readdirSync(join(result.report.dir, 'hybrid', 'happy-path'))).toContain('05-order.mmd');
     rmSync(tmp, { recursive: true });
