@@ -83,8 +83,8 @@ ${d.side.rows.length ? sideBySideHtml(d.side) : '<p>No client action of the comp
 <p class="dim">${escape(RANKING_LEGEND)}. Not in these rows: reads, logins, the crowd (load) and answers that refused something other than an order.</p>`;
   const faults = d.faults.length
     ? `<h2 id="faults">What a stopped or slowed service does to orders</h2>
-<p class="dim">The fault scenarios, apart from the ranking: per style, how the orders placed in the scenario ended (from the recording), and how long the client waited.</p>
-<table class="fault"><tr><th>fault scenario</th>${d.styles.map((s) => `<th>${escape(s)}</th>`).join('')}</tr>
+<p class="dim">The fault scenarios, apart from the clean ranking: per style, how the orders placed in the scenario ended (from the recording), and how long the client waited; each scenario ranked on its own, under the same fault, by when an order's outcome was known.</p>
+<table class="fault"><tr><th>fault scenario</th>${d.styles.map((s) => `<th>${escape(s)}</th>`).join('')}<th>ranked?</th></tr>
 ${d.faults
   .map((f) => {
     const cells = f.cells.map((c) => {
@@ -92,7 +92,7 @@ ${d.faults
       const t = faultText(c);
       return `<td><span class="${c.passed ? 'ok' : 'bad'}">${escape(t.held)}</span><br>${escape(t.orders)}${t.times.map((x) => `<br><span class="dim">${escape(x)}</span>`).join('')}</td>`;
     });
-    return `<tr><td><b>${escape(f.scenario)}</b><br>${escape(f.title)}<br><span class="dim">faults: ${escape(f.faults)}</span></td>${cells.join('')}</tr>`;
+    return `<tr><td><b>${escape(f.scenario)}</b><br>${escape(f.title)}<br><span class="dim">faults: ${escape(f.faults)}</span></td>${cells.join('')}<td class="dim">${escape(f.ranking.why)}${f.ranking.line ? `<br>${escape(f.ranking.line)}` : ''}</td></tr>`;
   })
   .join('\n')}</table>`
     : '<h2 id="faults">What a stopped or slowed service does to orders</h2><p class="dim">No fault scenario ran (scenarios with a fault step: stop, latency, broker, crash, …).</p>';
@@ -109,7 +109,7 @@ ${couplingRows(d)
 export function decisionMarkdown(d: RunDecision, meta: { broker: string; date: string }): string {
   const faults = d.faults.length
     ? markdownTable(
-        ['fault scenario', ...d.styles],
+        ['fault scenario', ...d.styles, 'ranked?'],
         d.faults.map((f) => [
           mdCell(`**${f.scenario}** — ${f.title} (faults: ${f.faults})`),
           ...f.cells.map((c) => {
@@ -117,6 +117,7 @@ export function decisionMarkdown(d: RunDecision, meta: { broker: string; date: s
             const t = faultText(c);
             return mdCell([t.held, t.orders, ...t.times].join('; '));
           }),
+          mdCell([f.ranking.why, f.ranking.line].filter(Boolean).join(': ')),
         ]),
       )
     : 'No fault scenario ran.';

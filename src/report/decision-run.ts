@@ -1,5 +1,5 @@
 import { latencySpread, type LatencySpread } from '../scenarios/summary.js';
-import { differentPaths, plainRow, timeRow, type AnswerKind, type DecisionRow, type DecisionTable } from './decision-rank.js';
+import { differentPaths, plainRow, rankSpreads, timeRow, type AnswerKind, type DecisionRow, type DecisionTable } from './decision-rank.js';
 import { DECISION_ROWS, type ActionSample, type DecisionRowKey } from './decision-samples.js';
 import { ms } from './text.js';
 
@@ -84,6 +84,8 @@ export interface FaultRow {
   title: string;
   faults: string;
   cells: (FaultCell | undefined)[];
+  /** The styles under the same fault, ranked by when the outcome of an order was known (like with like: first answers of 202 and 201 are not); why not, when not. */
+  ranking: { line: string; why: string };
 }
 
 const COMPLETED = new Set(['succeeded', 'delivering', 'done']);
@@ -93,7 +95,7 @@ export function faultRows(
   styles: StyleSamples[],
   scenarios: { name: string; title: string; faults: string; passed: (boolean | undefined)[] }[],
 ): FaultRow[] {
-  return scenarios.map(({ name, title, faults, passed }) => ({
+  return scenarios.map(({ name, title, faults, passed }) => withRanking(styles.map((s) => s.variant), {
     scenario: name,
     title,
     faults,
@@ -117,6 +119,12 @@ export function faultRows(
       };
     }),
   }));
+}
+
+/** A fault row with its ranking by outcome known, the same rule as the clean rows'. */
+function withRanking(styles: string[], row: Omit<FaultRow, 'ranking'>): FaultRow {
+  const { line, verdict } = rankSpreads(styles, row.cells.map((c) => c?.outcome), (n) => n.toFixed(1));
+  return { ...row, ranking: { line: line && `${line} ms`, why: `by outcome known: ${verdict}` } };
 }
 
 /** One link of a style's plan: who reaches whom, by REST or through the broker. */

@@ -140,6 +140,16 @@ describe('the run decision', () => {
     expect(md).toContain('not ranked — different paths');
     expect(md).toContain('Order→Billing');
   });
+  test('each fault scenario is ranked on its own, by when the outcome was known, with the clean rows\' rule', () => {
+    const results = [result('http'), result('hybrid')];
+    const slow = (ms: number[], pending = false) => ms.map((m) => sample('fault-billing-slow', 'order', pending ? 3 : m, { ended: 'succeeded', outcomeMs: m, pending, status: pending ? 202 : 201 }));
+    const apart = runDecision(results, [{ variant: 'http', samples: slow([210, 211, 212]) }, { variant: 'hybrid', samples: slow([20, 21, 22], true) }], [undefined, undefined]);
+    expect(apart.faults[0].ranking).toEqual({ line: 'hybrid 21.0 < http 211.0 ms', why: 'by outcome known: ranked: no spreads overlap' });
+    const close = runDecision(results, [{ variant: 'http', samples: slow([210, 215, 220]) }, { variant: 'hybrid', samples: slow([205, 212, 230], true) }], [undefined, undefined]);
+    expect(close.faults[0].ranking.why).toMatch(/^by outcome known: all within each other’s spread: no ranking/);
+    expect(decisionHtml(apart, { broker: 'in-process', date: 'today' })).toContain('hybrid 21.0 &lt; http 211.0 ms');
+    expect(decisionMarkdown(close, { broker: 'in-process', date: 'today' })).toContain('by outcome known: all within');
+  });
   test('coupling: REST pairs between services, pairs through the broker, and what the gateway reaches', () => {
     expect(
       couplingOf([
