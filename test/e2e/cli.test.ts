@@ -178,7 +178,7 @@ describe('orderctl as a user runs it', () => {
     expect(noFolder.stderr).toContain('cannot read scenarios from /no/such/folder: no such folder');
     const fileAsDataDir = await cli(['run', '--variant=hybrid', '--data-dir', '/etc/hostname', '--broker', await rabbitmqUrl()], {}, 30_000);
     expect(fileAsDataDir.code).toBe(2);
-    expect(fileAsDataDir.stderr).toContain('cannot keep the databases in /etc/hostname/hybrid');
+    expect(fileAsDataDir.stderr).toContain('cannot keep the databases in /etc/hostname (not a folder): pass another --data-dir');
     const unknownScenario = await cli(['run', '--variant=http', '--scenario', 'nope']);
     expect(unknownScenario.code).toBe(2);
     expect(unknownScenario.stderr).toContain('unknown scenario "nope" (known: bad-input, concurrent-orders');
