@@ -103,7 +103,9 @@ export function faultRows(
       if (passed[i] === undefined) return undefined;
       const tries = style.samples.filter((s) => s.scenario === name && s.kind === 'order');
       const orders = tries.filter((o) => o.status < 500 || o.ended);
-      const known = orders.filter((o) => o.outcomeMs !== undefined && o.ended);
+      const settled = (o: ActionSample) => !!o.ended && (COMPLETED.has(o.ended) || o.ended === 'failed' || o.ended === 'cancelled');
+      // An order left unsettled has no outcome to be known: it is counted, never timed (nor ranked as fast).
+      const known = orders.filter((o) => o.outcomeMs !== undefined && settled(o));
       const completed = orders.filter((o) => o.ended && COMPLETED.has(o.ended)).length;
       const refused = orders.filter((o) => o.ended === 'failed' || o.ended === 'cancelled').length;
       return {

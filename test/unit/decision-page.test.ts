@@ -148,6 +148,12 @@ describe('the run decision', () => {
     const close = runDecision(results, [{ variant: 'http', samples: slow([210, 215, 220]) }, { variant: 'hybrid', samples: slow([205, 212, 230], true) }], [undefined, undefined]);
     expect(close.faults[0].ranking.why).toMatch(/^by outcome known: all within each other’s spread: no ranking/);
     expect(decisionHtml(apart, { broker: 'in-process', date: 'today' })).toContain('hybrid 21.0 &lt; http 211.0 ms');
+    // Orders left unsettled (delivery down in http) have no outcome to time: not ranked as fast.
+    const unsettled = slow([15, 16, 17]).map((o) => ({ ...o, ended: 'reserved' }));
+    const stuck = runDecision(results, [{ variant: 'http', samples: unsettled }, { variant: 'hybrid', samples: slow([40, 41, 42], true) }], [undefined, undefined]);
+    expect(stuck.faults[0].cells[0]).toMatchObject({ orders: 3, completed: 0, pending: 3 });
+    expect(stuck.faults[0].cells[0]!.outcome).toBeUndefined();
+    expect(stuck.faults[0].ranking).toEqual({ line: '', why: 'by outcome known: measured on fewer than two styles: nothing to rank' });
     expect(decisionMarkdown(close, { broker: 'in-process', date: 'today' })).toContain('by outcome known: all within');
   });
   test('coupling: REST pairs between services, pairs through the broker, and what the gateway reaches', () => {
