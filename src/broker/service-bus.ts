@@ -22,6 +22,8 @@ export class ServiceBus {
   private readonly handling = new Set<Promise<unknown>>();
   /** Added before each delivery is handled (a slow consumer, for walkthroughs). */
   latencyMs = 0;
+  /** A declared capacity: each delivery's handling waits for a free worker of this instance (none: handled at once). */
+  gate?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Hears that a handler finished its work, before the delivery is acked: where a fault may crash the service (`after-commit`). */
   afterHandled?: () => void;
 
@@ -118,7 +120,8 @@ export class ServiceBus {
         correlationId: delivery.headers[HEADERS.correlationId],
         delivery: { consumer: group, messageId: delivery.id, recorded: false },
       });
-      const work = this.whileDependenciesDown(() => withTrace(context(), async () => handler(delivery.data, delivery)));
+      const handle = () => this.whileDependenciesDown(() => withTrace(context(), async () => handler(delivery.data, delivery)));
+      const work = this.gate ? this.gate(handle) : handle();
       this.handling.add(work);
       try {
         await work;

@@ -18,6 +18,7 @@ import { storeSchemas, type StoreOption } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import type { Variant } from '../variants/variant.js';
 import { makeFolders } from '../core/make-folders.js';
+import type { Capacity } from './capacity.js';
 
 /** How to boot one variant. */
 export interface BootOptions {
@@ -40,6 +41,8 @@ export interface BootOptions {
   limits?: AbuseLimits;
   /** The secret every link's credential is made from (a fresh one by default): given, a caller that knows it can act as any service. */
   meshSecret?: string;
+  /** What each service can do at once (workers, service time); as fast as the machine when absent. */
+  capacity?: Capacity;
 }
 
 /** A running order system of one variant. */
@@ -81,6 +84,8 @@ export interface RunningSystem {
   namespace?: string;
   /** With `--processes`: the OS process of each service replica (for faults that kill one). */
   processes?(): { service: ServiceName; pid: number; alive: boolean }[];
+  /** Of each service given a capacity (in this process): most requests and deliveries one instance held at once, and how many it served. */
+  capacitySeen?(): Partial<Record<ServiceName, { maxInFlight: number; served: number }>>;
   /** With `--processes`: CPU seconds used so far and resident memory of each live service process. */
   processCosts?(): Promise<{ service: ServiceName; pid: number; cpuSeconds: number; rssMb: number }[]>;
   close(): Promise<void>;
@@ -141,7 +146,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
       unlock = lockDataDir(options.dataDir);
     }
     tokens = configuredTokens(dataDir);
-    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, credentials, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery, limits: options.limits });
+    node = await startNode({ variant, services: SERVICES, transport, recorder, tokens, credentials, dataDir, store: store && { url: store.url, prefix: store.prefix }, ports: { gateway: options.gatewayPort }, commandTimeoutMs: options.commandTimeoutMs, recovery: options.recovery, limits: options.limits, capacity: options.capacity });
   } catch (error) {
     await transport.close();
     unlock?.();
@@ -170,6 +175,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     startService: (name) => node.startService(name),
     setLatency: async (name, ms) => node.setLatency(name, ms),
     stopped: () => node.stopped() as StoppableService[],
+    capacitySeen: () => node.capacitySeen(),
     unrouted: async () => node.unrouted(),
     fault: async (fault) => node.fault(fault),
     heal: () => node.heal(),

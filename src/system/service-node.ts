@@ -26,6 +26,7 @@ import { planOf, wireLinks, type SideContexts } from './links/index.js';
 import type { Plan } from './plan.js';
 import { RecoveryPass, type RecoveryDeps, type RecoveryOptions } from './recovery.js';
 import { SERVICES, type PortsOf, type ServiceName, type SideContext } from './wiring.js';
+import { CapacityGate, type Capacity } from './capacity.js';
 
 /** A dependency of a service lost (with why) or back. */
 export interface DependencyChange {
@@ -61,6 +62,8 @@ export interface NodeOptions {
   recovery?: RecoveryOptions;
   /** What the public API lets one client do (serve's); none when absent (a harness run is its own only client). */
   limits?: AbuseLimits;
+  /** What each local service's instance can do at once (requests and deliveries); as fast as the machine when absent. */
+  capacity?: Capacity;
 }
 
 /** The services one process runs, listening, wired and relaying. */
@@ -92,6 +95,8 @@ export interface ServiceNode {
   recovery: RecoveryPass;
   /** Hears when a local service loses its store or the broker, and when it has it back. */
   watchDependencies(listener: (change: DependencyChange) => void): void;
+  /** Of each local service with a declared capacity: most requests and deliveries held at once, and how many were served. */
+  capacitySeen(): Partial<Record<ServiceName, CapacityGate['seen']>>;
   /** Drains from the outside in: the gateway, then (after `beforeServices`) consumers, relays and the services, then the stores. */
   close(beforeServices?: () => Promise<void>): Promise<void>;
 }
@@ -150,6 +155,9 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   };
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)), options.credentials[name])]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
+  const gates = new Map(local.flatMap((name) => (options.capacity?.[name] ? [[name, new CapacityGate(options.capacity[name]!)] as const] : [])));
+  for (const [name, gate] of gates) bus.get(name)!.gate = (work) => gate.run(work);
+  const gated = (name: ServiceName) => (gates.has(name) ? [gates.get(name)!.middleware()] : []);
   const relays = new Map<ServiceName, OutboxRelay>();
   for (const module of modules) {
     if (module.outbox !== false) relays.set(module.name, new OutboxRelay(stores.get(module.name)!, bus.get(module.name)!, undefined, http.get(module.name)!));
@@ -164,7 +172,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
         tokens,
         http: http.get(module.name)!,
         ...(options.limits ? { limits: options.limits } : {}),
-        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client')] : [requests.track, ...faulty.edge(module.name)],
+        edge: module.name === 'gateway' ? [requests.track, inboundHops(recorder, 'Client'), ...gated(module.name)] : [requests.track, ...gated(module.name), ...faulty.edge(module.name)],
       },
     ]),
   );
@@ -275,6 +283,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       down.delete(name);
     },
     setLatency: (name, ms) => faulty.setLatency(name, ms),
+    capacitySeen: () => Object.fromEntries([...gates].map(([name, gate]) => [name, { ...gate.seen }])),
     stopped: () => [...down],
     transport,
     faults: faulty.faults,

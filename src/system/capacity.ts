@@ -1,0 +1,82 @@
+import type { RequestHandler } from 'express';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { parseDuration, sleep } from '../core/duration.js';
+import { AppError } from '../core/errors.js';
+import { HEALTH_PATH } from '../http/service-app.js';
+import { SERVICES, type ServiceName } from './wiring.js';
+
+/** What one instance of a service can do at once: `workers` requests or messages, each taking `serviceTimeMs` without using the CPU (like a payment provider that answers slowly). */
+export interface ServiceCapacity {
+  workers: number;
+  serviceTimeMs: number;
+}
+
+/** A declared capacity per service; a service not named has none (it is as fast as the machine). */
+export type Capacity = Partial<Record<ServiceName, ServiceCapacity>>;
+
+/** `billing=1x20ms,identity=2x5ms` (workers × service time per instance) as a Capacity; one clear line otherwise. */
+export function parseCapacity(text: string): Capacity {
+  const capacity: Capacity = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z]+)=(\d+)x(.+)$/.exec(part);
+    const service = match?.[1] as ServiceName | undefined;
+    if (!match || !SERVICES.includes(service!)) throw new AppError('USAGE', `capacity "${part}": write service=WORKERSxTIME, e.g. billing=1x20ms (services: ${SERVICES.join(', ')})`);
+    const workers = Number(match[2]);
+    let serviceTimeMs: number;
+    try {
+      serviceTimeMs = parseDuration(match[3]);
+    } catch (error) {
+      throw new AppError('USAGE', `capacity "${part}": ${(error as Error).message}`);
+    }
+    if (workers < 1 || workers > 1_000 || serviceTimeMs > 60_000) throw new AppError('USAGE', `capacity "${part}": workers from 1 to 1000, a service time up to 60s`);
+    capacity[service!] = { workers, serviceTimeMs };
+  }
+  return capacity;
+}
+
+/** `billing=1x20ms`: a capacity as parseCapacity reads it back. */
+export const capacityText = (capacity: Capacity): string =>
+  Object.entries(capacity)
+    .map(([service, c]) => `${service}=${c.workers}x${c.serviceTimeMs}ms`)
+    .join(',');
+
+/** One instance's workers: each request or delivery waits for a free one, holds it for the service time (a timer, no CPU) and its own handling. */
+export class CapacityGate {
+  private readonly limit: LimitFunction;
+  private inFlight = 0;
+  /** Most held at once so far, and how many were served. */
+  readonly seen = { maxInFlight: 0, served: 0 };
+
+  constructor(readonly capacity: ServiceCapacity) {
+    this.limit = pLimit(capacity.workers);
+  }
+
+  /** Runs `work` in a free worker, after the service time. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.limit(async () => {
+      this.seen.maxInFlight = Math.max(this.seen.maxInFlight, ++this.inFlight);
+      try {
+        if (this.capacity.serviceTimeMs) await sleep(this.capacity.serviceTimeMs);
+        return await work();
+      } finally {
+        this.inFlight--;
+        this.seen.served++;
+      }
+    });
+  }
+
+  /** At a service's edge: a request (not a health check) holds a worker from its service time until its answer is sent. */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      if (req.path === HEALTH_PATH) return next();
+      void this.run(
+        () =>
+          new Promise<void>((resolve) => {
+            if (res.destroyed || res.writableEnded) return resolve();
+            res.once('close', resolve);
+            next();
+          }),
+      );
+    };
+  }
+}
