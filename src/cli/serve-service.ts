@@ -18,6 +18,7 @@ import { CliError, EXIT } from './cli-error.js';
 import { serveLog } from './serve-log.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
 import { makeFolders } from '../core/make-folders.js';
+import { capacityFromEnv } from '../system/capacity.js';
 
 /** What `serve --service` is told: everything a container's command line carries. */
 export interface ServiceOptions {
@@ -113,6 +114,7 @@ export async function serveService(variant: Variant, options: ServiceOptions): P
         host: options.host,
         // Replicas of this service may share its database: a claim another one holds is left to run out.
         releaseClaims: false,
+        capacity: capacityFromEnv(),
       }).catch(async (error) => {
         await transport.close();
         await removeTemp();

@@ -80,3 +80,13 @@ export class CapacityGate {
     };
   }
 }
+
+/** The environment variable a service process gets its own capacity in (`billing=1x20ms`), from the harness that started it. */
+export const CAPACITY_ENV = 'ORDERCTL_CAPACITY';
+
+/** A process's capacity variable for `service`: set only where the service was given one. */
+export const capacityEnv = (capacity: Capacity | undefined, service: ServiceName): Record<string, string> =>
+  capacity?.[service] ? { [CAPACITY_ENV]: capacityText({ [service]: capacity[service] }) } : {};
+
+/** The capacity a service process was started with (CAPACITY_ENV), if any. */
+export const capacityFromEnv = (env: NodeJS.ProcessEnv = process.env): Capacity | undefined => (env[CAPACITY_ENV] ? parseCapacity(env[CAPACITY_ENV]!) : undefined);

@@ -23,6 +23,7 @@ import type { DependencyChange } from './service-node.js';
 import { storeSchemas } from './store-schemas.js';
 import { SERVICES, type ServiceName } from './wiring.js';
 import { makeFolders } from '../core/make-folders.js';
+import { capacityEnv, type Capacity } from './capacity.js';
 
 /** How to boot a variant as one OS process per service (and replica). */
 export interface ProcessBootOptions {
@@ -49,6 +50,8 @@ export interface ProcessBootOptions {
   limits?: boolean;
   /** Hears every attempt to start again a process that died unasked. */
   onRestart?: (event: RestartAttempt) => void;
+  /** What each instance of a service can do at once: every replica gets its service's own (ORDERCTL_CAPACITY). */
+  capacity?: Capacity;
 }
 
 const STOP_MS = 20_000;
@@ -98,7 +101,10 @@ async function start(options: ProcessBootOptions): Promise<RunningSystem> {
   const dependencyListeners: ((change: DependencyChange) => void)[] = [];
   const processes = new ProcessSupervisor({
     // Each process gets the credentials of its own links only, never the secret they are made from.
-    env: (planned) => serviceEnv(planned, { credentials: JSON.stringify(credentials[planned.service]), limits: options.limits ? 'on' : 'off', tokenSecret: secret }),
+    env: (planned) => ({
+      ...serviceEnv(planned, { credentials: JSON.stringify(credentials[planned.service]), limits: options.limits ? 'on' : 'off', tokenSecret: secret }),
+      ...capacityEnv(options.capacity, planned.service),
+    }),
     hops: (hops) => recorder.ingest(hops),
     recovery: (counts) => passListeners.forEach((listener) => listener(counts)),
     dependency: (change) => dependencyListeners.forEach((listener) => listener(change)),

@@ -4,6 +4,9 @@ import { loadScenarios, pickScenarios } from '../../src/scenarios/load.js';
 import { runScenario } from '../../src/scenarios/runner.js';
 import { bootSystem, type RunningSystem } from '../../src/system/boot.js';
 import { variants } from '../../src/variants/index.js';
+import { readFileSync } from 'node:fs';
+import { bootProcesses } from '../../src/system/process-system.js';
+import { rabbitmqUrl } from '../support/rabbitmq.js';
 import { smallerCrowds } from '../support/smaller-crowds.js';
 
 const scenarios = smallerCrowds(pickScenarios(await loadScenarios(), ['happy-path', 'concurrent-orders']));
@@ -25,4 +28,16 @@ test.each(['http', 'hybrid'])('%s with billing given one worker: every scenario 
   expect(seen.billing!.maxInFlight).toBe(1);
   // Ten customers each deposit and place ten orders: billing served at least those.
   expect(seen.billing!.served).toBeGreaterThan(100);
+});
+
+test('with --processes each replica of a service gets its capacity (billing ×2, one worker each) and the scenarios hold', async () => {
+  system = await bootProcesses({ variant: variants.find((v) => v.name === 'hybrid')!, broker: await rabbitmqUrl(), replicas: { billing: 2 }, capacity: { billing: { workers: 1, serviceTimeMs: 5 } } });
+  for (const scenario of scenarios) {
+    const result = await runScenario(system, scenario);
+    expect(result.steps.filter((s) => !s.passed).map((s) => `${scenario.name} step ${s.index}: ${s.problems.join('; ')}`)).toEqual([]);
+  }
+  const capacityOf = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((kv) => kv.startsWith('ORDERCTL_CAPACITY='));
+  const children = system.processes!();
+  expect(children.filter((c) => c.service === 'billing').map((c) => capacityOf(c.pid))).toEqual(['ORDERCTL_CAPACITY=billing=1x5ms', 'ORDERCTL_CAPACITY=billing=1x5ms']);
+  expect(children.filter((c) => c.service !== 'billing').map((c) => capacityOf(c.pid))).toEqual(children.filter((c) => c.service !== 'billing').map(() => undefined));
 });
