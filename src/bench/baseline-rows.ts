@@ -31,6 +31,7 @@ function mainShape(s: BenchReport['settings']): Record<string, string> {
     duration: `${s.durationSeconds} s`,
     'warm-up': `${s.warmupSeconds} s`,
     customers: String(s.users),
+    capacity: s.capacity ?? 'as fast as the machine',
   };
 }
 

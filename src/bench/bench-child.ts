@@ -58,7 +58,7 @@ async function prepare(url: string, count: number): Promise<UserState[]> {
 async function start(target: Target, count: number): Promise<void> {
   if (target.kind === 'variant') {
     const variant = findVariant(target.variant);
-    system = await launchSystem(variant, { broker: target.broker, store: target.store, processes: !!target.processes, replicas: target.processes?.replicas }, { tracing: target.tracing });
+    system = await launchSystem(variant, { broker: target.broker, store: target.store, processes: !!target.processes, replicas: target.processes?.replicas }, { tracing: target.tracing, capacity: target.capacity });
     users = await prepare(system.gatewayUrl, count);
     await system.settle();
     send({ type: 'ready', url: system.gatewayUrl, path: '/api/v1/ordering/orders', users: users.map((u) => ({ token: u.token! })) });

@@ -29,7 +29,7 @@ function howTheLoadWent(report: BenchReport): string {
   const main = s.rate
     ? `the main runs are an open loop at ${s.rate} orders/s (requests evenly spaced, latency from each request's intended send time, at most ${s.maxInFlight} unanswered at once)`
     : `the main runs are a closed loop (autocannon, ${s.connections} connections, each sending its next order when the last is answered: the most the system takes)`;
-  return `${s.repeat} repeat${s.repeat > 1 ? 's' : ''} of every measurement, round by round; ${s.warmupSeconds} s warm-up before each (not counted), then ${s.durationSeconds} s measured, each on a freshly booted system with ${s.users} customers; ${main}. Baselines are closed loops on hello-world servers.`;
+  return `${s.repeat} repeat${s.repeat > 1 ? 's' : ''} of every measurement, round by round; ${s.warmupSeconds} s warm-up before each (not counted), then ${s.durationSeconds} s measured, each on a freshly booted system with ${s.users} customers; ${main}.${s.capacity ? ` Every style's services had a declared capacity, ${s.capacity} (workers × service time per instance, a timer using no CPU): the service so bounded is the bottleneck, not the machine's cores.` : ''} Baselines are closed loops on hello-world servers.`;
 }
 
 const HOW_TO_READ =

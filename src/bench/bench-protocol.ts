@@ -1,9 +1,10 @@
 import type { Replicas } from '../system/process-plan.js';
 import type { SagaProbe } from './saga-probe.js';
+import type { Capacity } from '../system/capacity.js';
 
 /** What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline, or a chain of bare hops (the floor). */
 export type Target =
-  | { kind: 'variant'; variant: string; broker?: string; store?: string; tracing: boolean; processes?: { replicas: Replicas } }
+  | { kind: 'variant'; variant: string; broker?: string; store?: string; tracing: boolean; processes?: { replicas: Replicas }; capacity?: Capacity }
   | { kind: 'express-hello' }
   | { kind: 'http-hello' }
   | { kind: 'hop-chain'; hops: number };

@@ -108,6 +108,8 @@ export const benchReportSchema = z.object({
     loadSteps: z.array(z.number()).optional(),
     /** The open loop's cap on unanswered requests (and connections). */
     maxInFlight: z.number(),
+    /** The capacity every style's services were given (`billing=1x20ms`: workers × service time per instance); as fast as the machine when absent. */
+    capacity: z.string().optional(),
   }),
   baselines: z.object({
     expressHello: baseline,

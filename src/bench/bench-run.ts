@@ -14,6 +14,7 @@ import { probeClient, type ClientProbe } from './client-probe.js';
 import type { SagaProbe } from './saga-probe.js';
 import { httpOrderHops } from './floor-hops.js';
 import { learnedByOf, probeOutcome, summarizeOutcomes } from './outcome-probe.js';
+import { capacityText, type Capacity } from '../system/capacity.js';
 
 /** What to bench. */
 export interface BenchOptions {
@@ -35,6 +36,8 @@ export interface BenchOptions {
   processes?: boolean;
   /** PostgreSQL URL: every run is repeated with the services' data there, next to the run on SQLite. */
   store?: string;
+  /** What each instance of a service can do at once, in every run of a style (not the baselines). */
+  capacity?: Capacity;
   command: string;
   version: string;
   /** Stops the bench between and during loads. */
@@ -135,7 +138,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
         broker,
         store,
         label: `${variant.name}${broker ? ' on RabbitMQ' : ''}${onStore(store)}`,
-        target: (tracing: boolean): Target => ({ kind: 'variant', variant: variantRef(variant), broker, store, tracing }),
+        target: (tracing: boolean): Target => ({ kind: 'variant', variant: variantRef(variant), broker, store, tracing, ...(options.capacity ? { capacity: options.capacity } : {}) }),
         repeats: [],
       })),
     );
@@ -156,7 +159,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
           [1, 2, 3].map((billing) => {
             const broker = usesBroker(variant) ? options.broker : undefined;
             const label = `${variant.name}${onStore(store)}, one process per service, billing×${billing}`;
-            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } } }, repeats: [] };
+            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } }, ...(options.capacity ? { capacity: options.capacity } : {}) }, repeats: [] };
           }),
         ),
       )
@@ -263,6 +266,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       rate: options.rate,
       loadSteps: options.loadSteps,
       maxInFlight: inFlightCap,
+      ...(options.capacity ? { capacity: capacityText(options.capacity) } : {}),
     },
     baselines: {
       expressHello: { repeats: express, summary: summarizeLoads(express) },

@@ -16,6 +16,7 @@ import { maskUrl } from '../broker/broker-url.js';
 import { usesBroker } from '../variants/variant.js';
 import { checkDependencies } from './preflight.js';
 import { closingOnInterrupt } from './shutdown.js';
+import { parseCapacity, type Capacity } from '../system/capacity.js';
 
 interface BenchCliOptions {
   variants: string;
@@ -28,6 +29,7 @@ interface BenchCliOptions {
   loadSteps?: number[];
   broker?: string;
   store?: string;
+  capacity?: Capacity;
   processes?: boolean;
   reportDir: string;
   render: boolean;
@@ -101,6 +103,7 @@ export function benchCommand(): Command {
     .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(storeOption('also run every variant with each service keeping its data in its own schema of this PostgreSQL database, next to the run on SQLite files, e.g. postgres://postgres@127.0.0.1:5432/orderctl'))
+    .addOption(new Option('--capacity <spec>', 'give services a declared capacity in every style\'s runs: service=WORKERSxTIME per instance, e.g. billing=1x20ms (one request or message at a time, 20 ms each, no CPU) — with --processes, billing ×1/×2/×3 then shows what adding instances gives').argParser((v) => parseCapacity(v)))
     .addOption(new Option('--processes', 'also run each variant with one OS process per service (events over --broker), billing ×1, ×2 and ×3, next to the in-process run'))
     .option('--report-dir <dir>', 'write the report into <dir>/bench-<time>/', 'reports')
     .option('--no-render', 'write the charts as Vega-Lite specs (.vl.json) only, no SVG pictures')
@@ -155,6 +158,7 @@ Examples:
               loadSteps: options.loadSteps,
               broker: options.broker,
               store: options.store,
+              capacity: options.capacity,
               processes: options.processes,
               command: commandLine(process.argv.slice(2)),
               version,

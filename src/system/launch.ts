@@ -18,7 +18,7 @@ export interface Placement {
 /** Boots `variant` where `placement` says: what run, diagram, walk and bench call. */
 export async function launchSystem(variant: Variant, placement: Placement, options: Omit<BootOptions, 'variant' | 'transport'> = {}): Promise<RunningSystem> {
   if (placement.processes) {
-    return bootProcesses({ variant, broker: placement.broker, store: placement.store, dataDir: options.dataDir, gatewayPort: options.gatewayPort, replicas: placement.replicas, tracing: options.tracing });
+    return bootProcesses({ variant, broker: placement.broker, store: placement.store, dataDir: options.dataDir, gatewayPort: options.gatewayPort, replicas: placement.replicas, tracing: options.tracing, capacity: options.capacity });
   }
   return bootSystem({ ...options, variant, transport: await openTransport(placement.broker, variant), ...(placement.store ? { store: { url: placement.store } } : {}) });
 }

@@ -225,13 +225,15 @@ test('a --baseline that is missing, not JSON or not a bench report is refused in
   rmSync(reports, { recursive: true });
 });
 
-test('bench --processes: each variant in one process and with one process per service, billing ×1/×2/×3, next to the floor', async () => {
+test('bench --processes --capacity: each variant in one process and with one process per service, billing ×1/×2/×3 at a declared capacity, next to the floor', async () => {
   const reports = privateTmp();
-  const args = ['bench', '--variants=hybrid', '--processes', '--broker', await rabbitmqUrl(), '--duration=1', '--warmup=0', '--connections=4', '--users=8', '--no-render', '--report-dir', reports, '--json'];
+  const args = ['bench', '--variants=hybrid', '--processes', '--broker', await rabbitmqUrl(), '--capacity', 'billing=1x10ms', '--duration=1', '--warmup=0', '--connections=4', '--users=8', '--no-render', '--report-dir', reports, '--json'];
   const { code, stdout, stderr } = await cli(args, {}, 600_000);
   expect(stderr).not.toContain('orderctl:');
   expect(code).toBe(0);
   const report = benchReportSchema.parse(JSON.parse(stdout));
+  expect(report.settings.capacity).toBe('billing=1x10ms');
+  expect(readFileSync(join(reportDir(stderr), 'report.md'), 'utf8')).toContain('declared capacity, billing=1x10ms');
   expect(report.baselines.floor).toMatchObject({ hops: 5 });
   expect(report.baselines.floor!.summary.answeredPerSecond.median).toBeGreaterThan(0);
   for (const run of report.runs) expect(run.ratios.toFloor?.median).toBeGreaterThan(0);
