@@ -35,7 +35,7 @@ export function benchCharts(report: BenchReport): BenchChart[] {
     point(runName(r), 'accepted (answered 2xx)', r.summary.load.acceptedPerSecond),
     ...(r.summary.completedPerSecond ? [point(runName(r), 'completed (became final)', r.summary.completedPerSecond)] : []),
   ]);
-  const defined = 'accepted: answered 2xx in the window (a 202 pending counts); completed: placed in the window and became final (can exceed accepted: orders in flight at the end still complete)';
+  const defined = 'accepted: answered 2xx (a 202 pending counts); completed: placed in the window and became final (when one can exceed the other: under the table)';
   charts.push({
     name: 'orders',
     title: 'Orders per second',
@@ -111,9 +111,8 @@ function outcomeChart(report: BenchReport, bars: string): BenchChart | undefined
         title: 'From placing an order to its first answer, and to when the client knows the outcome',
         subtitle: [
           bars,
-          `one client next to the main load, one order at a time, ${Math.min(...orders.map((o) => o.min))}–${Math.max(...orders.map((o) => o.max))} orders per repeat; each bar: the median over the repeats of one repeat's p50 or p99`,
-          `answer: the 201/422 carries it (both bars the same time); push: told on the order's stream after the 202; poll: reads every ${pollEveryOf(probed)} ms after the 202`,
-          `figures: table "${TABLES.outcome}"`,
+          `one client beside the load, ${Math.min(...orders.map((o) => o.min))}–${Math.max(...orders.map((o) => o.max))} orders per repeat; answer: the 201/422 carries it;`,
+          `push: told after the 202; poll: read every ${pollEveryOf(probed)} ms; figures: table "${TABLES.outcome}"`,
         ],
         xTitle: 'variant: how its client learns the outcome (n = repeats)',
         yTitle: 'time from the POST (ms)',

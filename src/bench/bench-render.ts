@@ -46,7 +46,7 @@ export function blocksToHtml(blocks: Block[], pictures: boolean): string {
     }
   });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title && 'text' in title ? title.text : 'orderctl bench')}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}table{border-collapse:collapse;margin:8px 0 24px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}td.num{font-variant-numeric:tabular-nums}.bad{color:#b00;font-weight:bold}figure{margin:8px 0 8px}figure img{width:820px;max-width:100%;height:auto}figcaption{color:#555;font-size:12px}code{background:#f4f4f4;padding:1px 3px}</style></head>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}table{border-collapse:collapse;margin:8px 0 24px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}td.num{font-variant-numeric:tabular-nums}.bad{color:#b00;font-weight:bold}figure{margin:8px 0 8px}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:12px}code{background:#f4f4f4;padding:1px 3px}</style></head>
 <body>
 ${body.join('\n')}
 <p>All figures: <a href="report.json">report.json</a> · <a href="report.md">report.md</a></p>
