@@ -6,8 +6,9 @@ import { baselineSummary } from '../../src/bench/baseline-blocks.js';
 import { compareWithBaseline, verdictOf } from '../../src/bench/baseline-compare.js';
 import { BaselineError, readBaseline } from '../../src/bench/baseline-file.js';
 import { benchMarkdown } from '../../src/bench/bench-files.js';
-import { benchReportSchema, type BenchReport, type BenchRun, type LoadSummary } from '../../src/bench/bench-report-schema.js';
+import { type BenchReport, type BenchRun, type LoadSummary } from '../../src/bench/bench-report-schema.js';
 import type { Spread } from '../../src/core/stats.js';
+import { benchReport } from '../support/bench-report.js';
 
 const s = (median: number, min = median, max = median, n = 3): Spread => ({ n, median, min, max });
 const summaryOf = (accepted: Spread, p50: Spread, p99: Spread): LoadSummary => ({
@@ -57,19 +58,7 @@ function runOf(f: RunFigures): BenchRun {
 
 /** A report as bench writes it, checked against the schema, with these runs and settings. */
 function reportOf(runs: RunFigures[], settings: Partial<BenchReport['settings']> = {}): BenchReport {
-  const hello = { repeats: [], summary: summaryOf(s(10_000, 9_000, 11_000), s(1), s(3)) };
-  return benchReportSchema.parse({
-    tool: 'orderctl bench',
-    version: '0.1.0',
-    date: '2026-12-01T10:00:00.000Z',
-    command: 'orderctl bench --variants=http,hybrid --repeat 3',
-    machine: { cpus: 2, cpuModel: 'test cpu', memoryGb: 24, node: 'v20.20.2', platform: 'linux x64' },
-    settings: { durationSeconds: 5, warmupSeconds: 1, repeat: 3, connections: 32, users: 64, maxInFlight: 32, ...settings },
-    baselines: { expressHello: hello, nodeHttpHello: hello },
-    runs: runs.map(runOf),
-    comparisons: [],
-    consistent: true,
-  });
+  return benchReport({ runs: runs.map(runOf), hello: summaryOf(s(10_000, 9_000, 11_000), s(1), s(3)), settings, command: 'orderctl bench --variants=http,hybrid --repeat 3' });
 }
 
 const http = { variant: 'http', accepted: s(300, 280, 320), p99: s(100, 90, 110) };

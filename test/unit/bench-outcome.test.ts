@@ -3,12 +3,13 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { benchCharts } from '../../src/bench/bench-charts.js';
 import { benchMarkdown } from '../../src/bench/bench-files.js';
-import { benchReportSchema, type BenchReport, type LoadSummary, type OutcomeProbe } from '../../src/bench/bench-report-schema.js';
+import { type BenchReport, type LoadSummary, type OutcomeProbe } from '../../src/bench/bench-report-schema.js';
 import { orderTimings } from '../../src/bench/order-timings.js';
 import { learnedByOf, probeOutcome, summarizeOutcomes } from '../../src/bench/outcome-probe.js';
 import { vegaLiteToSvg } from '../../src/charts/vega-svg.js';
 import type { Spread } from '../../src/core/stats.js';
 import type { Hop } from '../../src/tracing/recorder.js';
+import { benchReport } from '../support/bench-report.js';
 
 /** A gateway stand-in: answers orders as `mode` says; a 202's order turns final on its second read, and its stream tells it. */
 function fakeGateway() {
@@ -120,21 +121,13 @@ function reportWithOutcomes(): BenchReport {
     summary: { load: summary(300), tracingOff: summary(300), completedPerSecond: s(305, 295, 315), cpuSeconds: s(1), peakRssMb: s(200), outcome },
     ratios: { toExpressHello: s(0.1), toNodeHttpHello: s(0.01), tracingOnToOff: s(1) },
   });
-  const hello = { repeats: [], summary: summary(10_000) };
-  return benchReportSchema.parse({
-    tool: 'orderctl bench',
-    version: '0.1.0',
+  return benchReport({
+    hello: summary(10_000),
     date: '2026-12-07T10:00:00.000Z',
-    command: 'orderctl bench',
-    machine: { cpus: 2, cpuModel: 'test cpu', memoryGb: 24, node: 'v20', platform: 'linux x64' },
-    settings: { durationSeconds: 5, warmupSeconds: 1, repeat: 3, connections: 32, users: 64, maxInFlight: 32 },
-    baselines: { expressHello: hello, nodeHttpHello: hello },
     runs: [
       run('http', ['all-rest'], summarizeOutcomes([probe(40, 40, 'answer'), probe(50, 50, 'answer'), probe(45, 45, 'answer')])),
       run('hybrid', ['answers-orders-later', 'pushes-order-status'], summarizeOutcomes([probe(8, 30, 'push'), probe(9, 35, 'push'), { ...probe(10, 40, 'push'), orders: 9, unlearned: 1 }])),
     ],
-    comparisons: [],
-    consistent: true,
   });
 }
 
