@@ -9,7 +9,7 @@ import { baselineSummary } from '../bench/baseline-blocks.js';
 import { compareWithBaseline } from '../bench/baseline-compare.js';
 import { BaselineError, readBaseline } from '../bench/baseline-file.js';
 import { timestamp } from '../report/run-report.js';
-import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
+import { checkWritableFolder, claimReportFolder } from '../report/report-folder.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, variantsDirOption, selectVariants, storeOption } from './options.js';
 import { maskUrl } from '../broker/broker-url.js';
@@ -135,7 +135,7 @@ Examples:
       // A baseline that cannot serve is refused before anything is measured.
       const baseline = options.baseline ? await readBaseline(options.baseline).catch(usage) : undefined;
       const root = resolve(options.reportDir);
-      await checkReportRoot(root);
+      await checkWritableFolder(root);
       await checkDependencies({ variants, broker: options.broker, store: options.store });
       const started = new Date();
       const out = options.json ? process.stderr : process.stdout;

@@ -12,7 +12,7 @@ import { usesBroker } from '../variants/variant.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, variantsDirOption, checkPlacement, processesOption, storeOption, replicasOption, scenariosDirOption, selectVariants, variantOption } from './options.js';
 import { closingOnInterrupt } from './shutdown.js';
-import { checkReportRoot } from '../report/report-folder.js';
+import { checkWritableFolder } from '../report/report-folder.js';
 
 interface DiagramOptions extends Placement {
   variant: string;
@@ -44,7 +44,7 @@ export function diagramCommand(): Command {
     .action(async (options: DiagramOptions) => {
       checkPlacement(options, selectVariants(options.variant));
       const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
-      await checkReportRoot(resolve(options.out), '--out', 'write diagrams');
+      await checkWritableFolder(resolve(options.out), '--out', 'write diagrams');
       const say = (line: string) => process.stdout.write(`${line}\n`);
       let renderer: Renderer | undefined;
       let pictures: PictureCache | undefined;

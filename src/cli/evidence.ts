@@ -10,7 +10,7 @@ import type { EvidenceReport } from '../evidence/evidence-schema.js';
 import { ExperimentError, type EvidenceSettings } from '../evidence/experiment.js';
 import { markdownTable, mdCell } from '../report/text.js';
 import { timestamp } from '../report/run-report.js';
-import { checkReportRoot, claimReportFolder } from '../report/report-folder.js';
+import { checkWritableFolder, claimReportFolder } from '../report/report-folder.js';
 import { commandLine } from './bench.js';
 import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, checkPlacement, selectVariants, variantsDirOption } from './options.js';
@@ -110,7 +110,7 @@ Examples:
       const variants = [...new Map(options.variants.split(',').flatMap((name) => selectVariants(name.trim())).map((v) => [v.name, v])).values()];
       checkPlacement({ processes: options.processes, broker: options.broker }, variants);
       const root = resolve(options.reportDir);
-      await checkReportRoot(root);
+      await checkWritableFolder(root);
       await checkDependencies({ variants, broker: options.broker });
       const started = new Date();
       const settings: EvidenceSettings = {

@@ -17,7 +17,7 @@ import { DEFAULT_LIMITS } from '../services/gateway/abuse-limits.js';
 import { serveLog } from './serve-log.js';
 import { serveService } from './serve-service.js';
 import { closingOnInterrupt, untilStopped } from './shutdown.js';
-import { checkReportRoot } from '../report/report-folder.js';
+import { checkWritableFolder } from '../report/report-folder.js';
 
 /** What each recovery count means, for the log line. */
 const RECOVERY_WORDS = {
@@ -89,7 +89,7 @@ Examples:
       const say = (line: string) => log.info('stopping', line.trim());
       const broker = describeBroker(options.broker, usesBroker(variant));
       const dataDir = options.dataDir && resolve(options.dataDir);
-      if (dataDir) await checkReportRoot(dataDir, '--data-dir', 'keep the databases');
+      if (dataDir) await checkWritableFolder(dataDir, '--data-dir', 'keep the databases');
       // A system kept across restarts keeps its broker state too: a namespace of its own on RabbitMQ, a journal with the embedded broker.
       const namespace = options.namespace ?? (dataDir && (options.broker || options.store) ? defaultNamespace(variant, dataDir) : undefined);
       const kept = usesBroker(variant) && options.broker ? namespace : undefined;

@@ -32,8 +32,8 @@ async function nearestFolder(dir: string): Promise<string> {
   }
 }
 
-/** Checks, before any work, that a report can be written under `root`, leaving nothing behind; refuses it in one line (exit 2) if not. */
-export async function checkReportRoot(root: string, option?: string, what?: string): Promise<void> {
+/** Checks, before any work, that files can be written under `root` (reports by default; `what` and `option` say which), leaving nothing behind; refuses it in one line (exit 2) if not. */
+export async function checkWritableFolder(root: string, option?: string, what?: string): Promise<void> {
   try {
     await rmdir(await mkdtemp(join(await nearestFolder(root), '.orderctl-check-')));
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { checkReportRoot, claimReportFolder } from '../../src/report/report-folder.js';
+import { checkWritableFolder, claimReportFolder } from '../../src/report/report-folder.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'orderctl-report-folder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -15,7 +15,7 @@ test('two runs of the same second and style get a folder each, made with its mis
 });
 
 test('a root that can be written is checked without leaving anything behind, even the root itself', async () => {
-  await checkReportRoot(join(tmp, 'not', 'yet'));
+  await checkWritableFolder(join(tmp, 'not', 'yet'));
   expect(readdirSync(tmp).sort()).toEqual(['a']);
 });
 
@@ -25,6 +25,6 @@ test.each([
 ])('a root %s is refused in one line, as a usage error, by the check and by the claim', async (_what, root, why) => {
   writeFileSync(join(tmp, 'file'), '');
   const line = `cannot write reports in ${root} (${why}): pass another --report-dir`;
-  await expect(checkReportRoot(root)).rejects.toMatchObject({ code: 'USAGE', message: line });
+  await expect(checkWritableFolder(root)).rejects.toMatchObject({ code: 'USAGE', message: line });
   await expect(claimReportFolder(root, 'x')).rejects.toMatchObject({ code: 'USAGE', message: line });
 });
