@@ -96,7 +96,7 @@ async function settleWhileWorking(running: RunningSystem): Promise<void> {
   }
 }
 
-async function collect(leaveOut: string[] = []): Promise<SutStats> {
+async function collect(leaveOut: string[] = [], sagas = true): Promise<SutStats> {
   if (system) await settleWhileWorking(system);
   const cpu = process.cpuUsage(cpuAtLoad);
   const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
@@ -107,7 +107,7 @@ async function collect(leaveOut: string[] = []): Promise<SutStats> {
   if (system) {
     if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart, new Set(leaveOut));
     // The saga, timed on its own after the load (from the recording, so only when recording).
-    if (system.recorder.enabled) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
+    if (system.recorder.enabled && sagas) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
     const ctx: RunContext = {
       api: api!,
       variant: system.variant.name,
@@ -147,7 +147,11 @@ process.on('message', (message: ToChild) => {
       cpuAtLoad = process.cpuUsage();
       costsAtLoad = (await system?.processCosts?.()) ?? [];
       loadStart = performance.timeOrigin + performance.now();
-    } else if (message.type === 'collect') send({ type: 'stats', stats: await collect(message.leaveOut) });
+      send({ type: 'counting' });
+    } else if (message.type === 'settle') {
+      if (system) await settleWhileWorking(system);
+      send({ type: 'settled' });
+    } else if (message.type === 'collect') send({ type: 'stats', stats: await collect(message.leaveOut, message.sagas) });
     else await shutdown(0);
   };
   run().catch(async (error: Error) => {

@@ -52,6 +52,6 @@ export interface SutStats {
 }
 
 /** Parent to child. */
-export type ToChild = { type: 'start'; target: Target; users: number } | { type: 'load-started' } | { type: 'collect'; leaveOut?: string[] } | { type: 'stop' };
+export type ToChild = { type: 'start'; target: Target; users: number } | { type: 'load-started' } | { type: 'settle' } | { type: 'collect'; leaveOut?: string[]; sagas: boolean } | { type: 'stop' };
 /** Child to parent. */
-export type FromChild = { type: 'ready'; url: string; path: string; users: BenchUser[] } | { type: 'stats'; stats: SutStats } | { type: 'error'; message: string };
+export type FromChild = { type: 'ready'; url: string; path: string; users: BenchUser[] } | { type: 'settled' } | { type: 'counting' } | { type: 'stats'; stats: SutStats } | { type: 'error'; message: string };

@@ -98,10 +98,12 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
         checkpoint();
         listener.phase(`${name}: warming up`, options.warmupSeconds);
         await load(sut.url, sut.path, sut.users, plan, options.warmupSeconds);
+        // A warm-up beyond a declared capacity leaves a backlog: the measurement starts once it is worked off.
+        await sut.settle();
       }
       checkpoint();
       listener.phase(name, options.durationSeconds);
-      sut.loadStarted();
+      await sut.loadStarted();
       // Next to the load, one more client learns its orders' outcomes by polling and by push.
       const probing = probe && probeClient(sut.url, sut.users[0].token, { seconds: options.durationSeconds, pollEveryMs: POLL_EVERY_MS, push: probe.push, signal: options.signal });
       // And in a main load, one more learns when each of its orders' outcome is known (in the answer, by push or by polling).

@@ -16,9 +16,12 @@ export interface Sut extends Stoppable {
   url: string;
   path: string;
   users: BenchUser[];
-  loadStarted(): void;
-  /** What the system says after the load; the orders of the traces in `leaveOut` (a probe's) are left out of its order figures. */
-  collect(leaveOut?: string[]): Promise<SutStats>;
+  /** Tells the child the measured load starts now; resolves once it counts from here (send the load only then). */
+  loadStarted(): Promise<void>;
+  /** Resolves once the system has finished what it was given (a warm-up's backlog, say). */
+  settle(): Promise<void>;
+  /** What the system says after the load; the orders of the traces in `leaveOut` (a probe's) are left out of its order figures; `sagas: false` leaves out the saga probe. */
+  collect(leaveOut?: string[], options?: { sagas: boolean }): Promise<SutStats>;
   /** Asks the child to close its system and exit; kills it after STOP_GRACE_MS. Same as close(). */
   stop(): Promise<void>;
 }
@@ -94,10 +97,19 @@ export async function startSut(target: Target, users: number, track: (child: Sto
     url,
     path,
     users: prepared,
-    loadStarted: () => tell({ type: 'load-started' }),
-    collect: async (leaveOut?: string[]) => {
+    loadStarted: async () => {
+      const counting = next('counting');
+      tell({ type: 'load-started' });
+      await counting;
+    },
+    settle: async () => {
+      const settled = next('settled');
+      tell({ type: 'settle' });
+      await settled;
+    },
+    collect: async (leaveOut?: string[], options = { sagas: true }) => {
       const stats = next('stats');
-      tell({ type: 'collect', ...(leaveOut?.length ? { leaveOut } : {}) });
+      tell({ type: 'collect', sagas: options.sagas, ...(leaveOut?.length ? { leaveOut } : {}) });
       return (await stats).stats;
     },
     stop,

@@ -1,3 +1,4 @@
+import { SERVICES } from '../system/wiring.js';
 import { readdir } from 'node:fs/promises';
 import { readSmallFile } from '../core/files.js';
 import { basename, join, resolve } from 'node:path';
@@ -23,6 +24,7 @@ import {
   EXPECTATION_KEYS,
   itemsSchema,
   scenarioHeader,
+  serviceCapacity,
   STEP_TRAITS,
   stepFields,
   zone,
@@ -47,6 +49,7 @@ const keysOf = (schema: unknown): string[] => {
 
 /** The keys known where an unknown key was found: in the file's header, an item of its catalog, a zone, a step's arguments or an address. */
 function knownKeys(path: PropertyKey[], top: unknown): string[] {
+  if (path[0] === 'capacity') return path.length === 1 ? [...SERVICES] : keysOf(serviceCapacity);
   const last = path.filter((p) => typeof p === 'string').pop();
   if (last === 'address') return keysOf(addressSchema);
   if (last === 'catalog') return keysOf(catalogItem);
@@ -282,6 +285,7 @@ export function parseScenario(file: string, doc: unknown): Scenario {
     notSold: header.data['not-sold'],
     notServed: header.data['not-served'],
     steps: [...setup, ...steps],
+    ...(header.data.capacity ? { capacity: header.data.capacity } : {}),
     reference: header.data.reference,
     file,
   };

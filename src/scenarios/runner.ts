@@ -177,12 +177,14 @@ export async function runScenario(
 
   // Steps are numbered as in the file: the `setup` step a scenario's catalog and zones become is step 0.
   const first = scenario.steps[0]?.action === 'setup' ? 0 : 1;
+  if (scenario.capacity) await system.setCapacity(scenario.capacity);
   try {
     for (const [index, step] of scenario.steps.entries()) {
       results.push(await runStep(ctx, step, index + first));
       options.onProgress?.(index + 1, scenario.steps.length);
     }
   } finally {
+    if (scenario.capacity) await system.setCapacity(undefined);
     await endFaults(
       ctx,
       results.map((result, i) => ({ step: scenario.steps[i], result })),

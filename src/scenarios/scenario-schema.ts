@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { HISTORY_RULE_NAMES } from './history-rules.js';
 import { faultActions, FAULT_EXAMPLES } from '../faults/fault-steps.js';
 import { linkOf, TRAITS, usesBroker, type Variant } from '../variants/variant.js';
+import { parseDuration } from '../core/duration.js';
+import type { Capacity } from '../system/capacity.js';
+import { SERVICES, type ServiceName } from '../system/wiring.js';
 
 const alias = z.string().regex(/^[a-z][a-z0-9-]*$/i, 'a name like alice or user-2');
 const money = z.number();
@@ -231,10 +234,35 @@ export interface Scenario {
   notServed: string[];
   /** The steps; with a catalog or zones, the first is the `setup` step that loads them. */
   steps: Step[];
+  /** What each instance of a service can do at once while it runs (the system's own capacity otherwise). */
+  capacity?: Capacity;
   /** Its first registration and first order are checked, hop by hop, against the style's reference flows (`flows:`). */
   reference: boolean;
   file: string;
 }
+
+/** What one instance of a service can do at once, as a scenario writes it. */
+export const serviceCapacity = z.strictObject({
+  workers: z.number().int().min(1).max(1000),
+  'service-time': z.union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'is missing' : 'a duration such as 20ms') }),
+});
+
+/** `capacity: { billing: { workers: 1, service-time: 20ms } }`: what each instance of a service can do at once while the scenario runs. */
+export const capacitySchema = z
+  .partialRecord(z.enum(SERVICES), serviceCapacity)
+  .transform((declared, ctx): Capacity => {
+    const capacity: Capacity = {};
+    for (const [service, { workers, 'service-time': time }] of Object.entries(declared) as [ServiceName, { workers: number; 'service-time': string | number }][]) {
+      try {
+        const serviceTimeMs = parseDuration(time);
+        if (serviceTimeMs > 60_000) throw new Error('at most 60s');
+        capacity[service] = { workers, serviceTimeMs };
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: [service, 'service-time'], message: `a duration such as 20ms, ${(error as Error).message}` });
+      }
+    }
+    return capacity;
+  });
 
 export const scenarioHeader = z.strictObject({
   title: z.string().min(1),
@@ -244,5 +272,6 @@ export const scenarioHeader = z.strictObject({
   'not-sold': z.array(skuName).default([]),
   'not-served': z.array(cityName).default([]),
   reference: z.boolean().default(false),
+  capacity: capacitySchema.optional(),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
 });

@@ -66,6 +66,8 @@ export interface RunningSystem {
   startService(name: StoppableService): Promise<void>;
   /** Delays every request and every delivery a service handles by `ms` (0 removes it); resolves once every process of it was told. */
   setLatency(name: StoppableService, ms: number): Promise<void>;
+  /** From now on each service has the capacity `capacity` names, or else the one the system was booted with; resolves once every process of it was told. */
+  setCapacity(capacity: Capacity | undefined): Promise<void>;
   /** Services stopped now. */
   stopped(): StoppableService[];
   /** Domain events raised that nothing in the style carried, by `service event`: empty unless the plan let a bug through. */
@@ -174,6 +176,7 @@ async function boot(options: BootOptions): Promise<RunningSystem> {
     stopService: (name) => node.stopService(name),
     startService: (name) => node.startService(name),
     setLatency: async (name, ms) => node.setLatency(name, ms),
+    setCapacity: async (capacity) => node.setCapacity(capacity),
     stopped: () => node.stopped() as StoppableService[],
     capacitySeen: () => node.capacitySeen(),
     unrouted: async () => node.unrouted(),

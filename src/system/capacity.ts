@@ -40,23 +40,35 @@ export const capacityText = (capacity: Capacity): string =>
     .map(([service, c]) => `${service}=${c.workers}x${c.serviceTimeMs}ms`)
     .join(',');
 
-/** One instance's workers: each request or delivery waits for a free one, holds it for the service time (a timer, no CPU) and its own handling. */
+/** One instance's workers: each request or delivery waits for a free one, holds it for the service time (a timer, no CPU) and its own handling; without a capacity, work goes straight through. */
 export class CapacityGate {
-  private readonly limit: LimitFunction;
+  private current?: { capacity: ServiceCapacity; limit: LimitFunction };
   private inFlight = 0;
-  /** Most held at once so far, and how many were served. */
+  /** Most held at once so far, and how many were served, under a capacity. */
   readonly seen = { maxInFlight: 0, served: 0 };
 
-  constructor(readonly capacity: ServiceCapacity) {
-    this.limit = pLimit(capacity.workers);
+  constructor(capacity?: ServiceCapacity) {
+    this.set(capacity);
   }
 
-  /** Runs `work` in a free worker, after the service time. */
+  /** The capacity from now on (undefined: as fast as the machine); work already waiting keeps the one it waits under. */
+  set(capacity: ServiceCapacity | undefined): void {
+    this.current = capacity && { capacity, limit: pLimit(capacity.workers) };
+  }
+
+  /** The capacity now, if any. */
+  get capacity(): ServiceCapacity | undefined {
+    return this.current?.capacity;
+  }
+
+  /** Runs `work` in a free worker, after the service time (at once without a capacity). */
   run<T>(work: () => Promise<T>): Promise<T> {
-    return this.limit(async () => {
+    const current = this.current;
+    if (!current) return work();
+    return current.limit(async () => {
       this.seen.maxInFlight = Math.max(this.seen.maxInFlight, ++this.inFlight);
       try {
-        if (this.capacity.serviceTimeMs) await sleep(this.capacity.serviceTimeMs);
+        if (current.capacity.serviceTimeMs) await sleep(current.capacity.serviceTimeMs);
         return await work();
       } finally {
         this.inFlight--;
@@ -68,7 +80,7 @@ export class CapacityGate {
   /** At a service's edge: a request (not a health check) holds a worker from its service time until its answer is sent. */
   middleware(): RequestHandler {
     return (req, res, next) => {
-      if (req.path === HEALTH_PATH) return next();
+      if (!this.current || req.path === HEALTH_PATH) return next();
       void this.run(
         () =>
           new Promise<void>((resolve) => {

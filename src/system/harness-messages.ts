@@ -1,3 +1,4 @@
+import type { Capacity } from './capacity.js';
 import type { Hop } from '../tracing/recorder.js';
 import type { RecoveryCounts, RunOptions } from './recovery.js';
 import type { DependencyChange } from './service-node.js';
@@ -27,6 +28,7 @@ export type HarnessRequest =
   | { kind: 'stop-service'; id: number }
   | { kind: 'start-service'; id: number }
   | { kind: 'latency'; id: number; ms: number }
+  | { kind: 'capacity'; id: number; capacity?: Capacity }
   | { kind: 'recover'; id: number; options: RunOptions };
 
 /** Service process → harness. Hops come in batches, always before the answer to a request that follows them. */

@@ -58,6 +58,8 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
         return node.startService(service);
       case 'latency':
         return node.setLatency(service, request.ms);
+      case 'capacity':
+        return node.setCapacity(request.capacity);
       case 'recover':
         return node.recovery.run(request.options);
       case 'fault':

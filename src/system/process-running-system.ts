@@ -5,6 +5,7 @@ import { isBrokerFault, type Fault, type FaultReport } from '../faults/fault.js'
 import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import type { RunningSystem, StoppableService } from './boot.js';
+import type { Capacity } from './capacity.js';
 import type { ProcessStatus } from './harness-messages.js';
 import type { ProcessSupervisor } from './process-supervisor.js';
 import { operatorHeaders, type MeshMember } from './mesh.js';
@@ -126,6 +127,10 @@ export class ProcessSystem implements RunningSystem {
 
   async setLatency(name: StoppableService, ms: number): Promise<void> {
     await this.everyReplica(name, { kind: 'latency', ms });
+  }
+
+  async setCapacity(capacity: Capacity | undefined): Promise<void> {
+    await Promise.all(this.parts.processes.serving().map((child) => child.ask({ kind: 'capacity', ...(capacity ? { capacity } : {}) })));
   }
 
   async fault(fault: Fault): Promise<void> {

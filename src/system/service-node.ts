@@ -97,6 +97,8 @@ export interface ServiceNode {
   watchDependencies(listener: (change: DependencyChange) => void): void;
   /** Of each local service with a declared capacity: most requests and deliveries held at once, and how many were served. */
   capacitySeen(): Partial<Record<ServiceName, CapacityGate['seen']>>;
+  /** From now on each local service has the capacity named in `capacity`, or else the one it was started with. */
+  setCapacity(capacity: Capacity | undefined): void;
   /** Drains from the outside in: the gateway, then (after `beforeServices`) consumers, relays and the services, then the stores. */
   close(beforeServices?: () => Promise<void>): Promise<void>;
 }
@@ -155,9 +157,9 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   };
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)), options.credentials[name])]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
-  const gates = new Map(local.flatMap((name) => (options.capacity?.[name] ? [[name, new CapacityGate(options.capacity[name]!)] as const] : [])));
+  const gates = new Map(local.map((name) => [name, new CapacityGate(options.capacity?.[name])] as const));
   for (const [name, gate] of gates) bus.get(name)!.gate = (work) => gate.run(work);
-  const gated = (name: ServiceName) => (gates.has(name) ? [gates.get(name)!.middleware()] : []);
+  const gated = (name: ServiceName) => [gates.get(name)!.middleware()];
   const relays = new Map<ServiceName, OutboxRelay>();
   for (const module of modules) {
     if (module.outbox !== false) relays.set(module.name, new OutboxRelay(stores.get(module.name)!, bus.get(module.name)!, undefined, http.get(module.name)!));
@@ -283,7 +285,10 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
       down.delete(name);
     },
     setLatency: (name, ms) => faulty.setLatency(name, ms),
-    capacitySeen: () => Object.fromEntries([...gates].map(([name, gate]) => [name, { ...gate.seen }])),
+    capacitySeen: () => Object.fromEntries([...gates].filter(([, gate]) => gate.capacity || gate.seen.served).map(([name, gate]) => [name, { ...gate.seen }])),
+    setCapacity: (capacity) => {
+      for (const [name, gate] of gates) gate.set(capacity?.[name] ?? options.capacity?.[name]);
+    },
     stopped: () => [...down],
     transport,
     faults: faulty.faults,

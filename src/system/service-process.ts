@@ -20,6 +20,7 @@ export interface ProcessAnswers {
   'stop-service': void;
   'start-service': void;
   latency: void;
+  capacity: void;
   recover: RecoveryCounts;
   fault: FaultAnswer;
   heal: FaultReport;

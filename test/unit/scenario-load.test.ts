@@ -120,7 +120,7 @@ describe('the order saga in a scenario file', () => {
       ['', 'catalog:\n  - { sku: vase, available: -1 }\n', /catalog #1 available .*>=0/],
       ['', 'catalog:\n  - { sku: Vase, available: 1 }\n', 'catalog #1 sku an item name like last-lamp (small letters, digits and hyphens)'],
       ['', 'zones:\n  - { city: Tinytown, couriers: 1, drivers: 2 }\n', 'zones #1: unknown key "drivers" (known: city, couriers)'],
-      ['', 'catalogue:\n  - { sku: vase, available: 1 }\n', 'unknown key "catalogue" (did you mean "catalog"?) (known: title, description, catalog, zones, not-sold, not-served, reference, steps)'],
+      ['', 'catalogue:\n  - { sku: vase, available: 1 }\n', 'unknown key "catalogue" (did you mean "catalog"?) (known: title, description, catalog, zones, not-sold, not-served, reference, capacity, steps)'],
     ];
     for (const [steps, header, message] of cases) {
       const loading = loadScenario(file('bad-shape.yaml', saga(steps, header)));
@@ -144,5 +144,22 @@ describe('steps sent together', () => {
     await expect(loadScenario(file('together-fault.yaml', saga('  - together:\n      - stop: billing\n      - balance: zoe\n')))).rejects.toThrow('step 3 (together): stop cannot be sent together with other steps; together takes deposit, withdraw');
     await expect(loadScenario(file('together-one.yaml', saga('  - together:\n      - balance: zoe\n')))).rejects.toThrow('step 3 (together)');
     await expect(loadScenario(file('together-bad.yaml', saga('  - together:\n      - balance: zoe\n      - cancel: { user: zoe }\n')))).rejects.toThrow('step 3, together[1] (cancel)');
+  });
+});
+
+describe('a capacity in a scenario file', () => {
+  const withCapacity = (capacity: string) => file(`capacity-${capacity.length}.yaml`, `title: t\ncapacity: ${capacity}\nsteps:\n  - register: zoe\n`);
+
+  test('is read as workers and a service time per instance of each service named', async () => {
+    const scenario = await loadScenario(withCapacity('{ billing: { workers: 1, service-time: 20ms }, identity: { workers: 4, service-time: 0.5s } }'));
+    expect(scenario.capacity).toEqual({ billing: { workers: 1, serviceTimeMs: 20 }, identity: { workers: 4, serviceTimeMs: 500 } });
+    expect((await loadScenario(file('none.yaml', 'title: t\nsteps:\n  - register: zoe\n'))).capacity).toBeUndefined();
+  });
+
+  test('is refused when it names no service, no workers, or a time that is not one', async () => {
+    await expect(loadScenario(withCapacity('{ payments: { workers: 1, service-time: 20ms } }'))).rejects.toThrow(/capacity/);
+    await expect(loadScenario(withCapacity('{ billing: { workers: 0, service-time: 20ms } }'))).rejects.toThrow(/capacity billing workers Too small/);
+    await expect(loadScenario(withCapacity('{ billing: { workers: 1, service-time: soon } }'))).rejects.toThrow(/capacity billing service-time a duration such as 20ms/);
+    await expect(loadScenario(withCapacity('{ billing: { workers: 1, serviceTime: 20ms } }'))).rejects.toThrow(/unknown key "serviceTime" \(did you mean "service-time"\?\)/);
   });
 });
