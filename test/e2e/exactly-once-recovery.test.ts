@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CREDENTIAL_HEADER, credentialFor } from '../../src/http/service-credentials.js';
@@ -79,4 +81,38 @@ describe('the recovery pass drives stuck work to an end (http)', () => {
     expect(await system.recovery.run({ full: true })).toMatchObject({ accountsOpened: 1 });
     expect((await internal('billing', 'GET', `/accounts/${id}`)).status).toBe(200);
   });
+});
+
+test('after a restart on the same data dir, the recovery pass goes on from where it had checked users up to, not from the first user', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orderctl-marks-'));
+  try {
+    const first = await bootSystem({ variant: findVariant('http'), dataDir });
+    const api = new ApiClient(first.gatewayUrl);
+    for (const who of ['ann', 'bob']) expect((await api.send('register', 'POST', '/identity/register', { body: { email: `${who}@example.test`, password: 'a-password' } })).status).toBe(201);
+    await first.settle();
+    expect(await first.recovery.run({ graceMs: 0 })).toMatchObject({ accountsOpened: 0 });
+    await first.close();
+
+    // Two users left without an account: one registered before the mark (checked already, as far as the pass knows), one after.
+    const db = new Database(join(dataDir, 'identity.sqlite'));
+    expect((db.prepare("SELECT scanned_until AS until FROM recovery_marks WHERE job = 'open-missing-accounts'").get() as { until: string }).until).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    db.prepare("UPDATE recovery_marks SET scanned_until = '2010-01-01 00:00:00'").run();
+    const orphan = db.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, 'x', ?)");
+    orphan.run('0b7c2f9e-3333-4a4a-8a8a-000000000003', 'before@example.test', '2000-01-01 00:00:00');
+    orphan.run('0b7c2f9e-4444-4a4a-8a8a-000000000004', 'after@example.test', '2015-01-01 00:00:00');
+    db.close();
+
+    const second = await bootSystem({ variant: findVariant('http'), dataDir });
+    try {
+      // Whichever pass gets there first (the one a system runs at boot, or this one), only the user after the mark is found.
+      await second.recovery.run({ graceMs: 0 });
+      expect(second.recovery.totals.accountsOpened).toBe(1);
+      expect(await second.recovery.run({ graceMs: 0, full: true })).toMatchObject({ accountsOpened: 1 });
+      expect(second.recovery.totals.accountsOpened).toBe(2);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

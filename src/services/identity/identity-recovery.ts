@@ -6,19 +6,24 @@ import type { IdentityService } from './identity-service.js';
 const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const PAGE = 500;
 
+const JOB = 'open-missing-accounts';
+
 /**
  * Identity's share of the recovery pass: asks billing, a page of users at a time, to open the accounts
- * it does not have (users registered since the last pass that got through); when billing cannot be
- * reached, the next pass scans the same users again.
+ * it does not have (users registered since the last pass that got through, a mark kept in identity's
+ * store so that a restart does not scan every user again); when billing cannot be reached, the next
+ * pass scans the same users again.
  */
 export function identityRecovery(identity: IdentityService, http: ServiceClient): RecoveryJob[] {
-  let scannedUntil = '';
   const openMissingAccounts: RecoveryJob = async ({ before, full, counts, traced }) => {
     const until = sqlTime(before);
+    const scannedUntil = identity.scannedUntil(JOB);
     const from = full ? '' : scannedUntil;
     let after = { createdAt: from, id: '' };
+    let seen = 0;
     for (;;) {
       const users = identity.usersCreatedBetween(from, until, PAGE, after);
+      seen += users.length;
       if (users.length) {
         const opened = await traced('identity', async (note) => {
           const answer = await http.call<{ opened: string[] }>('billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
@@ -32,7 +37,8 @@ export function identityRecovery(identity: IdentityService, http: ServiceClient)
       if (users.length < PAGE) break;
       after = users[users.length - 1];
     }
-    if (until > scannedUntil) scannedUntil = until;
+    // Written when the pass saw users (or never ran before): an empty range costs one index lookup either way.
+    if (until > scannedUntil && (seen > 0 || !scannedUntil)) identity.markScanned(JOB, until);
   };
   return [openMissingAccounts];
 }

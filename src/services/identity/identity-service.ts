@@ -16,6 +16,11 @@ CREATE TABLE IF NOT EXISTS users (
   last_name TEXT NOT NULL DEFAULT '',
   phone TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS users_by_creation ON users (created_at, id);
+CREATE TABLE IF NOT EXISTS recovery_marks (
+  job TEXT PRIMARY KEY,
+  scanned_until TEXT NOT NULL
 );`;
 
 const name = text({ max: 100, trim: true });
@@ -104,6 +109,18 @@ export class IdentityService {
     return this.store
       .sql('SELECT id, created_at AS createdAt FROM users WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?')
       .all(from, to, after.createdAt, after.createdAt, after.id, limit) as { id: string; createdAt: string }[];
+  }
+
+  /** Up to when (`YYYY-MM-DD HH:MM:SS`, UTC) the recovery job `job` has checked every user ('' when never): kept across restarts. */
+  scannedUntil(job: string): string {
+    return (this.store.sql('SELECT scanned_until AS until FROM recovery_marks WHERE job = ?').get(job) as { until: string } | undefined)?.until ?? '';
+  }
+
+  /** Records that the recovery job `job` has checked every user created before `until`. */
+  markScanned(job: string, until: string): void {
+    this.store.write(() => {
+      this.store.sql('INSERT INTO recovery_marks (job, scanned_until) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET scanned_until = excluded.scanned_until').run(job, until);
+    });
   }
 
   async login(email: string, password: string): Promise<string> {
