@@ -101,7 +101,8 @@ export class Store {
       failed: db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = 0, attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE seq = ?'),
       count: db.prepare('SELECT COUNT(*) AS n FROM outbox'),
-      prune: db.prepare('DELETE FROM inbox WHERE processed_at < ?'),
+      // A batch at a time, oldest first (by the processed_at index): a long backlog never holds the database in one statement.
+      prune: db.prepare('DELETE FROM inbox WHERE (consumer, message_id) IN (SELECT consumer, message_id FROM inbox WHERE processed_at < ? ORDER BY processed_at LIMIT ?)'),
       discard: db.prepare('DELETE FROM outbox WHERE aggregate = ? AND claimed_until <= ?'),
     };
   }
@@ -234,10 +235,18 @@ export class Store {
     return (this.statements.count.get() as { n: number }).n;
   }
 
-  /** Forgets inbox records older than `retentionMs`; returns how many. A message redelivered after that is no longer recognised. */
-  pruneInbox(retentionMs: number, now = Date.now()): number {
-    if (this.closed) return 0;
-    return this.statements.prune.run(new Date(now - retentionMs).toISOString()).changes;
+  /**
+   * Forgets inbox records older than `retentionMs`, at most `limit.batches` batches of `limit.batch` (what is left
+   * waits for the next pass); returns how many. A message redelivered after that is no longer recognised.
+   */
+  pruneInbox(retentionMs: number, now = Date.now(), limit = { batch: 5_000, batches: 20 }): number {
+    let pruned = 0;
+    for (let i = 0; i < limit.batches && !this.closed; i++) {
+      const changes = this.statements.prune.run(new Date(now - retentionMs).toISOString(), limit.batch).changes;
+      pruned += changes;
+      if (changes < limit.batch) break;
+    }
+    return pruned;
   }
 
   /** Hears when the database is lost and when it answers again (PostgreSQL; a SQLite file is never lost). */

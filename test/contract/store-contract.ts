@@ -283,5 +283,15 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       expect(store.pruneInbox(7 * 24 * 3_600_000)).toBe(1);
       expect((store.db.prepare('SELECT message_id FROM inbox').all() as { message_id: string }[]).map((r) => r.message_id)).toEqual(['new']);
     });
+
+    test('a long backlog of old inbox records is pruned in bounded batches, oldest first, the rest on the next pass', () => {
+      const insert = store.db.prepare("INSERT INTO inbox (consumer, message_id, processed_at) VALUES ('c', ?, ?)");
+      for (let i = 0; i < 25; i++) insert.run(`old-${String(i).padStart(2, '0')}`, `2000-01-01T00:00:${String(i).padStart(2, '0')}.000Z`);
+      const left = () => (store.db.prepare('SELECT message_id FROM inbox ORDER BY message_id').all() as { message_id: string }[]).map((r) => r.message_id);
+      expect(store.pruneInbox(7 * 24 * 3_600_000, Date.now(), { batch: 10, batches: 2 })).toBe(20);
+      expect(left()).toEqual(['old-20', 'old-21', 'old-22', 'old-23', 'old-24']);
+      expect(store.pruneInbox(7 * 24 * 3_600_000, Date.now(), { batch: 10, batches: 2 })).toBe(5);
+      expect(left()).toEqual([]);
+    });
   });
 }
