@@ -16,6 +16,10 @@ import { CliError, EXIT } from './cli-error.js';
 import { brokerOption, checkPlacement, selectVariants, variantsDirOption } from './options.js';
 import { checkDependencies } from './preflight.js';
 import { closingOnInterrupt } from './shutdown.js';
+import { parseCapacity, type Capacity } from '../system/capacity.js';
+
+/** The replica experiment's capacity by default: billing takes one order at a time, 50 ms each (20 orders/s per instance). */
+const DEFAULT_CAPACITY = 'billing=1x50ms';
 
 interface EvidenceCliOptions {
   variants: string;
@@ -27,6 +31,8 @@ interface EvidenceCliOptions {
   sagas: number;
   clientSeconds: number;
   scaleSeconds: number;
+  scaleRate: number;
+  capacity: Capacity;
   broker?: string;
   processes?: boolean;
   reportDir: string;
@@ -85,9 +91,11 @@ export function evidenceCommand(): Command {
     .addOption(new Option('--slow-ms <ms>', 'latency added to one service in the "slowed" conditions').argParser(whole('--slow-ms', 1, 5000)).default(200))
     .addOption(new Option('--latency-steps <ms,…>', 'latencies added to every service hop for the per-hop slope').argParser(steps).default([0, 20, 40], '0,20,40'))
     .addOption(new Option('--reply-timeout <seconds>', 'how long a gateway waits for a reply event before answering 504').argParser(seconds('--reply-timeout', 60)).default(3))
-    .addOption(new Option('--sagas <n>', 'sagas of each kind (delivered, cancelled) the saga experiment places').argParser(whole('--sagas', 1, 100)).default(3))
+    .addOption(new Option('--sagas <n>', 'sagas of each kind (delivered; cancelled by delivery; cancelled by the customer) the saga experiment places').argParser(whole('--sagas', 1, 100)).default(3))
     .addOption(new Option('--client-seconds <s>', 'seconds the outcome probe orders for, in styles that answer 202').argParser(seconds('--client-seconds', 600)).default(2))
     .addOption(new Option('--scale-seconds <s>', 'with --processes: seconds of load per billing replica count').argParser(seconds('--scale-seconds', 600)).default(3))
+    .addOption(new Option('--scale-rate <n>', 'with --processes: orders/s offered to each billing replica count (open loop)').argParser(whole('--scale-rate', 1, 2000)).default(60))
+    .addOption(new Option('--capacity <spec>', 'with --processes: what each service instance can do at once in the replica experiment, service=WORKERSxTIME (a timer, no CPU), so that billing and not the cores is the bottleneck').argParser((v) => parseCapacity(v)).default(parseCapacity(DEFAULT_CAPACITY), DEFAULT_CAPACITY))
     .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(new Option('--processes', 'also run the replica experiment: one OS process per service, billing ×1, ×2, ×3 (styles with events need --broker)'))
@@ -122,6 +130,8 @@ Examples:
         sagas: options.sagas,
         clientSeconds: options.clientSeconds,
         scaleSeconds: options.scaleSeconds,
+        scaleRate: options.scaleRate,
+        capacity: options.capacity,
         broker: options.broker,
         processes: !!options.processes,
       };

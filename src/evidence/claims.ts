@@ -1,3 +1,6 @@
+import { ordersWith, REPLICAS } from './experiments/billing-replicas.js';
+import { acceptedWithout, completedWithout, PARTS } from './experiments/parts-stopped.js';
+
 /** The design documents claims come from, by their numbers. */
 export const DOCUMENTS = ['000', '001', '002', '003', '004'] as const;
 /** A design document's number. */
@@ -19,7 +22,9 @@ export interface Claim {
   chart: ClaimChart;
 }
 
-const SCALE = ['scaleRatio'];
+const SCALE = ['scaleRatio', ...REPLICAS.map(ordersWith)];
+/** Completed orders/s with billing ×1, ×2, ×3: a panel of its own beside a claim's other figures (its axis says orders/s; `yTitle` is the other panel's). */
+const SCALE_BARS = REPLICAS.map(ordersWith);
 const ACCOUNT = ['accountAfterAnswerSlowShare', 'registeredWhileBillingDownShare', 'firstUseFailShare', 'accountAfterAnswerShare', 'accountsLaterShare'];
 const accountChart: ClaimChart = { kind: 'bars', figures: ['accountAfterAnswerShare', 'accountAfterAnswerSlowShare', 'registeredWhileBillingDownShare', 'firstUseFailShare'], yTitle: 'share of registrations (%)', percent: true };
 
@@ -68,7 +73,7 @@ export const CLAIMS: Claim[] = [
     text: 'The broker does service discovery, so scaling is easier.',
     experiments: ['recorded-requests', 'billing-replicas'],
     figures: ['brokeredShare', ...SCALE, 'restPeers'],
-    chart: { kind: 'bars', figures: ['brokeredShare'], yTitle: 'hand-overs through the broker (%)', percent: true },
+    chart: { kind: 'bars', figures: ['brokeredShare', ...SCALE_BARS], yTitle: 'hand-overs through the broker (%)', percent: true },
   },
   {
     id: 'N2',
@@ -122,7 +127,7 @@ export const CLAIMS: Claim[] = [
     text: 'Broker-based discovery and easier scaling; no API calls between services; low coupling (billing knows nothing of ordering).',
     experiments: ['recorded-requests', 'billing-replicas'],
     figures: ['restBetweenPerOrder', 'restBetweenPerRegistration', 'billingCallsPerOrder', 'brokeredShare', ...SCALE],
-    chart: { kind: 'bars', figures: ['restBetweenPerOrder', 'restBetweenPerRegistration', 'billingCallsPerOrder'], yTitle: 'REST calls between services' },
+    chart: { kind: 'bars', figures: ['restBetweenPerOrder', 'restBetweenPerRegistration', 'billingCallsPerOrder', ...SCALE_BARS], yTitle: 'REST calls between services' },
   },
   {
     id: 'C2',
@@ -221,7 +226,7 @@ export const CLAIMS: Claim[] = [
     text: 'Horizontal scaling is simple: add an instance and it consumes from the same queue.',
     experiments: ['order-saga', 'billing-replicas'],
     figures: ['sagaBrokeredShare', ...SCALE],
-    chart: { kind: 'bars', figures: ['sagaBrokeredShare'], yTitle: 'saga hand-overs through the broker (%)', percent: true },
+    chart: { kind: 'bars', figures: ['sagaBrokeredShare', ...SCALE_BARS], yTitle: 'saga hand-overs through the broker (%)', percent: true },
   },
   {
     id: 'G2',
@@ -231,5 +236,23 @@ export const CLAIMS: Claim[] = [
     experiments: ['order-saga'],
     figures: ['sagaRestPeers', 'sagaRestPerSaga'],
     chart: { kind: 'bars', figures: ['sagaRestPeers', 'sagaRestPerSaga'], yTitle: 'pairs / calls' },
+  },
+  {
+    id: 'G3',
+    style: 'choreography',
+    documents: ['003'],
+    text: 'No single point of failure other than the broker.',
+    experiments: ['parts-stopped'],
+    figures: ['singlePoints', 'partsStoppedConsistent', ...PARTS.map(completedWithout), ...PARTS.map(acceptedWithout)],
+    chart: { kind: 'bars', figures: PARTS.map(completedWithout), yTitle: 'orders placed while a part was stopped that completed (%)', percent: true },
+  },
+  {
+    id: 'G4',
+    style: 'choreography',
+    documents: ['003'],
+    text: 'Telling every service to undo its part after a failure is simple (one shared status channel).',
+    experiments: ['order-saga', 'declaration'],
+    figures: ['cancelReachedShare', 'cancelServices', 'cancelMessages', 'cancelRestCalls', 'undoPlaces', 'undoHops'],
+    chart: { kind: 'bars', figures: ['cancelServices', 'cancelMessages', 'cancelRestCalls', 'undoPlaces'], yTitle: 'per cancel / links' },
   },
 ];

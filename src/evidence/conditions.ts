@@ -77,6 +77,6 @@ export const THRESHOLD_WORDS: Record<keyof typeof THRESHOLDS, string> = {
   chain: `a chain of at least ${THRESHOLDS.chain} service hops before the answer is long`,
   slowed: `a slowed service slows the order when at least ${pct(THRESHOLDS.slowed)} of the latency added to it reaches the answer`,
   unaffected: `and it does not slow the order when less than ${pct(THRESHOLDS.unaffected)} does`,
-  scaleGain: `three billing instances scale when they take at least ${THRESHOLDS.scaleGain}× the orders per second of one`,
+  scaleGain: `three billing instances scale when they complete at least ${THRESHOLDS.scaleGain}× the orders per second of one (under the stated capacity)`,
   messages: `an order that crosses the broker at least ${THRESHOLDS.messages} times is harder to follow`,
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { toCents } from '../core/money.js';
 import type { ApiClient, ApiResponse } from '../scenarios/api-client.js';
-import type { UserState } from '../scenarios/run-context.js';
+import type { OwnItem, UserState } from '../scenarios/run-context.js';
 import type { RunningSystem } from '../system/boot.js';
 import { ExperimentError } from './experiment.js';
 
@@ -61,3 +61,18 @@ export async function customersWithMoney(system: RunningSystem, api: ApiClient, 
 
 /** Places an order of `price` as `customer`. */
 export const placeOrder = (api: ApiClient, customer: Customer, price = 1) => api.send('order', 'POST', '/ordering/orders', { token: customer.token, body: { price } });
+
+/** Where the experiments' sagas are delivered: a city in the default delivery zones. */
+export const SERVED = { city: 'Paris', street: '1 rue de Rivoli' };
+
+/** Places an order of the saga (one of `sku`, delivered to `address`) as `customer`. */
+export const placeSaga = (api: ApiClient, customer: Customer, sku: string, address = SERVED) =>
+  api.send('saga', 'POST', '/ordering/orders', { token: customer.token, body: { price: 1, items: [{ sku, quantity: 1 }], address } });
+
+/** Adds an item of the experiment's own to the catalog through stock's internal API (what a scenario's setup does), `available` of it. */
+export async function addItem(system: RunningSystem, available: number): Promise<OwnItem> {
+  const item = { sku: credentials().alias, name: 'What an evidence experiment orders', available };
+  const added = await fetch(`${system.urls.stock}/items`, { method: 'POST', headers: { 'content-type': 'application/json', ...system.operatorHeaders('stock') }, body: JSON.stringify([item]) });
+  if (added.status !== 201) throw new ExperimentError(`adding an item to the catalog was answered ${added.status}`);
+  return { sku: item.sku, initial: available };
+}

@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { spread } from '../bench/summaries.js';
 import { median } from '../core/stats.js';
+import { capacityText } from '../system/capacity.js';
 import { launchSystem } from '../system/launch.js';
 import { traitsOf, type Variant } from '../variants/variant.js';
 import { THRESHOLDS } from './conditions.js';
@@ -100,6 +101,8 @@ export async function runEvidence(options: EvidenceOptions, listener: EvidenceLi
       sagas: settings.sagas,
       clientSeconds: settings.clientSeconds,
       scaleSeconds: settings.scaleSeconds,
+      scaleRate: settings.scaleRate,
+      capacity: capacityText(settings.capacity),
       broker: settings.broker ? 'rabbitmq' : 'in-process',
       processes: settings.processes,
     },

@@ -34,6 +34,9 @@ export const evidenceSchema = z.object({
     sagas: z.number().int(),
     clientSeconds: z.number(),
     scaleSeconds: z.number(),
+    /** Orders/s offered to each billing replica count, and the capacity services had there (`billing=1x50ms`: workers × service time per instance). */
+    scaleRate: z.number(),
+    capacity: z.string(),
     broker: z.enum(['in-process', 'rabbitmq']),
     processes: z.boolean(),
   }),

@@ -1,3 +1,4 @@
+import type { Capacity } from '../system/capacity.js';
 import type { RunningSystem } from '../system/boot.js';
 import type { Variant } from '../variants/variant.js';
 
@@ -17,8 +18,12 @@ export interface EvidenceSettings {
   sagas: number;
   /** Seconds the outcome probe orders for, in styles that answer orders later. */
   clientSeconds: number;
-  /** Seconds of closed-loop load per billing replica count (with `processes`). */
+  /** Seconds of load per billing replica count (with `processes`). */
   scaleSeconds: number;
+  /** Orders per second offered to each billing replica count (an open loop, the same for every style). */
+  scaleRate: number;
+  /** What each instance of a service can do at once in the replica experiment (billing the bottleneck, not the cores). */
+  capacity: Capacity;
   /** RabbitMQ URL; the in-process broker when absent. */
   broker?: string;
   /** Run the replica experiment (one OS process per service, billing ×1, ×2, ×3). */

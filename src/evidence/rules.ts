@@ -1,5 +1,6 @@
 import { answerAt } from './experiments/per-hop-latency.js';
 import { figureOf, num, on, onAll, pct, referenceOf, THRESHOLDS as T } from './conditions.js';
+import { cancelReaches, consistentAfterStops, noSinglePoint, undoInOnePlace } from './saga-conditions.js';
 import { COMBINING, judgeConditions, type Condition, type RuleInput, type Verdict } from './verdict.js';
 
 /** A verdict rule: its parts (each with its threshold in words) and how they combine. */
@@ -130,6 +131,8 @@ export const RULES: Record<string, Rule> = {
   S2: { conditions: [billingDownFails(T.most), moreInfrastructure] },
   G1: { conditions: [sagaBrokered, scales('scaleRatio')] },
   G2: { conditions: [sagaNoPeers] },
+  G3: { conditions: [noSinglePoint, consistentAfterStops] },
+  G4: { conditions: [cancelReaches, undoInOnePlace] },
 };
 
 /** A rule in words: its parts with their thresholds. */

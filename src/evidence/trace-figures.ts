@@ -91,8 +91,8 @@ export function traceCounts(trace: Hop[]): TraceCounts | undefined {
   };
 }
 
-/** The mean of a count over some traces; 0 for none. */
-export const meanOf = (counts: TraceCounts[], pick: (c: TraceCounts) => number): number => (counts.length ? counts.reduce((n, c) => n + pick(c), 0) / counts.length : 0);
+/** The mean of a count over some traces (or other items); 0 for none. */
+export const meanOf = <T>(counts: T[], pick: (c: T) => number): number => (counts.length ? counts.reduce((n, c) => n + pick(c), 0) / counts.length : 0);
 
 /** The share (0–1) of items for which `test` holds; 0 for none. */
 export const shareOf = <T>(items: T[], test: (item: T, index: number) => boolean): number => (items.length ? items.filter(test).length / items.length : 0);

@@ -14,10 +14,10 @@ import { eventually } from '../support/eventually.js';
 const reportDir = (stderr: string) => /Report: (\S+)evidence\.html/.exec(stderr)![1];
 const TINY = ['--repeat=1', '--orders=3', '--latency-steps=0,10', '--slow-ms=100', '--sagas=1', '--client-seconds=0.5', '--reply-timeout=1'];
 
-test('a short evidence run on two styles: its JSON fits the schema, its verdicts follow from its figures, its page draws every chart', async () => {
+test('a short evidence run on three styles: its JSON fits the schema, its verdicts follow from its figures, its page draws every chart', async () => {
   const tmp = privateTmp();
   const reports = privateTmp();
-  const { code, stdout, stderr } = await cli(['evidence', '--variants=http,hybrid', ...TINY, '--report-dir', reports, '--json'], { TMPDIR: tmp }, 180_000);
+  const { code, stdout, stderr } = await cli(['evidence', '--variants=http,hybrid,choreography', ...TINY, '--report-dir', reports, '--json'], { TMPDIR: tmp }, 180_000);
   expect(stderr).not.toContain('orderctl:');
   expect(code).toBe(0);
   const report = evidenceSchema.parse(JSON.parse(stdout));
@@ -28,15 +28,15 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
   expect(Object.keys(jsonSchema.properties)).toEqual(expect.arrayContaining(['claims', 'experiments', 'settings']));
   expect(readdirSync(tmp)).toEqual([]);
 
-  expect(report.styles.map((s) => s.name)).toEqual(['http', 'hybrid']);
-  expect(report.claims.map((c) => c.id)).toEqual(['H1', 'H2', 'H3', 'H4', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'C1', 'C2', 'C3', 'C4', 'C5', 'Y1', 'Y2', 'Y3', 'Y4', 'S1', 'S2', 'G1', 'G2']);
+  expect(report.styles.map((s) => s.name)).toEqual(['http', 'hybrid', 'choreography']);
+  expect(report.claims.map((c) => c.id)).toEqual(['H1', 'H2', 'H3', 'H4', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'C1', 'C2', 'C3', 'C4', 'C5', 'Y1', 'Y2', 'Y3', 'Y4', 'S1', 'S2', 'G1', 'G2', 'G3', 'G4']);
   for (const experiment of report.experiments) {
     if (experiment.id === 'billing-replicas') {
       expect(experiment.skipped).toMatch(/^not run: it needs one OS process per service/);
       expect(experiment.results).toEqual([]);
       continue;
     }
-    expect(experiment.results.map((r) => r.style)).toEqual(['http', 'hybrid']);
+    expect(experiment.results.map((r) => r.style)).toEqual(['http', 'hybrid', 'choreography']);
     for (const result of experiment.results) {
       expect(result.repeats).toHaveLength(1);
       for (const measure of experiment.measures) if (result.figures[measure.id]) expect(result.figures[measure.id].n).toBe(1);
@@ -63,10 +63,26 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
       expect(verdict.kind).toBe(holds((m) => figureOf(figures, m)) ? 'holds' : 'does-not-hold');
     }
   }
-  // What every run of these two styles shows, whatever the machine: http answers with the outcome, hybrid with 202.
+  // What every run of these styles shows, whatever the machine: http answers with the outcome, hybrid with 202.
   const f = (style: string, id: string) => figureOf(ruleInput(report, style).own, id);
   expect([f('http', 'definiteShare'), f('hybrid', 'definiteShare')]).toEqual([1, 0]);
   expect([f('http', 'messagesPerOrder'), f('hybrid', 'correlationPerRequest')]).toEqual([0, 0]);
+  // G4: http undoes a cancelled saga by REST calls declared on three links; the choreography by messages on its one order-status link. Both undo every step done.
+  expect([f('http', 'cancelReachedShare'), f('choreography', 'cancelReachedShare')]).toEqual([1, 1]);
+  expect(f('http', 'cancelRestCalls')).toBeGreaterThanOrEqual(2);
+  expect([f('http', 'cancelMessages'), f('http', 'undoPlaces')]).toEqual([0, 3]);
+  expect([f('choreography', 'cancelRestCalls'), f('choreography', 'undoPlaces')]).toEqual([0, 1]);
+  expect(f('choreography', 'cancelMessages')).toBeGreaterThanOrEqual(1);
+  const notes = (experiment: string, style: string) => report.experiments.find((e) => e.id === experiment)!.results.find((r) => r.style === style)!.notes;
+  expect([notes('declaration', 'http').undoPlaces, notes('declaration', 'choreography').undoPlaces]).toEqual(['dispatch, payment, reservation', 'saga']);
+  expect(notes('order-saga', 'choreography').cancelServices).toBe('billing, delivery, order, stock');
+  // G3: with the broker cut, orders complete in http (it has none) and in the choreography (they wait in the outbox); an order placed while
+  // the order service is stopped is refused in both (the gateway hands it over by REST): the one single point of failure; all stays consistent.
+  for (const style of ['http', 'choreography']) {
+    expect([f(style, 'completedWithout:broker'), f(style, 'completedWithout:order'), f(style, 'singlePoints'), f(style, 'partsStoppedConsistent')]).toEqual([1, 0, 1, 1]);
+    expect(notes('parts-stopped', style).singlePoints).toBe('order');
+  }
+  expect(report.claims.find((c) => c.id === 'G4')!.perStyle.map((p) => p.verdict.kind)).toEqual(['holds-only-when', 'holds-only-when', 'holds']);
 
   const markdown = readFileSync(join(dir, 'evidence.md'), 'utf8');
   expect(markdown).toContain('## Verdicts');
@@ -75,7 +91,7 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
   expect(stderr).toContain(`Decision page: ${join(dir, 'decision.html')}`);
   const decisionMd = readFileSync(join(dir, 'decision.md'), 'utf8');
   expect(decisionMd).toContain('## The claims on every style');
-  expect(decisionMd).toContain(`\n${report.claims.length * 2}. G2 on hybrid: `);
+  expect(decisionMd).toContain(`\n${report.claims.length * 3}. G4 on choreography: `);
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -88,10 +104,10 @@ test('a short evidence run on two styles: its JSON fits the schema, its verdicts
 
     await page.goto(pathToFileURL(join(dir, 'decision.html')).href, { waitUntil: 'load' });
     const cells = await page.$$eval('table.matrix td.v', (tds) => tds.map((td) => [td.textContent, td.getAttribute('title')]));
-    expect(cells).toHaveLength(report.claims.length * 2);
+    expect(cells).toHaveLength(report.claims.length * 3);
     for (const [text, title] of cells) {
       expect(text).toMatch(/^(✓ holds|◐ in part|✗ does not hold|– not tried)$/);
-      expect(title).toMatch(/^[A-Z]\d on (http|hybrid): .+ — .+/);
+      expect(title).toMatch(/^[A-Z]\d on (http|hybrid|choreography): .+ — .+/);
     }
     expect(await page.$$eval('table.side td.why', (tds) => tds.length)).toBeGreaterThan(5);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1400);

@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest';
+import { cancelCounts, undoDeclared } from '../../src/evidence/cancel-figures.js';
 import { evidenceCharts, wrap } from '../../src/evidence/evidence-charts.js';
 import type { EvidenceData } from '../../src/evidence/evidence-run.js';
 import { declarationLines } from '../../src/evidence/experiments/declaration.js';
 import { slope } from '../../src/evidence/experiments/per-hop-latency.js';
 import { traceCounts } from '../../src/evidence/trace-figures.js';
+import { planOf } from '../../src/system/links/index.js';
 import type { Hop } from '../../src/tracing/recorder.js';
+import { findVariant } from '../../src/variants/index.js';
 
 let t = 0;
 const hop = (kind: Hop['kind'], from: string, to: string, label: string, start: number, end: number, extra: Partial<Hop> = {}): Hop => ({
@@ -68,6 +71,46 @@ describe('what a recorded request caused', () => {
   });
   test('a trace no client started counts nothing', () => {
     expect(traceCounts([hop('local', 'order', 'order', 'recovery', 0, 0)])).toBeUndefined();
+  });
+});
+
+describe('what undoing a cancelled saga took', () => {
+  test('a broadcast cancel: one message reaches every service, each undoes the step it did', () => {
+    const cancelled = hop('publish', 'delivery', 'Broker', 'OrderCancelled', 5, 6);
+    const reach = (to: string, note?: string) => {
+      const consume = hop('consume', 'Broker', to, 'OrderCancelled', 6, 8, { parentSpanId: cancelled.spanId });
+      return note ? [consume, hop('local', to, to, note, 7, 7, { parentSpanId: consume.spanId })] : [consume];
+    };
+    const trace = [
+      hop('http', 'Client', 'gateway', 'POST /api/v1/ordering/orders', 0, 2, { status: 202 }),
+      hop('local', 'billing', 'billing', 'payment taken', 3, 3),
+      hop('local', 'stock', 'stock', 'stock reserved', 4, 4),
+      hop('local', 'delivery', 'delivery', 'delivery refused: we do not deliver to Atlantis', 5, 5),
+      cancelled,
+      ...reach('billing', 'payment refunded'),
+      ...reach('stock', 'stock released'),
+      ...reach('delivery'),
+    ];
+    expect(cancelCounts(trace)).toEqual({ needed: ['refund', 'release'], undone: ['refund', 'release'], services: ['billing', 'delivery', 'stock'], messages: 1, restCalls: 0 });
+  });
+  test('calls that undo: each counted, and a step left undone is told apart', () => {
+    const trace = [
+      hop('local', 'billing', 'billing', 'payment taken', 1, 1),
+      hop('local', 'stock', 'stock', 'stock reserved', 2, 2),
+      hop('local', 'delivery', 'delivery', 'handed to a courier', 3, 3),
+      hop('http', 'order', 'billing', 'POST /payments/{id}/refund', 10, 12, { status: 200 }),
+      hop('local', 'billing', 'billing', 'payment refunded', 11, 11),
+      hop('http', 'order', 'delivery', 'POST /deliveries/{id}/return', 13, 15, { status: 200 }),
+      hop('local', 'delivery', 'delivery', 'brought back', 14, 14),
+    ];
+    expect(cancelCounts(trace)).toMatchObject({ needed: ['refund', 'release', 'return'], undone: ['refund', 'return'], services: ['billing', 'delivery', 'order'], messages: 0, restCalls: 2 });
+  });
+  test('where a style declares its undos: a call per step in http, one link in the choreography', () => {
+    expect(undoDeclared(planOf(findVariant('http')))).toEqual({
+      links: ['dispatch', 'payment', 'reservation'],
+      hops: ['dispatch: POST /deliveries/{id}/return', 'dispatch: POST /reservations/{id}/restock', 'payment: POST /payments/{id}/refund', 'reservation: POST /reservations/{id}/release'],
+    });
+    expect(undoDeclared(planOf(findVariant('choreography')))).toEqual({ links: ['saga'], hops: ['saga: DeliveryReturned', 'saga: OrderCancelled'] });
   });
 });
 

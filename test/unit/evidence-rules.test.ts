@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CLAIMS } from '../../src/evidence/claims.js';
 import { THRESHOLDS as T } from '../../src/evidence/conditions.js';
+import { completedWithout, PARTS } from '../../src/evidence/experiments/parts-stopped.js';
 import { judge, RULES, statementOf } from '../../src/evidence/rules.js';
 import type { RuleInput, StyleFigures, VerdictKind } from '../../src/evidence/verdict.js';
 
@@ -127,6 +128,25 @@ describe('each rule on both sides of its thresholds', () => {
     expect(kind('S1', { notificationDelayMs: limit, notificationDownFailShare: 0, definiteShare: 1, refusedAtOnceShare: 1 })).toBe('holds-only-when');
     expect(kind('S1', { notificationDelayMs: 1, notificationDownFailShare: 0, definiteShare: 1, refusedAtOnceShare: below(T.most) })).toBe('holds-only-when');
     expect(kind('S1', { notificationDelayMs: 1, notificationDownFailShare: 0.1, definiteShare: below(T.most), refusedAtOnceShare: 0 })).toBe('does-not-hold');
+  });
+  test('G3: no service but the broker is a single point of failure, and all is consistent after every stop; the text names them', () => {
+    const stops = (completed: Record<string, number>) => Object.fromEntries(PARTS.map((p) => [completedWithout(p), completed[p] ?? 1]));
+    expect(kind('G3', { singlePoints: 0, partsStoppedConsistent: 1, ...stops({ broker: 0, billing: T.half }) })).toBe('holds');
+    const order = judge('G3', input({ singlePoints: 1, partsStoppedConsistent: 1, ...stops({ order: 0, broker: 0 }) }));
+    expect(order.kind).toBe('holds-only-when');
+    expect(order.text).toMatch(/^met: everything is consistent .*\(consistent after every stop: yes\)\. not met: no part but the broker is a single point of failure.*\(single points of failure: 1 \(order: 0% completed\); without the broker 0% completed\)$/);
+    expect(kind('G3', { singlePoints: 2, partsStoppedConsistent: 0, ...stops({ order: 0, stock: below(T.half) }) })).toBe('does-not-hold');
+    expect(kind('G3', {})).toBe('not-judged');
+  });
+  test('G4: every step of a cancelled saga undone, and the undos declared in one place; the text shows what a cancel takes', () => {
+    const choreography = { cancelReachedShare: 1, cancelServices: 4, cancelMessages: 1.5, cancelRestCalls: 0, undoPlaces: 1, undoHops: 2 };
+    const holds = judge('G4', input(choreography));
+    expect(holds.kind).toBe('holds');
+    expect(holds.text).toContain('(100% undone wherever a step was done; per cancel 4 services, 1.50 messages, 0 REST calls)');
+    const http = judge('G4', input({ ...choreography, cancelServices: 3.5, cancelMessages: 0, cancelRestCalls: 3, undoPlaces: 3, undoHops: 4 }));
+    expect(http.kind).toBe('holds-only-when');
+    expect(http.text).toContain('not met: the style declares its undos in at most one place (one shared channel): at most one link carries compensating calls or messages (links that declare an undo: 3 (4 undoing calls or message types))');
+    expect(kind('G4', { ...choreography, cancelReachedShare: below(1), undoPlaces: 2 })).toBe('does-not-hold');
   });
   test('S2: the order fails without billing, and more infrastructure', () => {
     expect(kind('S2', { billingDownFailedShare: T.most, restBetweenPerOrder: 1, messagesPerOrder: 1 })).toBe('holds');

@@ -1,13 +1,9 @@
 import { median } from '../../core/stats.js';
 import { ApiClient } from '../../scenarios/api-client.js';
-import { checkInvariants } from '../../scenarios/invariants.js';
-import type { RunContext } from '../../scenarios/run-context.js';
-import { traitsOf } from '../../variants/variant.js';
 import { customersWithMoney, placeOrder } from '../customers.js';
 import { checkpoint, withSystem, type Experiment } from '../experiment.js';
+import { answersSaid, ok, ordersWhileStopped, servicePart } from '../orders-while-stopped.js';
 import { shareOf } from '../trace-figures.js';
-
-const ok = (status: number) => status >= 200 && status < 300;
 
 /** Billing stopped while orders come in: are they refused, kept waiting, or taken and finished later? */
 export const billingStopped: Experiment = {
@@ -30,31 +26,18 @@ export const billingStopped: Experiment = {
       const customers = await customersWithMoney(system, api, orders);
       await system.settle();
       checkpoint(context);
-      await system.stopService('billing');
-      const answers = await Promise.all(customers.map((c) => placeOrder(api, c)));
-      await system.startService('billing');
-      await system.settle(30_000);
-      await system.recovery.run({ graceMs: 0 });
-      await system.settle(30_000);
-      const statuses = await Promise.all(
-        customers.map(async (c) => {
-          const list = await api.send('check', 'GET', '/ordering/orders', { token: c.token });
-          return Array.isArray(list.body) ? (list.body as { status: string }[]).map((o) => o.status) : [];
-        }),
-      );
-      const succeeded = (i: number) => statuses[i].includes('succeeded');
-      const ctx: RunContext = { api, variant: system.variant.name, traits: traitsOf(system.variant), runId: 'evidence', users: new Map(customers.map((c) => [c.alias, c])), orders: new Map(), crowds: 0 };
-      const checked = await checkInvariants(ctx, ['money-conserved', 'orders-final', 'one-notification-per-order']);
+      const trial = await ordersWhileStopped(system, api, customers, servicePart(system, 'billing'), { place: async (c) => [await placeOrder(api, c)], invariants: ['money-conserved', 'orders-final', 'one-notification-per-order'] });
+      const answers = trial.answers.map(([a]) => a);
+      const succeeded = (i: number) => trial.orders[i].some((o) => o.status === 'succeeded');
       const figures = {
         billingDownAcceptedShare: shareOf(answers, (a) => ok(a.status)),
         billingDownFailedShare: shareOf(answers, (a) => !ok(a.status)),
         billingDownAnswerMs: median(answers.map((a) => a.ms)),
         billingDownSucceededShare: shareOf(customers, (_c, i) => succeeded(i)),
         billingDownMisleadingShare: shareOf(customers, (_c, i) => !ok(answers[i].status) && succeeded(i)),
-        billingDownConsistent: (checked.problems ?? []).length === 0 ? 1 : 0,
+        billingDownConsistent: trial.problems.length === 0 ? 1 : 0,
       };
-      const said = [...new Set(answers.map((a) => a.status))].sort().join(', ');
-      return { figures, samples: Object.fromEntries(Object.keys(figures).map((id) => [id, orders])), notes: { billingDownAnswers: `answers: ${said}`, billingDownConsistent: checked.problems?.length ? checked.problems.join('; ') : (checked.summary ?? 'consistent') } };
+      return { figures, samples: Object.fromEntries(Object.keys(figures).map((id) => [id, orders])), notes: { billingDownAnswers: answersSaid(answers), billingDownConsistent: trial.problems.length ? trial.problems.join('; ') : trial.summary } };
     });
   },
 };
