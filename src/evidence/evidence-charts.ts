@@ -39,13 +39,14 @@ const repeatsWords = (data: EvidenceData) => (data.settings.repeat > 1 ? `median
 
 /** The bars of a claim: one group per style, one bar per figure; figures of different units each get a panel of their own (never two units on one axis); undefined when none of its figures was measured. */
 function barsOf(data: EvidenceData, claim: Claim, chart: Extract<Claim['chart'], { kind: 'bars' }>): BenchChart | undefined {
-  const scale = chart.percent ? 100 : 1;
   const byUnit = new Map<string, { points: ChartPoint[]; samples: string[]; labels: string[] }>();
   for (const id of chart.figures) {
     const found = figureRows(data, id);
     if (!found) continue;
     const unit = byUnit.get(found.unit) ?? { points: [], samples: [], labels: [] };
     byUnit.set(found.unit, unit);
+    // A claim drawn in percent scales its shares only: a panel of another unit (orders/s) keeps its figures.
+    const scale = chart.percent && found.unit === 'share' ? 100 : 1;
     for (const r of found.rows) {
       const s = r.figures[id];
       unit.points.push({ x: r.style, series: found.label, median: s.median * scale, min: s.min * scale, max: s.max * scale, n: s.n });

@@ -1,3 +1,4 @@
+import { ordersWith } from '../../src/evidence/experiments/billing-replicas.js';
 import { describe, expect, test } from 'vitest';
 import { cancelCounts, undoDeclared } from '../../src/evidence/cancel-figures.js';
 import { evidenceCharts, wrap } from '../../src/evidence/evidence-charts.js';
@@ -149,4 +150,21 @@ test('a chart never puts two units on one axis: one panel per unit, each from ze
   const h1 = charts.get('H1')!.spec as any;
   expect(h1.hconcat).toBeUndefined();
   expect(h1.layer[0].encoding.y.title).toBe('share of orders / of their hops (%)');
+});
+
+test('a claim drawn in percent scales only its shares: its orders/s panel keeps orders/s', () => {
+  const figure = (n: number) => ({ n: 3, median: n, min: n, max: n });
+  const data = {
+    styles: [{ name: 'choreography', traits: [] }],
+    settings: { repeat: 3, orders: 5, latencySteps: [0] },
+    experiments: [
+      { id: 'order-saga', title: 's', how: 's', measures: [{ id: 'sagaBrokeredShare', label: 'through the broker', unit: 'share', how: 's' }], results: [{ style: 'choreography', figures: { sagaBrokeredShare: figure(0.85) }, samples: { sagaBrokeredShare: 9 }, notes: {}, repeats: [] }] },
+      { id: 'billing-replicas', title: 'b', how: 'b', measures: [{ id: ordersWith(1), label: 'completed orders/s, billing ×1', unit: 'orders/s', how: 'b' }], results: [{ style: 'choreography', figures: { [ordersWith(1)]: figure(19.8) }, samples: { [ordersWith(1)]: 180 }, notes: {}, repeats: [] }] },
+    ],
+  } as unknown as EvidenceData;
+  const g1 = evidenceCharts(data).get('G1')!.spec as any;
+  expect(g1.hconcat.map((p: any) => [p.layer[0].encoding.y.title, p.data.values.map((v: any) => v.value ?? v.median)])).toEqual([
+    ['%', [85]],
+    ['orders/s', [19.8]],
+  ]);
 });

@@ -26,7 +26,7 @@ export const billingReplicas: Experiment = {
   id: 'billing-replicas',
   title: 'Orders per second with more billing instances',
   how: (s) =>
-    `Each style runs with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing's port and queues; ${capacityWords(s)}. Each is offered ${s.scaleRate} orders/s in an open loop by ${CUSTOMERS} customers for ${WARMUP_SECONDS} s (not counted, its backlog worked off), then for ${s.scaleSeconds} s; the orders of those ${s.scaleSeconds} s that became final are counted, per second from the start of the load to the last of them, from the recording. Money, final statuses and notifications are checked afterwards.`,
+    `Each style runs with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing's port and queues; ${capacityWords(s)}. Each is offered ${s.scaleRate} orders/s in an open loop by ${CUSTOMERS} customers for ${WARMUP_SECONDS} s (not counted, its backlog worked off), then for ${s.scaleSeconds} s; the orders of those ${s.scaleSeconds} s that became final are counted (read back from the order service), per second from the start of the load to the last of them. Money, final statuses and notifications are checked afterwards.`,
   skipped: (s) => (s.processes ? undefined : 'not run: it needs one OS process per service (--processes, with --broker for the styles with events); in one process there is no instance to add'),
   measures: (s) => [
     ...REPLICAS.map((n) => ({ id: ordersWith(n), label: `completed orders/s, billing ×${n}`, unit: 'orders/s', how: `orders of the measured load that became final, per second, with ${n} billing process${n > 1 ? 'es' : ''} (${capacityText(s.capacity) || 'no declared capacity'})` })),
@@ -57,7 +57,7 @@ export const billingReplicas: Experiment = {
         samples[ordersWith(billing)] = stats.orders?.completed ?? 0;
         figures[acceptedWith(billing)] = result.acceptedPerSecond;
         samples[acceptedWith(billing)] = Object.entries(result.statusCodes).reduce((n, [code, count]) => (code.startsWith('2') ? n + count : n), 0);
-        notes[ordersWith(billing)] = `${stats.orders?.completed ?? 0} completed of ${Math.round(result.sentPerSecond * settings.scaleSeconds)} sent`;
+        notes[ordersWith(billing)] = `${stats.orders?.completed ?? 0} completed of ${result.samples - result.notSent} sent${result.notSent ? ` (${result.notSent} more never sent: all ${maxInFlightFor(settings.scaleRate, CUSTOMERS)} the client keeps in flight were waiting)` : ''}`;
       } finally {
         await sut.stop();
       }
