@@ -49,7 +49,7 @@ export function benchCharts(report: BenchReport): BenchChart[] {
     title: 'Client latency',
     table: TABLES.latency,
     spec: barChartSpec(
-      { title: 'Client latency of placing an order', subtitle: [bars, `each percentile rests on ${Math.min(...samples)}–${Math.max(...samples)} answers per repeat; figures: table "${TABLES.latency}"`], xTitle: 'variant (n = repeats)', yTitle: 'latency (ms)' },
+      { title: 'Client latency of placing an order', subtitle: [bars, `each percentile rests on ${Math.min(...samples)}–${Math.max(...samples)} samples per repeat; figures: table "${TABLES.latency}"`], xTitle: 'variant (n = repeats)', yTitle: 'latency (ms)' },
       latencyPoints,
     ),
   });
@@ -62,7 +62,7 @@ export function benchCharts(report: BenchReport): BenchChart[] {
       title: 'From order to notification',
       table: TABLES.inside,
       spec: barChartSpec(
-        { title: 'From placing an order to its stored notification', subtitle: [bars, `from the recording; figures: table "${TABLES.inside}"`], xTitle: 'variant (n = repeats)', yTitle: 'time to notification (ms)' },
+        { title: 'From placing an order to its stored notification', subtitle: [bars, `from the services' own records; figures: table "${TABLES.inside}"`], xTitle: 'variant (n = repeats)', yTitle: 'time to notification (ms)' },
         traced.flatMap((r) => [point(runName(r), 'p50', r.summary.toNotificationP50!), point(runName(r), 'p99', r.summary.toNotificationP99!)]),
       ),
     });

@@ -12,7 +12,8 @@ import { startHopChain } from './hop-chain.js';
 import { findVariant } from '../variants/index.js';
 import { traitsOf } from '../variants/variant.js';
 import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
-import { orderTimings } from './order-timings.js';
+import { orderHops } from './order-hops.js';
+import { orderOutcomes } from './order-outcomes.js';
 import { PROBE_ITEM, probeSagas } from './saga-probe.js';
 
 const DEPOSIT = 1_000_000;
@@ -105,7 +106,7 @@ async function collect(leaveOut: string[] = [], sagas = true): Promise<SutStats>
     stats.processes = (await system.processCosts()).map((c) => ({ ...c, cpuSeconds: Math.round((c.cpuSeconds - (before.get(c.pid) ?? 0)) * 100) / 100, rssMb: Math.round(c.rssMb) }));
   }
   if (system) {
-    if (system.recorder.enabled) stats.orders = orderTimings(system.recorder.all(), loadStart, new Set(leaveOut));
+    if (system.recorder.enabled) stats.orders = { ...(await orderOutcomes(api!, users.map((u) => u.token!), loadStart)), ...orderHops(system.recorder.all(), loadStart, new Set(leaveOut)) };
     // The saga, timed on its own after the load (from the recording, so only when recording).
     if (system.recorder.enabled && sagas) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
     const ctx: RunContext = {

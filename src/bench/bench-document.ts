@@ -36,7 +36,8 @@ const HOW_TO_READ =
   'How to read it: a figure like 435 (n=3, 420–450) is the median of 3 repeats, smallest to largest 420 to 450; n=1 is a single measurement, with no spread to judge a difference by. ' +
   'Charts draw the median as the bar or point and the smallest to largest as whiskers, on axes that start at zero. ' +
   'Accepted and completed orders/s are defined under their table. Closed-loop latencies (autocannon) have 1 ms resolution. ' +
-  'Client latency is what the load generator saw; each percentile is computed from every answer of one repeat, and "answers per repeat" says how many that was.';
+  'Client latency is what the load generator saw; each percentile is computed from every sample of one repeat, and "samples per repeat" says how many that was: ' +
+  'in a closed loop, every answer; in an open loop, every request it meant to send (as wrk2 counts them): an answer from its intended send time, a failed request at its failure, a timed-out one at its timeout, and one never sent or never answered at the load\'s end (a lower bound; "late" says how many were never sent).';
 
 const variantName = (r: BenchRun) => runName(r);
 
@@ -93,7 +94,7 @@ export function benchDocument(report: BenchReport): Block[] {
     ...chartFor(TABLES.latency),
     {
       kind: 'table',
-      head: ['variant', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'answers per repeat', ...(report.settings.rate ? ['offered /s', 'sent /s', 'answered /s', 'late'] : [])],
+      head: ['variant', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'samples per repeat', ...(report.settings.rate ? ['offered /s', 'sent /s', 'answered /s', 'late'] : [])],
       rows: report.runs.map((r) => [
         variantName(r),
         ms(r.summary.load.p50),
@@ -122,7 +123,7 @@ export function benchDocument(report: BenchReport): Block[] {
         formatSpread(r.summary.peakRssMb, whole),
       ]),
     },
-    { kind: 'paragraph', text: 'To final and to notification time each order from its POST reaching the gateway to its final status and to its stored notification, from the recording (for hybrid: how long a client would have to poll). CPU s and peak MB are the system under test\'s.' },
+    { kind: 'paragraph', text: 'To final and to notification time every order of the load from the order service recording it to its final status and to its stored notification, by the services\' own records read back once the system settled (for hybrid: how long a client would have to poll). CPU s and peak MB are the system under test\'s.' },
     ...sagaBlocks(report),
     { kind: 'heading', text: 'Comparisons' },
     { kind: 'paragraph', text: ORDERS_DEFINED_SHORT },
@@ -136,7 +137,7 @@ export function benchDocument(report: BenchReport): Block[] {
       { kind: 'paragraph', text: 'An open loop at half the accepted orders/s measured above: latency when the system is not saturated.' },
       {
         kind: 'table',
-        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'p50 ms', 'p99 ms', 'to notification p50 ms', 'to notification p99 ms', 'answers per repeat', 'late', 'non-2xx, errors, timeouts'],
+        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'p50 ms', 'p99 ms', 'to notification p50 ms', 'to notification p99 ms', 'samples per repeat', 'late', 'non-2xx, errors, timeouts'],
         rows: halves.map((r) => {
           const h = r.halfLoad!;
           return [variantName(r), String(h.rate), rate(h.summary.sentPerSecond), rate(h.summary.answeredPerSecond), ms(h.summary.p50), ms(h.summary.p99), ms(h.toNotificationP50), ms(h.toNotificationP99), rate(h.summary.samples), late(h.summary), failures(h.summary)];
@@ -171,7 +172,7 @@ export function benchDocument(report: BenchReport): Block[] {
       ...chartFor(TABLES.steps),
       {
         kind: 'table',
-        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'accepted /s', 'p50 ms', 'p99 ms', 'answers per repeat', 'late', 'non-2xx, errors, timeouts'],
+        head: ['variant', 'offered /s', 'sent /s', 'answered /s', 'accepted /s', 'p50 ms', 'p99 ms', 'samples per repeat', 'late', 'non-2xx, errors, timeouts'],
         rows: stepped.flatMap((r) =>
           r.steps!.map((s) => [variantName(r), String(s.rate), rate(s.summary.sentPerSecond), rate(s.summary.answeredPerSecond), rate(s.summary.acceptedPerSecond), ms(s.summary.p50), ms(s.summary.p99), rate(s.summary.samples), late(s.summary), failures(s.summary)]),
         ),
@@ -184,7 +185,7 @@ export function benchDocument(report: BenchReport): Block[] {
     { kind: 'heading', text: 'Baselines' },
     {
       kind: 'table',
-      head: ['baseline', 'requests/s', 'p50 ms', 'p99 ms', 'answers per repeat'],
+      head: ['baseline', 'requests/s', 'p50 ms', 'p99 ms', 'samples per repeat'],
       rows: [
         ['express hello-world', rate(expressHello.summary.answeredPerSecond), ms(expressHello.summary.p50), ms(expressHello.summary.p99), rate(expressHello.summary.samples)],
         ['node:http hello-world', rate(nodeHttpHello.summary.answeredPerSecond), ms(nodeHttpHello.summary.p50), ms(nodeHttpHello.summary.p99), rate(nodeHttpHello.summary.samples)],
@@ -192,7 +193,7 @@ export function benchDocument(report: BenchReport): Block[] {
       ],
     },
     ...(floor
-      ? [{ kind: 'paragraph' as const, text: `The floor is what the hops alone cost: ${floor.hops} express servers in a row (as many HTTP exchanges as one order of the http style makes, counted on a probe order), each passing the order's JSON body on over undici and the answer back, with no validation, database, tokens or recording. "× the floor" is a variant's accepted orders/s over the floor's requests/s of the same round.` }]
+      ? [{ kind: 'paragraph' as const, text: `The floor is what the hops alone cost: ${floor.hops} express servers in a row (as many HTTP exchanges as one order of the http style makes, counted on a probe order), each passing the order's JSON body on over undici and the answer back, with no validation, database, tokens or recording. "× the floor" is a variant's accepted orders/s over the requests/s of the floor loaded right before it, round by round (the row above sums every such load).` }]
       : []),
     { kind: 'heading', text: 'Consistency after the load' },
     {

@@ -38,7 +38,7 @@ export interface SutStats {
     /** The load's orders (placed during the measured window, the outcome probe's left out) that reached their final status. */
     completed: number;
     completedPerSecond: number;
-    /** From the POST reaching the gateway to the order's final status, and to the stored notification. */
+    /** From the order service recording the order to its final status, and to its stored notification (the services' own times). */
     toFinalMs: Percentiles;
     toNotificationMs: Percentiles;
     httpPerOrder: number;

@@ -131,6 +131,8 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     label: string;
     target: (tracing: boolean) => Target;
     repeats: BenchRun['repeats'];
+    /** The floor's answers/s measured just before each repeat of it, round by round. */
+    floors: number[];
   }
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
   const planned: Planned[] = options.variants.flatMap((variant) => {
@@ -142,6 +144,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
         label: `${variant.name}${broker ? ' on RabbitMQ' : ''}${onStore(store)}`,
         target: (tracing: boolean): Target => ({ kind: 'variant', variant: variantRef(variant), broker, store, tracing, ...(options.capacity ? { capacity: options.capacity } : {}) }),
         repeats: [],
+        floors: [],
       })),
     );
   });
@@ -154,6 +157,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     label: string;
     target: Target;
     repeats: { load: LoadResult; sut: SutStats }[];
+    floors: number[];
   }
   const scaled: Scaled[] = options.processes
     ? options.variants.flatMap((variant) =>
@@ -161,7 +165,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
           [1, 2, 3].map((billing) => {
             const broker = usesBroker(variant) ? options.broker : undefined;
             const label = `${variant.name}${onStore(store)}, one process per service, billing×${billing}`;
-            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } }, ...(options.capacity ? { capacity: options.capacity } : {}) }, repeats: [] };
+            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } }, ...(options.capacity ? { capacity: options.capacity } : {}) }, repeats: [], floors: [] };
           }),
         ),
       )
@@ -176,8 +180,14 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   for (let r = 1; r <= options.repeat; r++) {
     express.push((await measure(`express hello-world${of(r)}`, { kind: 'express-hello' }, { kind: 'closed' })).result);
     nodeHttp.push((await measure(`node:http hello-world${of(r)}`, { kind: 'http-hello' }, { kind: 'closed' })).result);
-    floor.push((await measure(`floor: ${hops} bare express hops${of(r)}`, { kind: 'hop-chain', hops }, mainPlan)).result);
+    // The floor right before each style it is a ratio for: each ratio comes from neighbouring measurements, so drift of a shared machine cancels.
+    const floorNow = async (before: string) => {
+      const load = (await measure(`floor: ${hops} bare express hops, before ${before}${of(r)}`, { kind: 'hop-chain', hops }, mainPlan)).result;
+      floor.push(load);
+      return load.answeredPerSecond;
+    };
     for (const p of planned) {
+      p.floors.push(await floorNow(p.label));
       // The outcome probe runs next to both loads, so that tracing on and off carry the same extra client.
       const outcome = learnedByOf(traitsOf(p.variant));
       const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan, { outcome });
@@ -185,18 +195,20 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       p.repeats.push({ load: traced.result, sut: traced.stats, tracingOff: untraced.result, ...(traced.outcome ? { outcome: traced.outcome } : {}) });
     }
     for (const p of scaled) {
+      // One floor before each style's replica counts, for all three.
+      const first = scaled.find((q) => q.variant === p.variant && q.store === p.store)!;
+      p.floors.push(first === p ? await floorNow(`${p.variant}${onStore(p.store)}, one process per service`) : first.floors[r - 1]);
       const run = await measure(`${p.label}${of(r)}`, p.target, mainPlan);
       p.repeats.push({ load: run.result, sut: run.stats });
     }
   }
-  const floorAnswered = floor.map((l) => l.answeredPerSecond);
   const ordersOf = (load: LoadResult) => Math.max(1, load.acceptedPerSecond * options.durationSeconds);
 
   const runs: BenchRun[] = planned.map((p) => ({
     ...runOf(p.variant, p.broker, p.store, p.repeats, express, nodeHttp),
     cpuMsPerOrder: spread(p.repeats.map((x) => (x.sut.cpuSeconds * 1000) / ordersOf(x.load))),
   }));
-  for (const run of runs) run.ratios.toFloor = ratioSpread(run.repeats.map((x) => x.load.acceptedPerSecond), floorAnswered);
+  runs.forEach((run, i) => (run.ratios.toFloor = ratioSpread(run.repeats.map((x) => x.load.acceptedPerSecond), planned[i].floors)));
   const processes: NonNullable<BenchReport['processes']> = scaled.map((p) => {
     const services = [...new Set(p.repeats.flatMap((x) => (x.sut.processes ?? []).map((c) => c.service)))];
     const perService = (service: string) => spread(p.repeats.map((x) => ((x.sut.processes ?? []).filter((c) => c.service === service).reduce((n, c) => n + c.cpuSeconds, 0) * 1000) / ordersOf(x.load)));
@@ -207,7 +219,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       billingReplicas: p.billing,
       repeats: p.repeats,
       summary: summarizeLoads(p.repeats.map((x) => x.load)),
-      toFloor: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), floorAnswered),
+      toFloor: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), p.floors),
       cpuMsPerOrder: Object.fromEntries(services.map((service) => [service, perService(service)])),
     };
   });

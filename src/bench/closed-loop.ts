@@ -1,3 +1,4 @@
+import { LOAD_ORDER } from './order-outcomes.js';
 import autocannon from 'autocannon';
 import type { BenchUser } from './bench-protocol.js';
 import { assertLoopback, type LoadResult, type LoadTick } from './load-result.js';
@@ -12,7 +13,7 @@ export interface ClosedLoopOptions {
 /** The request of a load: POST an order of 1.00 as the next customer in turn, or, without customers, GET the path. */
 export function autocannonRequest(path: string, users: BenchUser[]): autocannon.Request {
   let next = 0;
-  const body = JSON.stringify({ price: 1 });
+  const body = JSON.stringify(LOAD_ORDER);
   return users.length
     ? { method: 'POST', path, setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[next++ % users.length].token}` }, body }) }
     : { method: 'GET', path };

@@ -14,7 +14,7 @@ export interface LoadResult {
   acceptedPerSecond: number;
   /** Open loop: from each request's intended send time (coordinated omission corrected); closed loop: from its send. */
   latencyMs: Percentiles;
-  /** How many answers the percentiles rest on. */
+  /** How many requests the percentiles rest on (open loop: every one it meant to send, answered or not). */
   samples: number;
   statusCodes: Record<string, number>;
   errors: number;

@@ -1,3 +1,4 @@
+import { LOAD_ORDER } from './order-outcomes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { BenchUser } from './bench-protocol.js';
@@ -23,7 +24,8 @@ export const LATE_MS = 10;
 /**
  * Sends request i at start + i / rate (timers have about 1 ms of resolution; sends due together go together),
  * over up to `maxInFlight` keep-alive connections, and times each answer from the request's *intended* send time,
- * as wrk2 does, so a stall of the system shows in the latencies instead of silently lowering the rate.
+ * as wrk2 does, so a stall of the system shows in the latencies instead of silently lowering the rate: a request that
+ * failed counts at its failure, one timed out at its timeout, and one never sent or never answered at the load's end.
  * POSTs an order of 1.00 as the next customer in turn or, without customers, GETs the path.
  * Bounded: at most rate × duration requests; sending stops at the end of the duration (plus 2 s of grace), and the wait
  * for the last answers at the timeout.
@@ -33,8 +35,10 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
   const timeoutMs = (options.timeoutSeconds ?? 10) * 1000;
   const schedule = openLoopSchedule(options.rate, options.durationSeconds);
   const pool = new Pool(new URL(url).origin, { connections: options.maxInFlight, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
-  const body = JSON.stringify({ price: 1 });
+  const body = JSON.stringify(LOAD_ORDER);
   const latencies: number[] = [];
+  /** The intended send time of each request in flight, by its number. */
+  const open = new Map<number, number>();
   const statusCodes: Record<string, number> = {};
   let sent = 0;
   let answered = 0;
@@ -55,6 +59,7 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
     if (now - intended > LATE_MS) late++;
     sent++;
     inFlight++;
+    open.set(i, intended);
     lastSent = now;
     const request = users.length
       ? pool.request({ method: 'POST', path, body, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[i % users.length].token}` } })
@@ -70,14 +75,14 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
         if (response.statusCode >= 200 && response.statusCode < 300) accepted++;
       })
       .catch((error: { code?: string }) => {
-        // A request given up on is a stall the client saw: its time counts in the latencies, as wrk2 counts it.
-        if (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') {
-          timeouts++;
-          latencies.push(performance.now() - intended);
-        } else errors++;
+        // A request given up on, or failed, is what the client saw at that moment: its time counts in the latencies, as wrk2 counts it.
+        if (error.code === 'UND_ERR_HEADERS_TIMEOUT' || error.code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
+        else errors++;
+        latencies.push(performance.now() - intended);
       })
       .finally(() => {
         inFlight--;
+        open.delete(i);
         wake?.();
       });
   };
@@ -96,6 +101,10 @@ export async function runOpenLoop(url: string, path: string, users: BenchUser[],
     const notSent = schedule.count - next;
     const drainUntil = performance.now() + timeoutMs + 1000;
     while (inFlight > 0 && !options.signal?.aborted && performance.now() < drainUntil) await Promise.race([slotFreed(), sleep(50)]);
+    // Every request the loop meant to send counts: one never sent, or still unanswered when the drain gave up, waited at least until now.
+    const end = performance.now();
+    for (let i = next; i < schedule.count; i++) latencies.push(Math.max(0, end - (start + schedule.offsetMs(i))));
+    for (const intended of open.values()) latencies.push(end - intended);
     const sendSeconds = Math.max(0.001, (lastSent - start) / 1000 + 1 / options.rate);
     const answerSeconds = Math.max(0.001, (Math.max(lastAnswer, lastSent) - start) / 1000);
     return {

@@ -40,6 +40,12 @@ const now = () => performance.timeOrigin + performance.now();
  */
 export const DEFAULT_HOP_LIMIT = 50_000;
 
+/** The hops a recorder keeps: `ORDERCTL_HOP_LIMIT` when it is a whole number of at least 10, else DEFAULT_HOP_LIMIT. */
+export function hopLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.ORDERCTL_HOP_LIMIT);
+  return Number.isInteger(n) && n >= 10 ? n : DEFAULT_HOP_LIMIT;
+}
+
 /** Collects the hops of a running system, in the order they finished, indexed by trace; keeps the last `limit`. */
 export class Recorder {
   private hops: Hop[] = [];
@@ -51,7 +57,7 @@ export class Recorder {
 
   constructor(
     readonly enabled = true,
-    private readonly limit = DEFAULT_HOP_LIMIT,
+    private readonly limit = hopLimit(),
   ) {}
 
   begin(hop: Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string }): OpenHop {

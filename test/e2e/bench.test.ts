@@ -71,6 +71,8 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
   expect(code).toBe(1);
   const report = benchReportSchema.parse(JSON.parse(stdout));
   expect(report.consistent).toBe(true);
+  // The floor is loaded right before each variant in each round: 2 variants × 2 rounds.
+  expect(report.baselines.floor!.repeats).toHaveLength(4);
   const against = report.baseline!;
   const verdict = (row: string, figure: string) => against.changes.find((c) => c.row === row && c.figure === figure)?.verdict;
   expect(against.file).toBe(baseline);
@@ -163,7 +165,8 @@ test('an open-loop bench at a stated rate reports offered, sent and answered rat
     { variant: 'http', store: 'postgres', accepted: 1_000_000, ms: 0.001 },
   ]);
   const args = ['bench', '--variants=http', '--duration=1', '--warmup=0', '--connections=2', '--users=4', '--rate=20', '--store', POSTGRES_TEST_URL, '--no-render', '--report-dir', reports, '--json', '--baseline', baseline, '--fail-on-slower'];
-  const { code, stdout, stderr } = await cli(args, {}, 300_000);
+  // A recording that keeps only 50 hops, fewer than the load's orders make (each at least 5): completed must not depend on it.
+  const { code, stdout, stderr } = await cli(args, { ORDERCTL_HOP_LIMIT: '50' }, 300_000);
   expect(stderr).not.toContain('orderctl:');
   expect(code).toBe(0);
   const report = benchReportSchema.parse(JSON.parse(stdout));
@@ -177,6 +180,10 @@ test('an open-loop bench at a stated rate reports offered, sent and answered rat
     expect(http.repeats[0].load.samples).toBeGreaterThan(0);
     expect(http.repeats[0].sut.consistency?.ok).toBe(true);
     expect(http.halfLoad).toBeUndefined();
+    // Every order answered 2xx became final (http answers with the outcome), each counted from the order service's records.
+    const accepted = Object.entries(http.repeats[0].load.statusCodes).reduce((n, [status, count]) => (status.startsWith('2') ? n + count : n), 0);
+    expect(accepted * 5).toBeGreaterThan(50);
+    expect(http.repeats[0].sut.orders!.completed).toBe(accepted);
   }
   expect(report.comparisons.find((c) => c.topic === 'PostgreSQL against SQLite')?.text).toContain('http (PostgreSQL)');
   const dir = reportDir(stderr);

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runOpenLoop } from '../../src/bench/open-loop.js';
 import { describe, expect, test } from 'vitest';
 import { openLoopSchedule, ScheduleError } from '../../src/bench/open-loop-schedule.js';
 import { compare } from '../../src/bench/comparisons.js';
@@ -54,4 +57,26 @@ test('overlapping spreads whose round-by-round pairs all lean one way say so, st
   expect(c.withinSpread).toBe(true);
   expect(c.text).toContain('no difference shown');
   expect(c.text).toContain('paired round by round, hybrid tracing on was lower in each of the 3 rounds');
+});
+
+describe('every request the open loop meant to send counts in its latency', () => {
+  test('one answered, one failed (connection cut) and one never answered (timed out): three samples, the last at least its timeout', async () => {
+    let n = 0;
+    const server = createServer((req, res) => {
+      n++;
+      if (n === 2) return void req.socket.destroy();
+      if (n === 3) return; // never answered
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await runOpenLoop(url, '/', [], { rate: 10, durationSeconds: 0.3, maxInFlight: 3, timeoutSeconds: 0.5 }, () => {});
+      expect(result).toMatchObject({ samples: 3, errors: 1, timeouts: 1, notSent: 0, statusCodes: { 200: 1 } });
+      expect(result.latencyMs.max).toBeGreaterThanOrEqual(500);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

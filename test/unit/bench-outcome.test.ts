@@ -1,10 +1,13 @@
 import express from 'express';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { benchCharts } from '../../src/bench/bench-charts.js';
 import { benchMarkdown } from '../../src/bench/bench-files.js';
 import { type BenchReport, type LoadSummary, type OutcomeProbe } from '../../src/bench/bench-report-schema.js';
-import { orderTimings } from '../../src/bench/order-timings.js';
+import { orderHops } from '../../src/bench/order-hops.js';
+import { orderOutcomes } from '../../src/bench/order-outcomes.js';
+import { ApiClient } from '../../src/scenarios/api-client.js';
 import { learnedByOf, probeOutcome, summarizeOutcomes } from '../../src/bench/outcome-probe.js';
 import { vegaLiteToSvg } from '../../src/charts/vega-svg.js';
 import type { Spread } from '../../src/core/stats.js';
@@ -92,18 +95,40 @@ describe('the outcome probe', () => {
   });
 });
 
-describe('the load\'s orders in the recording', () => {
-  const hop = (traceId: string, kind: Hop['kind'], label: string, start: number, end = start): Hop => ({ spanId: `${traceId}-${label}`, traceId, kind, from: kind === 'http' ? 'Client' : 'order', to: 'gateway', label, outcome: 'ok', start, end });
-  const order = (traceId: string, start: number, final: number): Hop[] => [hop(traceId, 'http', 'POST /api/v1/ordering/orders', start, start + 5), hop(traceId, 'local', 'order pending → succeeded', final, final)];
+describe("the load's orders, read back from the services", () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const record = (id: string, price: number, status: string, created: number, final: number) => ({ id, price, status, createdAt: at(created), updatedAt: at(final) });
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    const app = express();
+    // Two customers: the load's orders (1.00), a warm-up one, a probe's (0.01), one still pending; notifications for some.
+    const orders: Record<string, unknown[]> = {
+      'Bearer a': [record('load-1', 1, 'succeeded', 1_000, 1_100), record('warm-up', 1, 'succeeded', 900, 1_010), record('probe', 0.01, 'succeeded', 1_300, 1_900)],
+      'Bearer b': [record('load-2', 1, 'failed', 1_200, 1_500), record('load-3', 1, 'pending', 1_400, 1_400)],
+    };
+    const notifications: Record<string, unknown[]> = { 'Bearer a': [{ orderId: 'load-1', createdAt: at(1_150) }], 'Bearer b': [{ orderId: 'load-2', createdAt: at(1_700) }] };
+    app.get('/api/v1/ordering/orders', (req, res) => void res.json(orders[req.headers.authorization!]));
+    app.get('/api/v1/notifications', (req, res) => void res.json(notifications[req.headers.authorization!]));
+    server = app.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
 
-  test('completed counts the orders placed since the load started, but the warm-up\'s and the probe\'s', () => {
-    const hops = [...order('warm-up', 900, 1_010), ...order('load-1', 1_000, 1_100), ...order('load-2', 1_200, 1_500), ...order('probe', 1_300, 1_900)];
-    const all = orderTimings(hops, 1_000);
-    expect(all.completed).toBe(3);
-    const load = orderTimings(hops, 1_000, new Set(['probe']));
-    expect(load.completed).toBe(2);
-    expect(load.completedPerSecond).toBe(4);
-    expect(load.toFinalMs.max).toBe(300);
+  test('completed counts every order of the load placed since it started and now final, not the warm-up\'s, the probe\'s or a pending one', async () => {
+    const outcomes = await orderOutcomes(new ApiClient(url), ['a', 'b'], 1_000);
+    expect(outcomes.completed).toBe(2);
+    expect(outcomes.completedPerSecond).toBe(4);
+    expect(outcomes.toFinalMs.max).toBe(300);
+    expect(outcomes.toNotificationMs).toMatchObject({ p50: 150, max: 500 });
+  });
+
+  test('http requests and messages per order come from the orders the recording holds', () => {
+    const hop = (traceId: string, kind: Hop['kind'], label: string, start: number): Hop => ({ spanId: `${traceId}-${label}`, traceId, kind, from: kind === 'http' ? 'Client' : 'order', to: 'gateway', label, outcome: 'ok', start, end: start });
+    const order = (traceId: string, start: number): Hop[] => [hop(traceId, 'http', 'POST /api/v1/ordering/orders', start), hop(traceId, 'http', 'POST /payments', start + 1), hop(traceId, 'publish', 'OrderCompleted', start + 2)];
+    const hops = [...order('warm-up', 900), ...order('load-1', 1_000), ...order('probe', 1_300)];
+    expect(orderHops(hops, 1_000, new Set(['probe']))).toEqual({ httpPerOrder: 2, messagesPerOrder: 1 });
   });
 });
 
