@@ -30,14 +30,15 @@ export function barChartSpec(text: ChartText, points: ChartPoint[]): TopLevelSpe
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: text.title, subtitle: text.subtitle, anchor: 'start' },
-    width: Math.max(480, categories.length * Math.max(1, series.length) * 46),
+    // Narrower bars where a group holds many, so a chart of six styles × seven figures still fits a page.
+    width: Math.max(480, categories.length * Math.max(1, series.length) * (series.length > 4 ? 26 : 46)),
     height: 280,
     background: 'white',
     data: { values },
     encoding: {
       x: { field: 'category', type: 'nominal', title: text.xTitle, sort: categories.map((c) => categoryLabel(points, c)), axis: { labelAngle: categories.length > 4 ? -30 : 0, labelLimit: 400 } },
       xOffset: { field: 'series', type: 'nominal', sort: series },
-      color: { field: 'series', type: 'nominal', sort: series, title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 320 } },
+      color: { field: 'series', type: 'nominal', sort: series, title: null, legend: { orient: 'top', direction: 'horizontal', columns: Math.min(series.length, 4), labelLimit: 320 } },
     },
     layer: [
       { mark: { type: 'bar' }, encoding: { y, tooltip: [...tooltip] } },

@@ -1,3 +1,4 @@
+import { barChartSpec } from '../../src/charts/bar-chart.js';
 import { ordersWith } from '../../src/evidence/experiments/billing-replicas.js';
 import { describe, expect, test } from 'vitest';
 import { cancelCounts, undoDeclared } from '../../src/evidence/cancel-figures.js';
@@ -167,4 +168,11 @@ test('a claim drawn in percent scales only its shares: its orders/s panel keeps 
     ['%', [85]],
     ['orders/s', [19.8]],
   ]);
+});
+
+test('a group of many bars stays within a page: narrower bars, the legend in rows of four', () => {
+  const points = ['http', 'event-notification', 'event-collaboration', 'hybrid', 'sync-billing', 'choreography'].flatMap((x) => ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((series) => ({ x, series, median: 1, min: 1, max: 1, n: 3 })));
+  const spec = barChartSpec({ title: 't', subtitle: [], xTitle: 'x', yTitle: 'y' }, points) as any;
+  expect(spec.width).toBeLessThanOrEqual(1100);
+  expect(spec.encoding.color.legend.columns).toBe(4);
 });
