@@ -36,7 +36,7 @@ export function evidenceDocument(data: EvidenceData, charts: Map<string, BenchCh
     { kind: 'paragraph', text: `\`${data.command}\` · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform} · ${data.seconds} s` },
     {
       kind: 'paragraph',
-      text: `Styles: ${styles.join(', ')}; ${data.settings.repeat} repeat${data.settings.repeat > 1 ? 's' : ''} of every experiment, round by round, each on a freshly booted system; ${data.settings.orders} orders or registrations per measured condition; broker: ${data.settings.broker}${data.settings.processes ? '; one process per service for the replica experiment' : ''}.`,
+      text: `Styles: ${styles.join(', ')}; ${data.settings.repeat} repeat${data.settings.repeat > 1 ? 's' : ''} of every experiment, round by round, each on a freshly booted system; ${data.settings.orders} orders or registrations per measured condition; broker: ${data.settings.broker}${data.settings.processes ? `; one process per service for the replica experiment, with the declared capacity ${data.settings.capacity} (workers × service time per instance), offered ${data.settings.scaleRate} orders/s` : ''}.`,
     },
     { kind: 'paragraph', text: HOW_TO_READ },
     { kind: 'heading', text: 'Verdicts' },

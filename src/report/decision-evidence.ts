@@ -80,7 +80,7 @@ const HOW =
 export function evidenceDecision(data: EvidenceData): { html: string; markdown: string } {
   const matrix = claimMatrix(data);
   const side = evidenceSideBySide(data);
-  const runLine = `${data.date} · \`${data.command}\` · ${data.settings.repeat} repeat${data.settings.repeat === 1 ? '' : 's'}, ${data.settings.orders} orders per condition · broker: ${data.settings.broker}`;
+  const runLine = `${data.date} · \`${data.command}\` · ${data.settings.repeat} repeat${data.settings.repeat === 1 ? '' : 's'}, ${data.settings.orders} orders per condition · broker: ${data.settings.broker}${data.settings.processes ? ` · billing ×1/×2/×3 one process per service, capacity ${data.settings.capacity}, offered ${data.settings.scaleRate} orders/s` : ''}`;
   const rules = matrix.rows.map((r) => ({ id: r.id, text: `(${r.style}): ${r.rule}` }));
   const html = decisionPage(
     'Which style for what — decision page of the evidence',
