@@ -88,7 +88,10 @@ Examples:
       if (result.secrets.kept.length) process.stdout.write(`secret values kept as they were: ${result.secrets.kept.join(', ')}\n`);
       process.stdout.write(`link credentials of each service: ${result.secrets.credentials.length} files under ${where}/styles/*/secrets/, made from base/secrets/mesh.env (which stays out of the cluster)\n`);
       process.stdout.write(`${result.checked} objects passed the schema of their kind and our rules (names, selectors, ports, probes, Secrets).\n`);
-      process.stdout.write(`\nNext: docker build -t ${options.image} . (and push it where the cluster pulls from), then\n  kubectl apply -k ${where}/${result.overlays[0]?.dir ?? 'styles/<style>'}\n`);
+      // The overlay asked for: a scaled one when --replicas was given; a path that works from here.
+      const next = result.overlays.find((o) => o.replicas) ?? result.overlays[0];
+      const dir = where.startsWith('..') ? result.out : where;
+      process.stdout.write(`\nNext: docker build -t ${options.image} . (and push it where the cluster pulls from), then\n  kubectl create namespace shop\n  kubectl apply -n shop -k ${dir}/${next?.dir ?? 'styles/<style>'}\n`);
     });
 }
 

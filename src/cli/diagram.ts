@@ -4,7 +4,7 @@ import { describeBroker } from '../broker/broker-url.js';
 import { NO_CHROMIUM, openTrackedRenderer, type Renderer } from '../diagrams/renderer.js';
 import { scenarioDiagrams } from '../diagrams/scenario-diagrams.js';
 import { PictureCache, writeDiagrams, type PictureFormat } from '../diagrams/write-diagrams.js';
-import { loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { selectScenarios } from '../scenarios/load.js';
 import { ApiClient } from '../scenarios/api-client.js';
 import { runScenario } from '../scenarios/runner.js';
 import { launchSystem, type Placement } from '../system/launch.js';
@@ -29,7 +29,7 @@ export function diagramCommand(): Command {
   return new Command('diagram')
     .description('run a scenario and draw one Mermaid sequence diagram per client action from the hops that really flowed')
     .addOption(variantOption(true, 'all'))
-    .requiredOption('--scenario <name>', 'scenario to draw')
+    .requiredOption('--scenario <name>', 'scenario to draw, by name or a scenario file\'s path')
     .addOption(scenariosDirOption())
     .option('--out <dir>', 'write into <dir>/<variant>/<scenario>/', 'reports/diagrams')
     .addOption(new Option('--format <format>', 'picture format besides the .mmd text').choices(['svg', 'png']).default('svg'))
@@ -43,7 +43,7 @@ export function diagramCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ orderctl diagram --variant=event-collaboration --scenario=happy-path\n  $ orderctl diagram --variant=all --scenario=insufficient-funds --format png --timings')
     .action(async (options: DiagramOptions) => {
       checkPlacement(options, selectVariants(options.variant));
-      const [scenario] = pickScenarios(await loadScenarios(options.scenariosDir), [options.scenario]);
+      const [scenario] = await selectScenarios(options.scenariosDir, [options.scenario]);
       await checkWritableFolder(resolve(options.out), '--out', 'write diagrams');
       const say = (line: string) => process.stdout.write(`${line}\n`);
       let renderer: Renderer | undefined;

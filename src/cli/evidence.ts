@@ -94,8 +94,8 @@ export function evidenceCommand(): Command {
     .addOption(new Option('--sagas <n>', 'sagas of each kind (delivered; cancelled by delivery; cancelled by the customer) the saga experiment places').argParser(whole('--sagas', 1, 100)).default(3))
     .addOption(new Option('--client-seconds <s>', 'seconds the outcome probe orders for, in styles that answer 202').argParser(seconds('--client-seconds', 600)).default(2))
     .addOption(new Option('--scale-seconds <s>', 'with --processes: seconds of load per billing replica count').argParser(seconds('--scale-seconds', 600)).default(3))
-    .addOption(new Option('--scale-rate <n>', 'with --processes: orders/s offered to each billing replica count (open loop)').argParser(whole('--scale-rate', 1, 2000)).default(60))
-    .addOption(new Option('--capacity <spec>', 'with --processes: what each service instance can do at once in the replica experiment, service=WORKERSxTIME (a timer, no CPU), so that billing and not the cores is the bottleneck').argParser((v) => parseCapacity(v)).default(parseCapacity(DEFAULT_CAPACITY), DEFAULT_CAPACITY))
+    .addOption(new Option('--scale-rate <n>', 'with --processes: orders/s offered in an open loop, the same to billing ×1, ×2 and ×3; keep it above three instances\' capacity (3 × workers ÷ service time) so billing stays the bottleneck').argParser(whole('--scale-rate', 1, 2000)).default(80))
+    .addOption(new Option('--capacity <spec>', 'with --processes: what each service instance can do at once in the replica experiment, service=WORKERSxTIME (TIME in ms unless it says s; a timer, no CPU), so that billing and not the cores is the bottleneck').argParser((v) => parseCapacity(v)).default(parseCapacity(DEFAULT_CAPACITY), DEFAULT_CAPACITY))
     .addOption(variantsDirOption())
     .addOption(brokerOption())
     .addOption(new Option('--processes', 'also run the replica experiment: one OS process per service, billing ×1, ×2, ×3 (styles with events need --broker)'))
@@ -114,7 +114,9 @@ Examples:
   $ orderctl evidence --variants all --repeat 3
   $ orderctl evidence --variants all --processes --broker amqp://guest:guest@127.0.0.1:5672`,
     )
-    .action(async (options: EvidenceCliOptions) => {
+    .action(async (options: EvidenceCliOptions, command: Command) => {
+      const unused = ['scaleSeconds', 'scaleRate', 'capacity'].filter((o) => command.getOptionValueSource(o) === 'cli');
+      if (unused.length && !options.processes) process.stderr.write(`orderctl: note: ${unused.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${unused.length > 1 ? 'apply' : 'applies'} to the replica experiment only, which runs with --processes\n`);
       const variants = [...new Map(options.variants.split(',').flatMap((name) => selectVariants(name.trim())).map((v) => [v.name, v])).values()];
       checkPlacement({ processes: options.processes, broker: options.broker }, variants);
       const root = resolve(options.reportDir);

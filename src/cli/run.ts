@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadScenarios, pickScenarios } from '../scenarios/load.js';
+import { selectScenarios } from '../scenarios/load.js';
 import { runVariants, type RunListener, type VariantResult } from '../system/run-variants.js';
 import { CliError, EXIT } from './cli-error.js';
 import { closingOnInterrupt, type Closeable } from './shutdown.js';
@@ -105,7 +105,7 @@ export function runCommand(): Command {
   return new Command('run')
     .description('boot a variant, run the scenarios against it, and report what happened')
     .addOption(variantOption(true, 'all'))
-    .addOption(new Option('--scenario <name>', 'run only this scenario (repeatable)').argParser((v: string, acc: string[]) => [...acc, v]).default([], 'all'))
+    .addOption(new Option('--scenario <name>', 'run only this scenario, by name or a scenario file\'s path (repeatable)').argParser((v: string, acc: string[]) => [...acc, v]).default([], 'all'))
     .addOption(scenariosDirOption())
     .addOption(dataDirOption())
     .addOption(variantsDirOption())
@@ -129,7 +129,7 @@ export function runCommand(): Command {
     .action(async (options: RunOptions) => {
       const variants = selectVariants(options.variant);
       checkPlacement(options, variants);
-      const scenarios = pickScenarios(await loadScenarios(options.scenariosDir), options.scenario);
+      const scenarios = await selectScenarios(options.scenariosDir, options.scenario);
       if (options.report) await checkWritableFolder(resolve(options.reportDir));
       if (options.junit) await checkWritableFolder(dirname(resolve(options.junit)), '--junit');
       if (options.dataDir) await checkWritableFolder(resolve(options.dataDir), '--data-dir', 'keep the databases');

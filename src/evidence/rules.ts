@@ -18,13 +18,13 @@ const sumOfHops = onAll(
   ['answerSlope', 'waitedHops'],
   `the answer grows by at least ${T.slopeFactor} × the number of service hops it waits through, per ms added to each hop (it is their sum)`,
   ([slope, hops]) => slope >= T.slopeFactor * hops,
-  ([slope, hops]) => `slope ${slope === undefined ? 'not measured' : `${num(slope)} ms/ms`} for ${hops === undefined ? '?' : num(hops)} hops`,
+  ([slope, hops]) => `slope ${slope === undefined ? 'not measured' : `${num(slope)} ms/ms`} for ${hops === undefined ? '?' : `${num(hops)} hop${hops === 1 ? '' : 's'}`}`,
 );
 const longChain = on('waitedHops', `the answer waits through at least ${T.chain} service hops`, 'hops waited through:', (v) => v >= T.chain);
 const slowNotificationSlows = on('notificationDelayMs', `a slowed notification adds at least ${pct(T.slowed)} of its added latency to the answer`, 'added:', (v, i) => v >= T.slowed * i.settings.slowMs, ms);
-const stoppedNotificationFails = on('notificationDownFailShare', `at least ${pct(T.half)} of orders fail while notification is stopped`, 'failed:', (v) => v >= T.half, pct);
+const stoppedNotificationFails = on('notificationDownFailShare', `at least ${pct(T.half)} of orders are answered with an error (not 2xx) while notification is stopped`, 'answered with an error:', (v) => v >= T.half, pct);
 const coupled = on('restBetweenPerOrder', 'an order makes at least 2 REST calls between services (one service drives the others: orchestration, control coupling)', 'REST calls between services per order:', (v) => v >= 2);
-const billingDownFails = (share: number) => on('billingDownFailedShare', `at least ${pct(share)} of orders fail while billing is stopped`, 'failed:', (v) => v >= share, pct);
+const billingDownFails = (share: number) => on('billingDownFailedShare', `at least ${pct(share)} of orders are answered with an error (not 2xx) while billing is stopped`, 'answered with an error:', (v) => v >= share, pct);
 const brokerDiscovers = on('brokeredShare', `at least ${pct(T.half)} of hand-overs between services go through the broker (callers need no address of their callee)`, 'through the broker:', (v) => v >= T.half, pct);
 const scales = (id: string) => on(id, `three billing instances complete at least ${T.scaleGain}× the orders/s of one (billing the bottleneck, at the stated capacity)`, 'billing ×3 / ×1:', (v) => v >= T.scaleGain, (v) => `${v.toFixed(2)}×`);
 const notificationUnaffected = on('notificationDelayMs', `a slowed notification adds less than ${pct(T.unaffected)} of its added latency to the answer`, 'added:', (v, i) => v < T.unaffected * i.settings.slowMs, ms);

@@ -1,7 +1,7 @@
 import { SERVICES } from '../system/wiring.js';
 import { readdir } from 'node:fs/promises';
 import { readSmallFile } from '../core/files.js';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseDuration } from '../core/duration.js';
@@ -302,11 +302,22 @@ export async function loadScenarios(dir = BUILTIN_SCENARIOS): Promise<Scenario[]
 }
 
 /** The scenarios named (all when `names` is empty); an unknown name is a usage error listing the known ones. */
+/** A `--scenario` that names a file (a path, or a name ending in .yaml) rather than a scenario of the folder. */
+const isFile = (name: string) => /\.ya?ml$/i.test(name) || name.includes('/') || name.includes(sep);
+
+/** The scenarios `--scenario` names, each one of `dir`'s by name or a file of its own by path (every one of `dir`'s when none). */
+export async function selectScenarios(dir: string, names: string[]): Promise<Scenario[]> {
+  const files = names.filter(isFile);
+  const all = files.length === names.length && names.length ? [] : await loadScenarios(dir);
+  const own = new Map(await Promise.all(files.map(async (file) => [file, await loadScenario(resolve(file))] as const)));
+  return names.length ? names.map((name) => own.get(name) ?? pickScenarios(all, [name])[0]) : all;
+}
+
 export function pickScenarios(all: Scenario[], names: string[]): Scenario[] {
   if (names.length === 0) return all;
   return names.map((name) => {
     const found = all.find((s) => s.name === name);
-    if (!found) throw new AppError('USAGE', `unknown scenario "${name}" (known: ${all.map((s) => s.name).join(', ')})`);
+    if (!found) throw new AppError('USAGE', `unknown scenario "${name}" (known: ${all.map((s) => s.name).join(', ')}; or give a scenario file's path, e.g. ./my-scenario.yaml)`);
     return found;
   });
 }

@@ -243,7 +243,7 @@ export interface Scenario {
 
 /** What one instance of a service can do at once, as a scenario writes it. */
 export const serviceCapacity = z.strictObject({
-  workers: z.number().int().min(1).max(1000),
+  workers: z.number({ error: 'a whole number of workers, from 1 to 1000' }).int({ error: 'a whole number of workers, from 1 to 1000' }).min(1, 'a whole number of workers, from 1 to 1000').max(1000, 'a whole number of workers, from 1 to 1000'),
   'service-time': z.union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'is missing' : 'a duration such as 20ms') }),
 });
 

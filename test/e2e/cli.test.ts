@@ -166,6 +166,16 @@ describe('orderctl as a user runs it', () => {
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain('cannot write reports in /proc/nope');
     expect(unwritable.stderr).toContain('pass another --junit');
+    // A scenario file of one's own, by its path, next to a built-in one by name.
+    const own = await cli(['run', '--variant=http', '--scenario', join(dir, 'fine.yaml'), '--scenario', 'insufficient-funds', '--no-report', '--json', '--quiet']);
+    expect(own.code).toBe(0);
+    expect(JSON.parse(own.stdout).variants[0].scenarios.map((s: { name: string; passed: boolean }) => [s.name, s.passed])).toEqual([
+      ['fine', true],
+      ['insufficient-funds', true],
+    ]);
+    const missing = await cli(['run', '--variant=http', '--scenario', join(dir, 'none.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('none.yaml');
     rmSync(dir, { recursive: true });
   });
 
@@ -182,6 +192,7 @@ describe('orderctl as a user runs it', () => {
     const unknownScenario = await cli(['run', '--variant=http', '--scenario', 'nope']);
     expect(unknownScenario.code).toBe(2);
     expect(unknownScenario.stderr).toContain('unknown scenario "nope" (known: bad-input, concurrent-orders');
+    expect(unknownScenario.stderr).toContain("or give a scenario file's path");
   });
 
   test('scenarios lists one line per scenario; --help explains the commands', async () => {

@@ -229,9 +229,10 @@ describe('parity: each container runs what the matching `serve --processes` chil
 
 test('the command says what it wrote and how to apply it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'orderctl-k8s-text-'));
-  const result = await cli(['deploy', 'k8s', '--variant', 'http', '--out', dir]);
+  const result = await cli(['deploy', 'k8s', '--variant', 'http', '--replicas', 'billing=3', '--out', dir]);
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('styles/http');
-  expect(result.stdout).toContain('kubectl apply -k');
+  // The overlay asked for (scaled), in a namespace, by a path that works from where the command ran.
+  expect(result.stdout).toContain(`kubectl create namespace shop\n  kubectl apply -n shop -k ${dir}/scaled/http-billing-3\n`);
   rmSync(dir, { recursive: true, force: true });
 });

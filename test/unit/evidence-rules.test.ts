@@ -25,7 +25,7 @@ describe('parts combine: all met holds, none met does not hold, some holds only 
     expect(kind('H3', { notificationDelayMs: below(T.slowed * 200), notificationDownFailShare: below(T.half) })).toBe('does-not-hold');
     const partly = judge('H3', input({ notificationDelayMs: 200, notificationDownFailShare: 0 }));
     expect(partly.kind).toBe('holds-only-when');
-    expect(partly.text).toMatch(/^met: a slowed notification .*\(added: 200 ms\)\. not met: at least 50% of orders fail .*\(failed: 0%\)$/);
+    expect(partly.text).toMatch(/^met: a slowed notification .*\(added: 200 ms\)\. not met: at least 50% of orders are answered with an error .*\(answered with an error: 0%\)$/);
     expect(kind('H3', {})).toBe('not-judged');
   });
   test('a figure resting on no sample is not measured', () => {

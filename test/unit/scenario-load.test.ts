@@ -158,7 +158,7 @@ describe('a capacity in a scenario file', () => {
 
   test('is refused when it names no service, no workers, or a time that is not one', async () => {
     await expect(loadScenario(withCapacity('{ payments: { workers: 1, service-time: 20ms } }'))).rejects.toThrow(/capacity/);
-    await expect(loadScenario(withCapacity('{ billing: { workers: 0, service-time: 20ms } }'))).rejects.toThrow(/capacity billing workers Too small/);
+    await expect(loadScenario(withCapacity('{ billing: { workers: 0, service-time: 20ms } }'))).rejects.toThrow(/capacity billing workers a whole number of workers, from 1 to 1000/);
     await expect(loadScenario(withCapacity('{ billing: { workers: 1, service-time: soon } }'))).rejects.toThrow(/capacity billing service-time a duration such as 20ms/);
     await expect(loadScenario(withCapacity('{ billing: { workers: 1, serviceTime: 20ms } }'))).rejects.toThrow(/unknown key "serviceTime" \(did you mean "service-time"\?\)/);
   });
