@@ -1,3 +1,4 @@
+import type { Capacity } from '../system/capacity.js';
 import chalk from 'chalk';
 import { failuresOf, failureWhere, repeatsText } from '../report/failures.js';
 import { KEY_ACTIONS, mixedPathsNote, RANKING_LEGEND, rankingLine, rankingVerdict, standings } from '../report/ranking.js';
@@ -21,8 +22,9 @@ export function formatStep(step: StepResult): string {
   return `  ${mark} ${padStart(String(step.index), 2)}  ${pad(clip(step.title, 46), 46)} ${padStart(ms(step.ms), 9)}${pad(tries, 5)} ${caused}  ${what}`;
 }
 
-export function formatScenarioHeader(variant: string, name: string, title: string): string {
-  return `\n${chalk.bold(`${variant} › ${name}`)} ${chalk.dim(`— ${title}`)}`;
+export function formatScenarioHeader(variant: string, name: string, title: string, capacity?: Capacity): string {
+  const bounded = capacity && Object.keys(capacity).length ? `\n  ${chalk.dim(`capacity while it runs: ${Object.entries(capacity).map(([service, c]) => `${service} ${c.workers} worker${c.workers === 1 ? '' : 's'} × ${c.serviceTimeMs} ms`).join(', ')} per instance`)}` : '';
+  return `\n${chalk.bold(`${variant} › ${name}`)} ${chalk.dim(`— ${title}`)}${bounded}`;
 }
 
 /** `10/10 steps held in 52.3 ms`, prefixed with `repeat 2/3:` when there are repeats. */

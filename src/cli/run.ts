@@ -141,7 +141,7 @@ export function runCommand(): Command {
       const live = verbose && !options.json && process.stdout.isTTY;
       const listener: RunListener = {
         variantStarted: (v) => verbose && say(`\nBooting ${v.name} (${v.summary}) on ${[describeBroker(options.broker, usesBroker(v)), describePlacement(options)].filter(Boolean).join(', ')}…`),
-        scenarioStarted: (v, s, run) => verbose && !options.json && run.repeat === 1 && say(formatScenarioHeader(v.name, s.name, s.title)),
+        scenarioStarted: (v, s, run) => verbose && !options.json && run.repeat === 1 && say(formatScenarioHeader(v.name, s.name, s.title, s.capacity)),
         progress: (done, total) => live && process.stdout.write(`\r  … ${done}/${total} steps`),
         stepFinished: (_v, step, run) => {
           if (live) process.stdout.write('\r\x1b[K');
