@@ -47,6 +47,20 @@ export interface OutgoingOptions {
 }
 
 const NOW = 'now_utc()';
+
+/** How much one pass prunes of a table that only grows: batches of rows, each its own statement, and how many batches at most. */
+export const PRUNE_LIMIT = { batch: 5_000, batches: 20 };
+
+/** Runs `deleteBatch` (which deletes up to `batch` rows, oldest first, and says how many) until a batch comes back short or `limit.batches` ran; returns how many in all. */
+export function inBatches(deleteBatch: (batch: number) => number, limit = PRUNE_LIMIT): number {
+  let pruned = 0;
+  for (let i = 0; i < limit.batches; i++) {
+    const changes = deleteBatch(limit.batch);
+    pruned += changes;
+    if (changes < limit.batch) break;
+  }
+  return pruned;
+}
 const COLUMNS = 'seq, message_id, event, kind, aggregate, payload, headers, attempts';
 
 type RawRow = { seq: number; message_id: string; event: string; kind: OutboxKind; aggregate: string; payload: string; headers: string; attempts: number };
@@ -239,14 +253,8 @@ export class Store {
    * Forgets inbox records older than `retentionMs`, at most `limit.batches` batches of `limit.batch` (what is left
    * waits for the next pass); returns how many. A message redelivered after that is no longer recognised.
    */
-  pruneInbox(retentionMs: number, now = Date.now(), limit = { batch: 5_000, batches: 20 }): number {
-    let pruned = 0;
-    for (let i = 0; i < limit.batches && !this.closed; i++) {
-      const changes = this.statements.prune.run(new Date(now - retentionMs).toISOString(), limit.batch).changes;
-      pruned += changes;
-      if (changes < limit.batch) break;
-    }
-    return pruned;
+  pruneInbox(retentionMs: number, now = Date.now(), limit = PRUNE_LIMIT): number {
+    return inBatches((batch) => (this.closed ? 0 : this.statements.prune.run(new Date(now - retentionMs).toISOString(), batch).changes), limit);
   }
 
   /** Hears when the database is lost and when it answers again (PostgreSQL; a SQLite file is never lost). */

@@ -1,6 +1,6 @@
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
-import type { Store } from '../../storage/store.js';
+import { inBatches, PRUNE_LIMIT, type Store } from '../../storage/store.js';
 import { keyReused } from '../idempotency.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   message TEXT,
   created_at TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
-);`;
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);`;
 
 /**
  * Billing databases made before refunds existed: their ledger's CHECK does not allow the kind 'refund'.
@@ -288,9 +289,11 @@ export class BillingService {
     });
   }
 
-  /** Forgets the Idempotency-Keys of deposits and withdrawals made before `before` (ms since the epoch); returns how many. */
-  pruneKeys(before: number): number {
-    return this.store.write(() => this.store.sql('DELETE FROM idempotency_keys WHERE created_at < ?').run(new Date(before).toISOString()).changes);
+  /** Forgets the Idempotency-Keys of deposits and withdrawals made before `before` (ms since the epoch), oldest first and a bounded batch at a time; returns how many. */
+  pruneKeys(before: number, limit = PRUNE_LIMIT): number {
+    const cutoff = new Date(before).toISOString();
+    const prune = this.store.sql('DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)');
+    return inBatches((batch) => this.store.write(() => prune.run(cutoff, batch).changes), limit);
   }
 
   payment(id: string): Payment | undefined {
