@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { newSpanId } from './context.js';
+import { HopRing } from './hop-ring.js';
 
 /** The kinds of hop: an HTTP exchange, a message put on the broker, its delivery to a consumer, local work. */
 export type HopKind = 'http' | 'publish' | 'consume' | 'local';
@@ -32,12 +33,12 @@ export interface OpenHop {
   end(result?: { status?: number; outcome?: string }): void;
 }
 
+/** What `begin` is told of a hop. */
+export type HopStart = Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string };
+
 const now = () => performance.timeOrigin + performance.now();
 
-/**
- * Hops kept by default: the last 50 000 (about 35 MB of heap, measured at ~700 B a hop). When a
- * long-running system passes it, the oldest tenth is dropped and counted in `dropped`.
- */
+/** Hops kept by default: the last 50 000, in a ring of about 6 MB allocated once. */
 export const DEFAULT_HOP_LIMIT = 50_000;
 
 /** The hops a recorder keeps: `ORDERCTL_HOP_LIMIT` when it is a whole number of at least 10, else DEFAULT_HOP_LIMIT. */
@@ -46,34 +47,66 @@ export function hopLimit(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n >= 10 ? n : DEFAULT_HOP_LIMIT;
 }
 
-/** Collects the hops of a running system, in the order they finished, indexed by trace; keeps the last `limit`. */
+/** A hop begun and not ended yet: one short-lived object, ended once. */
+class Pending implements OpenHop {
+  private done = false;
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly hop: HopStart,
+    readonly spanId: string,
+    private readonly start: number,
+  ) {}
+
+  end(result?: { status?: number; outcome?: string }): void {
+    if (this.done) return;
+    this.done = true;
+    this.recorder.ended(this.hop, this.spanId, this.start, result);
+  }
+}
+
+/** Collects the hops of a running system, in the order they finished, indexed by trace; keeps the last `limit` in a ring. */
 export class Recorder {
-  private hops: Hop[] = [];
-  private byTrace = new Map<string, Hop[]>();
+  private readonly ring?: HopRing;
   private openCount = 0;
   private listeners: ((hop: Hop) => void)[] = [];
-  /** Hops dropped so far to stay within the limit. */
-  dropped = 0;
 
   constructor(
     readonly enabled = true,
     private readonly limit = hopLimit(),
-  ) {}
+  ) {
+    if (enabled) this.ring = new HopRing(limit);
+  }
 
-  begin(hop: Omit<Hop, 'spanId' | 'start' | 'end' | 'outcome'> & { spanId?: string }): OpenHop {
-    const spanId = hop.spanId ?? newSpanId();
-    const start = this.enabled ? now() : 0;
+  /** Hops dropped so far to stay within the limit (the oldest, one at a time). */
+  get dropped(): number {
+    return this.ring?.overwritten ?? 0;
+  }
+
+  begin(hop: HopStart): OpenHop {
     this.openCount++;
-    let done = false;
-    return {
+    return new Pending(this, hop, hop.spanId ?? newSpanId(), this.enabled ? now() : 0);
+  }
+
+  /** Ends a hop `begin` opened (called by it). */
+  ended(hop: HopStart, spanId: string, start: number, result: { status?: number; outcome?: string } = {}): void {
+    this.openCount--;
+    if (!this.enabled) return;
+    this.add({
       spanId,
-      end: (result = {}) => {
-        if (done) return;
-        done = true;
-        this.openCount--;
-        if (this.enabled) this.add({ ...hop, spanId, start, end: now(), status: result.status, outcome: result.outcome ?? 'ok' });
-      },
-    };
+      parentSpanId: hop.parentSpanId,
+      traceId: hop.traceId,
+      kind: hop.kind,
+      from: hop.from,
+      to: hop.to,
+      label: hop.label,
+      status: result.status,
+      outcome: result.outcome ?? 'ok',
+      messageId: hop.messageId,
+      resumes: hop.resumes,
+      start,
+      end: now(),
+    });
   }
 
   /** Records local work (a state change) as a zero-length hop. */
@@ -100,33 +133,20 @@ export class Recorder {
 
   /** How many hops are kept now, how many were dropped, and the most that are kept. */
   get window(): { kept: number; dropped: number; limit: number } {
-    return { kept: this.hops.length, dropped: this.dropped, limit: this.limit };
+    return { kept: this.ring?.kept ?? 0, dropped: this.dropped, limit: this.limit };
   }
 
   all(): Hop[] {
-    return [...this.hops];
+    return this.ring?.all() ?? [];
   }
 
   /** The hops of one trace, by start time. */
   trace(traceId: string): Hop[] {
-    return [...(this.byTrace.get(traceId) ?? [])].sort((a, b) => a.start - b.start);
+    return (this.ring?.trace(traceId) ?? []).sort((a, b) => a.start - b.start);
   }
 
   private add(hop: Hop): void {
-    this.hops.push(hop);
-    const trace = this.byTrace.get(hop.traceId);
-    if (trace) trace.push(hop);
-    else this.byTrace.set(hop.traceId, [hop]);
+    this.ring!.add(hop);
     for (const listener of this.listeners) listener(hop);
-    if (this.hops.length > this.limit) this.dropOldest(Math.ceil(this.limit / 10));
-  }
-
-  private dropOldest(count: number): void {
-    this.dropped += count;
-    for (const hop of this.hops.splice(0, count)) {
-      const trace = this.byTrace.get(hop.traceId)!;
-      trace.splice(trace.indexOf(hop), 1);
-      if (trace.length === 0) this.byTrace.delete(hop.traceId);
-    }
   }
 }
