@@ -29,7 +29,7 @@ export function baselineBlocks(b: BaselineComparison): Block[] {
       kind: 'paragraph',
       text:
         `This run against \`${b.file}\` (orderctl ${b.version}, ${b.date}: \`${b.command}\`), like with like only: the same style on the same broker and store, in the same placement, under the same load (loop, connections or rate, duration, warm-up, customers). ` +
-        `A figure is called slower or faster only when the two runs' spreads (smallest to largest over the repeats) do not overlap; otherwise, or when a side was measured once, "no clear change". "This run / baseline" is the ratio of the medians; the hello-world and floor rows measure the machine. ${countsText(b)[0].toUpperCase()}${countsText(b).slice(1)}. ${ORDERS_DEFINED_SHORT}`,
+        `A figure is called slower or faster only when the two runs' spreads (smallest to largest over the repeats) do not overlap; otherwise, or when a side was measured once, "no clear change". "This run / baseline" is the ratio of the medians; the hello-world, floor and expert reference rows measure the machine. ${countsText(b)[0].toUpperCase()}${countsText(b).slice(1)}. ${ORDERS_DEFINED_SHORT}`,
     },
     ...(b.notes.length ? [{ kind: 'list' as const, items: b.notes.map((text) => ({ text })) }] : []),
     ...(b.changes.length ? [{ kind: 'table' as const, head, rows: b.changes.map(cells) }] : []),

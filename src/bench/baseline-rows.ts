@@ -45,6 +45,8 @@ function runFigures(r: BenchRun): RowFigure[] {
     ...higher('accepted orders/s', s.load.acceptedPerSecond),
     ...higher('completed orders/s', s.completedPerSecond),
     ...higher('× the floor', r.ratios.toFloor),
+    ...higher('× the expert reference', r.ratios.toReference),
+    ...lower('CPU ms per order', r.cpuMsPerOrder),
     ...answers(s.load),
     ...lower('outcome known p50 ms', s.outcome?.outcomeP50),
     ...lower('outcome known p99 ms', s.outcome?.outcomeP99),
@@ -61,11 +63,12 @@ function runFigures(r: BenchRun): RowFigure[] {
 export function benchRows(report: BenchReport): BenchRow[] {
   const s = report.settings;
   const rows: BenchRow[] = [];
-  const { expressHello, nodeHttpHello, floor } = report.baselines;
+  const { expressHello, nodeHttpHello, floor, reference } = report.baselines;
   const hello = { load: `closed loop, ${s.connections} connections`, ...timing(s) };
   rows.push({ key: 'express-hello', name: 'express hello-world', shape: hello, figures: higher('requests/s', expressHello.summary.answeredPerSecond) });
   rows.push({ key: 'node-http-hello', name: 'node:http hello-world', shape: hello, figures: higher('requests/s', nodeHttpHello.summary.answeredPerSecond) });
-  if (floor) rows.push({ key: 'floor', name: 'the floor', shape: { ...mainShape(s), hops: String(floor.hops) }, figures: higher('requests/s', floor.summary.answeredPerSecond) });
+  if (floor) rows.push({ key: 'floor', name: 'the floor', shape: { ...mainShape(s), hops: String(floor.hops) }, figures: [...higher('requests/s', floor.summary.answeredPerSecond), ...lower('CPU ms per order', floor.cpuMsPerOrder)] });
+  if (reference) rows.push({ key: 'reference', name: 'the expert reference', shape: { ...mainShape(s), hops: String(reference.hops) }, figures: [...higher('orders/s', reference.summary.answeredPerSecond), ...lower('CPU ms per order', reference.cpuMsPerOrder)] });
   for (const r of report.runs) {
     rows.push({ key: `run|${where(r)}`, name: runName(r), shape: mainShape(s), figures: runFigures(r) });
     const h = r.halfLoad;
@@ -100,7 +103,7 @@ export function benchRows(report: BenchReport): BenchRow[] {
       key: `processes|${where(p)}|${p.billingReplicas}`,
       name: `${runName(p)}, one process per service, billing×${p.billingReplicas}`,
       shape: mainShape(s),
-      figures: [...higher('accepted orders/s', p.summary.acceptedPerSecond), ...higher('× the floor', p.toFloor), ...answers(p.summary)],
+      figures: [...higher('accepted orders/s', p.summary.acceptedPerSecond), ...higher('× the floor', p.toFloor), ...higher('× the expert reference', p.toReference), ...answers(p.summary)],
     });
   }
   return rows;

@@ -23,6 +23,7 @@ export const TABLES = {
   inside: 'Inside the system',
   outcome: 'When the client knows the outcome',
   steps: 'Latency against load',
+  harness: 'The harness against the floor and an expert\'s',
 } as const;
 
 /** The charts of a bench: orders/s, client latency, first answer against outcome known, time to notification, and p99 against offered load (with --load-steps). */
@@ -53,6 +54,8 @@ export function benchCharts(report: BenchReport): BenchChart[] {
       latencyPoints,
     ),
   });
+  const cpu = cpuChart(report, bars);
+  if (cpu) charts.push(cpu);
   const outcome = outcomeChart(report, bars);
   if (outcome) charts.push(outcome);
   const traced = report.runs.filter((r) => r.summary.toNotificationP50 && r.summary.toNotificationP99);
@@ -116,6 +119,32 @@ function outcomeChart(report: BenchReport, bars: string): BenchChart | undefined
         ],
         xTitle: 'variant: how its client learns the outcome (n = repeats)',
         yTitle: 'time from the POST (ms)',
+      },
+      points,
+    ),
+  };
+}
+
+/** CPU milliseconds per order of each style, beside the floor's and the expert reference's measured right before it, round by round. */
+function cpuChart(report: BenchReport, bars: string): BenchChart | undefined {
+  const measured = report.runs.filter((r) => r.cpuMsPerOrder);
+  if (!measured.length) return undefined;
+  const { floor, reference } = report.baselines;
+  const points = measured.flatMap((r) => [
+    point(runName(r), 'the style', r.cpuMsPerOrder!),
+    ...(r.floorCpuMsPerOrder ? [point(runName(r), `the floor (${floor?.hops ?? '?'} bare hops)`, r.floorCpuMsPerOrder)] : []),
+    ...(r.referenceCpuMsPerOrder ? [point(runName(r), `the expert reference (${reference?.hops ?? '?'} lean hops, same writes)`, r.referenceCpuMsPerOrder)] : []),
+  ]);
+  return {
+    name: 'cpu-per-order',
+    title: 'CPU milliseconds per order',
+    table: TABLES.harness,
+    spec: barChartSpec(
+      {
+        title: 'CPU milliseconds per order: each style, the floor and the expert reference',
+        subtitle: [bars, 'floor and reference: the ones loaded right before each repeat of the style;', `CPU of the measured load until its orders settled, over the orders completed; figures and definition: table "${TABLES.harness}"`],
+        xTitle: 'variant (n = repeats)',
+        yTitle: 'CPU ms per order',
       },
       points,
     ),

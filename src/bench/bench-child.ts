@@ -9,6 +9,7 @@ import type { RunContext, UserState } from '../scenarios/run-context.js';
 import { closeAllSystems, type RunningSystem } from '../system/boot.js';
 import { launchSystem } from '../system/launch.js';
 import { startHopChain } from './hop-chain.js';
+import { startExpertReference, type ExpertReference } from './expert/expert-reference.js';
 import { findVariant } from '../variants/index.js';
 import { traitsOf } from '../variants/variant.js';
 import type { FromChild, ProcessCost, SutStats, Target, ToChild } from './bench-protocol.js';
@@ -25,6 +26,9 @@ const send = (message: FromChild) => {
 
 let system: RunningSystem | undefined;
 let baseline: { close(): Promise<void> } | undefined;
+let reference: ExpertReference | undefined;
+/** The reference while it starts: an interrupt then still closes it (and deletes its temporary data dir). */
+let referenceStarting: Promise<ExpertReference> | undefined;
 let costsAtLoad: ProcessCost[] = [];
 let users: UserState[] = [];
 let api: ApiClient | undefined;
@@ -72,6 +76,13 @@ async function start(target: Target, count: number): Promise<void> {
     send({ type: 'ready', url: chain.url, path: '/', users: [{ token: 'floor' }] });
     return;
   }
+  if (target.kind === 'expert-reference') {
+    referenceStarting = startExpertReference(count, DEPOSIT * 100);
+    reference = await referenceStarting;
+    baseline = reference;
+    send({ type: 'ready', url: reference.url, path: reference.path, users: reference.users.map((u) => ({ token: u.token })) });
+    return;
+  }
   if (target.kind === 'express-hello') {
     const app = express();
     app.get('/', (_req, res) => void res.send('hello'));
@@ -97,16 +108,25 @@ async function settleWhileWorking(running: RunningSystem): Promise<void> {
   }
 }
 
+/**
+ * What the system says after the load. Its CPU (and each service process's) covers exactly the measured window: from
+ * `load-started` until the load's orders have settled; orders are counted after that, so reading them costs nothing
+ * counted; the saga probe and the consistency check come after too.
+ */
 async function collect(leaveOut: string[] = [], sagas = true): Promise<SutStats> {
   if (system) await settleWhileWorking(system);
+  reference?.settle();
   const cpu = process.cpuUsage(cpuAtLoad);
-  const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const stats: SutStats = { cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 1000) / 1000, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  if (reference) stats.completedInWindow = reference.completedSince(loadStart);
   if (system?.processCosts) {
     const before = new Map(costsAtLoad.map((c) => [c.pid, c.cpuSeconds]));
-    stats.processes = (await system.processCosts()).map((c) => ({ ...c, cpuSeconds: Math.round((c.cpuSeconds - (before.get(c.pid) ?? 0)) * 100) / 100, rssMb: Math.round(c.rssMb) }));
+    stats.processes = (await system.processCosts()).map((c) => ({ ...c, cpuSeconds: Math.round((c.cpuSeconds - (before.get(c.pid) ?? 0)) * 1000) / 1000, rssMb: Math.round(c.rssMb) }));
   }
   if (system) {
-    if (system.recorder.enabled) stats.orders = { ...(await orderOutcomes(api!, users.map((u) => u.token!), loadStart)), ...orderHops(system.recorder.all(), loadStart, new Set(leaveOut)) };
+    const { finalInWindow, ...outcomes } = await orderOutcomes(api!, users.map((u) => u.token!), loadStart);
+    stats.completedInWindow = finalInWindow;
+    if (system.recorder.enabled) stats.orders = { ...outcomes, ...orderHops(system.recorder.all(), loadStart, new Set(leaveOut)) };
     // The saga, timed on its own after the load (from the recording, so only when recording).
     if (system.recorder.enabled && sagas) stats.saga = await probeSagas(system, api!, users[0].token!, SAGAS_PROBED);
     const ctx: RunContext = {
@@ -131,7 +151,7 @@ function shutdown(code: number): Promise<never> {
   return (exiting ??= (async () => {
     const failsafe = setTimeout(() => process.exit(code || 1), 8_000);
     failsafe.unref();
-    await Promise.allSettled([closeAllSystems(), baseline?.close()]);
+    await Promise.allSettled([closeAllSystems(), baseline?.close(), referenceStarting?.then((r) => r.close())]);
     process.exit(code);
   })());
 }
@@ -151,6 +171,7 @@ process.on('message', (message: ToChild) => {
       send({ type: 'counting' });
     } else if (message.type === 'settle') {
       if (system) await settleWhileWorking(system);
+      reference?.settle();
       send({ type: 'settled' });
     } else if (message.type === 'collect') send({ type: 'stats', stats: await collect(message.leaveOut, message.sagas) });
     else await shutdown(0);

@@ -4,7 +4,7 @@ import type { BenchReport, BenchRun, LoadSummary } from './bench-report-schema.j
 import { SERVICES } from '../system/wiring.js';
 import { runName } from './comparisons.js';
 import { baselineBlocks } from './baseline-blocks.js';
-import { ACCEPTED_DEFINED, ORDERS_DEFINED_SHORT, ordersDefined } from './definitions.js';
+import { ACCEPTED_DEFINED, CPU_PER_ORDER_DEFINED, ORDERS_DEFINED_SHORT, ordersDefined } from './definitions.js';
 import { outcomeBlocks } from './outcome-blocks.js';
 
 /** One block of the report page: the Markdown and the HTML are both drawn from these. */
@@ -40,6 +40,40 @@ const HOW_TO_READ =
   'in a closed loop, every answer; in an open loop, every request it meant to send (as wrk2 counts them): an answer from its intended send time, a failed request at its failure, a timed-out one at its timeout, and one never sent or never answered at the load\'s end (a lower bound; "late" says how many were never sent).';
 
 const variantName = (r: BenchRun) => runName(r);
+const cpuMs = (s: Spread | undefined) => orDash(s, (n) => n.toFixed(2));
+
+/** What the expert reference is, in the words the report uses. */
+const REFERENCE_DEFINED =
+  'The expert reference is the http style\'s order path written lean, as an expert would (src/bench/expert/): the same hops (client → gateway → order, order → billing, order → notification, notification → identity) on express and undici (keep-alive, Nagle off), the services\' own SQLite schemas and pragmas in a temporary data dir, the same durable writes (the order; the payment as a conditional debit, its ledger row and the payment in one transaction; the settle and an outbox row in one transaction; the notification; sent outbox rows deleted in batches), zod at every hop and access tokens verified once and cached; no recorder, no trace context, no recovery pass. "× the expert reference" is a variant\'s accepted orders/s over the reference\'s, loaded right before it, round by round.';
+
+/** Each style against the floor and the expert reference loaded right before it: orders/s over theirs, and the CPU per order of all three. */
+function harnessBlocks(report: BenchReport, chart: Block[]): Block[] {
+  const runs = report.runs.filter((r) => r.cpuMsPerOrder);
+  if (!runs.length) return [];
+  const { floor, reference } = report.baselines;
+  return [
+    { kind: 'heading', text: TABLES.harness },
+    {
+      kind: 'paragraph',
+      text: `What the harness costs beyond the hops, and beyond an expert's code making the same durable writes: before each repeat of each style, the floor (${floor?.hops ?? '?'} bare express hops) and ${reference ? `the expert reference (the same ${reference.hops} hops with the same durable writes, validation and token check, written lean)` : 'no expert reference (see the baselines)'} were loaded the same way, so each ratio and each CPU figure comes from neighbouring measurements.`,
+    },
+    ...chart,
+    {
+      kind: 'table',
+      head: ['variant', 'accepted orders/s', '× the floor', '× the expert reference', 'CPU ms per order: the style', 'the floor', 'the expert reference'],
+      rows: runs.map((r) => [
+        variantName(r),
+        rate(r.summary.load.acceptedPerSecond),
+        r.ratios.toFloor ? times(r.ratios.toFloor) : '–',
+        r.ratios.toReference ? times(r.ratios.toReference) : '–',
+        cpuMs(r.cpuMsPerOrder),
+        cpuMs(r.floorCpuMsPerOrder),
+        cpuMs(r.referenceCpuMsPerOrder),
+      ]),
+    },
+    { kind: 'paragraph', text: CPU_PER_ORDER_DEFINED },
+  ];
+}
 
 /** The saga probe of each run: how long a saga takes to reach delivery, and to be cancelled when delivery refuses, and over how many hops. */
 function sagaBlocks(report: BenchReport): Block[] {
@@ -77,12 +111,13 @@ export function benchDocument(report: BenchReport): Block[] {
     ...chartFor(TABLES.throughput),
     {
       kind: 'table',
-      head: ['variant', 'accepted orders/s', 'completed orders/s', '× the floor', '× express hello-world req/s', '× node:http hello-world req/s', 'tracing on / off', 'non-2xx, errors, timeouts'],
+      head: ['variant', 'accepted orders/s', 'completed orders/s', '× the floor', '× the expert reference', '× express hello-world req/s', '× node:http hello-world req/s', 'tracing on / off', 'non-2xx, errors, timeouts'],
       rows: report.runs.map((r) => [
         variantName(r),
         rate(r.summary.load.acceptedPerSecond),
         orDash(r.summary.completedPerSecond, whole),
         r.ratios.toFloor ? times(r.ratios.toFloor) : '–',
+        r.ratios.toReference ? times(r.ratios.toReference) : '–',
         times(r.ratios.toExpressHello),
         times(r.ratios.toNodeHttpHello),
         times(r.ratios.tracingOnToOff),
@@ -90,6 +125,7 @@ export function benchDocument(report: BenchReport): Block[] {
       ]),
     },
     { kind: 'paragraph', text: ordersDefined(report.settings) },
+    ...harnessBlocks(report, chartFor(TABLES.harness)),
     { kind: 'heading', text: TABLES.latency },
     ...chartFor(TABLES.latency),
     {
@@ -180,7 +216,7 @@ export function benchDocument(report: BenchReport): Block[] {
     );
   }
   blocks.push(...processBlocks(report));
-  const { expressHello, nodeHttpHello, floor } = report.baselines;
+  const { expressHello, nodeHttpHello, floor, reference } = report.baselines;
   blocks.push(
     { kind: 'heading', text: 'Baselines' },
     {
@@ -190,11 +226,13 @@ export function benchDocument(report: BenchReport): Block[] {
         ['express hello-world', rate(expressHello.summary.answeredPerSecond), ms(expressHello.summary.p50), ms(expressHello.summary.p99), rate(expressHello.summary.samples)],
         ['node:http hello-world', rate(nodeHttpHello.summary.answeredPerSecond), ms(nodeHttpHello.summary.p50), ms(nodeHttpHello.summary.p99), rate(nodeHttpHello.summary.samples)],
         ...(floor ? [[`the floor: ${floor.hops} bare express hops`, rate(floor.summary.answeredPerSecond), ms(floor.summary.p50), ms(floor.summary.p99), rate(floor.summary.samples)]] : []),
+        ...(reference ? [[`the expert reference: ${reference.hops} lean hops, same durable writes`, rate(reference.summary.answeredPerSecond), ms(reference.summary.p50), ms(reference.summary.p99), rate(reference.summary.samples)]] : []),
       ],
     },
     ...(floor
       ? [{ kind: 'paragraph' as const, text: `The floor is what the hops alone cost: ${floor.hops} express servers in a row (as many HTTP exchanges as one order of the http style makes, counted on a probe order), each passing the order's JSON body on over undici and the answer back, with no validation, database, tokens or recording. "× the floor" is a variant's accepted orders/s over the requests/s of the floor loaded right before it, round by round (the row above sums every such load).` }]
       : []),
+    ...(reference ? [{ kind: 'paragraph' as const, text: REFERENCE_DEFINED }] : []),
     { kind: 'heading', text: 'Consistency after the load' },
     {
       kind: 'list',
@@ -226,11 +264,19 @@ function processBlocks(report: BenchReport): Block[] {
       const broker = scaled.find((p) => p.variant === variant)!.broker;
       const inProcess = report.runs.find((r) => r.variant === variant && r.broker === broker && r.store === store);
       if (inProcess) {
-        rows.push([runName(inProcess), 'one process', rate(inProcess.summary.load.acceptedPerSecond), ms(inProcess.summary.load.p99), inProcess.ratios.toFloor ? times(inProcess.ratios.toFloor) : '–', `all ${orDash(inProcess.cpuMsPerOrder, (n) => n.toFixed(2))}`]);
+        rows.push([
+          runName(inProcess),
+          'one process',
+          rate(inProcess.summary.load.acceptedPerSecond),
+          ms(inProcess.summary.load.p99),
+          inProcess.ratios.toFloor ? times(inProcess.ratios.toFloor) : '–',
+          inProcess.ratios.toReference ? times(inProcess.ratios.toReference) : '–',
+          `all ${orDash(inProcess.cpuMsPerOrder, (n) => n.toFixed(2))}`,
+        ]);
       }
       for (const p of scaled.filter((x) => x.variant === variant && x.store === store)) {
         const cpu = SERVICE_ORDER.filter((s) => p.cpuMsPerOrder[s]).map((s) => `${s} ${formatSpread(p.cpuMsPerOrder[s], (n) => n.toFixed(2))}`);
-        rows.push([runName(p), `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', cpu.join(' · ')]);
+        rows.push([runName(p), `one process per service, billing×${p.billingReplicas}`, rate(p.summary.acceptedPerSecond), ms(p.summary.p99), p.toFloor ? times(p.toFloor) : '–', p.toReference ? times(p.toReference) : '–', cpu.join(' · ')]);
       }
     }
   }
@@ -238,8 +284,9 @@ function processBlocks(report: BenchReport): Block[] {
     { kind: 'heading', text: 'One process per service' },
     {
       kind: 'paragraph',
-      text: 'The same load on each variant in one process and with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU is milliseconds per accepted order, per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit. ' + ACCEPTED_DEFINED,
+      text: 'The same load on each variant in one process and with every service in an OS process of its own (the styles with events over RabbitMQ), with 1, 2 and 3 billing processes sharing billing\'s port and queues. CPU ms per order is per service (its replicas together); in one process, for all of it. On a machine with few cores, more processes compete for the same cores: scaling shows only where a service, not the machine, was the limit. ' + ACCEPTED_DEFINED,
     },
-    { kind: 'table', head: ['variant', 'placement', 'accepted orders/s', 'p99 ms', '× the floor', 'CPU ms per order'], rows },
+    { kind: 'table', head: ['variant', 'placement', 'accepted orders/s', 'p99 ms', '× the floor', '× the expert reference', 'CPU ms per order'], rows },
+    { kind: 'paragraph', text: CPU_PER_ORDER_DEFINED },
   ];
 }

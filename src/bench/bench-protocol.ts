@@ -2,12 +2,16 @@ import type { Replicas } from '../system/process-plan.js';
 import type { SagaProbe } from './saga-probe.js';
 import type { Capacity } from '../system/capacity.js';
 
-/** What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline, or a chain of bare hops (the floor). */
+/**
+ * What the bench loads: a variant of the order system (in one process or one per service), a hello-world baseline,
+ * a chain of bare hops (the floor), or the expert reference (the http order's hops and durable writes, written lean).
+ */
 export type Target =
   | { kind: 'variant'; variant: string; broker?: string; store?: string; tracing: boolean; processes?: { replicas: Replicas }; capacity?: Capacity }
   | { kind: 'express-hello' }
   | { kind: 'http-hello' }
-  | { kind: 'hop-chain'; hops: number };
+  | { kind: 'hop-chain'; hops: number }
+  | { kind: 'expert-reference' };
 
 /** What one service process spent during the load. */
 export interface ProcessCost {
@@ -32,7 +36,10 @@ export interface Percentiles {
 
 /** What the system under test reports after a load: its own cost, and what the recording says. */
 export interface SutStats {
+  /** CPU the system spent from the measured load's start until the load's orders had settled (boot, customers and warm-up left out). */
   cpuSeconds: number;
+  /** Orders placed since the measured load started that were final once it settled (the load's and the probes'), by the system's own records; absent where there are no orders (the floor). */
+  completedInWindow?: number;
   peakRssMb: number;
   orders?: {
     /** The load's orders (placed during the measured window, the outcome probe's left out) that reached their final status. */

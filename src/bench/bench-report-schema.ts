@@ -53,6 +53,8 @@ const orders = z.object({
 });
 const sagaPath = z.object({ ms: percentiles, http: z.number(), messages: z.number() });
 const sut = z.object({
+  /** Orders placed since the measured load started that were final once it settled (reports before it: absent). */
+  completedInWindow: z.number().optional(),
   saga: z.object({ sagas: z.number().int(), toDelivering: sagaPath, toCancelled: sagaPath }).optional(),
   cpuSeconds: z.number(),
   peakRssMb: z.number(),
@@ -115,7 +117,9 @@ export const benchReportSchema = z.object({
     expressHello: baseline,
     nodeHttpHello: baseline,
     /** The floor: as many bare express hops in a row as an http order makes, each passing the body on over undici. */
-    floor: baseline.extend({ hops: z.number().int() }).optional(),
+    floor: baseline.extend({ hops: z.number().int(), cpuMsPerOrder: spread.optional() }).optional(),
+    /** The expert reference: the http order's hops with the same durable writes, validation and token check, written lean (src/bench/expert/). */
+    reference: baseline.extend({ hops: z.number().int(), cpuMsPerOrder: spread.optional() }).optional(),
   }),
   runs: z.array(
     z.object({
@@ -149,9 +153,12 @@ export const benchReportSchema = z.object({
           .optional(),
       }),
       /** Per repeat: this run's accepted orders/s over the baseline's req/s of the same repeat, and over itself with tracing off. */
-      ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread, toFloor: spread.optional() }),
-      /** CPU milliseconds the system spent per accepted order (all services in one process). */
+      ratios: z.object({ toExpressHello: spread, toNodeHttpHello: spread, tracingOnToOff: spread, toFloor: spread.optional(), toReference: spread.optional() }),
+      /** CPU milliseconds per order (all services in one process): CPU from the load's start until its orders settled, over the orders completed in that window. */
       cpuMsPerOrder: spread.optional(),
+      /** The same figure of the floor and of the expert reference measured right before each repeat of this run. */
+      floorCpuMsPerOrder: spread.optional(),
+      referenceCpuMsPerOrder: spread.optional(),
       halfLoad: z
         .object({
           rate: z.number(),
@@ -179,7 +186,8 @@ export const benchReportSchema = z.object({
         repeats: z.array(z.object({ load, sut })),
         summary: loadSummary,
         toFloor: spread.optional(),
-        /** CPU milliseconds per accepted order, per service (its replicas together). */
+        toReference: spread.optional(),
+        /** CPU milliseconds per order completed in the measured window, per service (its replicas together). */
         cpuMsPerOrder: z.record(z.string(), spread),
       }),
     )

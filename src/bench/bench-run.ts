@@ -13,6 +13,8 @@ import { startSut, type Stoppable } from './sut.js';
 import { probeClient, type ClientProbe } from './client-probe.js';
 import type { SagaProbe } from './saga-probe.js';
 import { httpOrderHops } from './floor-hops.js';
+import { EXPERT_HOPS } from './expert/expert-reference.js';
+import { cpuMsPerOrder } from './cpu-per-order.js';
 import { learnedByOf, probeOutcome, summarizeOutcomes } from './outcome-probe.js';
 import { capacityText, type Capacity } from '../system/capacity.js';
 
@@ -67,6 +69,12 @@ const ZERO: Percentiles = { p50: 0, p90: 0, p99: 0, max: 0 };
 /** How often the probe's polling client reads its order: a client polling twice a second would learn later still. */
 const POLL_EVERY_MS = 100;
 
+/** A measurement beside the styles (the floor, the expert reference): its load and its CPU per order. */
+interface Beside {
+  load: LoadResult;
+  cpuMsPerOrder: number;
+}
+
 /** A load: closed loop (saturation) or open loop at a rate. */
 type Plan = { kind: 'closed' } | { kind: 'open'; rate: number };
 
@@ -92,7 +100,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     const { probe } = extra;
     checkpoint();
     listener.phase(`${name}: preparing`, 0);
-    const sut = await startSut(target, target.kind === 'variant' ? options.users : 0, options.track);
+    const sut = await startSut(target, target.kind === 'variant' || target.kind === 'expert-reference' ? options.users : 0, options.track);
     try {
       if (options.warmupSeconds > 0) {
         checkpoint();
@@ -131,8 +139,9 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     label: string;
     target: (tracing: boolean) => Target;
     repeats: BenchRun['repeats'];
-    /** The floor's answers/s measured just before each repeat of it, round by round. */
-    floors: number[];
+    /** The floor and the expert reference measured just before each repeat of it, round by round. */
+    floors: Beside[];
+    references: Beside[];
   }
   const brokers: (string | undefined)[] = options.broker ? [undefined, options.broker] : [undefined];
   const planned: Planned[] = options.variants.flatMap((variant) => {
@@ -145,6 +154,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
         target: (tracing: boolean): Target => ({ kind: 'variant', variant: variantRef(variant), broker, store, tracing, ...(options.capacity ? { capacity: options.capacity } : {}) }),
         repeats: [],
         floors: [],
+        references: [],
       })),
     );
   });
@@ -157,7 +167,8 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     label: string;
     target: Target;
     repeats: { load: LoadResult; sut: SutStats }[];
-    floors: number[];
+    floors: Beside[];
+    references: Beside[];
   }
   const scaled: Scaled[] = options.processes
     ? options.variants.flatMap((variant) =>
@@ -165,7 +176,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
           [1, 2, 3].map((billing) => {
             const broker = usesBroker(variant) ? options.broker : undefined;
             const label = `${variant.name}${onStore(store)}, one process per service, billing×${billing}`;
-            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } }, ...(options.capacity ? { capacity: options.capacity } : {}) }, repeats: [], floors: [] };
+            return { variant: variant.name, broker, store, billing, label, target: { kind: 'variant', variant: variantRef(variant), broker, store, tracing: true, processes: { replicas: { billing } }, ...(options.capacity ? { capacity: options.capacity } : {}) }, repeats: [], floors: [], references: [] };
           }),
         ),
       )
@@ -174,20 +185,29 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
   checkpoint();
   listener.phase('counting the hops of an http order (for the floor)', 0);
   const hops = await httpOrderHops();
+  // The reference is written with the http order's hops: when the count differs, it is no reference for this build.
+  const withReference = hops === EXPERT_HOPS;
+  if (!withReference) listener.phaseDone('expert reference', `left out: an http order makes ${hops} HTTP exchanges, the reference ${EXPERT_HOPS}`);
   const express: LoadResult[] = [];
   const nodeHttp: LoadResult[] = [];
-  const floor: LoadResult[] = [];
+  const floor: Beside[] = [];
+  const reference: Beside[] = [];
   for (let r = 1; r <= options.repeat; r++) {
     express.push((await measure(`express hello-world${of(r)}`, { kind: 'express-hello' }, { kind: 'closed' })).result);
     nodeHttp.push((await measure(`node:http hello-world${of(r)}`, { kind: 'http-hello' }, { kind: 'closed' })).result);
     // The floor right before each style it is a ratio for: each ratio comes from neighbouring measurements, so drift of a shared machine cancels.
-    const floorNow = async (before: string) => {
-      const load = (await measure(`floor: ${hops} bare express hops, before ${before}${of(r)}`, { kind: 'hop-chain', hops }, mainPlan)).result;
-      floor.push(load);
-      return load.answeredPerSecond;
+    const besideNow = async (name: string, target: Target, into: Beside[]): Promise<Beside> => {
+      const { result, stats } = await measure(`${name}${of(r)}`, target, mainPlan);
+      const beside = { load: result, cpuMsPerOrder: cpuMsPerOrder(stats, result) };
+      into.push(beside);
+      return beside;
     };
+    const floorNow = (before: string) => besideNow(`floor: ${hops} bare express hops, before ${before}`, { kind: 'hop-chain', hops }, floor);
+    const referenceNow = async (before: string) => (withReference ? besideNow(`expert reference: ${hops} lean hops with the same durable writes, before ${before}`, { kind: 'expert-reference' }, reference) : undefined);
     for (const p of planned) {
       p.floors.push(await floorNow(p.label));
+      const ref = await referenceNow(p.label);
+      if (ref) p.references.push(ref);
       // The outcome probe runs next to both loads, so that tracing on and off carry the same extra client.
       const outcome = learnedByOf(traitsOf(p.variant));
       const traced = await measure(`${p.label}${of(r)}`, p.target(true), mainPlan, { outcome });
@@ -197,21 +217,32 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     for (const p of scaled) {
       // One floor before each style's replica counts, for all three.
       const first = scaled.find((q) => q.variant === p.variant && q.store === p.store)!;
-      p.floors.push(first === p ? await floorNow(`${p.variant}${onStore(p.store)}, one process per service`) : first.floors[r - 1]);
+      const before = `${p.variant}${onStore(p.store)}, one process per service`;
+      p.floors.push(first === p ? await floorNow(before) : first.floors[r - 1]);
+      const ref = first === p ? await referenceNow(before) : first.references[r - 1];
+      if (ref) p.references.push(ref);
       const run = await measure(`${p.label}${of(r)}`, p.target, mainPlan);
       p.repeats.push({ load: run.result, sut: run.stats });
     }
   }
-  const ordersOf = (load: LoadResult) => Math.max(1, load.acceptedPerSecond * options.durationSeconds);
-
+  const answered = (besides: Beside[]) => besides.map((b) => b.load.answeredPerSecond);
+  const accepted = (besides: Beside[]) => besides.map((b) => b.load.acceptedPerSecond);
+  const cpuOf = (besides: Beside[]) => (besides.length ? { cpuMsPerOrder: spread(besides.map((b) => b.cpuMsPerOrder)) } : {});
   const runs: BenchRun[] = planned.map((p) => ({
     ...runOf(p.variant, p.broker, p.store, p.repeats, express, nodeHttp),
-    cpuMsPerOrder: spread(p.repeats.map((x) => (x.sut.cpuSeconds * 1000) / ordersOf(x.load))),
+    cpuMsPerOrder: spread(p.repeats.map((x) => cpuMsPerOrder(x.sut, x.load))),
+    floorCpuMsPerOrder: spread(p.floors.map((b) => b.cpuMsPerOrder)),
+    ...(p.references.length ? { referenceCpuMsPerOrder: spread(p.references.map((b) => b.cpuMsPerOrder)) } : {}),
   }));
-  runs.forEach((run, i) => (run.ratios.toFloor = ratioSpread(run.repeats.map((x) => x.load.acceptedPerSecond), planned[i].floors)));
+  runs.forEach((run, i) => {
+    const orders = run.repeats.map((x) => x.load.acceptedPerSecond);
+    run.ratios.toFloor = ratioSpread(orders, answered(planned[i].floors));
+    // The reference's orders/s, as a style's: 2xx answers (an overloaded reference's 502s do not count).
+    if (planned[i].references.length) run.ratios.toReference = ratioSpread(orders, accepted(planned[i].references));
+  });
   const processes: NonNullable<BenchReport['processes']> = scaled.map((p) => {
     const services = [...new Set(p.repeats.flatMap((x) => (x.sut.processes ?? []).map((c) => c.service)))];
-    const perService = (service: string) => spread(p.repeats.map((x) => ((x.sut.processes ?? []).filter((c) => c.service === service).reduce((n, c) => n + c.cpuSeconds, 0) * 1000) / ordersOf(x.load)));
+    const perService = (service: string) => spread(p.repeats.map((x) => cpuMsPerOrder({ ...x.sut, cpuSeconds: (x.sut.processes ?? []).filter((c) => c.service === service).reduce((n, c) => n + c.cpuSeconds, 0) }, x.load)));
     return {
       variant: p.variant,
       broker: p.broker ? 'rabbitmq' : 'in-process',
@@ -219,7 +250,8 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       billingReplicas: p.billing,
       repeats: p.repeats,
       summary: summarizeLoads(p.repeats.map((x) => x.load)),
-      toFloor: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), p.floors),
+      toFloor: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), answered(p.floors)),
+      ...(p.references.length ? { toReference: ratioSpread(p.repeats.map((x) => x.load.acceptedPerSecond), accepted(p.references)) } : {}),
       cpuMsPerOrder: Object.fromEntries(services.map((service) => [service, perService(service)])),
     };
   });
@@ -285,7 +317,8 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
     baselines: {
       expressHello: { repeats: express, summary: summarizeLoads(express) },
       nodeHttpHello: { repeats: nodeHttp, summary: summarizeLoads(nodeHttp) },
-      floor: { hops, repeats: floor, summary: summarizeLoads(floor) },
+      floor: { hops, repeats: floor.map((b) => b.load), summary: summarizeLoads(floor.map((b) => b.load)), ...cpuOf(floor) },
+      ...(reference.length ? { reference: { hops: EXPERT_HOPS, repeats: reference.map((b) => b.load), summary: summarizeLoads(reference.map((b) => b.load)), ...cpuOf(reference) } } : {}),
     },
     runs,
     ...(processes.length ? { processes } : {}),

@@ -23,3 +23,7 @@ export const ACCEPTED_DEFINED = 'Accepted orders/s: the load\'s orders the gatew
 /** Both in one sentence, where a table only names them. */
 export const ORDERS_DEFINED_SHORT =
   'Accepted orders/s count 2xx answers at the gateway (a 202 "pending" counts); completed orders/s count the load\'s orders that became final, read back from the order service, and can exceed accepted by the orders still in flight when the load stopped counting.';
+
+/** CPU milliseconds per order, as every table that shows it says it (src/bench/cpu-per-order.ts, bench-child.ts). */
+export const CPU_PER_ORDER_DEFINED =
+  'CPU ms per order: the processor time (user + system) the system under test spent from the start of the measured load until that load\'s orders had settled (boot, customers and warm-up left out; with one process per service, each service\'s processes over the same window), divided by the orders placed in that window that became final by its own records (the floor, which keeps none: by its 2xx answers); unlike orders/s it holds on a busy machine.';

@@ -11,6 +11,8 @@ export interface OrderOutcomes {
   /** Orders of the load placed in the window that reached a final status, and per second from the window's start to the last of them. */
   completed: number;
   completedPerSecond: number;
+  /** Every order placed since `since` that reached a final status, the probes' (other prices) included: what the system's CPU in the window was spent on. */
+  finalInWindow: number;
   /** From the order service recording the order to its final status, and to its stored notification. */
   toFinalMs: Percentiles;
   toNotificationMs: Percentiles;
@@ -44,10 +46,13 @@ export async function orderOutcomes(api: ApiClient, tokens: string[], since: num
   const toFinal: number[] = [];
   const toNotification: number[] = [];
   let lastFinal = since;
+  let finalInWindow = 0;
   for (const { orders, notified } of perUser) {
     for (const order of orders) {
       const created = Date.parse(order.createdAt);
-      if (order.price !== LOAD_ORDER.price || created < since || order.status === 'pending') continue;
+      if (created < since || order.status === 'pending') continue;
+      finalInWindow++;
+      if (order.price !== LOAD_ORDER.price) continue;
       const final = Date.parse(order.updatedAt);
       toFinal.push(final - created);
       lastFinal = Math.max(lastFinal, final);
@@ -58,6 +63,7 @@ export async function orderOutcomes(api: ApiClient, tokens: string[], since: num
   return {
     completed: toFinal.length,
     completedPerSecond: toFinal.length / Math.max(0.001, (lastFinal - since) / 1000),
+    finalInWindow,
     toFinalMs: percentilesOf(toFinal),
     toNotificationMs: percentilesOf(toNotification),
   };

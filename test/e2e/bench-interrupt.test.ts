@@ -52,3 +52,19 @@ test('when the bench itself is killed (SIGKILL), its child notices the lost pare
   rmSync(tmp, { recursive: true });
   rmSync(reports, { recursive: true, force: true });
 }, 300_000);
+
+test('SIGINT during the expert reference\'s load stops the bench with 130 and leaves neither its child nor its temporary data dir', async () => {
+  const tmp = privateTmp();
+  const reports = privateTmp();
+  const { child, done, stdout } = startCli(['bench', '--variants=http', '--duration=10', '--warmup=0', '--connections=4', '--users=4', '--report-dir', reports], { TMPDIR: tmp }, 240_000);
+  await eventually('the load on the expert reference', stdout, (out) => /^expert reference: .* before http: 10 s of load…$/m.test(out), 180_000);
+  await eventually('its SQLite files in our TMPDIR', () => readdirSync(tmp), (files) => files.some((f) => f.startsWith('orderctl-expert-')));
+  child.kill('SIGINT');
+  const { code, stderr } = await done;
+  expect(code).toBe(130);
+  expect(stderr).not.toContain('orderctl:');
+  await eventually('no bench child left', () => benchChildrenOf(tmp), (pids) => pids.length === 0);
+  expect(readdirSync(tmp)).toEqual([]);
+  rmSync(tmp, { recursive: true });
+  rmSync(reports, { recursive: true, force: true });
+}, 300_000);

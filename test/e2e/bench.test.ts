@@ -71,8 +71,13 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
   expect(code).toBe(1);
   const report = benchReportSchema.parse(JSON.parse(stdout));
   expect(report.consistent).toBe(true);
-  // The floor is loaded right before each variant in each round: 2 variants × 2 rounds.
+  // The floor and the expert reference are loaded right before each variant in each round: 2 variants × 2 rounds.
   expect(report.baselines.floor!.repeats).toHaveLength(4);
+  expect(report.baselines.reference).toMatchObject({ hops: 5, repeats: expect.any(Array), cpuMsPerOrder: { n: 4 } });
+  expect(report.baselines.reference!.repeats).toHaveLength(4);
+  expect(report.baselines.floor!.cpuMsPerOrder).toMatchObject({ n: 4 });
+  // The reference's customers order as the styles' do: every order of its loads answered 201.
+  for (const load of report.baselines.reference!.repeats) expect(Object.keys(load.statusCodes)).toEqual(['201']);
   const against = report.baseline!;
   const verdict = (row: string, figure: string) => against.changes.find((c) => c.row === row && c.figure === figure)?.verdict;
   expect(against.file).toBe(baseline);
@@ -99,9 +104,17 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
     expect(run.summary.load.acceptedPerSecond.min).toBeGreaterThan(0);
     expect(run.summary.load.acceptedPerSecond.min).toBeLessThanOrEqual(run.summary.load.acceptedPerSecond.max);
     expect(run.ratios.toExpressHello.n).toBe(2);
+    // For each style: × the floor and × the reference, and CPU ms per order of the style, the floor and the reference, each over the 2 repeats.
+    for (const figure of [run.ratios.toFloor, run.ratios.toReference, run.cpuMsPerOrder, run.floorCpuMsPerOrder, run.referenceCpuMsPerOrder]) {
+      expect(figure).toMatchObject({ n: 2 });
+      expect(figure!.min).toBeGreaterThan(0);
+    }
     for (const repeat of run.repeats) {
       expect(repeat.sut.consistency?.ok).toBe(true);
       expect(repeat.sut.orders!.completed).toBeGreaterThan(0);
+      // The CPU window's orders: the load's that completed and the outcome probe's.
+      expect(repeat.sut.completedInWindow).toBeGreaterThanOrEqual(repeat.sut.orders!.completed + repeat.outcome!.orders);
+      expect(repeat.sut.completedInWindow).toBeLessThanOrEqual(repeat.sut.orders!.completed + repeat.outcome!.orders + repeat.outcome!.unlearned);
       expect(repeat.sut.orders!.httpPerOrder).toBe(run.traits.includes('all-rest') ? 5 : 2);
       expect(repeat.load.mode).toBe('closed');
     }
@@ -124,7 +137,7 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
 
   const dir = reportDir(stderr);
   expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(report);
-  for (const name of ['orders', 'latency', 'time-to-outcome', 'to-notification', 'latency-vs-load']) {
+  for (const name of ['orders', 'cpu-per-order', 'latency', 'time-to-outcome', 'to-notification', 'latency-vs-load']) {
     expect(existsSync(join(dir, `${name}.vl.json`))).toBe(true);
     expect(readFileSync(join(dir, `${name}.svg`), 'utf8')).toMatch(/^<svg /);
   }
@@ -133,6 +146,14 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
   expect(markdown).toMatch(/\| http \| 20 \| \d+ \(n=2, /);
   expect(markdown).toMatch(/\| hybrid \| [^\n]*\n\nAccepted orders\/s: the load's orders the gateway answered 2xx within the measured 1 s \(a 202 "pending" counts/);
   expect(markdown).toContain('## When the client knows the outcome');
+  expect(markdown).toContain("## The harness against the floor and an expert's");
+  expect(markdown).toMatch(/\| http \| \d+ \(n=2, \d+–\d+\) \| [\d.]+× \(n=2, [\d.]+–[\d.]+\) \| [\d.]+× \(n=2, [\d.]+–[\d.]+\) \| [\d.]+ \(n=2, [\d.]+–[\d.]+\) \| [\d.]+ \(n=2, [\d.]+–[\d.]+\) \| [\d.]+ \(n=2, [\d.]+–[\d.]+\) \|\n/);
+  expect(markdown).toContain('CPU ms per order: the processor time (user + system) the system under test spent from the start of the measured load until that load\'s orders had settled');
+  expect(markdown).toContain('| the expert reference: 5 lean hops, same durable writes |');
+  const cpuChart = JSON.parse(readFileSync(join(dir, 'cpu-per-order.vl.json'), 'utf8'));
+  expect(cpuChart.layer[0].encoding.y.scale).toMatchObject({ zero: true });
+  expect(new Set(cpuChart.data.values.map((v: { series: string }) => v.series))).toEqual(new Set(['the style', 'the floor (5 bare hops)', 'the expert reference (5 lean hops, same writes)']));
+  expect(cpuChart.data.values.every((v: { n: number }) => v.n === 2)).toBe(true);
   expect(markdown).toMatch(/\| hybrid \| by push after the 202 \| \d+ \(n=2, /);
   expect(markdown).toMatch(/## Against the baseline\n\nThis run against `\S+before\.json`/);
   expect(markdown).toMatch(/\| hybrid \| accepted orders\/s \| 0 \(n=3, 0–0\) \| \d+ \(n=2, \d+–\d+\) \| [\d,.]+× \| faster \|/);
@@ -142,7 +163,7 @@ test('a short bench of two variants, repeated twice, with load steps, against a 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
     const charts = await page.$$eval('figure img', (imgs) => imgs.map((img) => { const i = img as unknown as { complete: boolean; naturalWidth: number }; return i.complete && i.naturalWidth > 100; }));
-    expect(charts).toEqual([true, true, true, true, true]);
+    expect(charts).toEqual([true, true, true, true, true, true]);
     const body = await page.textContent('body');
     expect(body).toContain('Order placement under load');
     expect(body).toContain('Latency against load');
@@ -244,12 +265,16 @@ test('bench --processes --capacity: each variant in one process and with one pro
   expect(report.baselines.floor).toMatchObject({ hops: 5 });
   expect(report.baselines.floor!.summary.answeredPerSecond.median).toBeGreaterThan(0);
   for (const run of report.runs) expect(run.ratios.toFloor?.median).toBeGreaterThan(0);
+  for (const run of report.runs) expect(run.ratios.toReference?.median).toBeGreaterThan(0);
   expect(report.processes!.map((p) => [p.variant, p.broker, p.billingReplicas])).toEqual([1, 2, 3].map((n) => ['hybrid', 'rabbitmq', n]));
   for (const p of report.processes!) {
     expect(p.repeats[0].sut.consistency?.ok).toBe(true);
     expect(p.repeats[0].sut.processes!.filter((c) => c.service === 'billing')).toHaveLength(p.billingReplicas);
     expect(Object.keys(p.cpuMsPerOrder).sort()).toEqual([...SERVICES].sort());
     expect(p.cpuMsPerOrder.gateway.median).toBeGreaterThan(0);
+    expect(p.toReference?.median).toBeGreaterThan(0);
+    // Per service CPU over the orders completed in the same window as the services' CPU.
+    expect(p.repeats[0].sut.completedInWindow).toBeGreaterThan(0);
     expect(p.summary.acceptedPerSecond.median).toBeGreaterThan(0);
   }
   expect(report.consistent).toBe(true);
