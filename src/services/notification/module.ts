@@ -3,10 +3,15 @@ import { NotificationFlow, type NotificationPorts } from './notification-flow.js
 import { notificationApp } from './notification-routes.js';
 import { notificationSchema, NotificationService } from './notification-service.js';
 
+/** What the recovery pass reads waiting outcomes by (oldest first): an index each, not a scan and sort of the table. */
+const RECOVERY_INDEXES = `
+CREATE INDEX IF NOT EXISTS waiting_notifications_by_age ON waiting_notifications (created_at);
+CREATE INDEX IF NOT EXISTS waiting_details_by_age ON waiting_details (created_at);`;
+
 /** Notification: tells each user once how their order ended. */
 export default defineService({
   name: 'notification',
-  schema: notificationSchema,
+  schema: notificationSchema + RECOVERY_INDEXES,
   needs: ['recipient'],
   create(ctx) {
     const service = new NotificationService(ctx.store, ctx.note);
