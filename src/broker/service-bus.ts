@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids.js';
 import { pauseUnless } from '../core/duration.js';
 import { AppError, isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
@@ -39,7 +39,7 @@ export class ServiceBus {
   }
 
   /** Publishes now; `id` keeps a message's identity when it is published again (outbox relay). */
-  async publish<T>(type: string, data: T, headers: Record<string, string> = {}, id: string = randomUUID()): Promise<void> {
+  async publish<T>(type: string, data: T, headers: Record<string, string> = {}, id: string = newId()): Promise<void> {
     const message = this.envelope(type, data, headers, id);
     const hop = this.startPublish(message);
     try {
@@ -55,7 +55,7 @@ export class ServiceBus {
   async request<T>(type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
     // Nothing can answer a command while the broker is away: say so at once rather than after the timeout.
     if (this.brokerDown) throw new AppError('SERVICE_UNAVAILABLE', `the broker is unreachable (${this.brokerDown}): ${type} cannot be sent now; try again once it is back`);
-    const message = this.envelope(type, data, { [HEADERS.correlationId]: randomUUID() }, randomUUID());
+    const message = this.envelope(type, data, { [HEADERS.correlationId]: newId() }, newId());
     const hop = this.startPublish(message);
     const pending = this.transport.request(message, { replyTypes, timeoutMs });
     hop.end();

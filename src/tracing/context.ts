@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomFillSync } from 'node:crypto';
+import { randomHex } from '../core/ids.js';
 
 /** What travels with the work caused by one client action, inside a service and across hops. */
 export interface TraceContext {
@@ -20,20 +20,6 @@ export const currentTrace = (): TraceContext | undefined => storage.getStore();
 
 export function withTrace<T>(context: TraceContext, fn: () => T): T {
   return storage.run(context, fn);
-}
-
-/** Random bytes drawn 4 KiB at a time: an id costs a slice of hex, not a call into the system's generator. */
-const pool = Buffer.alloc(4096);
-let used = pool.length;
-
-function randomHex(bytes: number): string {
-  if (used + bytes > pool.length) {
-    randomFillSync(pool);
-    used = 0;
-  }
-  const hex = pool.toString('hex', used, used + bytes);
-  used += bytes;
-  return hex;
 }
 
 /** A new W3C trace id: 16 random bytes in hex. */
