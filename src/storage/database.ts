@@ -53,6 +53,12 @@ export interface OpenOptions {
   releaseClaims?: boolean;
   /** The service's own migrations of a database made by an earlier version, run with the schema in the same exclusive transaction. */
   migrate?: (db: Db) => void;
+  /**
+   * SQLite: this connection is the only one to open the file while it is open (one process owns the data dir, runs
+   * one instance of the service, and nobody inspects the file meanwhile): its locks are held, not taken per
+   * transaction (see SqliteOptions.sole). Never with replicas sharing the file, nor where a test or a user reads it live.
+   */
+  sole?: boolean;
 }
 
 /** The PostgreSQL schema of `service` under `prefix` (a namespace: letters, digits and `_` only). */
@@ -61,8 +67,8 @@ export function schemaName(prefix: string, service: string): string {
   return (prefix ? `${clean(prefix)}_${clean(service)}` : clean(service)).slice(0, 63);
 }
 
-function connect(place: StorePlace, service: string): SqlDb {
-  if (place.kind === 'sqlite') return new SqliteDb(join(place.dir, `${service}.sqlite`));
+function connect(place: StorePlace, service: string, sole = false): SqlDb {
+  if (place.kind === 'sqlite') return new SqliteDb(join(place.dir, `${service}.sqlite`), { sole });
   try {
     return new PostgresDb(place.url, schemaName(place.prefix, service));
   } catch (error) {
@@ -77,7 +83,7 @@ function connect(place: StorePlace, service: string): SqlDb {
  */
 export function openDatabase(where: string | StorePlace, service: string, schema: string, options: OpenOptions = {}): Db {
   const place: StorePlace = typeof where === 'string' ? { kind: 'sqlite', dir: where } : where;
-  const db = connect(place, service);
+  const db = connect(place, service, options.sole);
   // Schema and migrations in one exclusive transaction, so two replicas never both add the same column.
   db.exclusive(() => {
     if (db instanceof SqliteDb) {

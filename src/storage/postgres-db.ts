@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { AppError } from '../core/errors.js';
-import { LinkError, PostgresLink } from './postgres-link.js';
+import { LinkError, PostgresLink, type LinkStatement } from './postgres-link.js';
 import type { SqlDb, SqlStatement } from './sql-db.js';
 
 /** Codes after which PostgreSQL asks for the transaction to be tried again: serialization failure, deadlock. */
@@ -10,16 +10,20 @@ const MAX_TRIES = 50;
 /** Tries after which a transaction that keeps losing to others runs alone (it would otherwise starve under a hot row). */
 const TRIES_TOGETHER = 2;
 
-/** `?` placeholders (outside quoted literals) as PostgreSQL's `$1, $2, …`. */
+/** `?` placeholders (outside quoted literals) as PostgreSQL's `$1, $2, …`; SQL for PostgreSQL alone may number them itself. */
 export function numberedParameters(sql: string): { text: string; count: number } {
   let count = 0;
+  let numbered = 0;
   let quoted = false;
   let text = '';
-  for (const ch of sql) {
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
     if (ch === "'") quoted = !quoted;
+    if (ch === '$' && !quoted) numbered = Math.max(numbered, Number(/^\d*/.exec(sql.slice(i + 1))![0] || 0));
     text += ch === '?' && !quoted ? `$${++count}` : ch;
   }
-  return { text, count };
+  if (count > 0 && numbered > 0) throw new Error(`both ? and $n parameters: ${sql}`);
+  return { text, count: count || numbered };
 }
 
 /**
@@ -56,12 +60,24 @@ export class PostgresDb implements SqlDb {
   private reconnecting?: Promise<void>;
   private readonly watchers: ((change: { up: boolean; detail?: string }) => void)[] = [];
   private depth = 0;
-  /** A BEGIN not sent yet: it goes with the transaction's first statement. */
-  private begin: string | undefined;
+  /**
+   * Statements of the transaction not sent yet: its BEGIN, and writes whose outcome nobody asked for yet. They go with
+   * the next statement whose answer is needed, or with the COMMIT: a transaction's round trips are the answers it waits for.
+   */
+  private pending: Pending[] = [];
+  /** The server has a transaction of ours open (its BEGIN was sent, its end not yet). */
+  private open = false;
+  /** The transaction under way was committed with its last statement (`getLast`): nothing more may run in it. */
+  private ended = false;
   private names = 0;
   private closed = false;
   /** The key of the schema's turn lock, as SQL. */
   private readonly turn: string;
+  private trips = 0;
+  private readonly counted = (trips: number) => {
+    this.trips += trips;
+    tripsBySchema.set(this.schema, (tripsBySchema.get(this.schema) ?? 0) + trips);
+  };
 
   constructor(url: string, readonly schema: string) {
     this.config = connectionConfig(url);
@@ -69,7 +85,7 @@ export class PostgresDb implements SqlDb {
     this.server = target.host;
     this.turn = `hashtext(${pg.escapeLiteral(`orderctl turn ${schema}`)})`;
     this.location = `schema ${schema} of ${target.pathname.slice(1) || 'postgres'} on ${target.host}`;
-    this.link = new PostgresLink(STALL_MS);
+    this.link = new PostgresLink(STALL_MS, this.counted);
     try {
       connectCreating(this.link, this.config);
       this.exclusive(() => this.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted(schema)}`));
@@ -78,6 +94,11 @@ export class PostgresDb implements SqlDb {
       this.close();
       throw error;
     }
+  }
+
+  /** Round trips to the server so far: every exchange of statements the connection waited for (a pipelined batch is one). */
+  get roundTrips(): number {
+    return this.trips;
   }
 
   watch(listener: (change: { up: boolean; detail?: string }) => void): void {
@@ -98,19 +119,21 @@ export class PostgresDb implements SqlDb {
   }
 
   exclusive<T>(fn: () => T): T {
-    this.exec('BEGIN');
+    this.pending = [{ text: 'BEGIN', begins: true }];
     this.depth = 1;
+    this.ended = false;
     try {
       // Replicas opening the schema at once take turns: CREATE … IF NOT EXISTS is not safe against a concurrent one.
       this.prepare('SELECT pg_advisory_xact_lock(hashtext(?))').get(`orderctl schema ${this.schema}`);
       const result = fn();
-      this.exec('COMMIT');
+      this.commit();
       return result;
     } catch (error) {
       this.rollback();
       throw error;
     } finally {
       this.depth = 0;
+      this.ended = false;
     }
   }
 
@@ -118,41 +141,48 @@ export class PostgresDb implements SqlDb {
     return this.depth > 0;
   }
 
+  /**
+   * A statement prepared once per connection. Inside a transaction, `run` sends nothing yet: the write goes with the next
+   * statement whose answer is needed, or with the COMMIT, unless its `changes` are read first (then it is sent at once).
+   * A write that fails this way fails the transaction where it is sent.
+   */
   prepare(sql: string): SqlStatement {
     const { text, count } = numberedParameters(sql);
     const name = `s${++this.names}`;
-    const execute = (params: unknown[]) => {
+    const bound = (params: unknown[]): LinkStatement => {
       if (params.length !== count) throw new Error(`${count} parameters expected, ${params.length} given: ${sql}`);
-      return this.query(text, params.map((p) => (p === undefined ? null : p)), name);
+      return { text, values: params.map((p) => (p === undefined ? null : p)), name };
     };
     return {
-      run: (...params) => ({ changes: execute(params).changes }),
-      get: (...params) => execute(params).rows[0],
-      all: (...params) => execute(params).rows,
+      run: (...params) => (this.depth > 0 ? this.later(bound(params)) : { changes: this.now(bound(params)).changes }),
+      get: (...params) => this.now(bound(params)).rows[0],
+      all: (...params) => this.now(bound(params)).rows,
+      getLast: (...params) => (this.depth === 1 ? this.now(bound(params), { text: 'COMMIT', ends: true }) : this.now(bound(params))).rows[0],
     };
   }
 
   exec(sql: string): void {
-    this.query(sql);
+    this.now({ text: sql });
   }
 
   /**
    * Runs `fn` in a SERIALIZABLE transaction, tried again when PostgreSQL finds a conflict. Every transaction
    * of the schema holds its turn lock shared (sent with the BEGIN: no round trip of its own); one that lost
-   * TRIES_TOGETHER times takes it exclusively before it begins, so it runs alone and cannot starve.
+   * TRIES_TOGETHER times takes it exclusively before it begins, so it runs alone and cannot starve. BEGIN goes
+   * with the first statement whose answer is needed, COMMIT with the writes still unsent: a transaction that
+   * reads once and writes is one round trip, and one that sends nothing costs none.
    */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return this.savepoint(fn);
     for (let tries = 1; ; tries++) {
       const alone = tries > TRIES_TOGETHER;
       if (alone) this.exec(`SELECT pg_advisory_lock(${this.turn})`);
-      // Sent with the transaction's first statement (one crossing to the connection's thread fewer); a transaction with none sends nothing.
-      this.begin = `BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(${this.turn})`;
+      this.pending = [{ text: `BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(${this.turn})`, begins: true }];
       this.depth = 1;
+      this.ended = false;
       try {
         const result = fn();
-        if (this.begin) this.begin = undefined;
-        else this.exec('COMMIT');
+        this.commit();
         return result;
       } catch (error) {
         if (!this.closed) this.rollback();
@@ -160,6 +190,7 @@ export class PostgresDb implements SqlDb {
         if (!alone) Atomics.wait(sleep, 0, 0, Math.random() * 2 * tries);
       } finally {
         this.depth = 0;
+        this.ended = false;
         if (alone) this.unlockTurn();
       }
     }
@@ -181,6 +212,7 @@ export class PostgresDb implements SqlDb {
     this.link.end();
   }
 
+  /** A savepoint inside the transaction: what it holds fails or succeeds as a whole before `fn`'s caller goes on. */
   private savepoint<T>(fn: () => T): T {
     const name = `sp${this.depth}`;
     this.exec(`SAVEPOINT ${name}`);
@@ -190,16 +222,28 @@ export class PostgresDb implements SqlDb {
       this.exec(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      this.exec(`ROLLBACK TO SAVEPOINT ${name}`);
-      this.exec(`RELEASE SAVEPOINT ${name}`);
+      // What the savepoint wrote and did not send yet is undone by not sending it.
+      this.pending = [];
+      this.exec(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`);
       throw error;
     } finally {
       this.depth--;
     }
   }
 
+  /** Ends the transaction: sends what is still unsent with the COMMIT; a transaction that sent nothing has nothing to end. */
+  private commit(): void {
+    if (this.ended || (!this.open && this.pending.every((p) => p.begins))) {
+      this.pending = [];
+      return;
+    }
+    this.now({ text: 'COMMIT', ends: true });
+  }
+
   private rollback(): void {
-    if (this.begin) return void (this.begin = undefined);
+    this.pending = [];
+    if (!this.open) return;
+    this.open = false;
     if (this.lost !== undefined) return;
     try {
       this.link.query('ROLLBACK');
@@ -208,13 +252,48 @@ export class PostgresDb implements SqlDb {
     }
   }
 
-  /** Runs a statement over the link, after the BEGIN still to be sent. */
-  private query(text: string, values?: unknown[], name?: string): { rows: Record<string, unknown>[]; changes: number } {
-    return this.call(() => {
-      const before = this.begin;
-      this.begin = undefined;
-      return this.link.query(text, values, name, before);
-    });
+  /** A write sent later (see `prepare`): its count of changed rows, sending it at once when read before. */
+  private later(statement: LinkStatement): { changes: number } {
+    this.notEnded();
+    let changes: number | undefined;
+    this.pending.push({ ...statement, heard: (n) => (changes = n) });
+    const send = () => this.now();
+    return {
+      get changes() {
+        if (changes === undefined) send();
+        return changes ?? 0;
+      },
+    };
+  }
+
+  /**
+   * Sends the statements still unsent, `statement` and `then` (a COMMIT) in one round trip; `statement`'s rows and count
+   * (or the last unsent one's).
+   */
+  private now(statement?: Pending, then?: Pending): { rows: Record<string, unknown>[]; changes: number } {
+    this.notEnded();
+    const batch = [...this.pending, ...(statement ? [statement] : []), ...(then ? [then] : [])];
+    this.pending = [];
+    if (batch.length === 0) return { rows: [], changes: 0 };
+    const answering = batch.length - (then ? 2 : 1);
+    const statements = batch.map(({ text, values, name }) => ({ text, ...(values ? { values } : {}), ...(name ? { name } : {}) }));
+    try {
+      const { rows, changes } = this.call(() => {
+        if (batch.some((p) => p.begins)) this.open = true;
+        return this.link.batch(statements, answering);
+      });
+      batch.forEach((p, i) => p.heard?.(changes[i]));
+      if (then?.ends) this.ended = true;
+      return { rows, changes: changes[answering] ?? 0 };
+    } finally {
+      // A COMMIT ends the transaction even when a statement before it failed (it then rolls back).
+      if (batch.some((p) => p.ends)) this.open = false;
+    }
+  }
+
+  /** Throws when the transaction under way already committed with its last statement (a statement after `getLast`). */
+  private notEnded(): void {
+    if (this.ended && this.depth > 0) throw new Error(`the transaction on ${this.location} was committed with its last statement (getLast): nothing may run in it after`);
   }
 
   /**
@@ -249,7 +328,7 @@ export class PostgresDb implements SqlDb {
       await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
       if (this.closed) return;
       try {
-        if (this.link.dropped) this.link = new PostgresLink(STALL_MS);
+        if (this.link.dropped) this.link = new PostgresLink(STALL_MS, this.counted);
         await this.link.connectLater(this.config);
         this.link.query(`SET search_path TO ${quoted(this.schema)}`);
       } catch (error) {
@@ -264,6 +343,21 @@ export class PostgresDb implements SqlDb {
       return;
     }
   }
+}
+
+/** A statement waiting to be sent: whether it begins or ends the transaction, and who hears how many rows it changed. */
+interface Pending extends LinkStatement {
+  begins?: boolean;
+  ends?: boolean;
+  heard?: (changes: number) => void;
+}
+
+/** Round trips to the server so far by schema, over every connection of this process (open or closed). */
+const tripsBySchema = new Map<string, number>();
+
+/** Round trips to PostgreSQL this process made so far, by schema (a service's): what each store costs in waiting for the server. */
+export function roundTripsBySchema(): ReadonlyMap<string, number> {
+  return tripsBySchema;
 }
 
 /** Servers (host:port) a connection of this process got no answer from in time: every store on one fails at once until one of them has connected again. */

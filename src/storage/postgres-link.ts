@@ -7,16 +7,29 @@ export interface LinkStart {
   done: SharedArrayBuffer;
 }
 
-/** A request to the worker. */
+/** One statement of a batch: named (prepared once on the connection) with its values, or, without values, a string of statements. */
+export interface LinkStatement {
+  text: string;
+  values?: unknown[];
+  name?: string;
+}
+
+/** A request to the worker: a batch of statements is sent at once and answered in one round trip (pipelined). */
 export type LinkRequest =
   | { id: number; op: 'connect'; config: pg.ClientConfig }
-  | { id: number; op: 'query'; text: string; values?: unknown[]; name?: string; before?: string }
+  | { id: number; op: 'query'; statements: LinkStatement[]; answering?: number }
   | { id: number; op: 'end' };
 
 type Asked = LinkRequest extends infer R ? (R extends { op: 'end' } ? never : Omit<R, 'id'>) : never;
 
-/** The worker's answer: rows and how many rows a write changed, or the failure (with PostgreSQL's SQLSTATE, and whether the connection is gone). */
-export type LinkReply = { id: number; rows: Record<string, unknown>[]; changes: number } | { id: number; error: { message: string; code?: string; lost: boolean } };
+/**
+ * The worker's answer: the rows of the statement answering (the last, unless said) and how many rows each statement changed, or the first failure (with
+ * PostgreSQL's SQLSTATE, and whether the connection is gone).
+ */
+export type LinkAnswer = { id: number; rows: Record<string, unknown>[]; changes: number[] } | { id: number; error: { message: string; code?: string; lost: boolean } };
+
+/** An answer as the worker sends it, with the round trips to the server it took. */
+export type LinkReply = LinkAnswer & { trips: number };
 
 /** A failure of a call over a link: PostgreSQL's SQLSTATE as `code`, and whether the connection is gone (`lost`). */
 export class LinkError extends Error {
@@ -51,7 +64,11 @@ export class PostgresLink {
   dropped = false;
   private terminated = false;
 
-  constructor(private readonly stallMs: number) {
+  /** `counted` hears the round trips to the server each call took. */
+  constructor(
+    private readonly stallMs: number,
+    private readonly counted: (trips: number) => void = () => {},
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(WORKER, { workerData: { port: port2, done: this.done.buffer } satisfies LinkStart, transferList: [port2] });
@@ -79,13 +96,19 @@ export class PostgresLink {
     this.answer(id, waitMs, deadline);
   }
 
+  /** Runs one statement (named: prepared once on this connection) or, without values, a string of statements; the last one's rows. */
+  query(text: string, values?: unknown[], name?: string): { rows: Record<string, unknown>[]; changes: number } {
+    const { rows, changes } = this.batch([{ text, ...(values ? { values } : {}), ...(name ? { name } : {}) }]);
+    return { rows, changes: changes[0] };
+  }
+
   /**
-   * Runs one statement (named: prepared once on this connection) or, without values, a string of statements, after
-   * `before` (a BEGIN) when given; the last one's rows.
+   * Sends `statements` at once and waits for their answers (one round trip): the rows of the one at `answering` (the
+   * last by default) and what each changed. The first that fails fails the call (in a transaction, those after it fail
+   * too, and a COMMIT among them rolls back).
    */
-  query(text: string, values?: unknown[], name?: string, before?: string): { rows: Record<string, unknown>[]; changes: number } {
-    const request = { op: 'query' as const, text, ...(values ? { values } : {}), ...(name ? { name } : {}), ...(before ? { before } : {}) };
-    return this.answer(this.ask(request), this.stallMs, performance.now() + this.stallMs);
+  batch(statements: LinkStatement[], answering = statements.length - 1): { rows: Record<string, unknown>[]; changes: number[] } {
+    return this.answer(this.ask({ op: 'query', statements, answering }), this.stallMs, performance.now() + this.stallMs);
   }
 
   /** Ends the connection (after the call in progress, if any) and the worker. */
@@ -104,7 +127,7 @@ export class PostgresLink {
   }
 
   /** Waits until `deadline` for the answer to request `id` and reads it; past it, drops the link (a stall of `waitMs`). */
-  private answer(id: number, waitMs: number, deadline: number): { rows: Record<string, unknown>[]; changes: number } {
+  private answer(id: number, waitMs: number, deadline: number): { rows: Record<string, unknown>[]; changes: number[] } {
     for (let seen = Atomics.load(this.done, 0); seen !== id; seen = Atomics.load(this.done, 0)) {
       const left = deadline - performance.now();
       if (left <= 0 || this.dropped) {
@@ -118,6 +141,7 @@ export class PostgresLink {
       this.drop();
       throw new LinkError('the connection answered out of turn', undefined, true);
     }
+    this.counted(reply.trips);
     if ('error' in reply) throw new LinkError(reply.error.message, reply.error.code, reply.error.lost);
     return reply;
   }

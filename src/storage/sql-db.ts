@@ -3,6 +3,17 @@ export interface SqlStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  /**
+   * `get` as the last statement of the transaction under way: PostgreSQL sends the COMMIT with it, one round trip
+   * fewer. Nothing may run in that transaction after it (PostgreSQL throws: it committed already). Inside a savepoint,
+   * or outside a transaction, it is `get` (and where a database lacks it: see `getLast`).
+   */
+  getLast?(...params: unknown[]): unknown;
+}
+
+/** `statement.getLast(...params)`, or `get` where the statement has no `getLast`. */
+export function getLast(statement: SqlStatement, ...params: unknown[]): unknown {
+  return statement.getLast ? statement.getLast(...params) : statement.get(...params);
 }
 
 /** Which engine keeps a service's data. */

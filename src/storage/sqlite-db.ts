@@ -18,15 +18,31 @@ function walMode(db: Database.Database): void {
   }
 }
 
+/** How a SQLite file is opened. */
+export interface SqliteOptions {
+  /**
+   * Nothing else opens the file while this connection has it (no replica, no other process, no second connection):
+   * the connection then takes its locks once and holds them until it closes (locking_mode EXCLUSIVE) rather than
+   * taking and releasing them around every transaction (fcntl calls each). Anyone else reading the file meanwhile
+   * is refused once its busy timeout passes (database is locked). A crash leaves the WAL for the next opener to recover.
+   */
+  sole?: boolean;
+}
+
 /** A service's SQLite file (better-sqlite3), in WAL mode. */
 export class SqliteDb implements SqlDb {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
 
-  constructor(readonly location: string) {
+  constructor(
+    readonly location: string,
+    options: SqliteOptions = {},
+  ) {
     this.db = new Database(location);
     // Replicas of a service open its file at the same moment: each waits for the other's lock rather than failing.
     this.db.pragma('busy_timeout = 5000');
+    // Before WAL is used: the WAL index then lives in this process's memory, not in a shared -shm file.
+    if (options.sole) this.db.pragma('locking_mode = EXCLUSIVE');
     walMode(this.db);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -43,6 +59,7 @@ export class SqliteDb implements SqlDb {
       run: (...params) => ({ changes: statement.run(...params).changes }),
       get: (...params) => statement.get(...params),
       all: (...params) => statement.all(...params),
+      getLast: (...params) => statement.get(...params),
     };
   }
 

@@ -111,6 +111,16 @@ interface AccountRow {
   updated_at: string;
 }
 
+interface PaymentRow {
+  id: string;
+  user_id: string;
+  amount_cents: number;
+  status: Payment['status'];
+  reason: string | null;
+}
+
+const toPayment = (row: PaymentRow): Payment => ({ id: row.id, userId: row.user_id, amountCents: row.amount_cents, status: row.status, ...(row.reason ? { reason: row.reason } : {}) });
+
 const toAccount = (row: AccountRow): Account => ({
   userId: row.user_id,
   amountCents: row.amount_cents,
@@ -244,22 +254,46 @@ export class BillingService {
    */
   pay(paymentId: string, userId: string, cents: number, announce = true): Payment {
     return this.store.write((): Payment => {
-      const existing = this.payment(paymentId);
-      if (existing) {
-        if (existing.userId !== userId || existing.amountCents !== cents) throw conflict(`payment ${paymentId} exists with other terms`);
-        return existing;
+      const charged = this.store.db.dialect === 'postgres' ? this.chargeInOne(paymentId, userId, cents) : this.charge(paymentId, userId, cents);
+      if (charged.existed) {
+        if (charged.payment.userId !== userId || charged.payment.amountCents !== cents) throw conflict(`payment ${paymentId} exists with other terms`);
+        return charged.payment;
       }
-      const result = this.take(userId, cents, 'payment', paymentId);
-      const payment: Payment = result.ok
-        ? { id: paymentId, userId, amountCents: cents, status: 'succeeded' }
-        : { id: paymentId, userId, amountCents: cents, status: 'failed', reason: result.reason };
-      this.store
-        .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, now_utc())`)
-        .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
+      const payment = charged.payment;
       if (announce) this.store.raise('PaymentSettled', payment);
-      this.note(result.ok ? 'payment taken' : `payment declined: ${result.reason}`);
+      this.note(payment.status === 'succeeded' ? 'payment taken' : `payment declined: ${payment.reason}`);
       return payment;
     });
+  }
+
+  /** Inside a write: the payment `paymentId` as it was (`existed`), or charged now (taken, or declined with the reason) and recorded. */
+  private charge(paymentId: string, userId: string, cents: number): { payment: Payment; existed: boolean } {
+    const existing = this.payment(paymentId);
+    if (existing) return { payment: existing, existed: true };
+    const result = this.take(userId, cents, 'payment', paymentId);
+    const payment: Payment = result.ok
+      ? { id: paymentId, userId, amountCents: cents, status: 'succeeded' }
+      : { id: paymentId, userId, amountCents: cents, status: 'failed', reason: result.reason };
+    this.store
+      .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, ?, ?, now_utc())`)
+      .run(payment.id, userId, cents, payment.status, payment.reason ?? null);
+    return { payment, existed: false };
+  }
+
+  /** `charge` as one statement (PostgreSQL): the payment looked up, the account debited, the ledger and the payment written, in one round trip. */
+  private chargeInOne(paymentId: string, userId: string, cents: number): { payment: Payment; existed: boolean } {
+    const row = this.store
+      .sql(`WITH existing AS (SELECT id, user_id, amount_cents, status, reason FROM payments WHERE id = CAST($1 AS TEXT)),
+                 debited AS (UPDATE accounts SET amount_cents = amount_cents - CAST($3 AS BIGINT), updated_at = now_utc()
+                             WHERE user_id = CAST($2 AS TEXT) AND amount_cents >= $3 AND NOT EXISTS (SELECT 1 FROM existing) RETURNING user_id),
+                 ledger AS (INSERT INTO ledger (user_id, kind, delta_cents, reference, created_at) SELECT user_id, 'payment', -$3, $1, now_utc() FROM debited),
+                 made AS (INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at)
+                          SELECT $1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM debited) THEN 'succeeded' ELSE 'failed' END,
+                                 CASE WHEN EXISTS (SELECT 1 FROM debited) THEN NULL WHEN EXISTS (SELECT 1 FROM accounts WHERE user_id = $2) THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END, now_utc()
+                          WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id, user_id, amount_cents, status, reason)
+            SELECT *, false AS existed FROM made UNION ALL SELECT *, true FROM existing`)
+      .get(paymentId, userId, cents, NOT_ENOUGH_MONEY, NO_ACCOUNT) as PaymentRow & { existed: boolean };
+    return { payment: toPayment(row), existed: row.existed };
   }
 
   /**
@@ -297,10 +331,8 @@ export class BillingService {
   }
 
   payment(id: string): Payment | undefined {
-    const row = this.store.sql('SELECT * FROM payments WHERE id = ?').get(id) as
-      | { id: string; user_id: string; amount_cents: number; status: Payment['status']; reason: string | null }
-      | undefined;
-    return row && { id: row.id, userId: row.user_id, amountCents: row.amount_cents, status: row.status, ...(row.reason ? { reason: row.reason } : {}) };
+    const row = this.store.sql('SELECT * FROM payments WHERE id = ?').get(id) as PaymentRow | undefined;
+    return row && toPayment(row);
   }
 
   private find(userId: string): Account | undefined {

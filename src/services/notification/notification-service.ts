@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatCents } from '../../core/money.js';
+import { getLast } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -156,14 +157,25 @@ export class NotificationService {
 
   /** Stores ("sends") the message about an order once; a repeat returns the first one. */
   notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
+    // A write of its own (not part of another one): its last statement ends it (PostgreSQL sends the COMMIT with it).
+    const own = !this.store.db.inTransaction;
     return this.store.write(() => {
-      const changes = this.store
-        .sql(`INSERT INTO notifications (id, user_id, order_id, email, message, created_at)
-                  VALUES (?, ?, ?, ?, ?, now_utc()) ON CONFLICT DO NOTHING`)
-        .run(randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)).changes;
       this.store.sql('DELETE FROM waiting_notifications WHERE order_id = ?').run(facts.orderId);
-      const row = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row;
-      return { notification: toNotification(row), created: changes === 1 };
+      const values = [randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)];
+      if (this.store.db.dialect === 'postgres') {
+        // The message stored now, or the one stored first: one statement.
+        const statement = this.store.sql(`WITH added AS (INSERT INTO notifications (id, user_id, order_id, email, message, created_at) VALUES ($1, $2, $3, $4, $5, now_utc())
+                                            ON CONFLICT DO NOTHING RETURNING id, user_id, order_id, email, message, created_at)
+                                          SELECT *, true AS created FROM added
+                                          UNION ALL SELECT id, user_id, order_id, email, message, created_at, false FROM notifications WHERE order_id = $3 AND NOT EXISTS (SELECT 1 FROM added)`);
+        const row = (own ? getLast(statement, ...values) : statement.get(...values)) as Row & { created: boolean };
+        return { notification: toNotification(row), created: row.created };
+      }
+      const added = this.store
+        .sql(`INSERT INTO notifications (id, user_id, order_id, email, message, created_at) VALUES (?, ?, ?, ?, ?, now_utc()) ON CONFLICT DO NOTHING RETURNING *`)
+        .get(...values) as Row | undefined;
+      const row = added ?? (this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row);
+      return { notification: toNotification(row), created: added !== undefined };
     });
   }
 

@@ -49,8 +49,8 @@ export class OrderFlow {
     // Without a REST payment link the outcome comes as an event. A retry of an order still pending
     // (its first payment call failed) asks again: billing charges a payment id once.
     const pay = this.ports.requestPayment;
-    if (pay && order.status === 'pending') await this.settle(order.id, await pay(order));
-    return { order: await this.drive(order.id), created };
+    const settled = pay && order.status === 'pending' ? (await this.settle(order.id, await pay(order))).order : order;
+    return { order: await this.drive(order.id, settled), created };
   }
 
   /**
@@ -84,8 +84,10 @@ export class OrderFlow {
    * Asks the saga's next steps that the variant makes REST calls, one after the other, until one is
    * made by an event, the saga waits for the customer, or it ends. A call that fails leaves the saga
    * where it is for the recovery pass (each participant does a step once per order, so asking again is safe).
+   * `known`: the order as last read, kept when it cannot have changed since (a plain order settled stays as it is).
    */
-  async drive(orderId: string): Promise<Order> {
+  async drive(orderId: string, known?: Order): Promise<Order> {
+    if (known && !known.saga && known.status !== 'pending') return known;
     for (;;) {
       const order = this.orders.get(orderId);
       const next = order.saga && NEXT_STEP[order.saga.state as keyof typeof NEXT_STEP];

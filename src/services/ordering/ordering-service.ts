@@ -146,12 +146,16 @@ export class OrderingService {
           return { order, created: false };
         }
       }
-      const id = randomUUID();
+      // The row as written, made here (times from this clock, as the recovery pass's cut-offs are): nothing to read back.
+      const now = new Date().toISOString();
+      const row: OrderRow = { id: randomUUID(), user_id: userId, price_cents: priceCents, status: 'pending', reason: null, created_at: now, updated_at: now, items: json(saga?.items), address: json(saga?.address), saga: saga ? 'created' : null };
       this.store
-        .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at, items, address, saga) VALUES (?, ?, ?, 'pending', ?, ${NOW}, ${NOW}, ?, ?, ?)`)
-        .run(id, userId, priceCents, idempotencyKey ?? null, json(saga?.items), json(saga?.address), saga ? 'created' : null);
+        .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at, items, address, saga) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`)
+        .run(row.id, userId, priceCents, idempotencyKey ?? null, now, now, row.items, row.address, row.saga);
+      const id = row.id;
       if (saga) this.remember(id, 'created');
-      const order = this.get(id);
+      // A saga's history is read back: its times are the database's, as every later move's.
+      const order = this.toOrder(row);
       this.store.raise(saga ? 'SagaCreated' : 'OrderPlaced', order);
       if (replyTo) this.wait(id, replyTo);
       return { order, created: true };
@@ -164,9 +168,12 @@ export class OrderingService {
 
   /** Answers every request waiting for the order, but the one whose work carries `except` (it is answered by the event it raises). */
   private answerWaiters(order: Order, except?: string): void {
-    const waiters = this.store.sql('SELECT correlation_id FROM order_waiters WHERE order_id = ?').all(order.id) as { correlation_id: string }[];
-    for (const { correlation_id } of waiters) if (correlation_id !== except) this.store.raise('OrderAnswerDue', order, { correlationId: correlation_id });
-    this.store.sql('DELETE FROM order_waiters WHERE order_id = ?').run(order.id);
+    for (const waiter of this.takeWaiters(order.id)) if (waiter !== except) this.store.raise('OrderAnswerDue', order, { correlationId: waiter });
+  }
+
+  /** The correlation ids of the requests waiting for the order, no longer kept. */
+  private takeWaiters(orderId: string): string[] {
+    return (this.store.sql('DELETE FROM order_waiters WHERE order_id = ? RETURNING correlation_id').all(orderId) as { correlation_id: string }[]).map((w) => w.correlation_id);
   }
 
   private remember(orderId: string, status: SagaState): void {
@@ -179,18 +186,40 @@ export class OrderingService {
    */
   settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
     return this.store.write(() => {
-      // A saga's reason is the saga's (a payment that arrives after a cancel leaves the cancel's reason as it is).
-      const changed = this.store
-        .sql(`UPDATE orders SET status = ?, reason = CASE WHEN saga IS NULL OR saga NOT IN ('cancelled', 'done') THEN CAST(? AS TEXT) ELSE reason END, updated_at = ${NOW} WHERE id = ? AND status = 'pending'`)
-        .run(outcome.status, outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null, id).changes;
-      const order = this.get(id);
-      if (changed !== 1) return { order, changed: false };
-      if (order.saga) return this.move(id, outcome.status === 'succeeded' ? 'payment taken' : 'payment failed', order.reason);
+      const settled = this.settleRow(id, outcome);
+      if (!settled) return { order: this.get(id), changed: false };
+      if (settled.row.saga) return this.move(id, outcome.status === 'succeeded' ? 'payment taken' : 'payment failed', settled.row.reason ?? undefined);
+      const order = this.toOrder(settled.row);
       this.store.raise('OrderSettled', order);
       // OrderSettled carries the correlation id of the work that settled it; every other request waiting gets its own answer.
-      this.answerWaiters(order, currentTrace()?.correlationId);
+      const except = currentTrace()?.correlationId;
+      for (const waiter of settled.waiters) if (waiter !== except) this.store.raise('OrderAnswerDue', order, { correlationId: waiter });
       return { order, changed: true };
     });
+  }
+
+  /**
+   * Records a payment's outcome on a pending order, inside a write: the order as it is now, and, for a plain order (which
+   * settling ends), the requests that waited for it, no longer kept. Undefined when the order was not pending. PostgreSQL:
+   * one statement.
+   */
+  private settleRow(id: string, outcome: PaymentOutcome): { row: OrderRow; waiters: string[] } | undefined {
+    const reason = outcome.status === 'failed' ? (outcome.reason ?? 'payment failed') : null;
+    // A saga's reason is the saga's (a payment that arrives after a cancel leaves the cancel's reason as it is).
+    const update = `UPDATE orders SET status = ?, reason = CASE WHEN saga IS NULL OR saga NOT IN ('cancelled', 'done') THEN CAST(? AS TEXT) ELSE reason END, updated_at = ${NOW} WHERE id = ? AND status = 'pending' RETURNING *`;
+    if (this.store.db.dialect === 'postgres') {
+      const row = this.store
+        .sql(`WITH settled AS (${update}),
+                   answered AS (DELETE FROM order_waiters WHERE order_id IN (SELECT id FROM settled WHERE saga IS NULL) RETURNING correlation_id)
+              SELECT settled.*, (SELECT json_agg(correlation_id) FROM answered) AS waiters FROM settled`)
+        .get(outcome.status, reason, id) as (OrderRow & { waiters: string | null }) | undefined;
+      if (!row) return undefined;
+      const { waiters, ...settled } = row;
+      return { row: settled, waiters: waiters ? (JSON.parse(waiters) as string[]) : [] };
+    }
+    const row = this.store.sql(update).get(outcome.status, reason, id) as OrderRow | undefined;
+    if (!row) return undefined;
+    return { row, waiters: row.saga ? [] : this.takeWaiters(id) };
   }
 
   /**
