@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../core/ids.js';
 import { z } from 'zod';
 import { conflict, notFound, unauthorized } from '../../core/errors.js';
 import type { Tokens } from '../../core/tokens.js';
@@ -73,7 +73,7 @@ export class IdentityService {
   async register(form: RegistrationForm): Promise<User> {
     const hash = await hashPassword(form.password);
     const row: UserRow = {
-      id: randomUUID(),
+      id: newId(),
       email: form.email.toLowerCase(),
       password_hash: hash,
       first_name: form.firstName ?? '',

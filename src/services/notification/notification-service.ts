@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../core/ids.js';
 import { formatCents } from '../../core/money.js';
 import { getLast } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
@@ -161,7 +161,7 @@ export class NotificationService {
     const own = !this.store.db.inTransaction;
     return this.store.write(() => {
       this.store.sql('DELETE FROM waiting_notifications WHERE order_id = ?').run(facts.orderId);
-      const values = [randomUUID(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)];
+      const values = [newId(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)];
       if (this.store.db.dialect === 'postgres') {
         // The message stored now, or the one stored first: one statement.
         const statement = this.store.sql(`WITH added AS (INSERT INTO notifications (id, user_id, order_id, email, message, created_at) VALUES ($1, $2, $3, $4, $5, now_utc())

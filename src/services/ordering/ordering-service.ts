@@ -1,5 +1,5 @@
 import { planted } from '../../core/planted.js';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import { addMissingColumns } from '../../storage/sql-db.js';
@@ -148,7 +148,7 @@ export class OrderingService {
       }
       // The row as written, made here (times from this clock, as the recovery pass's cut-offs are): nothing to read back.
       const now = new Date().toISOString();
-      const row: OrderRow = { id: randomUUID(), user_id: userId, price_cents: priceCents, status: 'pending', reason: null, created_at: now, updated_at: now, items: json(saga?.items), address: json(saga?.address), saga: saga ? 'created' : null };
+      const row: OrderRow = { id: newId(), user_id: userId, price_cents: priceCents, status: 'pending', reason: null, created_at: now, updated_at: now, items: json(saga?.items), address: json(saga?.address), saga: saga ? 'created' : null };
       this.store
         .sql(`INSERT INTO orders (id, user_id, price_cents, status, idempotency_key, created_at, updated_at, items, address, saga) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`)
         .run(row.id, userId, priceCents, idempotencyKey ?? null, now, now, row.items, row.address, row.saga);
