@@ -9,8 +9,6 @@ import type { ServiceName } from '../system/wiring.js';
 import { Crashed, isBrokerFault, type CrashPoint, type Fault, type FaultReport } from './fault.js';
 import { NodeFaults } from './node-faults.js';
 
-/** Store calls a crashed service's code may still make and that must change nothing: a dead process writes nothing. */
-const WRITES = new Set<PropertyKey>(['write', 'sql', 'claim', 'claimReady', 'published', 'failed']);
 /** How long a service crashed in this process stays dead before it is started again. */
 const RESTART_MS = 200;
 
@@ -37,6 +35,7 @@ export class FaultyNode {
   private readonly latency = new Map<ServiceName, number>();
   private readonly buses = new Map<ServiceName, ServiceBus>();
   private readonly restarts = new Set<Promise<void>>();
+  private readonly stores = new Map<ServiceName, Store>();
   private readonly local: readonly ServiceName[];
 
   constructor(
@@ -46,25 +45,13 @@ export class FaultyNode {
     this.local = local;
   }
 
-  /** `store` as its service's code sees it: every write refused (with `Crashed`) while the service is dead. */
+  /**
+   * `store` as its service's code sees it: the same store, told to refuse every write (with `Crashed`) while the service is
+   * dead (its writes, statements, claims and removals of sent rows), so nothing stands between the code and the store otherwise.
+   */
   store(name: ServiceName, store: Store): Store {
-    const faults = this.faults;
-    const bound = new Map<PropertyKey, unknown>();
-    for (const prop of Object.getOwnPropertyNames(Object.getPrototypeOf(store))) {
-      const value = (store as unknown as Record<string, unknown>)[prop];
-      if (typeof value === 'function' && prop !== 'constructor') bound.set(prop, value.bind(store));
-    }
-    return new Proxy(store, {
-      get(target, prop) {
-        const point = faults.dead.get(name);
-        if (point && WRITES.has(prop)) {
-          return () => {
-            throw new Crashed(name, point);
-          };
-        }
-        return bound.get(prop) ?? Reflect.get(target, prop, target);
-      },
-    });
+    this.stores.set(name, store);
+    return store;
   }
 
   /** The middleware at a service's edge: latency a fault added, then a share of its requests failed with 503. */
@@ -80,7 +67,16 @@ export class FaultyNode {
   /** Where a crash may be armed in a service: right after a commit that has something to send, after a handler's work, before a claimed row is sent. */
   watch(name: ServiceName, store: Store, relay: OutboxRelay, bus: ServiceBus): void {
     this.buses.set(name, bus);
-    store.attach({ wants: (event) => relay.wants(event), unrouted: (event) => relay.unrouted(event), kick: () => (this.faults.reached(name, 'after-commit'), relay.kick()) });
+    const faults = this.faults;
+    store.attach({
+      wants: (event) => relay.wants(event),
+      unrouted: (event) => relay.unrouted(event),
+      get claimant() {
+        return relay.claimant;
+      },
+      kick: () => (faults.reached(name, 'after-commit'), relay.kick()),
+      take: (rows) => (faults.reached(name, 'after-commit'), relay.take(rows)),
+    });
     relay.beforeSend = () => this.faults.reached(name, 'before-publish');
     bus.afterHandled = () => this.faults.reached(name, 'after-commit');
   }
@@ -90,12 +86,14 @@ export class FaultyNode {
     this.faults.crash = (name: ServiceName, point: CrashPoint) => {
       if (this.faults.dead.has(name) || node.resting(name)) return;
       this.faults.dead.set(name, point);
+      this.stores.get(name)?.refuseWrites(() => new Crashed(name, point));
       node.halt(name);
       const restart = (async () => {
         await sleep(RESTART_MS);
         await node.quiet(name);
         if (node.resting(name)) return;
         this.faults.dead.delete(name);
+        this.stores.get(name)?.refuseWrites(undefined);
         await node.revive(name);
       })();
       this.restarts.add(restart);

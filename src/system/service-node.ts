@@ -136,7 +136,7 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const modules = local.map((name) => MODULES[name]);
   const directory: ServiceDirectory = options.directory ?? new Map();
   const agent = serviceAgent();
-  /** Each local service's store, and (`stores`) the same as its code sees it: refusing writes while it is crashed. */
+  /** Each local service's store; `stores` hands the same stores to the services' code, with the fault machinery attached (writes refused while a service is crashed). */
   const ownStores = new Map<ServiceName, Store>();
   const closeStores = () => {
     for (const store of ownStores.values()) store.close();

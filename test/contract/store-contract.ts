@@ -282,6 +282,130 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       }
     });
 
+    /** What relays published (message id, aggregate, n, whether the broker took it), and the aggregates seen sent twice at once. */
+    const record = () => ({ published: [] as { id: string; aggregate: string; n: number; ok: boolean }[], busy: new Set<string>(), overlaps: [] as string[] });
+    /** A relay on `on` over a transport that records each publish into `seen` and refuses those `refuse` says; its sends take 2 ms. */
+    const relayOn = (on: Store, pollMs: number, refuse: (data: { aggregate: string; n: number }) => boolean = () => false, seen = record()) => {
+      const { published, busy, overlaps } = seen;
+      const transport: Transport = {
+        ...forwarding(new MemoryTransport()),
+        publish: async (message) => {
+          const data = message.data as { aggregate: string; n: number };
+          if (busy.has(data.aggregate)) overlaps.push(data.aggregate);
+          busy.add(data.aggregate);
+          await sleep(2);
+          busy.delete(data.aggregate);
+          const ok = !refuse(data);
+          published.push({ id: message.id, ...data, ok });
+          if (!ok) throw new Error(`refused ${data.aggregate} ${data.n}`);
+        },
+      };
+      const relay = new OutboxRelay(on, new ServiceBus('unit', transport, new Recorder()), pollMs);
+      relay.route('Moved', (p) => ({ type: 'Moved', data: p }));
+      return { relay, published, overlaps };
+    };
+    const raise = (on: Store, aggregate: string, n: number) => on.write(() => on.raise('Moved', { aggregate, n }, { aggregate }));
+    const rows = (on: Store = store) =>
+      on.db.prepare('SELECT message_id AS id, aggregate, claimed_by AS owner, attempts FROM outbox ORDER BY seq').all() as { id: string; aggregate: string; owner: string | null; attempts: number }[];
+    const ns = (list: { aggregate: string; n: number; ok: boolean }[], aggregate: string) => list.filter((p) => p.aggregate === aggregate && p.ok).map((p) => p.n);
+
+    test('rows a commit writes are claimed for the running relay in that transaction and sent from memory, in order per aggregate', async () => {
+      // No pass after the first (the poll an hour away): what is sent was handed over by its commit.
+      const { relay, published, overlaps } = relayOn(store, 3_600_000);
+      relay.start();
+      await sleep(50);
+      try {
+        for (let n = 0; n < 30; n++) {
+          raise(store, `a${n % 3}`, n);
+          if (n === 0) expect(rows()).toEqual([expect.objectContaining({ aggregate: 'a0', owner: relay.owner })]);
+          if (n % 7 === 0) await sleep(1);
+        }
+        await eventually('every row sent and removed', () => ({ waiting: store.waiting(), sent: published.length }), (w) => w.waiting === 0 && w.sent === 30);
+        await relay.deliverNow('a1');
+      } finally {
+        await relay.stop();
+      }
+      expect(new Set(published.map((p) => p.id)).size).toBe(30);
+      expect(overlaps).toEqual([]);
+      for (const a of ['a0', 'a1', 'a2']) expect(ns(published, a)).toEqual([...ns(published, a)].sort((x, y) => x - y));
+    });
+
+    test('a row handed over never overtakes an earlier unsent row of its aggregate; the pass sends them in order once it is due', async () => {
+      const { relay, published } = relayOn(store, 20);
+      // An earlier row of a1 waits for its retry (it failed before): unclaimed, not due for 300 ms.
+      store.db.transaction(() => raise(store, 'a1', 0));
+      store.db.prepare('UPDATE outbox SET attempts = 1, next_attempt_at = ?').run(Date.now() + 300);
+      relay.start();
+      try {
+        raise(store, 'a1', 1);
+        raise(store, 'a2', 2);
+        // The new row of a1 is left unclaimed (its elder is nobody's); the row of a2 is the relay's.
+        expect(rows().map((r) => [r.aggregate, r.owner])).toEqual([['a1', null], ['a1', null], ['a2', relay.owner]]);
+        await eventually('a2 sent', () => ns(published, 'a2'), (n) => n.length === 1);
+        expect(ns(published, 'a1')).toEqual([]);
+        await eventually('everything sent and removed', () => store.waiting(), (n) => n === 0);
+      } finally {
+        await relay.stop();
+      }
+      expect(ns(published, 'a1')).toEqual([0, 1]);
+    });
+
+    test('a row handed over whose send failed is retried by the pass, and the rows after it in its aggregate wait for it', async () => {
+      let refusals = 1;
+      const { relay, published } = relayOn(store, 20, (d) => d.aggregate === 'a1' && d.n === 1 && refusals-- > 0);
+      relay.start();
+      try {
+        store.write(() => {
+          store.raise('Moved', { aggregate: 'a1', n: 1 }, { aggregate: 'a1' });
+          store.raise('Moved', { aggregate: 'a1', n: 2 }, { aggregate: 'a1' });
+          store.raise('Moved', { aggregate: 'a2', n: 3 }, { aggregate: 'a2' });
+        });
+        await expect(relay.deliverNow('a1')).rejects.toThrow('refused a1 1');
+        await eventually('the failed row and the one after it sent again by the pass', () => store.waiting(), (n) => n === 0);
+      } finally {
+        await relay.stop();
+      }
+      expect(published.filter((p) => p.aggregate === 'a1').map((p) => [p.n, p.ok])).toEqual([[1, false], [1, true], [2, true]]);
+      expect(ns(published, 'a2')).toEqual([3]);
+    });
+
+    test('removing sent rows in batches removes exactly the rows named, however many', () => {
+      store.attach({ wants: () => true, kick: () => {} });
+      for (let n = 0; n < 600; n++) raise(store, `a${n}`, n);
+      const all = rows().map((r) => r.id);
+      const sent = all.filter((_, i) => i % 3 !== 1);
+      store.sent([...sent.slice(0, 5), 'not-a-row', ...sent.slice(5)]);
+      expect(rows().map((r) => r.id)).toEqual(all.filter((_, i) => i % 3 === 1));
+      store.sent(rows().slice(0, 3).map((r) => r.id));
+      expect(store.waiting()).toBe(200 - 3);
+    });
+
+    test('two relays on one outbox, each taking what its own commits hand over, never send a row twice nor two rows of an aggregate at once', async () => {
+      const second = new Store(openDatabase(at.place, 'unit', effectsSchema, { releaseClaims: false }));
+      // Both relays publish into one record: a row sent by both would show twice, two rows of an aggregate at once as an overlap.
+      const seen = record();
+      const one = relayOn(store, 20, undefined, seen);
+      const two = relayOn(second, 20, undefined, seen);
+      const { published } = seen;
+      one.relay.start();
+      two.relay.start();
+      try {
+        for (let n = 0; n < 40; n++) {
+          // Rows of one aggregate come from both stores in turn.
+          raise(n % 2 === 0 ? store : second, `a${n % 3}`, n);
+          if (n % 5 === 0) await sleep(3);
+        }
+        await eventually('every row sent and removed', () => ({ waiting: store.waiting(), sent: published.length }), (w) => w.waiting === 0 && w.sent >= 40);
+      } finally {
+        await Promise.all([one.relay.stop(), two.relay.stop()]);
+        second.close();
+      }
+      expect(published).toHaveLength(40);
+      expect(new Set(published.map((p) => p.id)).size).toBe(40);
+      expect(seen.overlaps).toEqual([]);
+      for (const a of ['a0', 'a1', 'a2']) expect(ns(published, a)).toEqual([...ns(published, a)].sort((x, y) => x - y));
+    });
+
     test('inbox records older than the retention window are pruned, newer ones stay', () => {
       store.db.prepare("INSERT INTO inbox (consumer, message_id, processed_at) VALUES ('c', 'old', '2000-01-01T00:00:00.000Z')").run();
       deliver('new', () => store.write(() => store.sql("INSERT INTO effects (note) VALUES ('new')").run()));
