@@ -55,7 +55,7 @@ function harnessBlocks(report: BenchReport, chart: Block[]): Block[] {
     { kind: 'heading', text: TABLES.harness },
     {
       kind: 'paragraph',
-      text: `What the harness costs beyond the hops, and beyond an expert's code making the same durable writes: before each repeat of each style, the floor (${floor?.hops ?? '?'} bare express hops) and ${reference ? `the expert reference (the same ${reference.hops} hops with the same durable writes, validation and token check, written lean)` : 'no expert reference (see the baselines)'} were loaded the same way, so each ratio and each CPU figure comes from neighbouring measurements.`,
+      text: `What the harness costs beyond the hops, and beyond an expert's code making the same durable writes: before each repeat of each style, the floor (${floor?.hops ?? '?'} bare express hops) and ${reference ? `the expert reference (the same ${reference.hops} hops with the same durable writes, validation and token check, written lean)` : 'no expert reference (see the baselines)'} were loaded the same way, so each ratio and each CPU figure comes from neighbouring measurements.${reference ? ' The reference keeps its data in SQLite, so a style on PostgreSQL is compared with the floor only.' : ''}`,
     },
     ...chart,
     {

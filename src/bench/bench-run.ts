@@ -203,10 +203,11 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       return beside;
     };
     const floorNow = (before: string) => besideNow(`floor: ${hops} bare express hops, before ${before}`, { kind: 'hop-chain', hops }, floor);
-    const referenceNow = async (before: string) => (withReference ? besideNow(`expert reference: ${hops} lean hops with the same durable writes, before ${before}`, { kind: 'expert-reference' }, reference) : undefined);
+    // The reference keeps its data in SQLite: it is no like for a style on PostgreSQL, which gets none.
+    const referenceNow = async (before: string, store?: string) => (withReference && !store ? besideNow(`expert reference: ${hops} lean hops with the same durable writes, before ${before}`, { kind: 'expert-reference' }, reference) : undefined);
     for (const p of planned) {
       p.floors.push(await floorNow(p.label));
-      const ref = await referenceNow(p.label);
+      const ref = await referenceNow(p.label, p.store);
       if (ref) p.references.push(ref);
       // The outcome probe runs next to both loads, so that tracing on and off carry the same extra client.
       const outcome = learnedByOf(traitsOf(p.variant));
@@ -219,7 +220,7 @@ export async function runBench(options: BenchOptions, listener: BenchListener): 
       const first = scaled.find((q) => q.variant === p.variant && q.store === p.store)!;
       const before = `${p.variant}${onStore(p.store)}, one process per service`;
       p.floors.push(first === p ? await floorNow(before) : first.floors[r - 1]);
-      const ref = first === p ? await referenceNow(before) : first.references[r - 1];
+      const ref = first === p ? await referenceNow(before, p.store) : first.references[r - 1];
       if (ref) p.references.push(ref);
       const run = await measure(`${p.label}${of(r)}`, p.target, mainPlan);
       p.repeats.push({ load: run.result, sut: run.stats });
