@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { newId } from '../core/ids.js';
 import { join } from 'node:path';
 import { makeFolders } from '../core/make-folders.js';
 import { hashPassword } from '../services/identity/passwords.js';
@@ -76,11 +77,11 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
   const depositCents = maxOrders * ORDER_CENTS * 10;
   await makeFolders(dir);
   const passwordHash = await hashPassword(randomUUID());
-  const userIds = Array.from({ length: users }, () => randomUUID());
-  // Users registered over the minute before the first order.
+  // Users registered over the minute before the first order; their ids and the orders' carry those times, as a real run's would.
   const userAt = (u: number) => begin + Math.floor((u * 60_000) / users);
   const orderAt = (i: number) => end - spanMs + Math.floor((i * spanMs) / Math.max(1, orders));
-  const orderIds = Array.from({ length: orders }, () => randomUUID());
+  const userIds = Array.from({ length: users }, (_, u) => newId(userAt(u)));
+  const orderIds = Array.from({ length: orders }, (_, i) => newId(orderAt(i)));
 
   const identity = raw(dir, 'identity');
   const user = identity.prepare('INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)');
@@ -96,7 +97,7 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
   batched(billing, users, (u) => {
     const at = isoAt(userAt(u));
     account.run(userIds[u], depositCents - ordersOf(u) * ORDER_CENTS, at, isoAt(end));
-    billingInbox.run('billing.UserCreated', randomUUID(), at);
+    billingInbox.run('billing.UserCreated', newId(userAt(u)), at);
     ledger.run(userIds[u], 'deposit', depositCents, null, isoAt(userAt(u) + 1));
   });
   batched(
@@ -106,7 +107,7 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
       const at = isoAt(orderAt(i) + 5);
       payment.run(orderIds[i], userIds[i % users], ORDER_CENTS, at);
       ledger.run(userIds[i % users], 'payment', -ORDER_CENTS, orderIds[i], at);
-      billingInbox.run('billing.CreatePayment', randomUUID(), at);
+      billingInbox.run('billing.CreatePayment', newId(orderAt(i) + 5), at);
     },
     (done) => options.onProgress?.(done / 3),
   );
@@ -120,7 +121,7 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
     orders,
     (i) => {
       orderRow.run(orderIds[i], userIds[i % users], ORDER_CENTS, isoAt(orderAt(i)), isoAt(orderAt(i) + 10));
-      orderInbox.run('order.PaymentCreated.PaymentFailed', randomUUID(), isoAt(orderAt(i) + 10));
+      orderInbox.run('order.PaymentCreated.PaymentFailed', newId(orderAt(i) + 10), isoAt(orderAt(i) + 10));
     },
     (done) => options.onProgress?.(orders / 3 + done / 3),
   );
@@ -132,15 +133,15 @@ export async function seedDataDir(dir: string, options: SeedOptions): Promise<Se
   const note = notification.prepare('INSERT INTO notifications (id, user_id, order_id, email, message, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   batched(notification, users, (u) => {
     profile.run(userIds[u], `seed-${u}@example.test`);
-    notificationInbox.run('notification.UserCreated', randomUUID(), isoAt(userAt(u)));
+    notificationInbox.run('notification.UserCreated', newId(userAt(u)), isoAt(userAt(u)));
   });
   batched(
     notification,
     orders,
     (i) => {
       const at = isoAt(orderAt(i) + 12);
-      note.run(randomUUID(), userIds[i % users], orderIds[i], `seed-${i % users}@example.test`, 'Your order for 1.00$ has been successfully processed', at);
-      notificationInbox.run('notification.OrderCreated.OrderFailed', randomUUID(), at);
+      note.run(newId(orderAt(i)), userIds[i % users], orderIds[i], `seed-${i % users}@example.test`, 'Your order for 1.00$ has been successfully processed', at);
+      notificationInbox.run('notification.OrderCreated.OrderFailed', newId(orderAt(i)), at);
     },
     (done) => options.onProgress?.((2 * orders) / 3 + done / 3),
   );

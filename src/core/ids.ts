@@ -22,10 +22,11 @@ export function randomHex(bytes: number): string {
 }
 
 /**
- * A new id for a row or a message: a UUID whose first 48 bits are the time (version 7), so ids made one
- * after another land next to each other in an index instead of at random places in it.
+ * A new id for a row or a message: a UUID whose first 48 bits are the time (version 7; `msecs`, ms since the
+ * epoch, when given), so ids made one after another land next to each other in an index instead of at random
+ * places in it.
  */
-export function newId(): string {
+export function newId(msecs?: number): string {
   const at = take(16);
-  return v7({ random: pool.subarray(at, at + 16) });
+  return v7({ random: pool.subarray(at, at + 16), ...(msecs === undefined ? {} : { msecs }) });
 }

@@ -21,3 +21,8 @@ test('random hex and trace ids come from the pool in the lengths W3C Trace Conte
   expect(newTraceId()).toMatch(/^[0-9a-f]{32}$/);
   expect(randomHex(3)).toMatch(/^[0-9a-f]{6}$/);
 });
+
+test('an id made for a moment carries that moment', () => {
+  const at = Date.parse('2026-01-02T03:04:05.678Z');
+  expect(parseInt(newId(at).replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+});
