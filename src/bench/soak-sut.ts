@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchUser } from './bench-protocol.js';
 import type { FromSoakChild, LoadOrders, MemorySample, SoakTarget, ToSoakChild } from './soak-protocol.js';
-import { STOP_GRACE_MS, SutError, type Stoppable } from './sut.js';
+import { nextAnswer, STOP_GRACE_MS, type Stoppable } from './sut.js';
 
 /** The system of a soak or growth run, in its own process. */
 export interface SoakSut extends Stoppable {
@@ -46,22 +46,11 @@ export async function startSoakSut(target: SoakTarget, track: (child: Stoppable)
       else child.kill('SIGTERM');
     }));
   track({ close: stop });
-  const ask = <T extends FromSoakChild['type']>(message: ToSoakChild, type: T) =>
-    new Promise<Extract<FromSoakChild, { type: T }>>((resolve, reject) => {
-      const onMessage = (answer: FromSoakChild) => {
-        if (answer.type === type) done(() => resolve(answer as Extract<FromSoakChild, { type: T }>));
-        else if (answer.type === 'error') done(() => reject(new SutError(`system under test: ${answer.message}`)));
-      };
-      const onExit = (code: number | null) => done(() => reject(new SutError(`system under test exited (${code}) before it answered`)));
-      const done = (settle: () => void) => {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        settle();
-      };
-      child.on('message', onMessage);
-      child.on('exit', onExit);
-      if (child.connected) child.send(message);
-    });
+  const ask = <T extends FromSoakChild['type']>(message: ToSoakChild, type: T) => {
+    const answer = nextAnswer<FromSoakChild, T>(child, type);
+    if (child.connected) child.send(message);
+    return answer;
+  };
   const ready = await ask({ type: 'start', target }, 'ready').catch(async (error) => {
     await stop();
     throw error;

@@ -34,6 +34,24 @@ export class SutError extends Error {
   }
 }
 
+/** The child's next message of `type`; rejects on its `error` message or on its exit before it. */
+export function nextAnswer<M extends { type: string; message?: string }, T extends M['type']>(child: ChildProcess, type: T): Promise<Extract<M, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: M) => {
+      if (message.type === type) done(() => resolve(message as Extract<M, { type: T }>));
+      else if (message.type === 'error') done(() => reject(new SutError(`system under test: ${message.message}`)));
+    };
+    const onExit = (code: number | null) => done(() => reject(new SutError(`system under test exited (${code}) before it answered`)));
+    const done = (settle: () => void) => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
 /** The child's entry: the built .js, or the .ts source through tsx when running from source (tests). */
 function childEntry(): { file: string; execArgv: string[] } {
   const js = fileURLToPath(new URL('./bench-child.js', import.meta.url));
@@ -69,21 +87,7 @@ export async function startSut(target: Target, users: number, track: (child: Sto
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= stopChild(child, STOP_GRACE_MS));
   track({ close: stop });
-  const next = <T extends FromChild['type']>(type: T) =>
-    new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: FromChild) => {
-        if (message.type === type) done(() => resolve(message as Extract<FromChild, { type: T }>));
-        else if (message.type === 'error') done(() => reject(new SutError(`system under test: ${message.message}`)));
-      };
-      const onExit = (code: number | null) => done(() => reject(new SutError(`system under test exited (${code}) before it answered`)));
-      const done = (settle: () => void) => {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        settle();
-      };
-      child.on('message', onMessage);
-      child.on('exit', onExit);
-    });
+  const next = <T extends FromChild['type']>(type: T) => nextAnswer<FromChild, T>(child, type);
   const tell = (message: ToChild) => {
     if (child.connected) child.send(message);
   };
