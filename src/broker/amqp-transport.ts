@@ -56,6 +56,8 @@ interface Consumer {
   prefetch: number;
   channel?: Channel;
   inFlight: Set<ConsumeMessage>;
+  /** Copies being published whose original is acked once the broker confirms the copy: a close waits for them. */
+  settling: Set<Promise<void>>;
   closed: boolean;
 }
 
@@ -216,7 +218,7 @@ export class AmqpTransport implements Transport {
   }
 
   async subscribe(group: string, types: string[], handler: Handler, options: SubscribeOptions = {}): Promise<Subscription> {
-    const consumer: Consumer = { group, handler, prefetch: options.prefetch ?? 32, inFlight: new Set(), closed: false };
+    const consumer: Consumer = { group, handler, prefetch: options.prefetch ?? 32, inFlight: new Set(), settling: new Set(), closed: false };
     await this.withLink(async (link) => {
       await this.declareGroup(link.admin, group, types);
       await this.startConsumer(consumer, link.model);
@@ -471,28 +473,22 @@ export class AmqpTransport implements Transport {
   private async unsubscribe(consumer: Consumer): Promise<void> {
     if (consumer.closed) return;
     consumer.closed = true;
-    consumer.inFlight.clear();
     this.consumers.delete(consumer);
+    // A copy already published must see its original acked, or both would be in the queue after the close.
+    await Promise.all(consumer.settling);
+    consumer.inFlight.clear();
     await consumer.channel?.close().catch(ignore);
   }
 
   private async deliver(consumer: Consumer, channel: Channel, raw: ConsumeMessage): Promise<void> {
+    // A closing consumer takes nothing new: the message goes back to the queue when its channel closes.
+    if (consumer.closed) return;
     consumer.inFlight.add(raw);
     const attempt = attemptOf(raw);
     // A message the broker hands back because its consumer went away holding it (a crash) carries no
     // count of its own on a classic queue: it is put back with the count raised first, so a message
     // that kills its consumer every time is parked after maxDeliveries, as on the in-process broker.
-    if (raw.fields.redelivered) {
-      const requeued = await this.reroute(consumer.group, raw, attempt - 1, true, GONE).then(() => true, () => false);
-      if (!consumer.inFlight.delete(raw)) return;
-      try {
-        if (requeued) channel.ack(raw);
-        else channel.nack(raw);
-      } catch {
-        // The channel is going away: the broker requeues the message.
-      }
-      return;
-    }
+    if (raw.fields.redelivered) return this.replaceWithCopy(consumer, channel, raw, () => this.reroute(consumer.group, raw, attempt - 1, true, GONE));
     let reason = `delivered ${attempt} times`;
     const handled =
       attempt <= this.policy.maxDeliveries &&
@@ -506,10 +502,25 @@ export class AmqpTransport implements Transport {
           },
         ));
     if (!consumer.inFlight.has(raw)) return;
-    const settled = handled || (await this.reroute(consumer.group, raw, attempt, false, reason).then(() => true, () => false));
+    if (handled) return this.settle(consumer, channel, raw, true);
+    if (consumer.closed) return;
+    return this.replaceWithCopy(consumer, channel, raw, () => this.reroute(consumer.group, raw, attempt, false, reason));
+  }
+
+  /** Publishes the copy that carries the message on, then acks the original (nacks it when the copy was refused); a close waits for this. */
+  private replaceWithCopy(consumer: Consumer, channel: Channel, raw: ConsumeMessage, publishCopy: () => Promise<void>): Promise<void> {
+    const done = publishCopy().then(
+      () => this.settle(consumer, channel, raw, true),
+      () => this.settle(consumer, channel, raw, false),
+    );
+    consumer.settling.add(done);
+    return done.finally(() => consumer.settling.delete(done));
+  }
+
+  private settle(consumer: Consumer, channel: Channel, raw: ConsumeMessage, ack: boolean): void {
     if (!consumer.inFlight.delete(raw)) return;
     try {
-      if (settled) channel.ack(raw);
+      if (ack) channel.ack(raw);
       else channel.nack(raw);
     } catch {
       // The channel is going away: the broker requeues the message.

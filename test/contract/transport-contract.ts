@@ -290,6 +290,35 @@ export function transportContract(name: string, makeTransport: (policy: RetryPol
       expect(ids(await transport.parked('billing'))).toEqual([sent.id]);
     });
 
+    it('counts a consumer that goes away the moment it is handed the message once, leaving one copy of it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const sent = message('OrderPlaced', { orderId: `dies-at-once-${round}` });
+        const attempts: number[] = [];
+        for (let lost = 0; lost < policy.maxDeliveries; lost++) {
+          let doomed: Subscription | undefined;
+          const gone = createGate();
+          doomed = (
+            await consume('billing', ['OrderPlaced'], async (delivery) => {
+              attempts.push(delivery.attempt);
+              await doomed?.close();
+              gone.release();
+            })
+          ).subscription;
+          if (lost === 0) await transport.publish(sent);
+          await gone.promise;
+        }
+        const after = await consume('billing', ['OrderPlaced']);
+        await eventually('the message parked', () => transport.parked('billing'), (parked) => parked.length === round + 1);
+        await sleep(settleMs);
+        await idle();
+        await after.subscription.close();
+
+        expect(attempts).toEqual(everyAttempt);
+        expect(after.seen).toEqual([]);
+        expect((await transport.parked('billing')).filter((m) => m.id === sent.id)).toHaveLength(1);
+      }
+    });
+
     it('never delivers a message more than maxDeliveries times, even across a subscription close', async () => {
       const held = gate();
       const first = await consume('billing', ['OrderPlaced'], async (delivery) => {
