@@ -9,7 +9,7 @@ import { compareRuns } from './comparisons.js';
 import type { LoadResult } from './load-result.js';
 import { runOpenLoop } from './open-loop.js';
 import { ratioSpread, spread, summarizeLoads } from './summaries.js';
-import { startSut, type Stoppable } from './sut.js';
+import { startSut, type RunBasics } from './sut.js';
 import { probeClient, type ClientProbe } from './client-probe.js';
 import type { SagaProbe } from './saga-probe.js';
 import { httpOrderHops } from './floor-hops.js';
@@ -19,16 +19,13 @@ import { learnedByOf, probeOutcome, summarizeOutcomes } from './outcome-probe.js
 import { capacityText, type Capacity } from '../system/capacity.js';
 
 /** What to bench. */
-export interface BenchOptions {
+export interface BenchOptions extends RunBasics {
   variants: Variant[];
   durationSeconds: number;
   /** Seconds of the same load before each measurement, not counted (0: none). */
   warmupSeconds: number;
   /** How many times each measurement is made. */
   repeat: number;
-  connections: number;
-  /** Customers prepared per system; each request orders as the next one. */
-  users: number;
   /** Open loop at this rate for the main runs (closed loop, saturating, when absent). */
   rate?: number;
   loadSteps?: number[];
@@ -40,12 +37,6 @@ export interface BenchOptions {
   store?: string;
   /** What each instance of a service can do at once, in every run of a style (not the baselines). */
   capacity?: Capacity;
-  command: string;
-  version: string;
-  /** Stops the bench between and during loads. */
-  signal?: AbortSignal;
-  /** Hears of every child process at its start, to stop it on an interrupt. */
-  track?: (child: Stoppable) => void;
 }
 
 /** Hears how the bench goes, for a progress bar. */

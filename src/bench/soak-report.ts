@@ -1,12 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ChartPoint } from '../charts/chart-data.js';
 import { lineChartSpec } from '../charts/line-chart.js';
-import { vegaLiteToSvg } from '../charts/vega-svg.js';
-import { makeFolders } from '../core/make-folders.js';
 import type { BenchChart } from './bench-charts.js';
 import type { Block } from './bench-document.js';
-import { blocksToHtml, blocksToMarkdown } from './bench-render.js';
+import { writeReportFolder } from './bench-files.js';
+import { blocksToMarkdown } from './bench-render.js';
 import type { SoakReport } from './soak-run.js';
 
 const SAMPLES_TABLE = 'Memory samples';
@@ -67,15 +64,4 @@ export function soakDocument(report: SoakReport): Block[] {
 export const soakMarkdown = (report: SoakReport, pictures = true) => blocksToMarkdown(soakDocument(report), pictures);
 
 /** Writes report.json, report.md, report.html and the chart (its spec and, with `pictures`, its SVG) into `dir`. */
-export async function writeSoakFiles(dir: string, report: SoakReport, pictures = true): Promise<void> {
-  await makeFolders(dir);
-  const blocks = soakDocument(report);
-  for (const block of blocks) {
-    if (block.kind !== 'chart') continue;
-    await writeFile(join(dir, `${block.chart.name}.vl.json`), `${JSON.stringify(block.chart.spec, null, 2)}\n`);
-    if (pictures) await writeFile(join(dir, `${block.chart.name}.svg`), await vegaLiteToSvg(block.chart.spec));
-  }
-  await writeFile(join(dir, 'report.json'), JSON.stringify(report, null, 2));
-  await writeFile(join(dir, 'report.md'), blocksToMarkdown(blocks, pictures));
-  await writeFile(join(dir, 'report.html'), blocksToHtml(blocks, pictures));
-}
+export const writeSoakFiles = (dir: string, report: SoakReport, pictures = true): Promise<void> => writeReportFolder(dir, soakDocument(report), report, pictures);

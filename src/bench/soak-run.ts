@@ -5,10 +5,10 @@ import type { LoadResult } from './load-result.js';
 import { runOpenLoop } from './open-loop.js';
 import type { LoadOrders } from './soak-protocol.js';
 import { startSoakSut } from './soak-sut.js';
-import type { Stoppable } from './sut.js';
+import type { RunBasics } from './sut.js';
 
 /** How to soak: the system as `serve` runs it, an open loop at `rate` for `durationSeconds`, then idle. */
-export interface SoakOptions {
+export interface SoakOptions extends RunBasics {
   variant: string;
   broker?: string;
   store?: string;
@@ -19,12 +19,6 @@ export interface SoakOptions {
   idleSeconds: number;
   /** Seconds between samples. */
   sampleEverySeconds: number;
-  users: number;
-  connections: number;
-  command: string;
-  version: string;
-  signal?: AbortSignal;
-  track?: (child: Stoppable) => void;
 }
 
 /** One memory sample: seconds from the load's start (negative: before it), and what the system held. */

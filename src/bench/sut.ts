@@ -11,6 +11,19 @@ export interface Stoppable {
   close(): Promise<void>;
 }
 
+/** What every bench mode is given besides what it measures: the load's customers and connections, who ran it, and how to stop it. */
+export interface RunBasics {
+  /** Customers prepared per system; each request orders as the next one. */
+  users: number;
+  connections: number;
+  command: string;
+  version: string;
+  /** Stops the run between and during loads. */
+  signal?: AbortSignal;
+  /** Hears of every child process at its start, to stop it on an interrupt. */
+  track?: (child: Stoppable) => void;
+}
+
 /** The system under test, running in its own process. */
 export interface Sut extends Stoppable {
   url: string;

@@ -23,6 +23,7 @@ import { soakMarkdown, writeSoakFiles } from '../bench/soak-report.js';
 import { runGrowth } from '../bench/growth-run.js';
 import { growthMarkdown, writeGrowthFiles } from '../bench/growth-report.js';
 import type { Variant } from '../variants/variant.js';
+import type { Stoppable } from '../bench/sut.js';
 
 interface BenchCliOptions {
   variants: string;
@@ -183,52 +184,28 @@ Examples:
       if (options.failOnSlower && !options.baseline) throw new CliError('--fail-on-slower needs --baseline <report.json> to compare with', EXIT.usage);
       // A baseline that cannot serve is refused before anything is measured.
       const baseline = options.baseline ? await readBaseline(options.baseline).catch(usage) : undefined;
-      const root = resolve(options.reportDir);
-      await checkWritableFolder(root);
-      await checkDependencies({ variants, broker: options.broker, store: options.store });
-      const started = new Date();
-      const out = options.json ? process.stderr : process.stdout;
-      const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-      const listener = progress(process.stderr.isTTY ? process.stderr : out);
-      const abort = new AbortController();
-      const say = (line: string) => process.stderr.write(`${line}\n`);
-      const report = await closingOnInterrupt(say, async (track) => {
-        track({ close: async () => (listener.stop(), abort.abort()) });
-        try {
-          return await runBench(
-            {
-              variants,
-              durationSeconds: options.duration,
-              warmupSeconds: options.warmup,
-              repeat: options.repeat,
-              connections: options.connections,
-              users: options.users,
-              rate: options.rate,
-              loadSteps: options.loadSteps,
-              broker: options.broker,
-              store: options.store,
-              capacity: options.capacity,
-              processes: options.processes,
-              command: commandLine(process.argv.slice(2)),
-              version,
-              signal: abort.signal,
-              track,
-            },
-            listener,
-          );
-        } catch (error) {
-          // Interrupted: the shutdown is stopping everything and will exit with the signal's code; say nothing more.
-          if (abort.signal.aborted) await new Promise<never>(() => {});
-          throw error;
-        }
-      });
+      const run = await openRun(options, variants);
+      const report = await run.interruptible((track) =>
+        runBench(
+          {
+            ...run.basics,
+            variants,
+            durationSeconds: options.duration,
+            warmupSeconds: options.warmup,
+            repeat: options.repeat,
+            rate: options.rate,
+            loadSteps: options.loadSteps,
+            broker: options.broker,
+            store: options.store,
+            capacity: options.capacity,
+            processes: options.processes,
+            track,
+          },
+          run.listener,
+        ),
+      );
       if (baseline) report.baseline = compareWithBaseline(report, baseline, options.baseline!);
-      const dir = await claimReportFolder(root, `bench-${timestamp(started)}`);
-      await writeBenchFiles(dir, report, options.render);
-      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else out.write(`\n${benchMarkdown(report, options.render)}\n`);
-      if (report.baseline) out.write(`\n${baselineSummary(report.baseline)}`);
-      out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
+      await run.publish('bench', report, (dir) => writeBenchFiles(dir, report, options.render), benchMarkdown(report, options.render) + (report.baseline ? `\n\n${baselineSummary(report.baseline)}` : ''));
       if (!report.consistent) throw new CliError(chalk.red('an invariant broke under load (see "Consistency after the load")'), EXIT.failed);
       const slower = report.baseline?.counts.slower ?? 0;
       if (options.failOnSlower && slower) throw new CliError(`${slower} of the styles' figures got slower than the baseline, spreads apart (see "Against the baseline")`, EXIT.failed);
@@ -251,39 +228,17 @@ async function soakOrGrowth(options: BenchCliOptions, command: Command): Promise
   for (const [name, flag] of [['loadSteps', '--load-steps'], ['baseline', '--baseline'], ['capacity', '--capacity']] as const) {
     if (given(name)) throw new CliError(`${flag} does not go with --soak or --seed-orders`, EXIT.usage);
   }
-  const root = resolve(options.reportDir);
-  await checkWritableFolder(root);
-  await checkDependencies({ variants: [variant], broker: options.broker, store: options.store });
-  const started = new Date();
-  const out = options.json ? process.stderr : process.stdout;
-  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-  const listener = progress(process.stderr.isTTY ? process.stderr : out);
-  const abort = new AbortController();
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  const interruptible = <T>(run: (track: (child: { close(): Promise<void> }) => void) => Promise<T>) =>
-    closingOnInterrupt(say, async (track) => {
-      track({ close: async () => (listener.stop(), abort.abort()) });
-      try {
-        return await run(track);
-      } catch (error) {
-        if (abort.signal.aborted) await new Promise<never>(() => {});
-        throw error;
-      }
-    });
-  const common = { variant: variant.name, users: options.users, connections: options.connections, command: commandLine(process.argv.slice(2)), version, signal: abort.signal };
+  const run = await openRun(options, [variant]);
+  const common = { ...run.basics, variant: variant.name };
   if (options.soak !== undefined) {
-    const report = await interruptible((track) =>
-      runSoak({ ...common, broker: options.broker, store: options.store, processes: options.processes, rate: options.rate ?? 200, durationSeconds: options.soak!, idleSeconds: options.idle, sampleEverySeconds: options.sampleEvery, track }, listener),
+    const report = await run.interruptible((track) =>
+      runSoak({ ...common, broker: options.broker, store: options.store, processes: options.processes, rate: options.rate ?? 200, durationSeconds: options.soak!, idleSeconds: options.idle, sampleEverySeconds: options.sampleEvery, track }, run.listener),
     );
-    const dir = await claimReportFolder(root, `bench-soak-${timestamp(started)}`);
-    await writeSoakFiles(dir, report, options.render);
-    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else out.write(`\n${soakMarkdown(report, options.render)}\n`);
-    out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
+    await run.publish('bench-soak', report, (dir) => writeSoakFiles(dir, report, options.render), soakMarkdown(report, options.render));
     if (report.orders.pending > 0) throw new CliError(chalk.red(`${report.orders.pending} of the load's orders were still pending after the idle time`), EXIT.failed);
     return;
   }
-  const report = await interruptible((track) =>
+  const report = await run.interruptible((track) =>
     runGrowth(
       {
         ...common,
@@ -296,12 +251,43 @@ async function soakOrGrowth(options: BenchCliOptions, command: Command): Promise
         repeat: given('repeat') ? options.repeat : 4,
         track,
       },
-      listener,
+      run.listener,
     ),
   );
-  const dir = await claimReportFolder(root, `bench-growth-${timestamp(started)}`);
-  await writeGrowthFiles(dir, report);
-  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else out.write(`\n${growthMarkdown(report)}\n`);
-  out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
+  await run.publish('bench-growth', report, (dir) => writeGrowthFiles(dir, report), growthMarkdown(report));
+}
+
+/** What every bench mode does before it measures (checks where the report goes and what the run needs; opens progress and interrupt handling) and after (writes the report's folder and prints the report). */
+async function openRun(options: BenchCliOptions, variants: Variant[]) {
+  const root = resolve(options.reportDir);
+  await checkWritableFolder(root);
+  await checkDependencies({ variants, broker: options.broker, store: options.store });
+  const started = new Date();
+  const out = options.json ? process.stderr : process.stdout;
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+  const listener = progress(process.stderr.isTTY ? process.stderr : out);
+  const abort = new AbortController();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  return {
+    listener,
+    basics: { users: options.users, connections: options.connections, command: commandLine(process.argv.slice(2)), version, signal: abort.signal },
+    interruptible: <T>(work: (track: (child: Stoppable) => void) => Promise<T>) =>
+      closingOnInterrupt(say, async (track) => {
+        track({ close: async () => (listener.stop(), abort.abort()) });
+        try {
+          return await work(track);
+        } catch (error) {
+          // Interrupted: the shutdown is stopping everything and will exit with the signal's code; say nothing more.
+          if (abort.signal.aborted) await new Promise<never>(() => {});
+          throw error;
+        }
+      }),
+    async publish(prefix: string, report: unknown, write: (dir: string) => Promise<void>, markdown: string): Promise<void> {
+      const dir = await claimReportFolder(root, `${prefix}-${timestamp(started)}`);
+      await write(dir);
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else out.write(`\n${markdown}\n`);
+      out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
+    },
+  };
 }

@@ -85,7 +85,7 @@ export interface RunningSystem {
   /** With `--processes` over RabbitMQ: the namespace its queues are named in (`orderctl.<namespace>.…`). */
   namespace?: string;
   /** With `--processes`: the OS process of each service replica (for faults that kill one). */
-  processes?(): { service: ServiceName; pid: number; alive: boolean }[];
+  processes?(): { service: ServiceName; pid: number; alive: boolean; /** Who sends its outbox: the names its outbox claims carry (empty until it serves). */ outboxOwners: string[] }[];
   /** Of each service given a capacity (in this process): most requests and deliveries one instance held at once, and how many it served. */
   capacitySeen?(): Partial<Record<ServiceName, { maxInFlight: number; served: number }>>;
   /** With `--processes`: CPU seconds used so far and resident memory of each live service process. */

@@ -191,6 +191,6 @@ export class ProcessSystem implements RunningSystem {
   }
 
   processes() {
-    return this.parts.processes.children.map((c) => ({ service: c.service, pid: c.pid, alive: !c.exited }));
+    return this.parts.processes.children.map((c) => ({ service: c.service, pid: c.pid, alive: !c.exited, outboxOwners: this.parts.processes.outboxOwners(c) }));
   }
 }

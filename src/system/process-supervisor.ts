@@ -56,6 +56,8 @@ export class ProcessSupervisor {
   private readonly crashing = new Map<number, ArmedCrash>();
   private readonly fired = new Set<string>();
   private readonly restarts = new Set<Promise<void>>();
+  /** Who holds each process's outbox claims, asked once it serves: a process that dies unasked hands them to its successor. */
+  private readonly owners = new Map<ServiceProcess, string[]>();
   /** Per replica (`service/replica`): how many restarts in a row, and when the last one started. */
   private readonly streaks = new Map<string, { attempts: number; startedAt: number }>();
   /** Aborted by stopAll: no process is started again after it, and pauses before a restart end. */
@@ -72,7 +74,15 @@ export class ProcessSupervisor {
       exited: (process, code, signal) => this.exited(process, code, signal),
     });
     this.children.push(child);
-    return child.started;
+    return child.started.then(async () => {
+      const answer = await child.ask({ kind: 'owners' }).catch(() => undefined);
+      if (answer) this.owners.set(child, answer.owners);
+    });
+  }
+
+  /** Who sends `child`'s outbox rows (the claims it holds carry these names); empty until it serves. */
+  outboxOwners(child: ServiceProcess): string[] {
+    return this.owners.get(child) ?? [];
   }
 
   /** The processes not ended (of one service, or all). */
@@ -126,6 +136,8 @@ export class ProcessSupervisor {
   }
 
   private exited(child: ServiceProcess, code: number | null, signal: string | null): void {
+    const owners = this.owners.get(child) ?? [];
+    this.owners.delete(child);
     if (this.stopper.signal.aborted) return;
     const crash = this.crashing.get(child.pid);
     if (crash && signal === 'SIGKILL') {
@@ -135,7 +147,7 @@ export class ProcessSupervisor {
     }
     const restarted = !!this.options.restart;
     this.options.onExit?.({ service: child.service, pid: child.pid, reason: signal ?? `exit code ${code}`, restarted });
-    if (restarted) void this.keepAlive(child);
+    if (restarted) void this.keepAlive(child, owners);
   }
 
   /**
@@ -143,7 +155,7 @@ export class ProcessSupervisor {
    * start (and falls back to the first once a process ran for STEADY_MS); a failed start is tried again
    * for as long as the supervisor runs. Every attempt is told to `onRestart`.
    */
-  private async keepAlive(dead: ServiceProcess): Promise<void> {
+  private async keepAlive(dead: ServiceProcess, owners: string[]): Promise<void> {
     const key = `${dead.service}/${dead.replica}`;
     const base = this.options.restartBaseMs ?? 250;
     const max = this.options.restartMaxMs ?? 30_000;
@@ -159,7 +171,7 @@ export class ProcessSupervisor {
       try {
         await this.spawn(dead.planned, dead.replica);
         this.options.onRestart?.({ ...event, outcome: 'started' });
-        return;
+        return await this.handOver(dead, owners).catch(() => {});
       } catch (error) {
         this.options.onRestart?.({ ...event, outcome: 'failed', error: (error as Error).message });
       }
@@ -169,11 +181,14 @@ export class ProcessSupervisor {
 
   /** Starts again a process a crash fault killed, and gives back the outbox rows it died holding. */
   private restart(dead: ServiceProcess, owners: string[]): void {
-    const restart = this.spawn(dead.planned, dead.replica).then(async () => {
-      const child = this.children.findLast((c) => c.service === dead.service && !c.exited);
-      if (child && owners.length) await child.ask({ kind: 'release-claims', owners });
-    });
+    const restart = this.spawn(dead.planned, dead.replica).then(() => this.handOver(dead, owners));
     this.restarts.add(restart);
     void restart.catch(() => {}).finally(() => this.restarts.delete(restart));
+  }
+
+  /** Gives the outbox rows `dead` died holding to a live process of its service: they go out now, not when their lease runs out. */
+  private async handOver(dead: ServiceProcess, owners: string[]): Promise<void> {
+    const child = this.children.findLast((c) => c.service === dead.service && !c.exited);
+    if (child && owners.length) await child.ask({ kind: 'release-claims', owners });
   }
 }

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { SERVICES } from '../../src/system/wiring.js';
@@ -153,6 +155,25 @@ describe('serve --processes shuts every child down', () => {
       await eventually('a new order process', () => system.processes!().some((p) => p.service === 'order' && p.alive && p.pid !== killed.pid));
       const counts = await system.recovery.run({ graceMs: 0 });
       expect(counts).toMatchObject({ sagasResumed: 0, ordersWaiting: 0 });
+    } finally {
+      await system.close();
+    }
+  });
+
+  test('a process that dies unasked holding outbox claims: its successor sends those rows at once, not when their lease runs out', async () => {
+    const system = await bootProcesses({ variant: findVariant('http'), restart: true });
+    try {
+      const billing = system.processes!().find((p) => p.service === 'billing')!;
+      expect(billing.outboxOwners).toHaveLength(1);
+      // A row its relay had claimed for an hour when it died: an event no route of http carries, dropped once sent.
+      const db = new Database(join(system.dataDir, 'billing.sqlite'));
+      const id = randomUUID();
+      db.prepare(`INSERT INTO outbox (message_id, event, payload, headers, created_at, aggregate, claimed_by, claimed_until) VALUES (?, 'WithdrawalMade', '{}', '{}', ?, ?, ?, ?)`)
+        .run(id, new Date().toISOString(), `claimed-${id}`, billing.outboxOwners[0], Date.now() + 3_600_000);
+      process.kill(billing.pid, 'SIGKILL');
+      await eventually('the claimed row sent by the new billing process', () => db.prepare('SELECT count(*) AS n FROM outbox WHERE message_id = ?').get(id) as { n: number }, (row) => row.n === 0);
+      db.close();
+      expect(system.processes!().filter((p) => p.service === 'billing' && p.alive)).toHaveLength(1);
     } finally {
       await system.close();
     }
