@@ -23,7 +23,7 @@ function benchChildrenOf(tmp: string): number[] {
 function startBench(variant: string) {
   const tmp = privateTmp();
   const reports = privateTmp();
-  const started = startCli(['bench', `--variants=${variant}`, '--duration=10', '--warmup=0', '--connections=4', '--users=4', '--report-dir', reports], { TMPDIR: tmp }, 240_000);
+  const started = startCli(['bench', `--variants=${variant}`, '--duration=5', '--warmup=0', '--connections=4', '--users=4', '--report-dir', reports], { TMPDIR: tmp }, 240_000);
   const cleanUp = () => {
     rmSync(tmp, { recursive: true });
     rmSync(reports, { recursive: true, force: true });
@@ -34,7 +34,7 @@ function startBench(variant: string) {
 test('SIGINT during the load stops the bench with 130, leaves no bench-child running and no temporary data', async () => {
   const { child, done, stdout, tmp, cleanUp } = startBench('hybrid');
   // The load on the variant itself is running (after both baselines), with its system's temporary data directory in our TMPDIR.
-  await eventually('the load on hybrid', stdout, (out) => /^hybrid: 10 s of load…$/m.test(out), 180_000);
+  await eventually('the load on hybrid', stdout, (out) => /^hybrid: 5 s of load…$/m.test(out), 180_000);
   await eventually('a bench child', () => benchChildrenOf(tmp), (pids) => pids.length > 0);
   await eventually('its temporary data', () => readdirSync(tmp), (files) => files.length > 0);
   child.kill('SIGINT');
@@ -50,7 +50,7 @@ test('SIGINT during the load stops the bench with 130, leaves no bench-child run
 
 test('when the bench itself is killed (SIGKILL), its child notices the lost parent, closes its system and exits', async () => {
   const { child, done, stdout, tmp, cleanUp } = startBench('http');
-  await eventually('the load on http', stdout, (out) => /^http: 10 s of load…$/m.test(out), 180_000);
+  await eventually('the load on http', stdout, (out) => /^http: 5 s of load…$/m.test(out), 180_000);
   await eventually('a bench child with its temporary data', () => ({ pids: benchChildrenOf(tmp), files: readdirSync(tmp) }), (c) => c.pids.length > 0 && c.files.length > 0);
   child.kill('SIGKILL');
   expect((await done).code).toBe(null);
@@ -61,7 +61,7 @@ test('when the bench itself is killed (SIGKILL), its child notices the lost pare
 
 test('SIGINT during the expert reference\'s load stops the bench with 130 and leaves neither its child nor its temporary data dir', async () => {
   const { child, done, stdout, tmp, cleanUp } = startBench('http');
-  await eventually('the load on the expert reference', stdout, (out) => /^expert reference: .* before http: 10 s of load…$/m.test(out), 180_000);
+  await eventually('the load on the expert reference', stdout, (out) => /^expert reference: .* before http: 5 s of load…$/m.test(out), 180_000);
   await eventually('its SQLite files in our TMPDIR', () => readdirSync(tmp), (files) => files.some((f) => f.startsWith('orderctl-expert-')));
   child.kill('SIGINT');
   const { code, stderr } = await done;
