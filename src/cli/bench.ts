@@ -205,7 +205,7 @@ Examples:
         ),
       );
       if (baseline) report.baseline = compareWithBaseline(report, baseline, options.baseline!);
-      await run.publish('bench', report, (dir) => writeBenchFiles(dir, report, options.render), benchMarkdown(report, options.render) + (report.baseline ? `\n\n${baselineSummary(report.baseline)}` : ''));
+      await run.publish('bench', report, (dir) => writeBenchFiles(dir, report, options.render), benchMarkdown(report, options.render), report.baseline && baselineSummary(report.baseline));
       if (!report.consistent) throw new CliError(chalk.red('an invariant broke under load (see "Consistency after the load")'), EXIT.failed);
       const slower = report.baseline?.counts.slower ?? 0;
       if (options.failOnSlower && slower) throw new CliError(`${slower} of the styles' figures got slower than the baseline, spreads apart (see "Against the baseline")`, EXIT.failed);
@@ -282,11 +282,13 @@ async function openRun(options: BenchCliOptions, variants: Variant[]) {
           throw error;
         }
       }),
-    async publish(prefix: string, report: unknown, write: (dir: string) => Promise<void>, markdown: string): Promise<void> {
+    /** Writes the report's folder, prints the report (as JSON on stdout with --json), then `summary` (on stderr with --json) and where the report is. */
+    async publish(prefix: string, report: unknown, write: (dir: string) => Promise<void>, markdown: string, summary?: string): Promise<void> {
       const dir = await claimReportFolder(root, `${prefix}-${timestamp(started)}`);
       await write(dir);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else out.write(`\n${markdown}\n`);
+      if (summary) out.write(`\n${summary}`);
       out.write(`Report: ${join(dir, 'report.html')} (and report.md, report.json)\n`);
     },
   };
