@@ -1,38 +1,41 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { benchCommand } from './bench.js';
-import { deployCommand } from './deploy.js';
 import { reportError } from './cli-error.js';
-import { diagramCommand } from './diagram.js';
-import { evidenceCommand } from './evidence.js';
-import { exploreCommand } from './explore.js';
-import { parkedCommand } from './parked.js';
-import { runCommand } from './run.js';
-import { scenariosCommand } from './scenarios.js';
-import { serveCommand } from './serve.js';
-import { walkCommand } from './walk.js';
-import { variantsCommand } from './variants.js';
 import { addVariantsDir, variants } from '../variants/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-export function buildProgram(): Command {
+/**
+ * Every command, in the order help lists them, each loaded from its own module only when needed: a
+ * process that runs one command (a service process of --processes above all) loads only what that
+ * command uses, not charts, Kubernetes models and prompts too.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.js')).runCommand(),
+  serve: async () => (await import('./serve.js')).serveCommand(),
+  scenarios: async () => (await import('./scenarios.js')).scenariosCommand(),
+  diagram: async () => (await import('./diagram.js')).diagramCommand(),
+  bench: async () => (await import('./bench.js')).benchCommand(),
+  evidence: async () => (await import('./evidence.js')).evidenceCommand(),
+  explore: async () => (await import('./explore.js')).exploreCommand(),
+  walk: async () => (await import('./walk.js')).walkCommand(),
+  parked: async () => (await import('./parked.js')).parkedCommand(),
+  variants: async () => (await import('./variants.js')).variantsCommand(),
+  deploy: async () => (await import('./deploy.js')).deployCommand(),
+};
+
+/** The CLI for `argv`: with only the command it names, or with every command (help, a misspelt command, none). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
+  const named = argv[2];
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  const commands = await Promise.all(names.map((name) => COMMANDS[name]()));
   const program = new Command('orderctl')
     .description('Boot one online-shop order system in interchangeable interaction styles, run scenarios against it, and see what really flowed.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .addCommand(runCommand())
-    .addCommand(serveCommand())
-    .addCommand(scenariosCommand())
-    .addCommand(diagramCommand())
-    .addCommand(benchCommand())
-    .addCommand(evidenceCommand())
-    .addCommand(exploreCommand())
-    .addCommand(walkCommand())
-    .addCommand(parkedCommand())
-    .addCommand(variantsCommand())
-    .addCommand(deployCommand())
+    .exitOverride();
+  for (const command of commands) program.addCommand(command);
+  program
     .hook('preAction', (_program, command) => {
       const dir = command.opts().variantsDir as string | undefined;
       if (dir) addVariantsDir(dir);
@@ -76,7 +79,7 @@ function outliveClosedPipes(): void {
 export async function main(argv: string[]): Promise<void> {
   outliveClosedPipes();
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (error) {
     process.exitCode = reportError(error);
     // A process the harness forked (--processes) keeps its IPC channel open: end it with its code (stderr, a pipe, is written synchronously).

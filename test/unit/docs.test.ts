@@ -57,8 +57,8 @@ describe('the README', () => {
     expect(firstColumn('README.md', 'The styles at a glance')).toEqual(variants.map((v) => v.name));
   });
 
-  test('lists every command in one table', () => {
-    const commands = buildProgram().commands.map((c) => `orderctl ${c.name()}`);
+  test('lists every command in one table', async () => {
+    const commands = (await buildProgram()).commands.map((c) => `orderctl ${c.name()}`);
     expect(firstColumn('README.md', 'Commands').sort()).toEqual(commands.sort());
   });
 });
@@ -92,7 +92,7 @@ describe('every command in the README and docs/', () => {
 
   /** Parses `args` as orderctl would, with every command's action (and the --variants-dir hook) left out: only the options and arguments are checked. */
   async function parse(args: string[]): Promise<void> {
-    const program = buildProgram();
+    const program = await buildProgram();
     const all = (c: Cli): Cli[] => [c, ...c.commands.flatMap(all)];
     // Only the commands that act get a stand-in: a command that only groups others (none today) keeps reporting unknown ones.
     for (const c of all(program)) if ((c as unknown as { _actionHandler?: unknown })._actionHandler) c.action(() => {});
@@ -208,8 +208,8 @@ describe('the tables that list what the code has', () => {
     for (const field of [...Object.keys(variantFile.shape).filter((f) => f !== 'links'), ...links]) expect(fields, field).toContain(field);
   });
 
-  test('docs/bench.md explains every option of bench', () => {
-    const bench = buildProgram().commands.find((c) => c.name() === 'bench')!;
+  test('docs/bench.md explains every option of bench', async () => {
+    const bench = (await buildProgram()).commands.find((c) => c.name() === 'bench')!;
     const table = firstColumn('docs/bench.md', 'Running it').join(' ');
     for (const option of bench.options) expect(table, option.long).toContain(option.long!);
   });
