@@ -15,8 +15,12 @@ export type CallRoute = (payload: any) => { to: string; method: string; path: st
 
 const BATCH = 128;
 const LEASE_MS = OUTBOX_LEASE_MS;
-/** How long sent rows wait to be removed together (one DELETE), at most; a full batch goes at once. */
-const FLUSH_MS = 10;
+/**
+ * How long sent rows wait to be removed together (one DELETE), at most; a full batch goes at once. Long enough that a
+ * busy relay removes many rows per round trip to its database: a row sent and not yet removed is held by its claim, and
+ * after a crash it is sent again, which every receiver absorbs (see `Store.sent`).
+ */
+const FLUSH_MS = 100;
 const FLUSH_AT = 256;
 /** How long a synchronous send waits for a row another relay is sending. */
 const HELD_WAIT_MS = 5_000;
@@ -81,6 +85,11 @@ export class OutboxRelay implements OutboxReader {
   /** Who the rows a commit writes are claimed for in its transaction: this relay while it runs, nobody when stopped. */
   get claimant(): string | undefined {
     return this.stopped ? undefined : this.owner;
+  }
+
+  /** Rows sent whose DELETE waits for the next flush. */
+  get removing(): number {
+    return this.sent.size;
   }
 
   /** Takes the rows a commit just wrote: those it holds join their aggregate's lane; for the others, a pass soon. */

@@ -23,6 +23,8 @@ export interface OutboxReader {
   readonly claimant?: string;
   /** Takes the rows a write just committed, oldest first (instead of `kick`): those `held` are claimed for `claimant`, the others wait for a pass. */
   take?(rows: HandedRow[]): void;
+  /** Rows it sent that are still in the outbox, their DELETE waiting to go with the next batch: sent, not waiting. */
+  readonly removing?: number;
 }
 
 /** How long a sender holds a row it claimed (longer than any HTTP call or publish may take); a claim outlives a sender that died holding it this long. */
@@ -223,6 +225,11 @@ export class Store {
     }
   }
 
+  /** Whether raising `event` stores a row (someone takes it); when not, a write that raises it may end with its last statement. */
+  stores(event: string): boolean {
+    return this.reader?.wants(event) ?? false;
+  }
+
   /** Records a domain event in the outbox, inside the current write; nobody wanting it, nothing is stored (and the reader hears of it). */
   raise(event: string, payload: unknown, options: OutgoingOptions = {}): void {
     if (!this.db.inTransaction) throw new Error(`raise(${event}) outside a write`);
@@ -362,10 +369,10 @@ export class Store {
     return dropped + this.statements.discard.run(aggregate, now).changes;
   }
 
-  /** Rows waiting in the outbox. */
+  /** Rows waiting in the outbox to be sent (those sent and not yet removed are not waiting). */
   waiting(): number {
     if (this.closed) return 0;
-    return (this.statements.count.get() as { n: number }).n;
+    return Math.max(0, (this.statements.count.get() as { n: number }).n - (this.reader?.removing ?? 0));
   }
 
   /**

@@ -309,6 +309,19 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       on.db.prepare('SELECT message_id AS id, aggregate, claimed_by AS owner, attempts FROM outbox ORDER BY seq').all() as { id: string; aggregate: string; owner: string | null; attempts: number }[];
     const ns = (list: { aggregate: string; n: number; ok: boolean }[], aggregate: string) => list.filter((p) => p.aggregate === aggregate && p.ok).map((p) => p.n);
 
+    test('sent rows stop counting as waiting at once and leave the table together, while the relay runs', async () => {
+      const { relay, published } = relayOn(store, 3_600_000);
+      relay.start();
+      try {
+        for (let n = 0; n < 12; n++) raise(store, `r${n % 4}`, n);
+        await eventually('every row sent', () => ({ waiting: store.waiting(), sent: published.length }), (w) => w.waiting === 0 && w.sent === 12);
+        await eventually('the sent rows removed without the relay stopping', () => rows().length, (n) => n === 0);
+        expect(relay.removing).toBe(0);
+      } finally {
+        await relay.stop();
+      }
+    });
+
     test('rows a commit writes are claimed for the running relay in that transaction and sent from memory, in order per aggregate', async () => {
       // No pass after the first (the poll an hour away): what is sent was handed over by its commit.
       const { relay, published, overlaps } = relayOn(store, 3_600_000);

@@ -1,6 +1,8 @@
 import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
+import { getLast } from '../../storage/sql-db.js';
 import { inBatches, PRUNE_LIMIT, type Store } from '../../storage/store.js';
+import { currentTrace } from '../../tracing/context.js';
 import { keyReused } from '../idempotency.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -253,8 +255,10 @@ export class BillingService {
    * PaymentSettled unless `announce` is false (a choreography announces it on its own channel).
    */
   pay(paymentId: string, userId: string, cents: number, announce = true): Payment {
+    // A write of its own that records no delivery and stores no event: the charge is its last statement and carries the COMMIT (PostgreSQL).
+    const last = !this.store.db.inTransaction && !currentTrace()?.delivery && !(announce && this.store.stores('PaymentSettled'));
     return this.store.write((): Payment => {
-      const charged = this.store.db.dialect === 'postgres' ? this.chargeInOne(paymentId, userId, cents) : this.charge(paymentId, userId, cents);
+      const charged = this.store.db.dialect === 'postgres' ? this.chargeInOne(paymentId, userId, cents, last) : this.charge(paymentId, userId, cents);
       if (charged.existed) {
         if (charged.payment.userId !== userId || charged.payment.amountCents !== cents) throw conflict(`payment ${paymentId} exists with other terms`);
         return charged.payment;
@@ -280,9 +284,9 @@ export class BillingService {
     return { payment, existed: false };
   }
 
-  /** `charge` as one statement (PostgreSQL): the payment looked up, the account debited, the ledger and the payment written, in one round trip. */
-  private chargeInOne(paymentId: string, userId: string, cents: number): { payment: Payment; existed: boolean } {
-    const row = this.store
+  /** `charge` as one statement (PostgreSQL): the payment looked up, the account debited, the ledger and the payment written, in one round trip (with the COMMIT when `last`). */
+  private chargeInOne(paymentId: string, userId: string, cents: number, last: boolean): { payment: Payment; existed: boolean } {
+    const statement = this.store
       .sql(`WITH existing AS (SELECT id, user_id, amount_cents, status, reason FROM payments WHERE id = CAST($1 AS TEXT)),
                  debited AS (UPDATE accounts SET amount_cents = amount_cents - CAST($3 AS BIGINT), updated_at = now_utc()
                              WHERE user_id = CAST($2 AS TEXT) AND amount_cents >= $3 AND NOT EXISTS (SELECT 1 FROM existing) RETURNING user_id),
@@ -291,8 +295,9 @@ export class BillingService {
                           SELECT $1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM debited) THEN 'succeeded' ELSE 'failed' END,
                                  CASE WHEN EXISTS (SELECT 1 FROM debited) THEN NULL WHEN EXISTS (SELECT 1 FROM accounts WHERE user_id = $2) THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END, now_utc()
                           WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id, user_id, amount_cents, status, reason)
-            SELECT *, false AS existed FROM made UNION ALL SELECT *, true FROM existing`)
-      .get(paymentId, userId, cents, NOT_ENOUGH_MONEY, NO_ACCOUNT) as PaymentRow & { existed: boolean };
+            SELECT *, false AS existed FROM made UNION ALL SELECT *, true FROM existing`);
+    const values = [paymentId, userId, cents, NOT_ENOUGH_MONEY, NO_ACCOUNT];
+    const row = (last ? getLast(statement, ...values) : statement.get(...values)) as PaymentRow & { existed: boolean };
     return { payment: toPayment(row), existed: row.existed };
   }
 
