@@ -7,7 +7,7 @@ export type FaultRequest =
   | { kind: 'owners'; id: number }
   | { kind: 'release-claims'; id: number; owners: string[] };
 
-/** What a process answers to a fault: who holds the outbox rows it claims (released for it when a crash kills it). */
+/** What a process answers when asked who holds the outbox rows it claims (released for it when a crash kills it). */
 export interface FaultAnswer {
   owners: string[];
 }

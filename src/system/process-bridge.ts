@@ -63,8 +63,7 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
       case 'recover':
         return node.recovery.run(request.options);
       case 'fault':
-        node.fault(request.fault);
-        return { owners: node.claimOwners() } satisfies FaultAnswer;
+        return node.fault(request.fault);
       case 'heal':
         return node.heal();
       case 'owners':

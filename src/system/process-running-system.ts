@@ -144,8 +144,9 @@ export class ProcessSystem implements RunningSystem {
       return;
     }
     for (const child of processes.live(fault.service)) {
-      const { owners } = fault.at === 'now' ? await child.ask({ kind: 'owners' }) : await child.ask({ kind: 'fault', fault });
-      processes.armed(child, { service: fault.service, at: fault.at, owners });
+      // Known as armed before the process is: a crash at its point is always seen as the fault's.
+      await processes.armed(child, { service: fault.service, at: fault.at });
+      if (fault.at !== 'now') await child.ask({ kind: 'fault', fault });
       if (fault.at === 'now') child.kill('SIGKILL');
     }
   }

@@ -44,7 +44,6 @@ const STEADY_MS = 30_000;
 interface ArmedCrash {
   service: FaultService;
   at: CrashPoint;
-  owners: string[];
 }
 
 /**
@@ -74,10 +73,16 @@ export class ProcessSupervisor {
       exited: (process, code, signal) => this.exited(process, code, signal),
     });
     this.children.push(child);
-    return child.started.then(async () => {
-      const answer = await child.ask({ kind: 'owners' }).catch(() => undefined);
-      if (answer) this.owners.set(child, answer.owners);
-    });
+    return child.started.then(() => this.learnOwners(child).then(() => {}, () => {}));
+  }
+
+  /** Who sends `child`'s outbox rows, asked once and kept (the names are fixed while it runs). */
+  private async learnOwners(child: ServiceProcess): Promise<string[]> {
+    const known = this.owners.get(child);
+    if (known) return known;
+    const { owners } = await child.ask({ kind: 'owners' });
+    this.owners.set(child, owners);
+    return owners;
   }
 
   /** Who sends `child`'s outbox rows (the claims it holds carry these names); empty until it serves. */
@@ -100,8 +105,9 @@ export class ProcessSupervisor {
     return this.live().filter((c) => c.ready);
   }
 
-  /** A crash fault will kill `child` (at once, or when it reaches the point): who holds its outbox claims, to give back to its successor. */
-  armed(child: ServiceProcess, crash: ArmedCrash): void {
+  /** A crash fault will kill `child` (at once, or when it reaches the point): its outbox owners known first, to give their claims to its successor. */
+  async armed(child: ServiceProcess, crash: ArmedCrash): Promise<void> {
+    await this.learnOwners(child);
     this.crashing.set(child.pid, crash);
   }
 
@@ -143,7 +149,7 @@ export class ProcessSupervisor {
     if (crash && signal === 'SIGKILL') {
       this.crashing.delete(child.pid);
       this.fired.add(`${crash.service} ${crash.at}`);
-      return this.restart(child, crash.owners);
+      return this.restart(child, owners);
     }
     const restarted = !!this.options.restart;
     this.options.onExit?.({ service: child.service, pid: child.pid, reason: signal ?? `exit code ${code}`, restarted });

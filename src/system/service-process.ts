@@ -22,7 +22,7 @@ export interface ProcessAnswers {
   latency: void;
   capacity: void;
   recover: RecoveryCounts;
-  fault: FaultAnswer;
+  fault: void;
   heal: FaultReport;
   owners: FaultAnswer;
   'release-claims': void;
