@@ -1,5 +1,5 @@
 import { newId } from '../core/ids.js';
-import { pauseUnless } from '../core/duration.js';
+import { pauseUnless, sleepAtLeast } from '../core/duration.js';
 import { AppError, isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
@@ -111,7 +111,7 @@ export class ServiceBus {
       const traceId = parent?.traceId ?? newTraceId();
       const hop = this.recorder.begin({ kind: 'consume', from: 'Broker', to: this.service, label: delivery.type, traceId, parentSpanId: parent?.spanId, messageId: delivery.id });
       // Added latency is part of the delivery as the consumer experiences it, so the hop's time shows it.
-      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      if (this.latencyMs) await sleepAtLeast(this.latencyMs);
       // Each try is a delivery of its own to the inbox (recorded: false), as a redelivery would be.
       const context = () => ({
         service: this.service,

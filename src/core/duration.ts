@@ -12,5 +12,11 @@ export function parseDuration(value: string | number): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits `ms` at least by the high-resolution clock that times hops (a timer may fire up to a millisecond early by it). */
+export async function sleepAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await sleep(Math.ceil(left));
+}
+
 /** Waits `ms`, or less when `signal` aborts first (a stop cuts the pause short); never rejects. */
 export const pauseUnless = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { FaultTransport } from '../broker/fault-transport.js';
 import type { OutboxRelay } from '../broker/outbox-relay.js';
 import type { ServiceBus } from '../broker/service-bus.js';
-import { sleep } from '../core/duration.js';
+import { sleep, sleepAtLeast } from '../core/duration.js';
 import { failingEdge } from '../http/fault-edge.js';
 import type { Store } from '../storage/store.js';
 import type { ServiceName } from '../system/wiring.js';
@@ -58,7 +58,7 @@ export class FaultyNode {
   edge(name: ServiceName): RequestHandler[] {
     const slow: RequestHandler = async (_req, _res, next) => {
       const ms = this.latency.get(name);
-      if (ms) await sleep(ms);
+      if (ms) await sleepAtLeast(ms);
       next();
     };
     return [slow, failingEdge(name, () => this.faults.failShare(name))];
