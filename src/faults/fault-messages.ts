@@ -8,6 +8,6 @@ export type FaultRequest =
   | { kind: 'release-claims'; id: number; owners: string[] };
 
 /** What a process answers when asked who holds the outbox rows it claims (released for it when a crash kills it). */
-export interface FaultAnswer {
+export interface OwnersAnswer {
   owners: string[];
 }

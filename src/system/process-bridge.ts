@@ -1,5 +1,5 @@
 import type { Transport } from '../broker/transport.js';
-import type { FaultAnswer, FaultRequest } from '../faults/fault-messages.js';
+import type { OwnersAnswer, FaultRequest } from '../faults/fault-messages.js';
 import type { Hop, Recorder } from '../tracing/recorder.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
 import type { ServiceNode } from './service-node.js';
@@ -67,7 +67,7 @@ export function bridgeToHarness(service: ServiceName, node: ServiceNode, recorde
       case 'heal':
         return node.heal();
       case 'owners':
-        return { owners: node.claimOwners() } satisfies FaultAnswer;
+        return { owners: node.claimOwners() } satisfies OwnersAnswer;
       case 'release-claims':
         return node.releaseClaims(request.owners);
     }

@@ -146,8 +146,8 @@ export class ProcessSystem implements RunningSystem {
     for (const child of processes.live(fault.service)) {
       // Known as armed before the process is: a crash at its point is always seen as the fault's.
       await processes.armed(child, { service: fault.service, at: fault.at });
-      if (fault.at !== 'now') await child.ask({ kind: 'fault', fault });
       if (fault.at === 'now') child.kill('SIGKILL');
+      else await child.ask({ kind: 'fault', fault });
     }
   }
 

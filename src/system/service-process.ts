@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../core/errors.js';
 import type { FaultReport } from '../faults/fault.js';
-import type { FaultAnswer, FaultRequest } from '../faults/fault-messages.js';
+import type { OwnersAnswer, FaultRequest } from '../faults/fault-messages.js';
 import type { Hop } from '../tracing/recorder.js';
 import type { HarnessRequest, ProcessMessage, ProcessStatus } from './harness-messages.js';
 import type { PlannedService } from './process-plan.js';
@@ -24,7 +24,7 @@ export interface ProcessAnswers {
   recover: RecoveryCounts;
   fault: void;
   heal: FaultReport;
-  owners: FaultAnswer;
+  owners: OwnersAnswer;
   'release-claims': void;
 }
 
