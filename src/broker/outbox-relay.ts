@@ -3,7 +3,7 @@ import { sleep } from '../core/duration.js';
 import { AppError } from '../core/errors.js';
 import { upstreamError, type ServiceClient } from '../http/service-client.js';
 import { OUTBOX_LEASE_MS, type HandedRow, type OutboxReader, type OutboxRow, type Store } from '../storage/store.js';
-import { currentTrace, newSpanId, newTraceId, parseTraceparent, withTrace, type TraceContext } from '../tracing/context.js';
+import { newSpanId, newTraceId, parseTraceparent, type TraceContext } from '../tracing/context.js';
 import type { ServiceBus } from './service-bus.js';
 import { HEADERS } from './transport.js';
 
@@ -298,20 +298,20 @@ export class OutboxRelay implements OutboxReader {
     const parent = parseTraceparent(row.headers[HEADERS.traceparent]);
     const context: TraceContext = {
       service: this.bus.service,
-      traceId: parent?.traceId ?? currentTrace()?.traceId ?? newTraceId(),
+      traceId: parent?.traceId ?? newTraceId(),
       spanId: parent?.spanId ?? newSpanId(),
       correlationId: row.headers[HEADERS.correlationId],
     };
-    if (row.kind === 'message') return withTrace(context, () => this.bus.publish(row.event, row.payload, {}, row.messageId));
+    if (row.kind === 'message') return this.bus.publish(context, row.event, row.payload, {}, row.messageId);
     const route = this.routes.get(row.event);
     if (route) {
       const { type, data } = route(row.payload);
-      return withTrace(context, () => this.bus.publish(type, data, {}, row.messageId));
+      return this.bus.publish(context, type, data, {}, row.messageId);
     }
     const call = this.calls.get(row.event);
     if (call && this.http) {
       const { to, method, path, body } = call(row.payload);
-      const answer = await withTrace(context, () => this.http!.call(to, method, path, body));
+      const answer = await this.http.call(context, to, method, path, body);
       // A 4xx will not change by asking again (the callee refused what was asked): the row is dropped, the hop shows the answer.
       if (answer.status >= 500 || answer.status === 408 || answer.status === 429) throw upstreamError(to, answer);
     }

@@ -3,14 +3,14 @@ import { pauseUnless, sleepAtLeast } from '../core/duration.js';
 import { AppError, isDependencyDown } from '../core/errors.js';
 import { AlreadyProcessed } from '../storage/store.js';
 import type { Recorder } from '../tracing/recorder.js';
-import { currentTrace, formatTraceparent, newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
+import { formatTraceparent, newSpanId, newTraceId, parseTraceparent, type TraceContext } from '../tracing/context.js';
 import { HEADERS, type Delivery, type Message, type Subscription, type Transport } from './transport.js';
 
 const DEPENDENCY_RETRY_BASE_MS = 50;
 const DEPENDENCY_RETRY_MAX_MS = 2_000;
 
-/** Event handler of a service: gets the payload and the delivery it came in. */
-export type EventHandler<T = any> = (data: T, delivery: Delivery<T>) => Promise<void> | void;
+/** Event handler of a service: gets the payload, the delivery it came in, and the trace its work carries (with the delivery, for the inbox). */
+export type EventHandler<T = any> = (data: T, delivery: Delivery<T>, trace: TraceContext) => Promise<void> | void;
 
 /**
  * A service's view of the broker: builds envelopes, records every publish and consume
@@ -38,10 +38,10 @@ export class ServiceBus {
     transport.watch?.((change) => (this.brokerDown = change.up ? undefined : (change.detail ?? 'the connection was lost')));
   }
 
-  /** Publishes now; `id` keeps a message's identity when it is published again (outbox relay). */
-  async publish<T>(type: string, data: T, headers: Record<string, string> = {}, id: string = newId()): Promise<void> {
-    const message = this.envelope(type, data, headers, id);
-    const hop = this.startPublish(message);
+  /** Publishes now as part of `trace`'s work; `id` keeps a message's identity when it is published again (outbox relay). */
+  async publish<T>(trace: TraceContext | undefined, type: string, data: T, headers: Record<string, string> = {}, id: string = newId()): Promise<void> {
+    const message = this.envelope(trace, type, data, headers, id);
+    const hop = this.startPublish(trace, message);
     try {
       await this.transport.publish(message);
       hop.end();
@@ -51,12 +51,12 @@ export class ServiceBus {
     }
   }
 
-  /** Publishes a command and waits for the reply event with the same correlation id. */
-  async request<T>(type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
+  /** Publishes a command as part of `trace`'s work and waits for the reply event with the same correlation id. */
+  async request<T>(trace: TraceContext | undefined, type: string, data: unknown, replyTypes: string[], timeoutMs: number): Promise<Message<T>> {
     // Nothing can answer a command while the broker is away: say so at once rather than after the timeout.
     if (this.brokerDown) throw new AppError('SERVICE_UNAVAILABLE', `the broker is unreachable (${this.brokerDown}): ${type} cannot be sent now; try again once it is back`);
-    const message = this.envelope(type, data, { [HEADERS.correlationId]: newId() }, newId());
-    const hop = this.startPublish(message);
+    const message = this.envelope(trace, type, data, { [HEADERS.correlationId]: newId() }, newId());
+    const hop = this.startPublish(trace, message);
     const pending = this.transport.request(message, { replyTypes, timeoutMs });
     hop.end();
     const reply = await pending;
@@ -67,7 +67,6 @@ export class ServiceBus {
     return reply as Message<T>;
   }
 
-  /** Consumes `types` through a durable queue of this service's own (`<service>.<types>` unless named). */
   /** The message types this service consumes: those it subscribed to and the replies it waits for. */
   consumed(): string[] {
     return [...this.registrations.flatMap((r) => r.types), ...this.replyTypes];
@@ -80,6 +79,7 @@ export class ServiceBus {
     for (const type of types) this.replyTypes.add(type);
   }
 
+  /** Consumes `types` through a durable queue of this service's own (`<service>.<types>` unless named). */
   async subscribe(types: string[], handler: EventHandler, group = `${this.service}.${types.join('.')}`): Promise<void> {
     this.registrations.push({ types, handler, group });
     if (!this.held) this.subscriptions.push(await this.consume(types, handler, group));
@@ -113,14 +113,14 @@ export class ServiceBus {
       // Added latency is part of the delivery as the consumer experiences it, so the hop's time shows it.
       if (this.latencyMs) await sleepAtLeast(this.latencyMs);
       // Each try is a delivery of its own to the inbox (recorded: false), as a redelivery would be.
-      const context = () => ({
+      const context = (): TraceContext => ({
         service: this.service,
         traceId,
         spanId: hop.spanId,
         correlationId: delivery.headers[HEADERS.correlationId],
         delivery: { consumer: group, messageId: delivery.id, recorded: false },
       });
-      const handle = () => this.whileDependenciesDown(() => withTrace(context(), async () => handler(delivery.data, delivery)));
+      const handle = () => this.whileDependenciesDown(async () => handler(delivery.data, delivery, context()));
       const work = this.gate ? this.gate(handle) : handle();
       this.handling.add(work);
       try {
@@ -193,8 +193,7 @@ export class ServiceBus {
     await drained();
   }
 
-  private envelope(type: string, data: unknown, headers: Record<string, string>, id: string): Message {
-    const trace = currentTrace();
+  private envelope(trace: TraceContext | undefined, type: string, data: unknown, headers: Record<string, string>, id: string): Message {
     const correlationId = headers[HEADERS.correlationId] ?? trace?.correlationId;
     return {
       id,
@@ -206,8 +205,7 @@ export class ServiceBus {
     };
   }
 
-  private startPublish(message: Message) {
-    const trace = currentTrace();
+  private startPublish(trace: TraceContext | undefined, message: Message) {
     const traceId = trace?.traceId ?? newTraceId();
     const spanId = newSpanId();
     message.headers[HEADERS.traceparent] = formatTraceparent(traceId, spanId);

@@ -1,6 +1,5 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, errorBody } from '../core/errors.js';
-import { currentTrace, withTrace } from '../tracing/context.js';
 
 /** Largest JSON body a service takes. */
 export const BODY_LIMIT = '64kb';
@@ -19,8 +18,7 @@ const hasBody = (headers: Record<string, string | string[] | undefined>) =>
 
 /**
  * Parses JSON bodies: a body that is not declared JSON is a 415, a body that has not fully
- * arrived within `bodyTimeoutMs` is answered 408 (JSON) and its connection closed. Re-enters
- * the request's trace context afterwards (stream callbacks lose it).
+ * arrived within `bodyTimeoutMs` is answered 408 (JSON) and its connection closed.
  */
 export const jsonBody: RequestHandler = (req, res, next) => {
   if (!hasBody(req.headers)) return next();
@@ -28,7 +26,6 @@ export const jsonBody: RequestHandler = (req, res, next) => {
     const type = req.headers['content-type'];
     return next(new AppError('UNSUPPORTED_MEDIA_TYPE', `${type ? `a body of type ${type.split(';')[0]} is not taken` : 'the body has no Content-Type'}: ${SEND_JSON}`));
   }
-  const trace = currentTrace();
   const timeoutMs = Number(req.app.get('bodyTimeoutMs') ?? BODY_TIMEOUT_MS);
   let settled = false;
   const timer = setTimeout(
@@ -48,7 +45,6 @@ export const jsonBody: RequestHandler = (req, res, next) => {
     clearTimeout(timer);
     if (settled) return;
     settled = true;
-    if (trace) withTrace(trace, () => next(error));
-    else next(error);
+    next(error);
   });
 };

@@ -1,7 +1,7 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { createServer, type Server } from 'node:http';
 import { errorBody } from '../core/errors.js';
-import { newSpanId, newTraceId, parseTraceparent, withTrace } from '../tracing/context.js';
+import { newSpanId, newTraceId, parseTraceparent, type TraceContext } from '../tracing/context.js';
 import { answerClientErrors } from './client-errors.js';
 import { errorHandler } from './error-handler.js';
 import { jsonBody } from './json-body.js';
@@ -59,19 +59,20 @@ export const methodNotAllowed: RequestHandler = (req, res) => {
   res.status(405).json(errorBody(405, `${req.method} is not allowed on ${req.path}`));
 };
 
+/** The trace context of the request `res` answers: what its writes, calls and notes carry (set before every route). */
+export const traceOf = (res: Response): TraceContext => res.locals.trace as TraceContext;
+
 function traceContext(service: string): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const parent = parseTraceparent(req.headers.traceparent);
     const correlation = req.headers['x-correlation-id'];
-    withTrace(
-      {
-        service,
-        traceId: parent?.traceId ?? newTraceId(),
-        spanId: parent?.spanId ?? newSpanId(),
-        correlationId: typeof correlation === 'string' ? correlation : undefined,
-      },
-      next,
-    );
+    res.locals.trace = {
+      service,
+      traceId: parent?.traceId ?? newTraceId(),
+      spanId: parent?.spanId ?? newSpanId(),
+      correlationId: typeof correlation === 'string' ? correlation : undefined,
+    } satisfies TraceContext;
+    next();
   };
 }
 

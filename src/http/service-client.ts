@@ -1,6 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { AppError, codeForStatus } from '../core/errors.js';
-import { currentTrace, formatTraceparent, newSpanId, newTraceId } from '../tracing/context.js';
+import { formatTraceparent, newSpanId, newTraceId, type TraceContext } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { CallPolicy } from './call-policy.js';
 import { CREDENTIAL_HEADER, credentialFor, type ServiceCredentials } from './service-credentials.js';
@@ -37,16 +37,15 @@ export class ServiceClient {
     private readonly credentials?: ServiceCredentials,
   ) {}
 
-  /** Calls `to`, under its link's policy when the style declares one for this very call; every attempt is a recorded hop. */
-  call<T = any>(to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
+  /** Calls `to` as part of `trace`'s work, under its link's policy when the style declares one for this very call; every attempt is a recorded hop. */
+  call<T = any>(trace: TraceContext | undefined, to: string, method: string, path: string, body?: unknown): Promise<ServiceResponse<T>> {
     const policy = this.policies.size ? this.policies.get(`${to} ${routeLabel(method, path)}`) : undefined;
-    return policy ? policy.execute((signal) => this.once<T>(to, method, path, body, signal)) : this.once<T>(to, method, path, body);
+    return policy ? policy.execute((signal) => this.once<T>(trace, to, method, path, body, signal), trace) : this.once<T>(trace, to, method, path, body);
   }
 
-  private async once<T>(to: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<ServiceResponse<T>> {
+  private async once<T>(trace: TraceContext | undefined, to: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<ServiceResponse<T>> {
     const base = this.directory.get(to);
     if (!base) throw new AppError('UPSTREAM_FAILED', `service ${to} is not running`);
-    const trace = currentTrace();
     const spanId = newSpanId();
     const traceId = trace?.traceId ?? newTraceId();
     const hop = this.recorder.begin({ kind: 'http', from: this.from, to, label: routeLabel(method, path), traceId, parentSpanId: trace?.spanId, spanId });
@@ -98,8 +97,8 @@ export class ServiceClient {
   }
 
   /** Like `call`, but any non-2xx answer becomes an AppError carrying the callee's status and message. */
-  async expect<T = any>(to: string, method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.call<T>(to, method, path, body);
+  async expect<T = any>(trace: TraceContext | undefined, to: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.call<T>(trace, to, method, path, body);
     if (response.status >= 200 && response.status < 300) return response.body;
     throw upstreamError(to, response);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HEADERS } from '../broker/transport.js';
 import { AppError } from '../core/errors.js';
-import { currentTrace, formatTraceparent } from '../tracing/context.js';
+import { formatTraceparent, type TraceContext } from '../tracing/context.js';
 import type { Db } from './database.js';
 import type { SqlStatement } from './sql-db.js';
 
@@ -116,6 +116,8 @@ export class Store {
   private reader?: OutboxReader;
   /** Rows the write under way wrote (handed to the reader once it committed); NO_ROWS outside a write of this store's own. */
   private fresh = NO_ROWS;
+  /** The work of the write under way: what its outbox rows carry. */
+  private writing: TraceContext | undefined;
   private readonly statements;
   private readonly prepared = new Map<string, SqlStatement>();
   private readonly deletes = new Map<number, SqlStatement>();
@@ -174,14 +176,15 @@ export class Store {
   }
 
   /**
-   * Runs `fn` in one IMMEDIATE transaction (or inside the current one). Inside a delivery, the first
-   * write records the message in the inbox in the same transaction; the delivery counts as recorded
-   * only once that transaction committed, so a write that rolled back leaves the record to the next.
+   * Runs `fn` in one IMMEDIATE transaction (or inside the current one) as part of `trace`'s work: the
+   * rows it puts in the outbox carry that trace. Inside a delivery, the first write records the message
+   * in the inbox in the same transaction; the delivery counts as recorded only once that transaction
+   * committed, so a write that rolled back leaves the record to the next.
    */
-  write<T>(fn: () => T): T {
+  write<T>(trace: TraceContext | undefined, fn: () => T): T {
     this.writable();
     if (this.db.inTransaction) return fn();
-    const delivery = currentTrace()?.delivery;
+    const delivery = trace?.delivery;
     let recording = false;
     let fresh = NO_ROWS;
     let result: T;
@@ -189,6 +192,7 @@ export class Store {
       result = this.db.transaction(() => {
         // Anew on each try (PostgreSQL tries a transaction again after a conflict).
         this.fresh = fresh = [];
+        this.writing = trace;
         if (delivery && !delivery.recorded) {
           if (this.statements.processed.run(delivery.consumer, delivery.messageId).changes === 0) throw new AlreadyProcessed(delivery.messageId);
           recording = true;
@@ -197,6 +201,7 @@ export class Store {
       });
     } finally {
       this.fresh = NO_ROWS;
+      this.writing = undefined;
     }
     if (recording && delivery) delivery.recorded = true;
     if (fresh.length) this.handOver(fresh);
@@ -244,7 +249,7 @@ export class Store {
   }
 
   private enqueue(kind: OutboxKind, event: string, payload: unknown, options: OutgoingOptions): void {
-    const trace = currentTrace();
+    const trace = this.writing;
     const headers: Record<string, string> = {};
     if (trace) headers[HEADERS.traceparent] = formatTraceparent(trace.traceId, trace.spanId);
     const correlationId = options.correlationId ?? trace?.correlationId;

@@ -1,5 +1,5 @@
 import type { Store } from '../storage/store.js';
-import { newSpanId, newTraceId, withTrace } from '../tracing/context.js';
+import { newSpanId, newTraceId, type TraceContext } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 
 /** What recovery passes did. */
@@ -58,7 +58,7 @@ export interface RecoveryRun {
   full: boolean;
   counts: RecoveryCounts;
   /** Runs `work` in a trace of its own, with `note` recording on it as `service` (`recovery: …`). */
-  traced<T>(service: string, work: (note: (label: string) => void) => T): T;
+  traced<T>(service: string, work: (note: (label: string) => void, trace: TraceContext) => T): T;
 }
 
 /** One service's share of the recovery pass: what it drives to an end when it is stuck. Contributed by the service's module. */
@@ -134,10 +134,10 @@ export class RecoveryPass implements Recovery {
     return counts;
   }
 
-  /** Runs `work` in a trace of its own, with `note` recording on it as `service`. */
-  private traced<T>(service: string, work: (note: (label: string) => void) => T): T {
-    const context = { service, traceId: newTraceId(), spanId: newSpanId() };
+  /** Runs `work` in a trace of its own, given to it, with `note` recording on it as `service`. */
+  private traced<T>(service: string, work: (note: (label: string) => void, trace: TraceContext) => T): T {
+    const context: TraceContext = { service, traceId: newTraceId(), spanId: newSpanId() };
     const note = (label: string) => this.deps.recorder.local(service, context.traceId, context.spanId, `recovery: ${label}`);
-    return withTrace(context, () => work(note));
+    return work(note, context);
   }
 }

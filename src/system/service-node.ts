@@ -14,11 +14,11 @@ import { requireCaller, type ServiceCredentials } from '../http/service-credenti
 import { serviceAgent, ServiceClient, type ServiceDirectory } from '../http/service-client.js';
 import type { AbuseLimits } from '../services/gateway/abuse-limits.js';
 import type { ModuleContext } from '../services/module.js';
+import type { Note } from '../services/note.js';
 import { MODULES } from '../services/modules.js';
 import { callPolicy, type CallPolicy } from '../http/call-policy.js';
 import { openDatabase } from '../storage/database.js';
 import { Store } from '../storage/store.js';
-import { currentTrace } from '../tracing/context.js';
 import type { Recorder } from '../tracing/recorder.js';
 import type { Variant } from '../variants/variant.js';
 import { InFlight } from './in-flight.js';
@@ -104,7 +104,7 @@ export interface ServiceNode {
 }
 
 /** The resilience a style declares for a link, on that link's own REST calls from `name` (as its plan's edges say), by `callee call`. */
-function linkPolicies(plan: Plan, name: ServiceName, note: (label: string) => void): Map<string, CallPolicy> {
+function linkPolicies(plan: Plan, name: ServiceName, note: Note): Map<string, CallPolicy> {
   const byCall = new Map<string, CallPolicy>();
   for (const [link, spec] of Object.entries(plan.variant.resilience ?? {})) {
     const perCallee = new Map<string, CallPolicy>();
@@ -151,10 +151,11 @@ export async function startNode(options: NodeOptions): Promise<ServiceNode> {
   const stores = new Map([...ownStores].map(([name, store]) => [name, faulty.store(name, store)]));
 
   const requests = new InFlight();
-  const note = (service: ServiceName) => (label: string) => {
-    const trace = currentTrace();
-    if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
-  };
+  const note =
+    (service: ServiceName): Note =>
+    (trace, label) => {
+      if (trace) recorder.local(service, trace.traceId, trace.spanId, label);
+    };
   const http = new Map(local.map((name) => [name, new ServiceClient(name, directory, recorder, agent, undefined, linkPolicies(plan, name, note(name)), options.credentials[name])]));
   const bus = new Map(local.map((name) => [name, new ServiceBus(name, transport, recorder)]));
   const gates = new Map(local.map((name) => [name, new CapacityGate(options.capacity?.[name])] as const));

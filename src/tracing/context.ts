@@ -1,7 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomHex } from '../core/ids.js';
 
-/** What travels with the work caused by one client action, inside a service and across hops. */
+/**
+ * What travels with the work caused by one client action, inside a service and across hops. Passed
+ * explicitly, from the request or delivery that started the work to every write, call and note it
+ * makes (AsyncLocalStorage would cost a hook on every promise in Node 20).
+ */
 export interface TraceContext {
   /** Participant doing the work right now (`order`, `billing`, `Client`, ...). */
   service: string;
@@ -12,14 +15,6 @@ export interface TraceContext {
   correlationId?: string;
   /** The message being handled, when this work is a consumer's: its writes record it as processed. */
   delivery?: { consumer: string; messageId: string; recorded: boolean };
-}
-
-const storage = new AsyncLocalStorage<TraceContext>();
-
-export const currentTrace = (): TraceContext | undefined => storage.getStore();
-
-export function withTrace<T>(context: TraceContext, fn: () => T): T {
-  return storage.run(context, fn);
 }
 
 /** A new W3C trace id: 16 random bytes in hex. */

@@ -10,7 +10,7 @@ import { sleep } from '../../src/core/duration.js';
 import { billingSchema, BillingService, MAX_BALANCE_CENTS, migrateBilling, NO_ACCOUNT, NOT_ENOUGH_MONEY } from '../../src/services/billing/billing-service.js';
 import { openDatabase, type StorePlace } from '../../src/storage/database.js';
 import { AlreadyProcessed, Store } from '../../src/storage/store.js';
-import { newSpanId, newTraceId, withTrace } from '../../src/tracing/context.js';
+import { newSpanId, newTraceId, type TraceContext } from '../../src/tracing/context.js';
 import { Recorder } from '../../src/tracing/recorder.js';
 import { eventually } from '../support/eventually.js';
 import { forwarding } from '../support/forwarding-transport.js';
@@ -53,85 +53,85 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       (billingStore.db.prepare('SELECT COALESCE(SUM(delta_cents), 0) AS s FROM ledger WHERE user_id = ?').get(userId) as { s: number }).s;
 
     test('a fresh account holds 0 and opening it twice changes nothing', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 500);
-      expect(billing.openAccount('u1').amountCents).toBe(500);
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 500);
+      expect(billing.openAccount(undefined, 'u1').amountCents).toBe(500);
     });
 
     test('a withdrawal beyond the balance is declined as a result, not an exception, and changes nothing', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 1000);
-      expect(billing.withdraw('u1', 1001)).toEqual({ ok: false, reason: NOT_ENOUGH_MONEY });
-      expect(billing.withdraw('nobody', 1)).toEqual({ ok: false, reason: NO_ACCOUNT });
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 1000);
+      expect(billing.withdraw(undefined, 'u1', 1001)).toEqual({ ok: false, reason: NOT_ENOUGH_MONEY });
+      expect(billing.withdraw(undefined, 'nobody', 1)).toEqual({ ok: false, reason: NO_ACCOUNT });
       expect(billing.account('u1').amountCents).toBe(1000);
       expect(ledgerSum('u1')).toBe(1000);
     });
 
     test('a deposit that would overflow the balance is refused with a 422 and changes nothing; the largest balance is kept exact', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', MAX_BALANCE_CENTS - 10);
-      expect(() => billing.deposit('u1', 11)).toThrow(expect.objectContaining({ status: 422 }));
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', MAX_BALANCE_CENTS - 10);
+      expect(() => billing.deposit(undefined, 'u1', 11)).toThrow(expect.objectContaining({ status: 422 }));
       expect(billing.account('u1').amountCents).toBe(MAX_BALANCE_CENTS - 10);
       expect(ledgerSum('u1')).toBe(MAX_BALANCE_CENTS - 10);
     });
 
     test('an Idempotency-Key answers its first outcome while kept; pruned past its retention, the key is free for a new request', () => {
-      billing.openAccount('u1');
-      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
-      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: true });
+      billing.openAccount(undefined, 'u1');
+      expect(billing.move(undefined, 'deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
+      expect(billing.move(undefined, 'deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: true });
       expect(billing.pruneKeys(Date.now() - 60_000)).toBe(0);
       expect(billing.account('u1').amountCents).toBe(300);
       expect(billing.pruneKeys(Date.now() + 1_000)).toBe(1);
-      expect(billing.move('deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
+      expect(billing.move(undefined, 'deposit', 'u1', 300, 'key-1')).toEqual({ status: 204, replayed: false });
       expect(billing.account('u1').amountCents).toBe(600);
       expect(ledgerSum('u1')).toBe(600);
       // Many old keys go a bounded batch at a time: what a pass leaves, the next one takes.
-      for (let i = 0; i < 7; i++) expect(billing.move('deposit', 'u1', 1, `many-${i}`).status).toBe(204);
+      for (let i = 0; i < 7; i++) expect(billing.move(undefined, 'deposit', 'u1', 1, `many-${i}`).status).toBe(204);
       expect(billing.pruneKeys(Date.now() + 1_000, { batch: 3, batches: 2 })).toBe(6);
       expect(billing.pruneKeys(Date.now() + 1_000, { batch: 3, batches: 2 })).toBe(2);
       expect(billing.pruneKeys(Date.now() + 1_000, { batch: 3, batches: 2 })).toBe(0);
     });
 
     test('a payment asked for twice is charged once', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 1000);
-      const first = billing.pay('p1', 'u1', 600);
-      const again = billing.pay('p1', 'u1', 600);
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 1000);
+      const first = billing.pay(undefined, 'p1', 'u1', 600);
+      const again = billing.pay(undefined, 'p1', 'u1', 600);
       expect(first.status).toBe('succeeded');
       expect(again).toEqual(first);
       expect(billing.account('u1').amountCents).toBe(400);
-      expect(() => billing.pay('p1', 'u1', 1)).toThrow(/other terms/);
+      expect(() => billing.pay(undefined, 'p1', 'u1', 1)).toThrow(/other terms/);
     });
 
     test('an idempotency key answers its first outcome again without moving money, and refuses another body with a 422', () => {
-      billing.openAccount('u1');
-      expect(billing.move('deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: false });
-      expect(billing.move('deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: true });
-      expect(billing.move('withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: false });
-      expect(billing.move('withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: true });
-      expect(billing.move('deposit', 'u1', 1, 'k1')).toMatchObject({ status: 422, replayed: false });
+      billing.openAccount(undefined, 'u1');
+      expect(billing.move(undefined, 'deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: false });
+      expect(billing.move(undefined, 'deposit', 'u1', 700, 'k1')).toEqual({ status: 204, replayed: true });
+      expect(billing.move(undefined, 'withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: false });
+      expect(billing.move(undefined, 'withdraw', 'u1', 900, 'k2')).toEqual({ status: 422, message: NOT_ENOUGH_MONEY, replayed: true });
+      expect(billing.move(undefined, 'deposit', 'u1', 1, 'k1')).toMatchObject({ status: 422, replayed: false });
       expect(billing.account('u1').amountCents).toBe(700);
       expect(ledgerSum('u1')).toBe(700);
     });
 
     test('a payment taken is refunded once (the saga\'s compensation); a failed one has nothing to give back', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 1000);
-      billing.pay('p1', 'u1', 600);
-      expect(billing.refund('p1')).toEqual({ refunded: true, amountCents: 600 });
-      expect(billing.refund('p1')).toEqual({ refunded: true, amountCents: 600 });
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 1000);
+      billing.pay(undefined, 'p1', 'u1', 600);
+      expect(billing.refund(undefined, 'p1')).toEqual({ refunded: true, amountCents: 600 });
+      expect(billing.refund(undefined, 'p1')).toEqual({ refunded: true, amountCents: 600 });
       expect(billing.account('u1').amountCents).toBe(1000);
-      expect(billing.pay('p2', 'u1', 5000).status).toBe('failed');
-      expect(billing.refund('p2')).toEqual({ refunded: false, amountCents: 0 });
-      expect(billing.refund('nothing')).toEqual({ refunded: false, amountCents: 0 });
+      expect(billing.pay(undefined, 'p2', 'u1', 5000).status).toBe('failed');
+      expect(billing.refund(undefined, 'p2')).toEqual({ refunded: false, amountCents: 0 });
+      expect(billing.refund(undefined, 'nothing')).toEqual({ refunded: false, amountCents: 0 });
       expect(ledgerSum('u1')).toBe(1000);
     });
 
     test('a refund that overtakes its payment (the order was cancelled meanwhile) makes the late payment take nothing', () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 1000);
-      expect(billing.refund('p3', { userId: 'u1', amountCents: 600 })).toEqual({ refunded: false, amountCents: 0 });
-      expect(billing.pay('p3', 'u1', 600)).toMatchObject({ status: 'failed', reason: 'order cancelled' });
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 1000);
+      expect(billing.refund(undefined, 'p3', { userId: 'u1', amountCents: 600 })).toEqual({ refunded: false, amountCents: 0 });
+      expect(billing.pay(undefined, 'p3', 'u1', 600)).toMatchObject({ status: 'failed', reason: 'order cancelled' });
       expect(billing.account('u1').amountCents).toBe(1000);
       expect(ledgerSum('u1')).toBe(1000);
     });
@@ -142,13 +142,13 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
         const oldSchema = billingSchema.replace(/CHECK \(kind IN \([^)]*\)\)/, "CHECK (kind IN ('deposit', 'withdrawal', 'payment'))").replace(/CREATE TABLE IF NOT EXISTS refunds \([^;]*\);/, '');
         const oldStore = new Store(openDatabase(older.place, 'billing', oldSchema));
         const before = new BillingService(oldStore);
-        before.openAccount('u1');
-        before.deposit('u1', 900);
-        before.pay('p1', 'u1', 400);
+        before.openAccount(undefined, 'u1');
+        before.deposit(undefined, 'u1', 900);
+        before.pay(undefined, 'p1', 'u1', 400);
         oldStore.close();
         const db = openDatabase(older.place, 'billing', billingSchema, { migrate: migrateBilling });
         const after = new BillingService(new Store(db));
-        expect(after.refund('p1')).toEqual({ refunded: true, amountCents: 400 });
+        expect(after.refund(undefined, 'p1')).toEqual({ refunded: true, amountCents: 400 });
         expect(after.account('u1').amountCents).toBe(900);
         expect((db.prepare('SELECT kind FROM ledger ORDER BY seq').all() as { kind: string }[]).map((r) => r.kind)).toEqual(['deposit', 'payment', 'refund']);
         db.close();
@@ -158,8 +158,8 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
     });
 
     test('processes racing on the same account never overdraw it and the ledger matches the balance', async () => {
-      billing.openAccount('u1');
-      billing.deposit('u1', 3_000);
+      billing.openAccount(undefined, 'u1');
+      billing.deposit(undefined, 'u1', 3_000);
       const racers = await Promise.all([1, 2, 3].map(() => worker('withdraw', at.place, 'u1', '1500', '1')));
       expect(racers.reduce((sum, taken) => sum + Number(taken), 0)).toBe(3_000);
       expect(billing.account('u1').amountCents).toBe(0);
@@ -185,7 +185,7 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
 
     test('processes claiming one outbox at once take every row exactly once', async () => {
       billingStore.attach({ wants: () => true, kick: () => {} });
-      for (let n = 0; n < 200; n++) billingStore.write(() => billingStore.raise('Moved', { n }, { aggregate: `a${n}` }));
+      for (let n = 0; n < 200; n++) billingStore.write(undefined, () => billingStore.raise('Moved', { n }, { aggregate: `a${n}` }));
       const claimed = (await Promise.all(['r1', 'r2', 'r3'].map((owner) => worker('claim', at.place, owner)))).map((out) => JSON.parse(out) as number[]);
       const all = claimed.flat();
       expect(all).toHaveLength(200);
@@ -205,29 +205,29 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       store.close();
       at.remove();
     });
-    /** Handles one delivery of message `id`: its writes run inside the delivery's context, as the service bus runs them. */
-    const deliver = <T>(id: string, work: () => T): T =>
-      withTrace({ service: 'unit', traceId: newTraceId(), spanId: newSpanId(), delivery: { consumer: 'unit.Test', messageId: id, recorded: false } }, work);
+    /** Handles one delivery of message `id`: `work` gets the delivery's trace for its writes, as a consumer gets it from the service bus. */
+    const deliver = <T>(id: string, work: (trace: TraceContext) => T): T =>
+      work({ service: 'unit', traceId: newTraceId(), spanId: newSpanId(), delivery: { consumer: 'unit.Test', messageId: id, recorded: false } });
     const effects = () => (store.db.prepare('SELECT COUNT(*) AS n FROM effects').get() as { n: number }).n;
 
     test('a delivery whose first write rolled back is still recorded by its next write, so its redelivery is a duplicate', () => {
-      deliver('m-1', () => {
+      deliver('m-1', (trace) => {
         expect(() =>
-          store.write(() => {
+          store.write(trace, () => {
             store.sql("INSERT INTO effects (note) VALUES ('undone')").run();
             throw new Error('refused');
           }),
         ).toThrow('refused');
-        store.write(() => store.sql("INSERT INTO effects (note) VALUES ('done')").run());
+        store.write(trace, () => store.sql("INSERT INTO effects (note) VALUES ('done')").run());
       });
       expect(effects()).toBe(1);
       // The broker delivers the same message again: the inbox must recognise it.
-      expect(() => deliver('m-1', () => store.write(() => store.sql("INSERT INTO effects (note) VALUES ('again')").run()))).toThrow(AlreadyProcessed);
+      expect(() => deliver('m-1', (trace) => store.write(trace, () => store.sql("INSERT INTO effects (note) VALUES ('again')").run()))).toThrow(AlreadyProcessed);
       expect(effects()).toBe(1);
     });
 
     test('a savepoint that throws undoes its own writes and keeps the rest of the write', () => {
-      store.write(() => {
+      store.write(undefined, () => {
         store.sql("INSERT INTO effects (note) VALUES ('kept')").run();
         expect(() =>
           store.savepoint(() => {
@@ -264,7 +264,7 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
         relay.route('Moved', (p) => ({ type: 'Moved', data: p }));
         return relay;
       });
-      for (let n = 0; n < 40; n++) store.write(() => store.raise('Moved', { aggregate: `a${n % 4}`, n }, { aggregate: `a${n % 4}` }));
+      for (let n = 0; n < 40; n++) store.write(undefined, () => store.raise('Moved', { aggregate: `a${n % 4}`, n }, { aggregate: `a${n % 4}` }));
       relays.forEach((r) => r.start());
       try {
         await eventually('every row sent', () => ({ waiting: store.waiting(), seen: seen.length }), (n) => n.waiting === 0 && n.seen >= 40);
@@ -304,7 +304,7 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       relay.route('Moved', (p) => ({ type: 'Moved', data: p }));
       return { relay, published, overlaps };
     };
-    const raise = (on: Store, aggregate: string, n: number) => on.write(() => on.raise('Moved', { aggregate, n }, { aggregate }));
+    const raise = (on: Store, aggregate: string, n: number) => on.write(undefined, () => on.raise('Moved', { aggregate, n }, { aggregate }));
     const rows = (on: Store = store) =>
       on.db.prepare('SELECT message_id AS id, aggregate, claimed_by AS owner, attempts FROM outbox ORDER BY seq').all() as { id: string; aggregate: string; owner: string | null; attempts: number }[];
     const ns = (list: { aggregate: string; n: number; ok: boolean }[], aggregate: string) => list.filter((p) => p.aggregate === aggregate && p.ok).map((p) => p.n);
@@ -368,7 +368,7 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
       const { relay, published } = relayOn(store, 20, (d) => d.aggregate === 'a1' && d.n === 1 && refusals-- > 0);
       relay.start();
       try {
-        store.write(() => {
+        store.write(undefined, () => {
           store.raise('Moved', { aggregate: 'a1', n: 1 }, { aggregate: 'a1' });
           store.raise('Moved', { aggregate: 'a1', n: 2 }, { aggregate: 'a1' });
           store.raise('Moved', { aggregate: 'a2', n: 3 }, { aggregate: 'a2' });
@@ -421,7 +421,7 @@ export function storeContract(name: string, fresh: () => TestPlace): void {
 
     test('inbox records older than the retention window are pruned, newer ones stay', () => {
       store.db.prepare("INSERT INTO inbox (consumer, message_id, processed_at) VALUES ('c', 'old', '2000-01-01T00:00:00.000Z')").run();
-      deliver('new', () => store.write(() => store.sql("INSERT INTO effects (note) VALUES ('new')").run()));
+      deliver('new', (trace) => store.write(trace, () => store.sql("INSERT INTO effects (note) VALUES ('new')").run()));
       expect(store.pruneInbox(7 * 24 * 3_600_000)).toBe(1);
       expect((store.db.prepare('SELECT message_id FROM inbox').all() as { message_id: string }[]).map((r) => r.message_id)).toEqual(['new']);
     });

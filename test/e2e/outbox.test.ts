@@ -50,7 +50,7 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     const heard: string[] = [];
     await bus.subscribe(['Ping'], async (d: { n: number }) => void heard.push(`first ${d.n}`));
     await bus.close();
-    await bus.publish('Ping', { n: 1 });
+    await bus.publish(undefined, 'Ping', { n: 1 });
     const wired = new ServiceBus('billing', transport, new Recorder());
     wired.hold();
     await wired.subscribe(['Ping'], async (d: { n: number }) => void heard.push(`wired ${d.n}`));
@@ -68,11 +68,11 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     const billing = new BillingService(store);
     const relay = relayFor(store);
     relay.absorbed.add('PaymentSettled');
-    billing.openAccount('u1');
-    billing.deposit('u1', 500);
-    billing.withdraw('u1', 100);
-    billing.withdraw('u1', 100);
-    billing.pay('p1', 'u1', 100);
+    billing.openAccount(undefined, 'u1');
+    billing.deposit(undefined, 'u1', 500);
+    billing.withdraw(undefined, 'u1', 100);
+    billing.withdraw(undefined, 'u1', 100);
+    billing.pay(undefined, 'p1', 'u1', 100);
     expect(Object.fromEntries(relay.unroutedCounts)).toEqual({ WithdrawalMade: 2 });
     expect(store.waiting()).toBe(1);
   });
@@ -82,8 +82,8 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     const store = open('billing');
     const billing = new BillingService(store);
     relayFor(store); // never started: it died between the commit and the publish
-    billing.openAccount('u1');
-    billing.deposit('u1', 500);
+    billing.openAccount(undefined, 'u1');
+    billing.deposit(undefined, 'u1', 500);
     expect(store.waiting()).toBe(1);
     await sleep(100);
     expect(seen).toHaveLength(0);
@@ -104,17 +104,17 @@ describe.each(transports.map((t) => [t.name, t] as const))('outbox and idempoten
     const relay = relayFor(source);
     relay.start();
     const target = new BillingService(open('mirror'));
-    target.openAccount('u1');
+    target.openAccount(undefined, 'u1');
     const applied: string[] = [];
     const mirror = new ServiceBus('mirror', transport, new Recorder());
-    await mirror.subscribe(['DepositSucceeded'], (d: { userId: string; amountCents: number }, delivery) => {
-      target.deposit(d.userId, d.amountCents);
+    await mirror.subscribe(['DepositSucceeded'], (d: { userId: string; amountCents: number }, delivery, trace) => {
+      target.deposit(trace, d.userId, d.amountCents);
       applied.push(delivery.id);
     });
 
-    new BillingService(source).openAccount('u1');
+    new BillingService(source).openAccount(undefined, 'u1');
     const row = source.db.transaction(() => {
-      new BillingService(source).deposit('u1', 700);
+      new BillingService(source).deposit(undefined, 'u1', 700);
       return source.outbox(1)[0];
     });
     await eventually('the deposit applied and its row gone', () => ({ applied: applied.length, waiting: source.waiting() }), (n) => n.applied === 1 && n.waiting === 0);

@@ -23,7 +23,7 @@ test('every deposit PostgreSQL acknowledged is still there after the server cras
   stop = pg.stop;
   const place: StorePlace = { kind: 'postgres', url: pg.url, prefix: 'crash' };
   const setup = new Store(openDatabase(place, 'billing', billingSchema));
-  new BillingService(setup).openAccount('saver');
+  new BillingService(setup).openAccount(undefined, 'saver');
   setup.close();
 
   // A billing replica deposits a cent at a time and says so once each deposit's commit was acknowledged.

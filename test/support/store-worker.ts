@@ -22,7 +22,7 @@ if (job === 'open') {
   let taken = 0;
   for (let i = 0; i < Number(times); i++) {
     const paymentId = `${process.pid}-${i}`;
-    if (i % 2 === 0 ? billing.withdraw(userId, Number(cents)).ok : billing.pay(paymentId, userId, Number(cents)).status === 'succeeded') taken++;
+    if (i % 2 === 0 ? billing.withdraw(undefined, userId, Number(cents)).ok : billing.pay(undefined, paymentId, userId, Number(cents)).status === 'succeeded') taken++;
   }
   store.close();
   process.stdout.write(String(taken));
@@ -44,7 +44,7 @@ if (job === 'open') {
   const store = new Store(openDatabase(place, 'stock', stockSchema, { releaseClaims: false }));
   const stock = new StockService(store);
   let reserved = 0;
-  for (let i = 0; i < Number(times); i++) if (stock.reserve(`${process.pid}-${i}`, [{ sku, quantity: 1 }]).ok) reserved++;
+  for (let i = 0; i < Number(times); i++) if (stock.reserve(undefined, `${process.pid}-${i}`, [{ sku, quantity: 1 }]).ok) reserved++;
   store.close();
   process.stdout.write(String(reserved));
 } else if (job === 'deposit') {
@@ -53,7 +53,7 @@ if (job === 'open') {
   const billing = new BillingService(store);
   for (let i = 1; i <= Number(times); i++) {
     try {
-      billing.deposit(userId, 1);
+      billing.deposit(undefined, userId, 1);
     } catch {
       process.exit(0);
     }

@@ -31,7 +31,7 @@ test('latency added to a consumer shows in full on every delivery it slowed', as
     handled++;
   });
   bus.latencyMs = 4;
-  for (let i = 0; i < 25; i++) await bus.publish('UserCreated', { i });
+  for (let i = 0; i < 25; i++) await bus.publish(undefined, 'UserCreated', { i });
   await eventually('every delivery handled', () => handled, (n) => n === 25);
   await eventually('every delivery recorded', () => recorder.all().filter((h) => h.kind === 'consume').length, (n) => n === 25);
   const times = recorder.all().filter((h) => h.kind === 'consume').map((h) => h.end - h.start);

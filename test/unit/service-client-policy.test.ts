@@ -29,10 +29,10 @@ test("a link's resilience wraps that link's own calls only, not every call to th
     ['billing POST /payments/{id}/refund', counting('payment')],
   ]));
   const id = '6f1c2b3a-1111-4222-8333-944455556666';
-  await client.call('billing', 'POST', '/payments', {});
-  await client.call('billing', 'POST', `/payments/${id}/refund`, {});
-  await client.call('billing', 'GET', `/accounts/${id}`);
-  await client.call('billing', 'POST', `/accounts/${id}/deposit`, {});
+  await client.call(undefined, 'billing', 'POST', '/payments', {});
+  await client.call(undefined, 'billing', 'POST', `/payments/${id}/refund`, {});
+  await client.call(undefined, 'billing', 'GET', `/accounts/${id}`);
+  await client.call(undefined, 'billing', 'POST', `/accounts/${id}/deposit`, {});
   expect(wrapped).toEqual(['payment', 'payment']);
   await agent.close();
 });

@@ -2,7 +2,7 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, codeForStatus, errorBody, notFound } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
 import { MAX_KEY_LENGTH } from '../idempotency.js';
 import type { BillingService, Movement } from './billing-service.js';
@@ -16,19 +16,19 @@ const paymentRequest = z.object({ paymentId: z.string().min(1).max(100), userId:
 export function billingApp(billing: BillingService, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('billing', ...edge);
   app.put('/accounts/:userId', (req, res) => {
-    res.status(201).json(billing.openAccount(req.params.userId));
+    res.status(201).json(billing.openAccount(traceOf(res), req.params.userId));
   });
   // The recovery pass of identity: opens the accounts of users billing has none for, and says which.
   app.post('/accounts/open-missing', (req, res) => {
     const { userIds } = validate(missingAccounts, req.body);
-    res.json({ opened: billing.openMissing(userIds) });
+    res.json({ opened: billing.openMissing(traceOf(res), userIds) });
   });
   app.get('/accounts/:userId', (req, res) => {
     res.json(billing.account(req.params.userId));
   });
   const move = (kind: Movement) => (req: Request, res: Response) => {
     const { amountCents, idempotencyKey } = validate(movement, req.body);
-    const outcome = billing.move(kind, String(req.params.userId), amountCents, idempotencyKey);
+    const outcome = billing.move(traceOf(res), kind, String(req.params.userId), amountCents, idempotencyKey);
     if (outcome.status >= 400) throw new AppError(codeForStatus(outcome.status), outcome.message ?? 'refused');
     res.status(outcome.status).end();
   };
@@ -41,13 +41,13 @@ export function billingApp(billing: BillingService, ...edge: RequestHandler[]): 
   });
   app.post('/payments', (req, res) => {
     const { paymentId, userId, amountCents } = validate(paymentRequest, req.body);
-    const payment = billing.pay(paymentId, userId, amountCents);
+    const payment = billing.pay(traceOf(res), paymentId, userId, amountCents);
     res.status(payment.status === 'succeeded' ? 201 : 422).json(payment.status === 'succeeded' ? payment : errorBody(422, payment.reason ?? 'payment declined', { payment }));
   });
   // The saga's compensation: gives back an order's payment once (or makes sure it is never taken).
   app.post('/payments/:id/refund', (req, res) => {
     const terms = validate(refundTerms, req.body);
-    res.json(billing.refund(String(req.params.id), terms));
+    res.json(billing.refund(traceOf(res), String(req.params.id), terms));
   });
   return finishServiceApp(app);
 }

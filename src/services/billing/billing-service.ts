@@ -2,7 +2,7 @@ import { AppError, conflict, notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import { getLast } from '../../storage/sql-db.js';
 import { inBatches, PRUNE_LIMIT, type Store } from '../../storage/store.js';
-import { currentTrace } from '../../tracing/context.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { keyReused } from '../idempotency.js';
 import { noNotes, type Note } from '../note.js';
 
@@ -159,22 +159,22 @@ export class BillingService {
   }
 
   /** Opens the account of a user; opening it again changes nothing. */
-  openAccount(userId: string): Account {
-    return this.store.write(() => {
+  openAccount(trace: TraceContext | undefined, userId: string): Account {
+    return this.store.write(trace, () => {
       this.store
         .sql(`INSERT INTO accounts (user_id, amount_cents, created_at, updated_at)
                   VALUES (?, 0, now_utc(), now_utc()) ON CONFLICT DO NOTHING`)
         .run(userId);
-      this.note('account opened');
+      this.note(trace, 'account opened');
       return this.account(userId);
     });
   }
 
   /** Opens an account for each of `userIds` that has none, in one write; returns those it opened. */
-  openMissing(userIds: string[]): string[] {
-    return this.store.write(() => {
+  openMissing(trace: TraceContext | undefined, userIds: string[]): string[] {
+    return this.store.write(trace, () => {
       const missing = userIds.filter((userId) => !this.find(userId));
-      for (const userId of missing) this.openAccount(userId);
+      for (const userId of missing) this.openAccount(trace, userId);
       return missing;
     });
   }
@@ -190,8 +190,8 @@ export class BillingService {
     return account;
   }
 
-  deposit(userId: string, cents: number): Account {
-    return this.store.write(() => {
+  deposit(trace: TraceContext | undefined, userId: string, cents: number): Account {
+    return this.store.write(trace, () => {
       const current = this.find(userId);
       if (!current) throw notFound(NO_ACCOUNT);
       if (current.amountCents + cents > MAX_BALANCE_CENTS) throw new AppError('UNPROCESSABLE', 'the balance would exceed the largest amount an account can hold');
@@ -210,8 +210,8 @@ export class BillingService {
    * back without moving money, and the key with another body is a 422 that changes nothing.
    * Never throws a 4xx: the outcome says it, so a caller can answer it in the same transaction.
    */
-  move(kind: Movement, userId: string, cents: number, key?: string): MovementOutcome {
-    return this.store.write((): MovementOutcome => {
+  move(trace: TraceContext | undefined, kind: Movement, userId: string, cents: number, key?: string): MovementOutcome {
+    return this.store.write(trace, (): MovementOutcome => {
       const fingerprint = `${kind}:${cents}`;
       if (key) {
         const stored = this.store.sql('SELECT fingerprint, status, message FROM idempotency_keys WHERE user_id = ? AND key = ?').get(userId, key) as
@@ -223,8 +223,8 @@ export class BillingService {
       let outcome: { status: number; message?: string };
       try {
         this.store.savepoint(() => {
-          if (kind === 'deposit') return void this.deposit(userId, cents);
-          const result = this.withdraw(userId, cents);
+          if (kind === 'deposit') return void this.deposit(trace, userId, cents);
+          const result = this.withdraw(trace, userId, cents);
           if (!result.ok) throw refusal(result.reason);
         });
         outcome = { status: 204 };
@@ -242,8 +242,8 @@ export class BillingService {
   }
 
   /** Takes money out; never below zero, however many withdrawals race. */
-  withdraw(userId: string, cents: number): Withdrawal {
-    return this.store.write(() => {
+  withdraw(trace: TraceContext | undefined, userId: string, cents: number): Withdrawal {
+    return this.store.write(trace, () => {
       const result = this.take(userId, cents, 'withdrawal', null);
       if (result.ok) this.store.raise('WithdrawalMade', { userId, amountCents: cents });
       return result;
@@ -254,10 +254,10 @@ export class BillingService {
    * Charges a payment once: asking again with the same id returns the first outcome. Raises
    * PaymentSettled unless `announce` is false (a choreography announces it on its own channel).
    */
-  pay(paymentId: string, userId: string, cents: number, announce = true): Payment {
+  pay(trace: TraceContext | undefined, paymentId: string, userId: string, cents: number, announce = true): Payment {
     // A write of its own that records no delivery and stores no event: the charge is its last statement and carries the COMMIT (PostgreSQL).
-    const last = !this.store.db.inTransaction && !currentTrace()?.delivery && !(announce && this.store.stores('PaymentSettled'));
-    return this.store.write((): Payment => {
+    const last = !this.store.db.inTransaction && !trace?.delivery && !(announce && this.store.stores('PaymentSettled'));
+    return this.store.write(trace, (): Payment => {
       const charged = this.store.db.dialect === 'postgres' ? this.chargeInOne(paymentId, userId, cents, last) : this.charge(paymentId, userId, cents);
       if (charged.existed) {
         if (charged.payment.userId !== userId || charged.payment.amountCents !== cents) throw conflict(`payment ${paymentId} exists with other terms`);
@@ -265,7 +265,7 @@ export class BillingService {
       }
       const payment = charged.payment;
       if (announce) this.store.raise('PaymentSettled', payment);
-      this.note(payment.status === 'succeeded' ? 'payment taken' : `payment declined: ${payment.reason}`);
+      this.note(trace, payment.status === 'succeeded' ? 'payment taken' : `payment declined: ${payment.reason}`);
       return payment;
     });
   }
@@ -307,8 +307,8 @@ export class BillingService {
    * cancelled while its payment was on its way) is recorded as declined on the terms given, so the
    * payment that arrives later takes nothing.
    */
-  refund(paymentId: string, terms?: { userId: string; amountCents: number }): { refunded: boolean; amountCents: number } {
-    return this.store.write(() => {
+  refund(trace: TraceContext | undefined, paymentId: string, terms?: { userId: string; amountCents: number }): { refunded: boolean; amountCents: number } {
+    return this.store.write(trace, () => {
       const done = this.store.sql('SELECT amount_cents FROM refunds WHERE payment_id = ?').get(paymentId) as { amount_cents: number } | undefined;
       if (done) return { refunded: true, amountCents: done.amount_cents };
       const payment = this.payment(paymentId);
@@ -316,14 +316,14 @@ export class BillingService {
         this.store
           .sql(`INSERT INTO payments (id, user_id, amount_cents, status, reason, created_at) VALUES (?, ?, ?, 'failed', 'order cancelled', now_utc())`)
           .run(paymentId, terms.userId, terms.amountCents);
-        this.note('payment called off before it was taken');
+        this.note(trace, 'payment called off before it was taken');
       }
       if (!payment || payment.status !== 'succeeded') return { refunded: false, amountCents: 0 };
       this.store.sql('INSERT INTO refunds (payment_id, user_id, amount_cents, created_at) VALUES (?, ?, ?, now_utc())').run(paymentId, payment.userId, payment.amountCents);
       this.store.sql('UPDATE accounts SET amount_cents = amount_cents + ?, updated_at = now_utc() WHERE user_id = ?').run(payment.amountCents, payment.userId);
       this.statements.ledger.run(payment.userId, 'refund', payment.amountCents, paymentId);
       this.store.raise('PaymentRefunded', { paymentId, userId: payment.userId, amountCents: payment.amountCents });
-      this.note('payment refunded');
+      this.note(trace, 'payment refunded');
       return { refunded: true, amountCents: payment.amountCents };
     });
   }
@@ -332,7 +332,7 @@ export class BillingService {
   pruneKeys(before: number, limit = PRUNE_LIMIT): number {
     const cutoff = new Date(before).toISOString();
     const prune = this.store.sql('DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)');
-    return inBatches((batch) => this.store.write(() => prune.run(cutoff, batch).changes), limit);
+    return inBatches((batch) => this.store.write(undefined, () => prune.run(cutoff, batch).changes), limit);
   }
 
   payment(id: string): Payment | undefined {

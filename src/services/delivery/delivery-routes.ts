@@ -1,6 +1,6 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { text, validate } from '../../http/validate.js';
 import type { DeliveryService } from './delivery-service.js';
 
@@ -21,13 +21,13 @@ export function deliveryApp(delivery: DeliveryService, ...edge: RequestHandler[]
   });
   app.post('/deliveries', (req, res) => {
     const { orderId, address } = validate(dispatch, req.body);
-    const outcome = delivery.start(orderId, address);
+    const outcome = delivery.start(traceOf(res), orderId, address);
     res.status(outcome.ok ? 201 : 422).json(outcome.ok ? { orderId, courier: outcome.courier } : { code: 422, error: 'UNPROCESSABLE', message: outcome.reason });
   });
   app.post('/deliveries/:orderId/received', (req, res) => {
-    delivery.received(String(req.params.orderId));
+    delivery.received(traceOf(res), String(req.params.orderId));
     res.status(204).end();
   });
-  app.post('/deliveries/:orderId/return', (req, res) => void res.json({ returned: delivery.bringBack(String(req.params.orderId)) }));
+  app.post('/deliveries/:orderId/return', (req, res) => void res.json({ returned: delivery.bringBack(traceOf(res), String(req.params.orderId)) }));
   return finishServiceApp(app);
 }

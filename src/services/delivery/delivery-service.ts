@@ -2,6 +2,7 @@ import { conflict } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import { addMissingColumns } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { noNotes, type Note } from '../note.js';
 
 export const deliverySchema = `
@@ -56,7 +57,7 @@ export class DeliveryService {
 
   /** Adds zones served by the shared pool of couriers, and couriers to it, that are not there yet (a second load changes nothing). */
   load(zones: readonly string[], couriers: number): void {
-    this.store.write(() => {
+    this.store.write(undefined, () => {
       for (const city of zones) this.store.sql('INSERT INTO zones (city) VALUES (?) ON CONFLICT DO NOTHING').run(city);
       for (let n = 1; n <= couriers; n++) this.store.sql('INSERT INTO couriers (id) VALUES (?) ON CONFLICT DO NOTHING').run(`courier-${String(n).padStart(4, '0')}`);
     });
@@ -64,7 +65,7 @@ export class DeliveryService {
 
   /** Adds a zone served only by `couriers` couriers of its own (a scenario's scarce zone); a zone already there changes nothing. */
   addZone(city: string, couriers: number): void {
-    this.store.write(() => {
+    this.store.write(undefined, () => {
       if (this.store.sql('INSERT INTO zones (city, own_couriers) VALUES (?, 1) ON CONFLICT DO NOTHING').run(city).changes === 0) return;
       for (let n = 1; n <= couriers; n++) this.store.sql('INSERT INTO couriers (id, city) VALUES (?, ?)').run(`${city}-courier-${n}`, city);
     });
@@ -75,15 +76,15 @@ export class DeliveryService {
   }
 
   /** Hands order `orderId` to a free courier, or says why not; asking again answers the first outcome. Raises DeliveryMade with it each time. */
-  start(orderId: string, address: Address): Dispatch {
-    return this.store.write((): Dispatch => {
-      const dispatch = this.startOnce(orderId, address);
+  start(trace: TraceContext | undefined, orderId: string, address: Address): Dispatch {
+    return this.store.write(trace, (): Dispatch => {
+      const dispatch = this.startOnce(trace, orderId, address);
       this.store.raise('DeliveryMade', { orderId, ...dispatch });
       return dispatch;
     });
   }
 
-  private startOnce(orderId: string, address: Address): Dispatch {
+  private startOnce(trace: TraceContext | undefined, orderId: string, address: Address): Dispatch {
     {
       const earlier = this.find(orderId);
       if (earlier) return earlier.state === 'failed' ? { ok: false, reason: earlier.reason ?? 'not delivered' } : { ok: true, courier: earlier.courier_id! };
@@ -100,7 +101,7 @@ export class DeliveryService {
       this.store
         .sql('INSERT INTO deliveries (order_id, city, street, courier_id, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, now_utc(), now_utc())')
         .run(orderId, address.city, address.street, dispatch.ok ? dispatch.courier : null, dispatch.ok ? 'delivering' : 'failed', dispatch.ok ? null : dispatch.reason);
-      this.note(dispatch.ok ? 'handed to a courier' : `delivery refused: ${dispatch.reason}`);
+      this.note(trace, dispatch.ok ? 'handed to a courier' : `delivery refused: ${dispatch.reason}`);
       return dispatch;
     }
   }
@@ -109,10 +110,10 @@ export class DeliveryService {
    * The order service recorded the customer's receipt: the delivery ends and the courier is free again.
    * Told again (a redelivery, a call made again), it changes nothing; a 409 when the order was never delivering.
    */
-  received(orderId: string): void {
-    this.store.write(() => {
+  received(trace: TraceContext | undefined, orderId: string): void {
+    this.store.write(trace, () => {
       if (this.find(orderId)?.state === 'received') return;
-      this.finish(orderId, 'received', 'received by the customer');
+      this.finish(trace, orderId, 'received', 'received by the customer');
     });
   }
 
@@ -121,8 +122,8 @@ export class DeliveryService {
    * changes nothing. Asked before any delivery (the order was cancelled while its delivery was on its
    * way), it records the order as not to be delivered, so the delivery that arrives later is refused.
    */
-  bringBack(orderId: string): boolean {
-    return this.store.write(() => {
+  bringBack(trace: TraceContext | undefined, orderId: string): boolean {
+    return this.store.write(trace, () => {
       const delivery = this.find(orderId);
       if (!delivery) {
         this.store
@@ -131,7 +132,7 @@ export class DeliveryService {
         return false;
       }
       if (delivery.state !== 'delivering') return delivery.state === 'returned';
-      this.finish(orderId, 'returned', 'brought back');
+      this.finish(trace, orderId, 'returned', 'brought back');
       this.store.raise('GoodsReturned', { orderId });
       return true;
     });
@@ -142,12 +143,12 @@ export class DeliveryService {
     return (this.store.sql('SELECT COUNT(*) AS n FROM couriers WHERE busy_with IS NOT NULL').get() as { n: number }).n;
   }
 
-  private finish(orderId: string, state: 'received' | 'returned', note: string): void {
-    this.store.write(() => {
+  private finish(trace: TraceContext | undefined, orderId: string, state: 'received' | 'returned', note: string): void {
+    this.store.write(trace, () => {
       const moved = this.store.sql("UPDATE deliveries SET state = ?, updated_at = now_utc() WHERE order_id = ? AND state = 'delivering'").run(state, orderId);
       if (moved.changes === 0) throw conflict(`order ${orderId} is not being delivered`);
       this.store.sql('UPDATE couriers SET busy_with = NULL WHERE busy_with = ?').run(orderId);
-      this.note(note);
+      this.note(trace, note);
     });
   }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError, codeForStatus, errorBody, notFound, unauthorized } from '../../core/errors.js';
 import { amountSchema } from '../../core/money.js';
 import type { TokenClaims, Tokens } from '../../core/tokens.js';
-import { createServiceApp, finishServiceApp, methodNotAllowed } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, methodNotAllowed, traceOf } from '../../http/service-app.js';
 import type { ServiceClient } from '../../http/service-client.js';
 import { text, validate } from '../../http/validate.js';
 import { addressSchema } from '../delivery/delivery-routes.js';
@@ -84,7 +84,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     if (revoked.has(claims.jti)) throw unauthorized('access token was logged out; log in again');
     if (!known.has(claims.userId)) {
       // A token signed by this key for a user identity does not have (its registration undone, its database lost).
-      const reply = await http.call('identity', 'GET', `/users/${encodeURIComponent(claims.userId)}`);
+      const reply = await http.call(traceOf(res), 'identity', 'GET', `/users/${encodeURIComponent(claims.userId)}`);
       if (reply.status === 404) throw unauthorized('the user of this access token no longer exists');
       if (reply.status >= 400) {
         const error = relayedError(reply);
@@ -124,7 +124,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     {
       post: async (req, res) => {
         if (limits && !(await limits.admit('registration', req, res))) return;
-        const reply = await commands.register(validate(registrationForm, req.body));
+        const reply = await commands.register(traceOf(res), validate(registrationForm, req.body));
         if ((reply.status === 201 || reply.status === 202) && typeof reply.body?.id === 'string') known.set(reply.body.id, true);
         send(res, reply, undefined, locations.user);
       },
@@ -138,7 +138,7 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
         if (limits && !(await limits.admit('login', req, res))) return;
         const form = validate(loginForm, req.body);
         if (limits && (await limits.refuseLocked(form.email, res))) return;
-        const reply = await http.call('identity', 'POST', '/login', form);
+        const reply = await http.call(traceOf(res), 'identity', 'POST', '/login', form);
         if (limits && (reply.status === 200 || reply.status === 401)) await limits.loginOutcome(form.email, reply.status === 200);
         if (reply.status === 200 && typeof reply.body?.accessToken === 'string') known.set((await tokens.verify(reply.body.accessToken)).userId, true);
         send(res, reply);
@@ -153,34 +153,34 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     },
   });
   route('/identity/profile', {
-    get: async (_req, res) => send(res, await http.call('identity', 'GET', `/users/${user(res).userId}`)),
-    put: async (req, res) => send(res, await http.call('identity', 'PUT', `/users/${user(res).userId}`, validate(profilePatch, req.body))),
+    get: async (_req, res) => send(res, await http.call(traceOf(res), 'identity', 'GET', `/users/${user(res).userId}`)),
+    put: async (req, res) => send(res, await http.call(traceOf(res), 'identity', 'PUT', `/users/${user(res).userId}`, validate(profilePatch, req.body))),
   });
-  route('/billing/account', { get: async (_req, res) => send(res, await http.call('billing', 'GET', `/accounts/${user(res).userId}`), publicModel.account) });
+  route('/billing/account', { get: async (_req, res) => send(res, await http.call(traceOf(res), 'billing', 'GET', `/accounts/${user(res).userId}`), publicModel.account) });
   route('/billing/account/deposit', {
     post: async (req, res) => {
       const { amount } = validate(money('amount'), req.body);
-      send(res, await commands.deposit(user(res).userId, amount, keyOf(req)));
+      send(res, await commands.deposit(traceOf(res), user(res).userId, amount, keyOf(req)));
     },
   });
   route('/billing/account/withdraw', {
     post: async (req, res) => {
       const { amount } = validate(money('amount'), req.body);
-      send(res, await commands.withdraw(user(res).userId, amount, keyOf(req)));
+      send(res, await commands.withdraw(traceOf(res), user(res).userId, amount, keyOf(req)));
     },
   });
   route('/ordering/orders', {
     post: async (req, res) => {
       const { price, items, address } = validate(placement, req.body);
-      const reply = await commands.placeOrder(user(res).userId, price, keyOf(req), items && address ? { items, address } : undefined);
+      const reply = await commands.placeOrder(traceOf(res), user(res).userId, price, keyOf(req), items && address ? { items, address } : undefined);
       if (reply.status === 422 && reply.body?.order) reply.body = { ...reply.body, order: publicModel.order(reply.body.order) };
       send(res, reply, publicModel.order, locations.order);
     },
-    get: async (_req, res) => send(res, await http.call('order', 'GET', `/orders?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.order)),
+    get: async (_req, res) => send(res, await http.call(traceOf(res), 'order', 'GET', `/orders?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.order)),
   });
   /** The order as its owner may see it: a 404 for an id that is not theirs. */
   const readOrder = async (id: string, res: Response): Promise<Reply> => {
-    const reply: Reply = UUID.test(id) ? await http.call('order', 'GET', `/orders/${id}`) : { status: 404 };
+    const reply: Reply = UUID.test(id) ? await http.call(traceOf(res), 'order', 'GET', `/orders/${id}`) : { status: 404 };
     if (reply.status === 404 || (reply.status === 200 && reply.body?.userId !== user(res).userId)) throw notFound('order not found');
     return reply;
   };
@@ -191,13 +191,13 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
   route('/ordering/orders/:id/cancel', {
     post: async (req, res) => {
       await readOrder(String(req.params.id), res);
-      send(res, await http.call('order', 'POST', `/orders/${req.params.id}/cancel`), publicModel.order);
+      send(res, await http.call(traceOf(res), 'order', 'POST', `/orders/${req.params.id}/cancel`), publicModel.order);
     },
   });
   route('/delivery/orders/:id/received', {
     post: async (req, res) => {
       await readOrder(String(req.params.id), res);
-      send(res, await http.call('order', 'POST', `/orders/${req.params.id}/received`));
+      send(res, await http.call(traceOf(res), 'order', 'POST', `/orders/${req.params.id}/received`));
     },
   });
   if (push) {
@@ -242,10 +242,10 @@ export function gatewayApp({ http, commands, tokens, revoked = memoryRevocations
     });
   }
   // The saga's catalog and delivery zones: what an order may ask for and where it may go.
-  route('/stock/items', { get: async (_req, res) => send(res, await http.call('stock', 'GET', '/items')) }, false);
-  route('/delivery/zones', { get: async (_req, res) => send(res, await http.call('delivery', 'GET', '/zones')) }, false);
+  route('/stock/items', { get: async (_req, res) => send(res, await http.call(traceOf(res), 'stock', 'GET', '/items')) }, false);
+  route('/delivery/zones', { get: async (_req, res) => send(res, await http.call(traceOf(res), 'delivery', 'GET', '/zones')) }, false);
   route('/notifications', {
-    get: async (_req, res) => send(res, await http.call('notification', 'GET', `/notifications?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.notification)),
+    get: async (_req, res) => send(res, await http.call(traceOf(res), 'notification', 'GET', `/notifications?userId=${encodeURIComponent(user(res).userId)}`), (list) => list.map(publicModel.notification)),
   });
   return finishServiceApp(app);
 }

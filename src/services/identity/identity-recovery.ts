@@ -25,8 +25,8 @@ export function identityRecovery(identity: IdentityService, http: ServiceClient)
       const users = identity.usersCreatedBetween(from, until, PAGE, after);
       seen += users.length;
       if (users.length) {
-        const opened = await traced('identity', async (note) => {
-          const answer = await http.call<{ opened: string[] }>('billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
+        const opened = await traced('identity', async (note, trace) => {
+          const answer = await http.call<{ opened: string[] }>(trace, 'billing', 'POST', '/accounts/open-missing', { userIds: users.map((u) => u.id) }).catch(() => undefined);
           if (answer?.status !== 200) return false;
           for (const userId of answer.body.opened) note(`account opened for user ${userId}`);
           counts.accountsOpened += answer.body.opened.length;

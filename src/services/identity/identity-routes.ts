@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
 import type { RegistrationFlow } from './identity-flow.js';
 import { loginForm, profilePatch, registrationForm, type IdentityService } from './identity-service.js';
@@ -8,7 +8,7 @@ import { loginForm, profilePatch, registrationForm, type IdentityService } from 
 export function identityApp(identity: IdentityService, registration: RegistrationFlow, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('identity', ...edge);
   app.post('/register', async (req, res) => {
-    res.status(201).json(await registration.register(validate(registrationForm, req.body)));
+    res.status(201).json(await registration.register(traceOf(res), validate(registrationForm, req.body)));
   });
   app.post('/login', async (req, res) => {
     const { email, password } = validate(loginForm, req.body);
@@ -18,7 +18,7 @@ export function identityApp(identity: IdentityService, registration: Registratio
     res.json(identity.get(req.params.id));
   });
   app.put('/users/:id', (req, res) => {
-    res.json(identity.update(req.params.id, validate(profilePatch, req.body)));
+    res.json(identity.update(traceOf(res), req.params.id, validate(profilePatch, req.body)));
   });
   return finishServiceApp(app);
 }

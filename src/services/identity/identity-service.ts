@@ -5,6 +5,7 @@ import type { Tokens } from '../../core/tokens.js';
 import { emailField, text } from '../../http/validate.js';
 import { isUniqueViolation } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export const identitySchema = `
@@ -70,7 +71,7 @@ export class IdentityService {
     private readonly tokens: Tokens,
   ) {}
 
-  async register(form: RegistrationForm): Promise<User> {
+  async register(trace: TraceContext | undefined, form: RegistrationForm): Promise<User> {
     const hash = await hashPassword(form.password);
     const row: UserRow = {
       id: newId(),
@@ -82,7 +83,7 @@ export class IdentityService {
     };
     const user = toUser(row);
     try {
-      this.store.write(() => {
+      this.store.write(trace, () => {
         this.store
           .sql(`INSERT INTO users (id, email, password_hash, first_name, last_name, phone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
           .run(row.id, row.email, row.password_hash, row.first_name, row.last_name, row.phone, new Date().toISOString().slice(0, 19).replace('T', ' '));
@@ -96,8 +97,8 @@ export class IdentityService {
   }
 
   /** Undoes a registration whose follow-up (the billing account) failed, with what it left in the outbox. */
-  remove(id: string): void {
-    this.store.write(() => {
+  remove(trace: TraceContext | undefined, id: string): void {
+    this.store.write(trace, () => {
       this.store.sql('DELETE FROM users WHERE id = ?').run(id);
       this.store.discard(id);
     });
@@ -118,7 +119,7 @@ export class IdentityService {
 
   /** Records that the recovery job `job` has checked every user created before `until`. */
   markScanned(job: string, until: string): void {
-    this.store.write(() => {
+    this.store.write(undefined, () => {
       this.store.sql('INSERT INTO recovery_marks (job, scanned_until) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET scanned_until = excluded.scanned_until').run(job, until);
     });
   }
@@ -142,8 +143,8 @@ export class IdentityService {
     return toUser(row);
   }
 
-  update(id: string, patch: z.infer<typeof profilePatch>): User {
-    return this.store.write(() => {
+  update(trace: TraceContext | undefined, id: string, patch: z.infer<typeof profilePatch>): User {
+    return this.store.write(trace, () => {
       const current = this.get(id);
       this.store
         .sql('UPDATE users SET first_name = ?, last_name = ?, phone = ? WHERE id = ?')

@@ -17,7 +17,7 @@ export default defineService({
     const service = new NotificationService(ctx.store, ctx.note);
     // The links give the ports once the flow exists; boot checks that `recipient` was given before anything is delivered.
     const ports: Partial<NotificationPorts> = {};
-    const flow = new NotificationFlow(service, { recipient: (id) => ports.recipient!(id), orderDetails: async (id) => ports.orderDetails?.(id) }, ctx.note);
+    const flow = new NotificationFlow(service, { recipient: (trace, id) => ports.recipient!(trace, id), orderDetails: async (trace, id) => ports.orderDetails?.(trace, id) }, ctx.note);
     return { service, ports, flow };
   },
   linked: (parts) => ({ service: parts.service, flow: parts.flow, ports: parts.ports }),
@@ -25,8 +25,8 @@ export default defineService({
   // Outcomes that waited for their recipient (or, with thin events, for the order to be read) are sent once they can be.
   recovery: (parts) => [
     async ({ counts, traced }) =>
-      traced('notification', async (note) => {
-        for (const orderId of await parts.flow.retryWaiting()) {
+      traced('notification', async (note, trace) => {
+        for (const orderId of await parts.flow.retryWaiting(trace)) {
           counts.notificationsSent++;
           note(`notification for order ${orderId} sent`);
         }

@@ -1,18 +1,19 @@
 import type { Note } from '../note.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { NotificationService, OrderFacts, Recipient, StoredNotification } from './notification-service.js';
 
 /** Where notification learns who a user is; the variant decides: ask identity (REST) or its own copy. */
 export interface NotificationPorts {
   /** The user, or undefined when it cannot be known now (no copy yet, identity unreachable): the outcome then waits. */
-  recipient(userId: string): Promise<Recipient | undefined>;
+  recipient(trace: TraceContext | undefined, userId: string): Promise<Recipient | undefined>;
   /** With thin events: the facts of a settled order, read from its owner; undefined when they cannot be read now. */
-  orderDetails?(orderId: string): Promise<OrderFacts | undefined>;
+  orderDetails?(trace: TraceContext | undefined, orderId: string): Promise<OrderFacts | undefined>;
 }
 
 /** What became of an order's outcome: sent (stored), or waiting for its recipient. */
 export type NotifyResult = { notification: StoredNotification } | { waiting: true; orderId: string };
 
-/** Tells a user how their order went. */
+/** Tells a user how their order went; each method works as part of the `trace` it is given. */
 export class NotificationFlow {
   constructor(
     private readonly notifications: NotificationService,
@@ -21,44 +22,44 @@ export class NotificationFlow {
   ) {}
 
   /** Sends the message about an order once; without a recipient yet, keeps it waiting (in the same write as the delivery's inbox record). */
-  async orderSettled(facts: OrderFacts): Promise<NotifyResult> {
-    const recipient = await this.ports.recipient(facts.userId);
+  async orderSettled(trace: TraceContext | undefined, facts: OrderFacts): Promise<NotifyResult> {
+    const recipient = await this.ports.recipient(trace, facts.userId);
     if (!recipient) {
-      const { notification } = this.notifications.awaitRecipient(facts);
+      const { notification } = this.notifications.awaitRecipient(trace, facts);
       if (notification) return { notification };
-      this.note('notification waits for its recipient');
+      this.note(trace, 'notification waits for its recipient');
       return { waiting: true, orderId: facts.orderId };
     }
-    const { notification, created } = this.notifications.notifyOrder(facts, recipient);
-    if (created) this.note('notification stored and sent');
+    const { notification, created } = this.notifications.notifyOrder(trace, facts, recipient);
+    if (created) this.note(trace, 'notification stored and sent');
     return { notification };
   }
 
   /** An order settled and only its id is known (thin events): reads its details and tells the user, or keeps the id to read them later. */
-  async orderSettledById(orderId: string): Promise<NotifyResult> {
-    const facts = await this.ports.orderDetails?.(orderId);
+  async orderSettledById(trace: TraceContext | undefined, orderId: string): Promise<NotifyResult> {
+    const facts = await this.ports.orderDetails?.(trace, orderId);
     if (!facts) {
-      this.notifications.awaitDetails(orderId);
-      this.note("notification waits for the order's details");
+      this.notifications.awaitDetails(trace, orderId);
+      this.note(trace, "notification waits for the order's details");
       return { waiting: true, orderId };
     }
-    return this.orderSettled(facts);
+    return this.orderSettled(trace, facts);
   }
 
   /** Sends the waiting outcomes whose details and recipient can be found now; returns the ids of their orders. */
-  async retryWaiting(): Promise<string[]> {
+  async retryWaiting(trace: TraceContext | undefined): Promise<string[]> {
     const sent: string[] = [];
     for (const orderId of this.notifications.waitingForDetails()) {
-      const facts = await this.ports.orderDetails?.(orderId);
+      const facts = await this.ports.orderDetails?.(trace, orderId);
       if (!facts) continue;
-      const result = await this.orderSettled(facts);
-      this.notifications.detailsRead(orderId);
+      const result = await this.orderSettled(trace, facts);
+      this.notifications.detailsRead(trace, orderId);
       if ('notification' in result) sent.push(orderId);
     }
     for (const facts of this.notifications.waitingFor()) {
-      const recipient = await this.ports.recipient(facts.userId);
+      const recipient = await this.ports.recipient(trace, facts.userId);
       if (!recipient) continue;
-      if (this.notifications.notifyOrder(facts, recipient).created) sent.push(facts.orderId);
+      if (this.notifications.notifyOrder(trace, facts, recipient).created) sent.push(facts.orderId);
     }
     return sent;
   }

@@ -1,7 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { centsSchema } from '../../core/money.js';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
 import type { NotificationFlow } from './notification-flow.js';
 import type { NotificationService } from './notification-service.js';
@@ -19,7 +19,7 @@ export const orderFacts = z.object({
 export function notificationApp(notifications: NotificationService, flow: NotificationFlow, ...edge: RequestHandler[]): Express {
   const app = createServiceApp('notification', ...edge);
   app.post('/notifications', async (req, res) => {
-    const result = await flow.orderSettled(validate(orderFacts, req.body));
+    const result = await flow.orderSettled(traceOf(res), validate(orderFacts, req.body));
     // 202: accepted, waiting for its recipient; sent once the user is known (the caller need not ask again).
     if ('waiting' in result) res.status(202).json({ orderId: result.orderId, status: 'waiting' });
     else res.status(201).json(result.notification);

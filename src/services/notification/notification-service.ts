@@ -2,6 +2,7 @@ import { newId } from '../../core/ids.js';
 import { formatCents } from '../../core/money.js';
 import { getLast } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { noNotes, type Note } from '../note.js';
 
 export const notificationSchema = `
@@ -84,18 +85,18 @@ export class NotificationService {
   ) {}
 
   /** Keeps (or refreshes) the copy of a user and, in the same write, sends what waited for it; returns how many were sent. */
-  keepProfile(user: Recipient): number {
-    const sent = this.store.write(() => {
+  keepProfile(trace: TraceContext | undefined, user: Recipient): number {
+    const sent = this.store.write(trace, () => {
       this.store
         .sql(`INSERT INTO profiles (user_id, email, first_name, last_name) VALUES (?, ?, ?, ?)
                   ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name`)
         .run(user.id, user.email, user.firstName ?? '', user.lastName ?? '');
       const waiting = this.waitingFor(user.id);
-      for (const facts of waiting) this.notifyOrder(facts, user);
+      for (const facts of waiting) this.notifyOrder(trace, facts, user);
       return waiting.length;
     });
-    this.note('profile copied');
-    if (sent) this.note(`${sent} waiting notification${sent === 1 ? '' : 's'} stored and sent`);
+    this.note(trace, 'profile copied');
+    if (sent) this.note(trace, `${sent} waiting notification${sent === 1 ? '' : 's'} stored and sent`);
     return sent;
   }
 
@@ -103,10 +104,10 @@ export class NotificationService {
    * Keeps the outcome of an order whose recipient is not known yet, to be sent when it is (the copy
    * arrives, or the recovery pass finds the user). A copy already there is used at once.
    */
-  awaitRecipient(facts: OrderFacts): { notification?: StoredNotification } {
-    return this.store.write(() => {
+  awaitRecipient(trace: TraceContext | undefined, facts: OrderFacts): { notification?: StoredNotification } {
+    return this.store.write(trace, () => {
       const recipient = this.profile(facts.userId);
-      if (recipient) return { notification: this.notifyOrder(facts, recipient).notification };
+      if (recipient) return { notification: this.notifyOrder(trace, facts, recipient).notification };
       const sent = this.store.sql('SELECT * FROM notifications WHERE order_id = ?').get(facts.orderId) as Row | undefined;
       if (sent) return { notification: toNotification(sent) };
       this.store
@@ -121,8 +122,8 @@ export class NotificationService {
    * order service did not answer), in the write that records the delivery, so the outcome is not lost:
    * it is read again and sent later. Nothing is kept for an order already notified.
    */
-  awaitDetails(orderId: string): void {
-    this.store.write(() => {
+  awaitDetails(trace: TraceContext | undefined, orderId: string): void {
+    this.store.write(trace, () => {
       if (this.store.sql('SELECT 1 FROM notifications WHERE order_id = ?').get(orderId)) return;
       this.store.sql(`INSERT INTO waiting_details (order_id, created_at) VALUES (?, now_utc()) ON CONFLICT DO NOTHING`).run(orderId);
     });
@@ -134,8 +135,8 @@ export class NotificationService {
   }
 
   /** The details of a waiting order were read and its outcome handled. */
-  detailsRead(orderId: string): void {
-    this.store.write(() => this.store.sql('DELETE FROM waiting_details WHERE order_id = ?').run(orderId));
+  detailsRead(trace: TraceContext | undefined, orderId: string): void {
+    this.store.write(trace, () => this.store.sql('DELETE FROM waiting_details WHERE order_id = ?').run(orderId));
   }
 
   /** Outcomes waiting for their recipient, oldest first (of one user, or all). */
@@ -156,10 +157,10 @@ export class NotificationService {
   }
 
   /** Stores ("sends") the message about an order once; a repeat returns the first one. */
-  notifyOrder(facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
+  notifyOrder(trace: TraceContext | undefined, facts: OrderFacts, recipient: Recipient): { notification: StoredNotification; created: boolean } {
     // A write of its own (not part of another one): its last statement ends it (PostgreSQL sends the COMMIT with it).
     const own = !this.store.db.inTransaction;
-    return this.store.write(() => {
+    return this.store.write(trace, () => {
       this.store.sql('DELETE FROM waiting_notifications WHERE order_id = ?').run(facts.orderId);
       const values = [newId(), facts.userId, facts.orderId, recipient.email, orderMessage(facts)];
       if (this.store.db.dialect === 'postgres') {

@@ -1,6 +1,7 @@
 import { planted } from '../../core/planted.js';
 import { conflict } from '../../core/errors.js';
 import type { Note } from '../note.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { SagaEvent } from './order-saga.js';
 import type { Order, OrderingService, PaymentOutcome, SagaRequest } from './ordering-service.js';
 
@@ -14,13 +15,13 @@ export interface OrderingPorts {
    * step needs, so it is made directly, not through the outbox: a call that fails or is cut off
    * leaves the order pending, and the recovery pass asks billing again (a payment id is charged once).
    */
-  requestPayment?(order: Order): Promise<PaymentOutcome>;
+  requestPayment?(trace: TraceContext | undefined, order: Order): Promise<PaymentOutcome>;
   /** Asks stock to reserve a paid saga's items (a question, like the payment: stock reserves an order once). */
-  requestReservation?(order: Order): Promise<StepOutcome>;
+  requestReservation?(trace: TraceContext | undefined, order: Order): Promise<StepOutcome>;
   /** Asks delivery to take a reserved saga's goods (a question, like the payment: delivery starts an order once). */
-  requestDelivery?(order: Order): Promise<StepOutcome>;
+  requestDelivery?(trace: TraceContext | undefined, order: Order): Promise<StepOutcome>;
   /** Sends now what a move put in the outbox as REST calls (the calls are in the outbox: a failure here is retried by the relay). */
-  sendNow?(order: Order): Promise<void>;
+  sendNow?(trace: TraceContext | undefined, order: Order): Promise<void>;
 }
 
 /** The step each saga state asks for next, the port that asks it over REST, and the events its answer makes. */
@@ -33,7 +34,7 @@ const NEXT_STEP = {
  * Order placement and the saga's orchestration, the same in every variant. A plain order: pending,
  * paid or declined, announced. A saga: each step the variant makes a REST call is asked here, one
  * after the other, while the caller waits; a step made by events is asked by the event its move
- * raised, and its answer comes back through `advance`.
+ * raised, and its answer comes back through `advance`. Each method works as part of the `trace` it is given.
  */
 export class OrderFlow {
   constructor(
@@ -43,14 +44,14 @@ export class OrderFlow {
   ) {}
 
   /** Places an order (or finds the one of its idempotency key); `replyTo` is the correlation id of a command waiting for its outcome. */
-  async place(userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string, saga?: SagaRequest): Promise<{ order: Order; created: boolean }> {
-    const { order, created } = this.orders.create(userId, priceCents, idempotencyKey, replyTo, saga);
-    if (created) this.note(saga ? 'order created' : 'order pending');
+  async place(trace: TraceContext | undefined, userId: string, priceCents: number, idempotencyKey?: string, replyTo?: string, saga?: SagaRequest): Promise<{ order: Order; created: boolean }> {
+    const { order, created } = this.orders.create(trace, userId, priceCents, idempotencyKey, replyTo, saga);
+    if (created) this.note(trace, saga ? 'order created' : 'order pending');
     // Without a REST payment link the outcome comes as an event. A retry of an order still pending
     // (its first payment call failed) asks again: billing charges a payment id once.
     const pay = this.ports.requestPayment;
-    const settled = pay && order.status === 'pending' ? (await this.settle(order.id, await pay(order))).order : order;
-    return { order: await this.drive(order.id, settled), created };
+    const settled = pay && order.status === 'pending' ? (await this.settle(trace, order.id, await pay(trace, order))).order : order;
+    return { order: await this.drive(trace, order.id, settled), created };
   }
 
   /**
@@ -58,25 +59,25 @@ export class OrderFlow {
    * that put in the outbox and, for a saga, asks its next REST step: a payment answered by an event is
    * followed by a reservation the style makes over REST, as one answered by REST is.
    */
-  async settle(orderId: string, outcome: PaymentOutcome): Promise<{ order: Order; changed: boolean }> {
-    const { order, changed } = this.orders.settle(orderId, outcome);
+  async settle(trace: TraceContext | undefined, orderId: string, outcome: PaymentOutcome): Promise<{ order: Order; changed: boolean }> {
+    const { order, changed } = this.orders.settle(trace, orderId, outcome);
     if (!changed) return { order, changed };
-    await this.moved(order, order.saga ? undefined : `order pending → ${order.status}`);
-    return { order: order.saga ? await this.drive(orderId) : order, changed };
+    await this.moved(trace, order, order.saga ? undefined : `order pending → ${order.status}`);
+    return { order: order.saga ? await this.drive(trace, orderId) : order, changed };
   }
 
   /** Moves a saga on what a participant reported (once), sends what the move put in the outbox, and asks its next REST step. */
-  async advance(orderId: string, on: SagaEvent, reason?: string): Promise<{ order: Order; changed: boolean }> {
-    const { order, changed } = this.orders.move(orderId, on, reason);
+  async advance(trace: TraceContext | undefined, orderId: string, on: SagaEvent, reason?: string): Promise<{ order: Order; changed: boolean }> {
+    const { order, changed } = this.orders.move(trace, orderId, on, reason);
     if (!changed) return { order, changed };
-    await this.moved(order);
-    return { order: await this.drive(orderId), changed };
+    await this.moved(trace, order);
+    return { order: await this.drive(trace, orderId), changed };
   }
 
   /** Moves a saga along the way forward up to `state` (a choreography's order hears each status, maybe out of order). */
-  async reach(orderId: string, path: readonly SagaEvent[]): Promise<Order> {
+  async reach(trace: TraceContext | undefined, orderId: string, path: readonly SagaEvent[]): Promise<Order> {
     let order = this.orders.get(orderId);
-    for (const on of path) order = (await this.advance(orderId, on)).order;
+    for (const on of path) order = (await this.advance(trace, orderId, on)).order;
     return order;
   }
 
@@ -86,29 +87,29 @@ export class OrderFlow {
    * where it is for the recovery pass (each participant does a step once per order, so asking again is safe).
    * `known`: the order as last read, kept when it cannot have changed since (a plain order settled stays as it is).
    */
-  async drive(orderId: string, known?: Order): Promise<Order> {
+  async drive(trace: TraceContext | undefined, orderId: string, known?: Order): Promise<Order> {
     if (known && !known.saga && known.status !== 'pending') return known;
     for (;;) {
       const order = this.orders.get(orderId);
       const next = order.saga && NEXT_STEP[order.saga.state as keyof typeof NEXT_STEP];
       const ask = next && this.ports[next.ask];
       if (!next || !ask) return order;
-      const outcome = await ask(order);
-      const { order: moved, changed } = this.orders.move(orderId, outcome.ok ? next.ok : next.refused, outcome.ok ? undefined : outcome.reason);
+      const outcome = await ask(trace, order);
+      const { order: moved, changed } = this.orders.move(trace, orderId, outcome.ok ? next.ok : next.refused, outcome.ok ? undefined : outcome.reason);
       if (!changed) return moved;
-      await this.moved(moved);
+      await this.moved(trace, moved);
     }
   }
 
   /** Asks a stalled saga's next step again (the recovery pass): over REST here, or by raising its request event again. */
-  async resume(orderId: string): Promise<Order> {
+  async resume(trace: TraceContext | undefined, orderId: string): Promise<Order> {
     const order = this.orders.get(orderId);
     const state = order.saga?.state;
     const pay = this.ports.requestPayment;
     const next = NEXT_STEP[state as keyof typeof NEXT_STEP];
-    if (state === 'created' && pay) await this.settle(orderId, await pay(order));
-    else if (state === 'created' || (next && !this.ports[next.ask])) this.orders.askAgain(orderId);
-    return this.drive(orderId);
+    if (state === 'created' && pay) await this.settle(trace, orderId, await pay(trace, order));
+    else if (state === 'created' || (next && !this.ports[next.ask])) this.orders.askAgain(trace, orderId);
+    return this.drive(trace, orderId);
   }
 
   /**
@@ -116,22 +117,22 @@ export class OrderFlow {
    * of one order are one after the other in one database and exactly one of them wins; delivery hears
    * of it afterwards (ReceiptConfirmed). 409 unless the order is being delivered.
    */
-  async confirmReceipt(orderId: string): Promise<Order> {
-    const { order, changed } = await this.advance(orderId, 'customer confirms receipt');
+  async confirmReceipt(trace: TraceContext | undefined, orderId: string): Promise<Order> {
+    const { order, changed } = await this.advance(trace, orderId, 'customer confirms receipt');
     if (planted('receipt-after-cancel') && order.saga?.state === 'cancelled') return order;
     if (!changed) throw conflict(order.saga ? `order ${orderId} is ${order.saga.state}, not being delivered` : `order ${orderId} has no items: there is nothing to receive`);
     return order;
   }
 
   /** The customer cancels: a saga not done yet is cancelled at once, with what undoes its steps; 409 otherwise. */
-  async cancel(orderId: string): Promise<Order> {
-    const { order, changed } = await this.advance(orderId, 'customer cancels');
+  async cancel(trace: TraceContext | undefined, orderId: string): Promise<Order> {
+    const { order, changed } = await this.advance(trace, orderId, 'customer cancels');
     if (!changed) throw conflict(order.saga ? `order ${orderId} is already ${order.saga.state}` : `order ${orderId} has no items: only an order of the saga can be cancelled`);
     return order;
   }
 
-  private async moved(order: Order, note = order.saga && `order ${order.saga.history.at(-2)?.status ?? 'new'} → ${order.saga.state}`): Promise<void> {
-    if (note) this.note(note);
-    await this.ports.sendNow?.(order);
+  private async moved(trace: TraceContext | undefined, order: Order, note = order.saga && `order ${order.saga.history.at(-2)?.status ?? 'new'} → ${order.saga.state}`): Promise<void> {
+    if (note) this.note(trace, note);
+    await this.ports.sendNow?.(trace, order);
   }
 }

@@ -2,17 +2,18 @@ import type { ServiceClient } from '../../http/service-client.js';
 import type { RecoveryCounts, RecoveryJob } from '../../system/recovery.js';
 import type { Payment } from '../billing/billing-service.js';
 import type { OrderFlow } from './order-flow.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { Order, OrderingService, PaymentOutcome } from './ordering-service.js';
 
 /**
  * How billing says the order's payment ended, charging it if billing never heard of it; undefined when
  * billing cannot be reached, or what billing said when it refused to answer (left for an operator).
  */
-async function paymentOf(http: ServiceClient, order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
+async function paymentOf(trace: TraceContext, http: ServiceClient, order: Order, counts: RecoveryCounts): Promise<PaymentOutcome | string | undefined> {
   try {
-    let answer = await http.call('billing', 'GET', `/payments/${order.id}`);
+    let answer = await http.call(trace, 'billing', 'GET', `/payments/${order.id}`);
     if (answer.status === 404) {
-      answer = await http.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
+      answer = await http.call(trace, 'billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
       if (answer.status === 201 || answer.status === 422) counts.ordersCharged++;
     }
     const payment = (answer.status === 422 ? answer.body?.payment : answer.body) as Payment | undefined;
@@ -36,14 +37,14 @@ async function paymentOf(http: ServiceClient, order: Order, counts: RecoveryCoun
 export function orderRecovery(orders: OrderingService, flow: OrderFlow, http: ServiceClient): RecoveryJob[] {
   const settlePending: RecoveryJob = async ({ before, counts, traced }) => {
     for (const pending of orders.pendingSince(new Date(before).toISOString())) {
-      await traced('order', async (note) => {
-        const outcome = await paymentOf(http, pending, counts);
+      await traced('order', async (note, trace) => {
+        const outcome = await paymentOf(trace, http, pending, counts);
         if (typeof outcome === 'string' || !outcome) {
           counts.ordersWaiting++;
           note(`order ${pending.id} waits: ${outcome ?? 'billing cannot be reached'}`);
           return;
         }
-        const { order: settled, changed } = await flow.settle(pending.id, outcome);
+        const { order: settled, changed } = await flow.settle(trace, pending.id, outcome);
         if (!changed) return;
         counts.ordersSettled++;
         note(`order ${pending.id} settled ${settled.status}${settled.reason ? ` (${settled.reason})` : ''}`);
@@ -52,8 +53,8 @@ export function orderRecovery(orders: OrderingService, flow: OrderFlow, http: Se
   };
   const resumeSagas: RecoveryJob = async ({ before, counts, traced }) => {
     for (const stalled of orders.stalledSince(new Date(before).toISOString())) {
-      await traced('order', async (note) => {
-        const resumed = await flow.resume(stalled.id).catch(() => undefined);
+      await traced('order', async (note, trace) => {
+        const resumed = await flow.resume(trace, stalled.id).catch(() => undefined);
         counts.sagasResumed++;
         note(`saga ${stalled.id} (${stalled.saga!.state}) asked its next step again${resumed ? `: now ${resumed.saga!.state}` : ', which could not be made now'}`);
       });

@@ -2,7 +2,7 @@ import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
 import { errorBody } from '../../core/errors.js';
 import { centsSchema } from '../../core/money.js';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
 import { addressSchema } from '../delivery/delivery-routes.js';
 import { orderLines } from '../stock/stock-routes.js';
@@ -28,7 +28,7 @@ export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: R
   const app = createServiceApp('order', ...edge);
   app.post('/orders', async (req, res) => {
     const { userId, priceCents, idempotencyKey, items, address } = validate(orderCommand, req.body);
-    const { order } = await flow.place(userId, priceCents, idempotencyKey, undefined, items && address ? { items, address } : undefined);
+    const { order } = await flow.place(traceOf(res), userId, priceCents, idempotencyKey, undefined, items && address ? { items, address } : undefined);
     const answer = placementAnswer(order);
     res.status(answer.status).json(answer.body);
   });
@@ -39,11 +39,11 @@ export function orderingApp(orders: OrderingService, flow: OrderFlow, ...edge: R
     res.json(orders.get(req.params.id));
   });
   app.post('/orders/:id/cancel', async (req, res) => {
-    res.status(202).json(await flow.cancel(orders.get(req.params.id).id));
+    res.status(202).json(await flow.cancel(traceOf(res), orders.get(req.params.id).id));
   });
   // The customer's word that the goods arrived (through the gateway); delivery hears of it afterwards.
   app.post('/orders/:id/received', async (req, res) => {
-    await flow.confirmReceipt(orders.get(req.params.id).id);
+    await flow.confirmReceipt(traceOf(res), orders.get(req.params.id).id);
     res.status(204).end();
   });
   return finishServiceApp(app);

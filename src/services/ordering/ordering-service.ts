@@ -4,7 +4,7 @@ import { notFound } from '../../core/errors.js';
 import type { Db } from '../../storage/database.js';
 import { addMissingColumns } from '../../storage/sql-db.js';
 import type { Store } from '../../storage/store.js';
-import { currentTrace } from '../../tracing/context.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { Address } from '../delivery/delivery-service.js';
 import { keyReused } from '../idempotency.js';
 import type { OrderLine } from '../stock/stock-service.js';
@@ -133,9 +133,9 @@ export class OrderingService {
    * is the correlation id of a request waiting for the answer: kept with the order, or, for an order
    * already answerable, answered at once (OrderAnswerDue) from what is stored.
    */
-  create(userId: string, priceCents: number, key?: string, replyTo?: string, saga?: SagaRequest): { order: Order; created: boolean } {
+  create(trace: TraceContext | undefined, userId: string, priceCents: number, key?: string, replyTo?: string, saga?: SagaRequest): { order: Order; created: boolean } {
     const idempotencyKey = planted('fresh-answer-for-repeated-key') ? undefined : key;
-    return this.store.write(() => {
+    return this.store.write(trace, () => {
       if (idempotencyKey) {
         const existing = this.store.sql('SELECT * FROM orders WHERE user_id = ? AND idempotency_key = ?').get(userId, idempotencyKey) as OrderRow | undefined;
         if (existing && (existing.price_cents !== priceCents || existing.items !== json(saga?.items) || existing.address !== json(saga?.address))) throw keyReused(idempotencyKey);
@@ -184,15 +184,15 @@ export class OrderingService {
    * Records how the order's payment ended, once (a second outcome changes nothing). A plain order
    * settles with it; a saga moves on (payment taken) or is cancelled (payment failed).
    */
-  settle(id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
-    return this.store.write(() => {
+  settle(trace: TraceContext | undefined, id: string, outcome: PaymentOutcome): { order: Order; changed: boolean } {
+    return this.store.write(trace, () => {
       const settled = this.settleRow(id, outcome);
       if (!settled) return { order: this.get(id), changed: false };
-      if (settled.row.saga) return this.move(id, outcome.status === 'succeeded' ? 'payment taken' : 'payment failed', settled.row.reason ?? undefined);
+      if (settled.row.saga) return this.move(trace, id, outcome.status === 'succeeded' ? 'payment taken' : 'payment failed', settled.row.reason ?? undefined);
       const order = this.toOrder(settled.row);
       this.store.raise('OrderSettled', order);
       // OrderSettled carries the correlation id of the work that settled it; every other request waiting gets its own answer.
-      const except = currentTrace()?.correlationId;
+      const except = trace?.correlationId;
       for (const waiter of settled.waiters) if (waiter !== except) this.store.raise('OrderAnswerDue', order, { correlationId: waiter });
       return { order, changed: true };
     });
@@ -227,8 +227,8 @@ export class OrderingService {
    * repeated event changes nothing), and raises what the new state sends: the next step, the
    * compensations, the outcome for notification, the answers to waiting requests.
    */
-  move(id: string, on: SagaEvent, reason?: string): { order: Order; changed: boolean } {
-    return this.store.write(() => {
+  move(trace: TraceContext | undefined, id: string, on: SagaEvent, reason?: string): { order: Order; changed: boolean } {
+    return this.store.write(trace, () => {
       const before = this.get(id);
       const step = before.saga && sagaStep(before.saga.state, on);
       if (!step) return { order: before, changed: false };
@@ -249,8 +249,8 @@ export class OrderingService {
   }
 
   /** Raises again what the saga's current state asks for (the recovery pass, for a saga whose next step went missing). */
-  askAgain(id: string): Order {
-    return this.store.write(() => {
+  askAgain(trace: TraceContext | undefined, id: string): Order {
+    return this.store.write(trace, () => {
       const order = this.get(id);
       const state = order.saga?.state;
       if (state === 'created') this.store.raise('SagaCreated', order);

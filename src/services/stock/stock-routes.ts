@@ -1,7 +1,8 @@
 import type { Express, RequestHandler } from 'express';
 import { z } from 'zod';
-import { createServiceApp, finishServiceApp } from '../../http/service-app.js';
+import { createServiceApp, finishServiceApp, traceOf } from '../../http/service-app.js';
 import { validate } from '../../http/validate.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { StockService } from './stock-service.js';
 
 const orderId = z.string().min(1).max(100);
@@ -21,15 +22,15 @@ export function stockApp(stock: StockService, ...edge: RequestHandler[]): Expres
   });
   app.post('/reservations', (req, res) => {
     const { orderId: id, lines } = validate(reservation, req.body);
-    const outcome = stock.reserve(id, lines);
+    const outcome = stock.reserve(traceOf(res), id, lines);
     res.status(outcome.ok ? 201 : 422).json(outcome.ok ? { orderId: id } : { code: 422, error: 'UNPROCESSABLE', message: outcome.reason });
   });
   for (const [path, act] of [
-    ['release', (id: string) => stock.release(id)],
-    ['ship', (id: string) => stock.ship(id)],
-    ['restock', (id: string) => stock.restock(id)],
+    ['release', (trace: TraceContext, id: string) => stock.release(trace, id)],
+    ['ship', (trace: TraceContext, id: string) => stock.ship(trace, id)],
+    ['restock', (trace: TraceContext, id: string) => stock.restock(trace, id)],
   ] as const) {
-    app.post(`/reservations/:orderId/${path}`, (req, res) => void res.json({ moved: act(validate(orderId, req.params.orderId, 'orderId')) }));
+    app.post(`/reservations/:orderId/${path}`, (req, res) => void res.json({ moved: act(traceOf(res), validate(orderId, req.params.orderId, 'orderId')) }));
   }
   return finishServiceApp(app);
 }

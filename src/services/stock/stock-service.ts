@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.js';
 import type { Store } from '../../storage/store.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { noNotes, type Note } from '../note.js';
 
 export const stockSchema = `
@@ -71,7 +72,7 @@ export class StockService {
 
   /** Adds the items that are not in the catalog yet (a second load changes nothing). */
   load(items: readonly CatalogItem[]): void {
-    this.store.write(() => {
+    this.store.write(undefined, () => {
       for (const item of items) {
         this.store
           .sql('INSERT INTO items (sku, name, initial, available) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
@@ -88,15 +89,15 @@ export class StockService {
    * Holds every line of order `orderId`, or none; asking again answers the first outcome and moves
    * nothing. Raises ReservationMade with the outcome each time it is asked (a repeated question gets its answer again).
    */
-  reserve(orderId: string, lines: readonly OrderLine[]): Reservation {
-    return this.store.write((): Reservation => {
-      const outcome = this.reserveOnce(orderId, lines);
+  reserve(trace: TraceContext | undefined, orderId: string, lines: readonly OrderLine[]): Reservation {
+    return this.store.write(trace, (): Reservation => {
+      const outcome = this.reserveOnce(trace, orderId, lines);
       this.store.raise('ReservationMade', { orderId, ...outcome });
       return outcome;
     });
   }
 
-  private reserveOnce(orderId: string, lines: readonly OrderLine[]): Reservation {
+  private reserveOnce(trace: TraceContext | undefined, orderId: string, lines: readonly OrderLine[]): Reservation {
     {
       const earlier = this.store.sql('SELECT ok, reason FROM reservation_outcomes WHERE order_id = ?').get(orderId) as { ok: number; reason: string | null } | undefined;
       if (earlier) return earlier.ok ? { ok: true } : { ok: false, reason: earlier.reason ?? 'not reserved' };
@@ -117,7 +118,7 @@ export class StockService {
         outcome = { ok: false, reason: error.message };
       }
       this.store.sql('INSERT INTO reservation_outcomes (order_id, ok, reason, created_at) VALUES (?, ?, ?, now_utc())').run(orderId, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.reason);
-      this.note(outcome.ok ? 'stock reserved' : `reservation refused: ${outcome.reason}`);
+      this.note(trace, outcome.ok ? 'stock reserved' : `reservation refused: ${outcome.reason}`);
       return outcome;
     }
   }
@@ -127,21 +128,21 @@ export class StockService {
    * any reservation (the order was cancelled while its reservation was on its way), it records the
    * refusal, so the reservation that arrives later holds nothing.
    */
-  release(orderId: string): number {
-    return this.store.write(() => {
+  release(trace: TraceContext | undefined, orderId: string): number {
+    return this.store.write(trace, () => {
       this.store.sql(`INSERT INTO reservation_outcomes (order_id, ok, reason, created_at) VALUES (?, 0, 'order cancelled', now_utc()) ON CONFLICT DO NOTHING`).run(orderId);
-      return this.move(orderId, 'held', 'released', 'available = available + ?, reserved = reserved - ?', 'stock released');
+      return this.move(trace, orderId, 'held', 'released', 'available = available + ?, reserved = reserved - ?', 'stock released');
     });
   }
 
   /** What order `orderId` holds leaves with the courier. */
-  ship(orderId: string): number {
-    return this.move(orderId, 'held', 'delivered', 'reserved = reserved - ?, delivered = delivered + ?', 'stock shipped');
+  ship(trace: TraceContext | undefined, orderId: string): number {
+    return this.move(trace, orderId, 'held', 'delivered', 'reserved = reserved - ?, delivered = delivered + ?', 'stock shipped');
   }
 
   /** What order `orderId` shipped comes back to the shelf (a return delivery ended). */
-  restock(orderId: string): number {
-    return this.move(orderId, 'delivered', 'returned', 'available = available + ?, returned = returned + ?', 'stock returned');
+  restock(trace: TraceContext | undefined, orderId: string): number {
+    return this.move(trace, orderId, 'delivered', 'returned', 'available = available + ?, returned = returned + ?', 'stock returned');
   }
 
   /** Per item: initial = available + reserved + delivered − returned, or the items where it does not hold. */
@@ -150,14 +151,14 @@ export class StockService {
     return rows.filter((r) => r.initial !== r.available + r.reserved + r.delivered - r.returned).map((r) => r.sku);
   }
 
-  private move(orderId: string, from: string, to: string, change: string, note: string): number {
-    return this.store.write(() => {
+  private move(trace: TraceContext | undefined, orderId: string, from: string, to: string, change: string, note: string): number {
+    return this.store.write(trace, () => {
       const lines = this.store.sql('SELECT sku, quantity FROM reservations WHERE order_id = ? AND state = ?').all(orderId, from) as OrderLine[];
       for (const line of lines) {
         this.store.sql(`UPDATE items SET ${change} WHERE sku = ?`).run(line.quantity, line.quantity, line.sku);
         this.store.sql('UPDATE reservations SET state = ? WHERE order_id = ? AND sku = ?').run(to, orderId, line.sku);
       }
-      if (lines.length) this.note(note);
+      if (lines.length) this.note(trace, note);
       return lines.reduce((n, l) => n + l.quantity, 0);
     });
   }

@@ -16,7 +16,7 @@ export const accountOpening: Link<'rest' | 'event'> = {
         // The call leaves through identity's outbox (written with the user); registration makes it at once
         // and is undone when it fails. Cut off in between, the relay makes it after the restart (PUT is idempotent).
         w.relay.call('UserRegistered', (user: User) => ({ to: 'billing', method: 'PUT', path: `/accounts/${user.id}` }));
-        return { userRegistered: (user) => w.relay.deliverNow(user.id) };
+        return { userRegistered: (_trace, user) => w.relay.deliverNow(user.id) };
       },
     },
   },
@@ -33,8 +33,8 @@ export const accountOpening: Link<'rest' | 'event'> = {
         w.relay.route('UserRegistered', (user: User) => ({ type: eventName(w.variant, 'UserCreated'), data: events.userCreated(w.variant.events, user) }));
       },
       async billing(w) {
-        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated) => {
-          w.service.openAccount(events.userIdOf(e));
+        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (e: UserCreated, _delivery, trace) => {
+          w.service.openAccount(trace, events.userIdOf(e));
         });
       },
     },

@@ -75,49 +75,49 @@ export const saga: Link<'orchestration' | 'choreography'> = {
       w.relay.route('SagaCreated', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.created, data: messageOf(o) }));
       w.relay.route('ReceiptConfirmed', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.done, data: messageOf(o) }));
       w.relay.route('CustomerCancelled', (o: Order) => ({ type: ORDER_STATUS_CHANNEL.cancelled, data: { ...messageOf(o), reason: o.reason ?? 'cancelled by the customer', step: 'customer' } }));
-      await w.bus.subscribe(CHANNEL, async (m: StatusMessage, delivery) => {
+      await w.bus.subscribe(CHANNEL, async (m: StatusMessage, delivery, trace) => {
         const flow = w.flow;
         const heard = STATE_OF[delivery.type];
         if (heard === 'created' || m.step === 'customer') return;
         if (heard !== 'cancelled') {
           // Statuses from different services may arrive out of order: every step up to the one heard is recorded, in order.
-          await flow.settle(m.orderId, { status: 'succeeded' });
-          await flow.reach(m.orderId, HAPPY_PATH.slice(1, rank(heard)).map((p) => p.on));
+          await flow.settle(trace, m.orderId, { status: 'succeeded' });
+          await flow.reach(trace, m.orderId, HAPPY_PATH.slice(1, rank(heard)).map((p) => p.on));
           return;
         }
-        if (m.step === 'payment') return void (await flow.settle(m.orderId, { status: 'failed', reason: m.reason }));
-        await flow.settle(m.orderId, { status: 'succeeded' });
+        if (m.step === 'payment') return void (await flow.settle(trace, m.orderId, { status: 'failed', reason: m.reason }));
+        await flow.settle(trace, m.orderId, { status: 'succeeded' });
         const upTo = m.step === 'reservation' ? 1 : 2;
-        await flow.reach(m.orderId, HAPPY_PATH.slice(1, upTo).map((p) => p.on));
-        await flow.advance(m.orderId, m.step === 'reservation' ? 'reservation failed' : 'delivery failed', m.reason);
+        await flow.reach(trace, m.orderId, HAPPY_PATH.slice(1, upTo).map((p) => p.on));
+        await flow.advance(trace, m.orderId, m.step === 'reservation' ? 'reservation failed' : 'delivery failed', m.reason);
       });
     },
     async billing(w) {
-      await w.bus.subscribe([ORDER_STATUS_CHANNEL.created, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.created, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery, trace) => {
         const billing = w.service;
-        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void billing.refund(m.orderId, { userId: m.userId, amountCents: m.priceCents });
-        w.store.write(() => {
-          const payment = billing.pay(m.orderId, m.userId, m.priceCents, false);
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void billing.refund(trace, m.orderId, { userId: m.userId, amountCents: m.priceCents });
+        w.store.write(trace, () => {
+          const payment = billing.pay(trace, m.orderId, m.userId, m.priceCents, false);
           announce(w.store, m, payment.status === 'succeeded' ? { ok: true } : { ok: false, reason: payment.reason ?? 'payment declined' }, 'paid', 'payment');
         });
       });
     },
     async stock(w) {
-      await w.bus.subscribe([ORDER_STATUS_CHANNEL.paid, ORDER_STATUS_CHANNEL.delivering, ORDER_STATUS_CHANNEL.cancelled, 'DeliveryReturned'], (m: StatusMessage, delivery) => {
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.paid, ORDER_STATUS_CHANNEL.delivering, ORDER_STATUS_CHANNEL.cancelled, 'DeliveryReturned'], (m: StatusMessage, delivery, trace) => {
         const stock = w.service;
-        if (delivery.type === ORDER_STATUS_CHANNEL.delivering) return void stock.ship(m.orderId);
-        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void stock.release(m.orderId);
-        if (delivery.type === 'DeliveryReturned') return void stock.restock(m.orderId);
-        w.store.write(() => announce(w.store, m, stock.reserve(m.orderId, m.items), 'reserved', 'reservation'));
+        if (delivery.type === ORDER_STATUS_CHANNEL.delivering) return void stock.ship(trace, m.orderId);
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void stock.release(trace, m.orderId);
+        if (delivery.type === 'DeliveryReturned') return void stock.restock(trace, m.orderId);
+        w.store.write(trace, () => announce(w.store, m, stock.reserve(trace, m.orderId, m.items), 'reserved', 'reservation'));
       });
     },
     async delivery(w) {
       w.relay.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-      await w.bus.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.done, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery) => {
+      await w.bus.subscribe([ORDER_STATUS_CHANNEL.reserved, ORDER_STATUS_CHANNEL.done, ORDER_STATUS_CHANNEL.cancelled], (m: StatusMessage, delivery, trace) => {
         const deliveries = w.service;
-        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(m.orderId);
-        if (delivery.type === ORDER_STATUS_CHANNEL.done) return void deliveries.received(m.orderId);
-        w.store.write(() => announce(w.store, m, deliveries.start(m.orderId, m.address), 'delivering', 'delivery'));
+        if (delivery.type === ORDER_STATUS_CHANNEL.cancelled) return void deliveries.bringBack(trace, m.orderId);
+        if (delivery.type === ORDER_STATUS_CHANNEL.done) return void deliveries.received(trace, m.orderId);
+        w.store.write(trace, () => announce(w.store, m, deliveries.start(trace, m.orderId, m.address), 'delivering', 'delivery'));
       });
     },
     },

@@ -7,7 +7,7 @@ import { registrationForm } from '../../services/identity/identity-service.js';
 import type { Movement } from '../../services/billing/billing-service.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import type { Store } from '../../storage/store.js';
-import { currentTrace } from '../../tracing/context.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { linkOf } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
 
@@ -17,12 +17,12 @@ import type { Link } from '../wiring.js';
  * back, or it came before any), so the failure reply is written with the delivery's inbox record
  * in one transaction: it leaves through the outbox, and a redelivery finds both or neither.
  */
-async function replying(store: Store, failedType: string, work: () => Promise<unknown> | unknown): Promise<void> {
+async function replying(trace: TraceContext, store: Store, failedType: string, work: () => Promise<unknown> | unknown): Promise<void> {
   try {
     await work();
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    store.write(() => store.send(failedType, errorBody(error.status, error.message)));
+    store.write(trace, () => store.send(failedType, errorBody(error.status, error.message)));
   }
 }
 
@@ -85,19 +85,19 @@ export const commands: Link<'rest' | 'broker'> = {
       return { commands: brokerCommands(w.bus, w.http, w.variant, w.commandTimeoutMs) };
     },
     async identity(w) {
-      await w.bus.subscribe([COMMANDS.register.command], (form) =>
-        replying(w.store, COMMANDS.register.failed, () => w.flow.register(validate(registrationForm, form))),
+      await w.bus.subscribe([COMMANDS.register.command], (form, _delivery, trace) =>
+        replying(trace, w.store, COMMANDS.register.failed, () => w.flow.register(trace, validate(registrationForm, form))),
       );
     },
     async billing(w) {
       w.relay.route('DepositMade', ({ userId }) => ({ type: COMMANDS.deposit.ok, data: { userId } }));
       w.relay.route('WithdrawalMade', ({ userId }) => ({ type: COMMANDS.withdraw.ok, data: { userId } }));
-      await w.bus.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery) => {
+      await w.bus.subscribe([COMMANDS.deposit.command, COMMANDS.withdraw.command], ({ userId, amountCents, idempotencyKey }, delivery, trace) => {
         const kind: Movement = delivery.type === COMMANDS.deposit.command ? 'deposit' : 'withdraw';
         const reply = COMMANDS[kind];
         // One write: the movement (or its stored outcome), the inbox record and the reply.
-        w.store.write(() => {
-          const outcome = w.service.move(kind, userId, amountCents, idempotencyKey);
+        w.store.write(trace, () => {
+          const outcome = w.service.move(trace, kind, userId, amountCents, idempotencyKey);
           if (outcome.status >= 400) w.store.send(reply.failed, errorBody(outcome.status, outcome.message ?? 'refused'), { aggregate: userId });
           // A repeat moves no money and raises no DepositMade / WithdrawalMade: its stored success is answered here.
           else if (outcome.replayed) w.store.send(reply.ok, { userId }, { aggregate: userId });
@@ -107,10 +107,10 @@ export const commands: Link<'rest' | 'broker'> = {
     async order(w) {
       // A repeat of an order (same Idempotency-Key) is answered from the stored order: at once when it is settled, else when it settles.
       w.relay.route('OrderAnswerDue', (o: Order) => ({ type: COMMANDS.order.answered, data: orderAnswer(o) }));
-      await w.bus.subscribe([COMMANDS.order.command], (command) =>
-        replying(w.store, COMMANDS.order.rejected, () => {
+      await w.bus.subscribe([COMMANDS.order.command], (command, _delivery, trace) =>
+        replying(trace, w.store, COMMANDS.order.rejected, () => {
           const { userId, priceCents, idempotencyKey, items, address } = validate(orderCommand, command);
-          return w.flow.place(userId, priceCents, idempotencyKey, currentTrace()?.correlationId, items && address ? { items, address } : undefined);
+          return w.flow.place(trace, userId, priceCents, idempotencyKey, trace.correlationId, items && address ? { items, address } : undefined);
         }),
       );
     },

@@ -5,6 +5,7 @@ import type { ServiceClient } from '../../http/service-client.js';
 import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 import type { Order } from '../../services/ordering/ordering-service.js';
 import { placementAnswer } from '../../services/ordering/ordering-routes.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { eventName, RENAMABLE_EVENTS, type RenamableEvent, type Variant } from '../../variants/variant.js';
 
 /**
@@ -55,24 +56,24 @@ export function brokerCommands(bus: ServiceBus, http: ServiceClient, variant: Pi
   const thinEvents = variant.events === 'thin';
   const repliesTo = (kind: keyof typeof COMMANDS): string[] => Object.entries(COMMANDS[kind]).filter(([k]) => k !== 'command').map(([, type]) => type);
   bus.awaits((Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]).flatMap(repliesTo));
-  const send = (kind: keyof typeof COMMANDS, data: unknown, replies = repliesTo(kind)) => bus.request<any>(COMMANDS[kind].command, data, replies, timeoutMs);
+  const send = (trace: TraceContext, kind: keyof typeof COMMANDS, data: unknown, replies = repliesTo(kind)) => bus.request<any>(trace, COMMANDS[kind].command, data, replies, timeoutMs);
   return {
-    async register(form) {
-      const reply = await send('register', form);
+    async register(trace, form) {
+      const reply = await send(trace, 'register', form);
       if (reply.type !== COMMANDS.register.ok) return failure(reply);
-      return { status: 201, body: thinEvents ? await http.expect('identity', 'GET', `/users/${reply.data.userId}`) : reply.data };
+      return { status: 201, body: thinEvents ? await http.expect(trace, 'identity', 'GET', `/users/${reply.data.userId}`) : reply.data };
     },
-    async deposit(userId, amountCents, idempotencyKey) {
-      const reply = await send('deposit', { userId, amountCents, idempotencyKey });
+    async deposit(trace, userId, amountCents, idempotencyKey) {
+      const reply = await send(trace, 'deposit', { userId, amountCents, idempotencyKey });
       return reply.type === COMMANDS.deposit.ok ? { status: 204 } : failure(reply);
     },
-    async withdraw(userId, amountCents, idempotencyKey) {
-      const reply = await send('withdraw', { userId, amountCents, idempotencyKey });
+    async withdraw(trace, userId, amountCents, idempotencyKey) {
+      const reply = await send(trace, 'withdraw', { userId, amountCents, idempotencyKey });
       return reply.type === COMMANDS.withdraw.ok ? { status: 204 } : failure(reply);
     },
-    async placeOrder(userId, priceCents, idempotencyKey, saga) {
+    async placeOrder(trace, userId, priceCents, idempotencyKey, saga) {
       // A saga is answered by OrderAnswered once handed to delivery or cancelled, never by an outcome event (that comes when it ends).
-      const reply = await send('order', { userId, priceCents, idempotencyKey, ...saga }, saga ? [COMMANDS.order.answered, COMMANDS.order.rejected] : undefined);
+      const reply = await send(trace, 'order', { userId, priceCents, idempotencyKey, ...saga }, saga ? [COMMANDS.order.answered, COMMANDS.order.rejected] : undefined);
       if (reply.type === COMMANDS.order.rejected) return failure(reply);
       let order;
       if (reply.type === COMMANDS.order.answered) {

@@ -1,4 +1,5 @@
 import type { ServiceClient } from '../../http/service-client.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { GatewayCommands, Reply } from '../../services/gateway/gateway-commands.js';
 
 /**
@@ -6,11 +7,11 @@ import type { GatewayCommands, Reply } from '../../services/gateway/gateway-comm
  * keeps no state: the client's request is the unit a retry repeats, with its Idempotency-Key.
  */
 export function restCommands(http: ServiceClient): GatewayCommands {
-  const relay = async (to: string, method: string, path: string, body: unknown): Promise<Reply> => http.call(to, method, path, body);
+  const relay = async (trace: TraceContext, to: string, method: string, path: string, body: unknown): Promise<Reply> => http.call(trace, to, method, path, body);
   return {
-    register: (form) => relay('identity', 'POST', '/register', form),
-    deposit: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/deposit`, { amountCents, idempotencyKey }),
-    withdraw: (userId, amountCents, idempotencyKey) => relay('billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents, idempotencyKey }),
-    placeOrder: (userId, priceCents, idempotencyKey, saga) => relay('order', 'POST', '/orders', { userId, priceCents, idempotencyKey, ...saga }),
+    register: (trace, form) => relay(trace, 'identity', 'POST', '/register', form),
+    deposit: (trace, userId, amountCents, idempotencyKey) => relay(trace, 'billing', 'POST', `/accounts/${userId}/deposit`, { amountCents, idempotencyKey }),
+    withdraw: (trace, userId, amountCents, idempotencyKey) => relay(trace, 'billing', 'POST', `/accounts/${userId}/withdraw`, { amountCents, idempotencyKey }),
+    placeOrder: (trace, userId, priceCents, idempotencyKey, saga) => relay(trace, 'order', 'POST', '/orders', { userId, priceCents, idempotencyKey, ...saga }),
   };
 }

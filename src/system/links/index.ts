@@ -63,7 +63,7 @@ export async function wireLinks(variant: Variant, contexts: SideContexts, plan: 
   const order = contexts.order;
   // Ordering sends at once what a move put in its outbox as REST calls, as a synchronous style does.
   if (order && Object.values(plan.services.order.routes).some((r) => 'call' in r)) {
-    ports.order!.sendNow = async (o: { id: string }) => {
+    ports.order!.sendNow = async (_trace: unknown, o: { id: string }) => {
       await order.relay.deliverNow(o.id).catch(() => {});
     };
   }

@@ -49,13 +49,13 @@ export const orderOutcome: Link<'rest' | 'event'> = {
         // Thin events carry only the id: notification reads the order back (a read, changing nothing: no
         // outbox). When the order service does not answer, the id waits in notification's database and the
         // recovery pass reads it later, instead of the event being retried into the parking queue.
-        await w.bus.subscribe(outcomeEvents(w.variant), async (e: OrderSettled) => {
-          if ('userId' in e) await w.flow.orderSettled(factsOf(e));
-          else await w.flow.orderSettledById(e.orderId);
+        await w.bus.subscribe(outcomeEvents(w.variant), async (e: OrderSettled, _delivery, trace) => {
+          if ('userId' in e) await w.flow.orderSettled(trace, factsOf(e));
+          else await w.flow.orderSettledById(trace, e.orderId);
         });
         return {
-          orderDetails: (orderId) =>
-            w.http.expect('order', 'GET', `/orders/${orderId}`).then(
+          orderDetails: (trace, orderId) =>
+            w.http.expect(trace, 'order', 'GET', `/orders/${orderId}`).then(
               (o: Order) => factsOf({ ...o, orderId: o.id }),
               () => undefined,
             ),

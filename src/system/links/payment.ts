@@ -4,6 +4,7 @@ import type { Order, PaymentOutcome } from '../../services/ordering/ordering-ser
 import { events, type PaymentSettled } from '../events.js';
 import { eventName, type Variant } from '../../variants/variant.js';
 import type { Link } from '../wiring.js';
+import type { TraceContext } from '../../tracing/context.js';
 import { orderOf } from './saga-steps.js';
 
 const orchestrated = (v: Pick<Variant, 'saga'>) => v.saga !== 'choreography';
@@ -24,10 +25,10 @@ export const payment: Link<'rest' | 'event'> = {
     }),
     sides: {
       order(w) {
-        const requestPayment = async (order: Order): Promise<PaymentOutcome> => {
+        const requestPayment = async (trace: TraceContext | undefined, order: Order): Promise<PaymentOutcome> => {
           // Not through the outbox: a question whose answer settles the order. Billing charges a payment id
           // once, so asking again is safe; a call cut off leaves the order pending for the recovery pass.
-          const answer = await w.http.call('billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
+          const answer = await w.http.call(trace, 'billing', 'POST', '/payments', { paymentId: order.id, userId: order.userId, amountCents: order.priceCents });
           if (answer.status === 201) return { status: 'succeeded' };
           if (answer.status === 422) return { status: 'failed', reason: answer.body.message };
           throw upstreamError('billing', answer);
@@ -62,15 +63,15 @@ export const payment: Link<'rest' | 'event'> = {
       async billing(w) {
         const style = w.variant.events;
         w.relay.route('PaymentSettled', (p: Payment) => events.paymentSettled(w.variant, p));
-        await w.bus.subscribe([request(w.variant)], async (e) => {
+        await w.bus.subscribe([request(w.variant)], async (e, _delivery, trace) => {
           // A read (thin events): it changes nothing, so it needs no outbox; if order is away the delivery is nacked and redelivered.
-          const charge = style === 'thin' ? await w.http.expect('order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
-          w.service.pay(charge.paymentId, charge.userId, charge.amountCents);
+          const charge = style === 'thin' ? await w.http.expect(trace, 'order', 'GET', `/orders/${e.orderId}`).then((o) => ({ paymentId: o.id, userId: o.userId, amountCents: o.priceCents })) : e;
+          w.service.pay(trace, charge.paymentId, charge.userId, charge.amountCents);
         });
         if (!orchestrated(w.variant)) return;
-        await w.bus.subscribe(['RefundPayment'], async (e: { paymentId: string; userId?: string; amountCents?: number }) => {
-          const terms = e.userId ? { userId: e.userId, amountCents: e.amountCents! } : await orderOf(w.http, { orderId: e.paymentId }).then((o) => ({ userId: o.userId, amountCents: o.priceCents }));
-          w.service.refund(e.paymentId, terms);
+        await w.bus.subscribe(['RefundPayment'], async (e: { paymentId: string; userId?: string; amountCents?: number }, _delivery, trace) => {
+          const terms = e.userId ? { userId: e.userId, amountCents: e.amountCents! } : await orderOf(trace, w.http, { orderId: e.paymentId }).then((o) => ({ userId: o.userId, amountCents: o.priceCents }));
+          w.service.refund(trace, e.paymentId, terms);
         });
       },
       async order(w) {
@@ -78,9 +79,9 @@ export const payment: Link<'rest' | 'event'> = {
         for (const placed of orchestrated(w.variant) ? ['OrderPlaced', 'SagaCreated'] : ['OrderPlaced']) w.relay.route(placed, (order: Order) => events.paymentRequest(style, order));
         if (orchestrated(w.variant)) w.relay.route('RefundDue', (o: Order) => ({ type: 'RefundPayment', data: style === 'thin' ? { paymentId: o.id } : { paymentId: o.id, userId: o.userId, amountCents: o.priceCents } }));
         const succeeded = eventName(w.variant, 'PaymentCreated');
-        await w.bus.subscribe([succeeded, eventName(w.variant, 'PaymentFailed')], async (e: PaymentSettled, delivery) => {
+        await w.bus.subscribe([succeeded, eventName(w.variant, 'PaymentFailed')], async (e: PaymentSettled, delivery, trace) => {
           const outcome = delivery.type === succeeded ? { status: 'succeeded' as const } : { status: 'failed' as const, reason: e.reason };
-          await w.flow.settle(events.paymentIdOf(e), outcome);
+          await w.flow.settle(trace, events.paymentIdOf(e), outcome);
         });
       },
     },

@@ -14,9 +14,9 @@ export const recipient: Link<'rest' | 'copy'> = {
     sides: {
       notification(w) {
         return {
-          recipient: async (userId) => {
+          recipient: async (trace, userId) => {
             try {
-              return await w.http.expect('identity', 'GET', `/users/${userId}`);
+              return await w.http.expect(trace, 'identity', 'GET', `/users/${userId}`);
             } catch (error) {
               // Identity away (or not knowing the user yet): the outcome waits, and the recovery pass asks again.
               if (error instanceof AppError) return undefined;
@@ -43,11 +43,11 @@ export const recipient: Link<'rest' | 'copy'> = {
     sides: {
       async notification(w) {
         // The copy and whatever waited for it are written together.
-        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (user: User) => {
-          w.service.keepProfile(user);
+        await w.bus.subscribe([eventName(w.variant, 'UserCreated')], (user: User, _delivery, trace) => {
+          w.service.keepProfile(trace, user);
         });
         // No copy yet (UserCreated still on its way): the outcome waits in notification's own database.
-        return { recipient: async (userId) => w.service.profile(userId) };
+        return { recipient: async (_trace, userId) => w.service.profile(userId) };
       },
     },
   },

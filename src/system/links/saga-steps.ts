@@ -4,6 +4,7 @@ import type { Order } from '../../services/ordering/ordering-service.js';
 import type { OrderLine } from '../../services/stock/stock-service.js';
 import type { Variant } from '../../variants/variant.js';
 import type { ServiceClient } from '../../http/service-client.js';
+import type { TraceContext } from '../../tracing/context.js';
 import type { Link } from '../wiring.js';
 
 /** A participant's REST answer to a saga step: 201 done, 422 refused with its reason, anything else an error the caller sees. */
@@ -17,8 +18,8 @@ function stepAnswer(to: string, answer: { status: number; body?: any }): StepOut
 const carried = (w: { variant: Pick<Variant, 'events'> }, full: Record<string, unknown> & { orderId: string }) => (w.variant.events === 'thin' ? { orderId: full.orderId } : full);
 
 /** The order as a saga step's consumer needs it: from the event, or (thin events) read back from order (a read: no outbox). */
-export const orderOf = async (http: ServiceClient, e: { orderId: string }): Promise<Order> =>
-  http.expect('order', 'GET', `/orders/${e.orderId}`);
+export const orderOf = async (trace: TraceContext | undefined, http: ServiceClient, e: { orderId: string }): Promise<Order> =>
+  http.expect(trace, 'order', 'GET', `/orders/${e.orderId}`);
 
 const thin = (v: Pick<Variant, 'events'>) => v.events === 'thin';
 
@@ -35,8 +36,8 @@ export const reservation: Link<'rest' | 'event'> = {
     sides: {
       order(w) {
         // A question whose answer moves the saga, so made directly (as the payment): a call cut off leaves the saga paid for the recovery pass.
-        const requestReservation = async (order: Order) =>
-          stepAnswer('stock', await w.http.call('stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
+        const requestReservation = async (trace: TraceContext | undefined, order: Order) =>
+          stepAnswer('stock', await w.http.call(trace, 'stock', 'POST', '/reservations', { orderId: order.id, lines: order.saga!.items }));
         w.relay.call('ReleaseDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/release` }));
         w.relay.call('ShipDue', (o: Order) => ({ to: 'stock', method: 'POST', path: `/reservations/${o.id}/ship` }));
         return { requestReservation };
@@ -58,17 +59,17 @@ export const reservation: Link<'rest' | 'event'> = {
         w.relay.route('StockWanted', (o: Order) => ({ type: 'ReserveStock', data: carried(w, { orderId: o.id, lines: o.saga!.items }) }));
         w.relay.route('ReleaseDue', (o: Order) => ({ type: 'ReleaseStock', data: { orderId: o.id } }));
         w.relay.route('ShipDue', (o: Order) => ({ type: 'ShipStock', data: { orderId: o.id } }));
-        await w.bus.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery) => {
-          await w.flow.advance(e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
+        await w.bus.subscribe(['StockReserved', 'StockRefused'], async (e: { orderId: string; reason?: string }, delivery, trace) => {
+          await w.flow.advance(trace, e.orderId, delivery.type === 'StockReserved' ? 'stock reserved' : 'reservation failed', e.reason);
         });
       },
       async stock(w) {
         w.relay.route('ReservationMade', (r: { orderId: string } & StepOutcome) => ({ type: r.ok ? 'StockReserved' : 'StockRefused', data: r.ok ? { orderId: r.orderId } : { orderId: r.orderId, reason: r.reason } }));
-        await w.bus.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery) => {
+        await w.bus.subscribe(['ReserveStock', 'ReleaseStock', 'ShipStock'], async (e: { orderId: string; lines?: OrderLine[] }, delivery, trace) => {
           const stock = w.service;
-          if (delivery.type === 'ReleaseStock') return void stock.release(e.orderId);
-          if (delivery.type === 'ShipStock') return void stock.ship(e.orderId);
-          stock.reserve(e.orderId, e.lines ?? (await orderOf(w.http, e)).saga!.items);
+          if (delivery.type === 'ReleaseStock') return void stock.release(trace, e.orderId);
+          if (delivery.type === 'ShipStock') return void stock.ship(trace, e.orderId);
+          stock.reserve(trace, e.orderId, e.lines ?? (await orderOf(trace, w.http, e)).saga!.items);
         });
       },
     },
@@ -90,8 +91,8 @@ export const dispatch: Link<'rest' | 'event'> = {
     }),
     sides: {
       order(w) {
-        const requestDelivery = async (order: Order) =>
-          stepAnswer('delivery', await w.http.call('delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
+        const requestDelivery = async (trace: TraceContext | undefined, order: Order) =>
+          stepAnswer('delivery', await w.http.call(trace, 'delivery', 'POST', '/deliveries', { orderId: order.id, address: order.saga!.address }));
         w.relay.call('ReturnDue', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/return` }));
         w.relay.call('ReceiptConfirmed', (o: Order) => ({ to: 'delivery', method: 'POST', path: `/deliveries/${o.id}/received` }));
         return { requestDelivery };
@@ -117,21 +118,21 @@ export const dispatch: Link<'rest' | 'event'> = {
         w.relay.route('ReturnDue', (o: Order) => ({ type: 'ReturnDelivery', data: { orderId: o.id } }));
         w.relay.route('ReceiptConfirmed', (o: Order) => ({ type: 'ReceiptConfirmed', data: { orderId: o.id } }));
         const moves = { DeliveryStarted: 'handed to delivery', DeliveryRefused: 'delivery failed' } as const;
-        await w.bus.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery) => {
-          await w.flow.advance(e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
+        await w.bus.subscribe(Object.keys(moves), async (e: { orderId: string; reason?: string }, delivery, trace) => {
+          await w.flow.advance(trace, e.orderId, moves[delivery.type as keyof typeof moves], e.reason);
         });
       },
       async delivery(w) {
         w.relay.route('DeliveryMade', (d: { orderId: string } & StepOutcome) => ({ type: d.ok ? 'DeliveryStarted' : 'DeliveryRefused', data: d.ok ? { orderId: d.orderId } : { orderId: d.orderId, reason: d.reason } }));
         w.relay.route('GoodsReturned', (d: { orderId: string }) => ({ type: 'DeliveryReturned', data: d }));
-        await w.bus.subscribe(['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery) => {
-          if (delivery.type === 'ReturnDelivery') return void w.service.bringBack(e.orderId);
-          if (delivery.type === 'ReceiptConfirmed') return void w.service.received(e.orderId);
-          w.service.start(e.orderId, e.address ?? (await orderOf(w.http, e)).saga!.address);
+        await w.bus.subscribe(['StartDelivery', 'ReturnDelivery', 'ReceiptConfirmed'], async (e: { orderId: string; address?: { city: string; street: string } }, delivery, trace) => {
+          if (delivery.type === 'ReturnDelivery') return void w.service.bringBack(trace, e.orderId);
+          if (delivery.type === 'ReceiptConfirmed') return void w.service.received(trace, e.orderId);
+          w.service.start(trace, e.orderId, e.address ?? (await orderOf(trace, w.http, e)).saga!.address);
         });
       },
       async stock(w) {
-        await w.bus.subscribe(['DeliveryReturned'], (e: { orderId: string }) => void w.service.restock(e.orderId));
+        await w.bus.subscribe(['DeliveryReturned'], (e: { orderId: string }, _delivery, trace) => void w.service.restock(trace, e.orderId));
       },
     },
   },
